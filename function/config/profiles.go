@@ -1,0 +1,150 @@
+package config
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Profile limits and defaults.
+const (
+	DefaultExpiry              = 10 * time.Minute
+	MaxExpiry                  = time.Hour
+	DefaultSuccessActionStatus = 200
+	MaxFilesLimit              = 20
+	// MaxObjectSize is the largest object one PostObject can create (5 GB).
+	MaxObjectSize int64 = 5 << 30
+)
+
+// Profile is one upload profile: what a client may upload under its name.
+// The keys it signs live under {UPLOAD_PREFIX}/{Name}/.
+type Profile struct {
+	Name string `json:"-"`
+	// Types are the allowed MIME types, lower case, each known to Extension.
+	Types []string `json:"types"`
+	// MinSize and MaxSize bound the declared size in bytes (inclusive).
+	MinSize int64 `json:"minSize"`
+	MaxSize int64 `json:"maxSize"`
+	// Expiry is how long a ticket stays valid; at most MaxExpiry.
+	Expiry time.Duration `json:"-"`
+	// SuccessActionStatus is the status OSS answers a successful upload
+	// with: 200, 201 or 204.
+	SuccessActionStatus int `json:"successActionStatus"`
+	// MaxFiles is the largest number of files one request may sign.
+	MaxFiles int `json:"maxFiles"`
+}
+
+// Allows reports whether the profile allows the MIME type t.
+func (p Profile) Allows(t string) bool { return slices.Contains(p.Types, t) }
+
+// profileJSON is the configuration form of a Profile: expiry is a Go
+// duration string ("10m", "90s"); zero values mean defaults.
+type profileJSON struct {
+	Types               []string `json:"types"`
+	MinSize             int64    `json:"minSize"`
+	MaxSize             int64    `json:"maxSize"`
+	Expiry              string   `json:"expiry"`
+	SuccessActionStatus int      `json:"successActionStatus"`
+	MaxFiles            int      `json:"maxFiles"`
+}
+
+// DefaultProfiles is the built-in profile set used when OSSGATE_PROFILES is
+// empty.
+const DefaultProfiles = `{
+  "avatar":   {"types": ["image/jpeg", "image/png", "image/webp", "image/gif"], "maxSize": 5242880, "maxFiles": 1},
+  "image":    {"types": ["image/jpeg", "image/png", "image/webp", "image/gif", "image/heic"], "maxSize": 10485760, "maxFiles": 9},
+  "document": {"types": ["application/pdf"], "maxSize": 20971520, "maxFiles": 5}
+}`
+
+var profileName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,31}$`)
+
+// ParseProfiles decodes and validates a profile set from JSON text: an
+// object mapping profile names to profiles. Unknown fields, unknown MIME
+// types and out-of-range values are errors; every problem is reported.
+func ParseProfiles(text []byte) (map[string]Profile, error) {
+	dec := json.NewDecoder(bytes.NewReader(text))
+	dec.DisallowUnknownFields()
+	var raw map[string]profileJSON
+	if err := dec.Decode(&raw); err != nil {
+		return nil, fmt.Errorf("config: profiles: %w", err)
+	}
+	if dec.More() {
+		return nil, errors.New("config: profiles: trailing data after the JSON object")
+	}
+	if len(raw) == 0 {
+		return nil, errors.New("config: profiles: no profile defined")
+	}
+	names := make([]string, 0, len(raw))
+	for n := range raw {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	out := make(map[string]Profile, len(raw))
+	var errs []error
+	for _, n := range names {
+		p, err := buildProfile(n, raw[n])
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		out[n] = p
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("config: profiles: %w", errors.Join(errs...))
+	}
+	return out, nil
+}
+
+// buildProfile applies defaults to pj and validates the result.
+func buildProfile(name string, pj profileJSON) (Profile, error) {
+	p := Profile{Name: name, Types: pj.Types, MinSize: pj.MinSize, MaxSize: pj.MaxSize,
+		Expiry: DefaultExpiry, SuccessActionStatus: pj.SuccessActionStatus, MaxFiles: pj.MaxFiles}
+	var problems []string
+	bad := func(format string, a ...any) { problems = append(problems, fmt.Sprintf(format, a...)) }
+	if !profileName.MatchString(name) {
+		bad("name must match %s", profileName)
+	}
+	if len(p.Types) == 0 {
+		bad("types must list at least one MIME type")
+	}
+	for _, t := range p.Types {
+		if _, ok := Extension(t); !ok {
+			bad("unknown MIME type %q (known: %s)", t, strings.Join(KnownTypes(), ", "))
+		}
+	}
+	if p.MinSize == 0 {
+		p.MinSize = 1
+	}
+	if p.MinSize < 1 || p.MaxSize < p.MinSize || p.MaxSize > MaxObjectSize {
+		bad("need 1 <= minSize <= maxSize <= %d, got minSize %d, maxSize %d", MaxObjectSize, p.MinSize, p.MaxSize)
+	}
+	if pj.Expiry != "" {
+		d, err := time.ParseDuration(pj.Expiry)
+		if err != nil || d < time.Second || d > MaxExpiry {
+			bad("expiry must be a duration between 1s and %s, got %q", MaxExpiry, pj.Expiry)
+		}
+		p.Expiry = d
+	}
+	if p.SuccessActionStatus == 0 {
+		p.SuccessActionStatus = DefaultSuccessActionStatus
+	}
+	if s := p.SuccessActionStatus; s != 200 && s != 201 && s != 204 {
+		bad("successActionStatus must be 200, 201 or 204, got %d", s)
+	}
+	if p.MaxFiles == 0 {
+		p.MaxFiles = 1
+	}
+	if p.MaxFiles < 1 || p.MaxFiles > MaxFilesLimit {
+		bad("maxFiles must be between 1 and %d, got %d", MaxFilesLimit, p.MaxFiles)
+	}
+	if len(problems) > 0 {
+		return Profile{}, fmt.Errorf("profile %q: %s", name, strings.Join(problems, "; "))
+	}
+	return p, nil
+}

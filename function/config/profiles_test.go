@@ -1,0 +1,76 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestParseProfiles(t *testing.T) {
+	got, err := ParseProfiles([]byte(`{"clip":{"types":["video/mp4"],"minSize":10,"maxSize":1000,"expiry":"90s","successActionStatus":204,"maxFiles":3}}`))
+	if err != nil {
+		t.Fatalf("ParseProfiles: %v", err)
+	}
+	want := map[string]Profile{"clip": {Name: "clip", Types: []string{"video/mp4"}, MinSize: 10, MaxSize: 1000,
+		Expiry: 90 * time.Second, SuccessActionStatus: 204, MaxFiles: 3}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+func TestDefaultProfilesValid(t *testing.T) {
+	p, err := ParseProfiles([]byte(DefaultProfiles))
+	if err != nil {
+		t.Fatalf("DefaultProfiles: %v", err)
+	}
+	for _, name := range []string{"avatar", "image", "document"} {
+		if _, ok := p[name]; !ok {
+			t.Errorf("DefaultProfiles: no %q profile", name)
+		}
+	}
+}
+
+func TestParseProfilesErrors(t *testing.T) {
+	tests := []struct{ name, json, want string }{
+		{"empty object", `{}`, "no profile"},
+		{"not object", `[]`, "cannot unmarshal"},
+		{"trailing", `{"a":{"types":["image/png"],"maxSize":1}} {}`, "trailing"},
+		{"unknown field", `{"a":{"types":["image/png"],"maxSize":1,"prefix":"x"}}`, "unknown field"},
+		{"bad name", `{"A b":{"types":["image/png"],"maxSize":1}}`, "name must match"},
+		{"no types", `{"a":{"maxSize":1}}`, "at least one MIME type"},
+		{"unknown type", `{"a":{"types":["image/svg+xml"],"maxSize":1}}`, "unknown MIME type"},
+		{"upper-case type", `{"a":{"types":["image/PNG"],"maxSize":1}}`, "unknown MIME type"},
+		{"no max", `{"a":{"types":["image/png"]}}`, "minSize"},
+		{"min over max", `{"a":{"types":["image/png"],"minSize":10,"maxSize":5}}`, "minSize"},
+		{"negative min", `{"a":{"types":["image/png"],"minSize":-1,"maxSize":5}}`, "minSize"},
+		{"over 5 GB", `{"a":{"types":["image/png"],"maxSize":5368709121}}`, "maxSize"},
+		{"expiry too long", `{"a":{"types":["image/png"],"maxSize":1,"expiry":"2h"}}`, "expiry"},
+		{"expiry too short", `{"a":{"types":["image/png"],"maxSize":1,"expiry":"500ms"}}`, "expiry"},
+		{"expiry not duration", `{"a":{"types":["image/png"],"maxSize":1,"expiry":"600"}}`, "expiry"},
+		{"bad status", `{"a":{"types":["image/png"],"maxSize":1,"successActionStatus":302}}`, "successActionStatus"},
+		{"too many files", `{"a":{"types":["image/png"],"maxSize":1,"maxFiles":21}}`, "maxFiles"},
+		{"negative files", `{"a":{"types":["image/png"],"maxSize":1,"maxFiles":-1}}`, "maxFiles"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseProfiles([]byte(tt.json))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got %v, want an error mentioning %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestExtension(t *testing.T) {
+	for _, typ := range KnownTypes() {
+		ext, ok := Extension(typ)
+		if !ok || !strings.HasPrefix(ext, ".") || len(ext) < 2 {
+			t.Errorf("Extension(%q): got %q, %v; want a dotted extension", typ, ext, ok)
+		}
+	}
+	if ext, ok := Extension("text/html"); ok {
+		t.Errorf("Extension(text/html): got %q, want unknown", ext)
+	}
+}
