@@ -4,6 +4,10 @@ package record
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"strings"
 	"time"
 )
 
@@ -45,4 +49,37 @@ type Page struct {
 // previous Page.Next; limit is at least 1.
 type Lister interface {
 	List(ctx context.Context, user, cursor string, limit int) (Page, error)
+}
+
+// Store keeps records. Implementations are safe for concurrent use.
+type Store interface {
+	Lister
+	// Put stores r unless a record with r.ID is already stored, in which
+	// case it does nothing and returns nil: the first write wins, so a
+	// duplicate or retried event never changes a record.
+	Put(ctx context.Context, r Record) error
+	// Get returns the record with the given ID, or an error wrapping
+	// ErrNotFound.
+	Get(ctx context.Context, id string) (Record, error)
+}
+
+// ErrNotFound is wrapped by errors that report a missing record or object.
+var ErrNotFound = errors.New("record: not found")
+
+// ErrBadCursor is wrapped by List errors for a cursor that did not come from
+// a previous page of the same user's listing.
+var ErrBadCursor = errors.New("record: invalid cursor")
+
+// ID returns the record ID of the object version bucket/key/etag: the first
+// 32 hex digits of SHA-256(bucket "\n" key "\n" etag), with etag unquoted and
+// upper-cased so that `"abc"` and `ABC` name the same version.
+func ID(bucket, key, etag string) string {
+	sum := sha256.Sum256([]byte(bucket + "\n" + key + "\n" + NormalizeETag(etag)))
+	return hex.EncodeToString(sum[:])[:32]
+}
+
+// NormalizeETag strips the quotes OSS puts around an ETag header and
+// upper-cases it, the form OSS events carry.
+func NormalizeETag(etag string) string {
+	return strings.ToUpper(strings.Trim(strings.TrimSpace(etag), `"`))
 }

@@ -1,0 +1,213 @@
+package record
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/aliyun/aliyun-oss-go-sdk/oss"
+)
+
+// maxRecordSize bounds how much of a record object is read.
+const maxRecordSize = 64 << 10
+
+// listConcurrency bounds the parallel GETs of one List call.
+const listConcurrency = 8
+
+// OSSStore keeps one JSON object per record in an OSS bucket (see Layout).
+// It holds a bucket built for one invocation or request; make a new one per
+// invocation so credentials are never reused past it.
+type OSSStore struct {
+	bucket *oss.Bucket
+	layout Layout
+}
+
+// NewOSSStore returns a store of records under prefix (e.g. "records") in
+// bucket. The bucket should come from ossclient.Bucket for the current
+// invocation or request.
+func NewOSSStore(bucket *oss.Bucket, prefix string) *OSSStore {
+	return &OSSStore{bucket: bucket, layout: Layout{Prefix: strings.TrimSuffix(prefix, "/")}}
+}
+
+// Put implements Store. It writes the record object, then the ID object,
+// both with x-oss-forbid-overwrite; an existing ID object makes it a no-op.
+// Writing in this order means a crash between the two leaves a state the
+// next Put of the same record completes.
+func (s *OSSStore) Put(ctx context.Context, r Record) error {
+	if r.ID == "" {
+		return errors.New("record: put: empty id")
+	}
+	idKey := s.layout.IDKey(r.ID)
+	switch _, err := s.bucket.GetObjectDetailedMeta(idKey, oss.WithContext(ctx)); {
+	case err == nil:
+		return nil
+	case !IsNotFound(err):
+		return fmt.Errorf("record: put %s: %w", r.ID, err)
+	}
+	body, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("record: put %s: %w", r.ID, err)
+	}
+	key := s.layout.RecordKey(r)
+	if err := s.putOnce(ctx, key, body, "application/json"); err != nil {
+		return fmt.Errorf("record: put %s: %w", r.ID, err)
+	}
+	if err := s.putOnce(ctx, idKey, []byte(key), "text/plain"); err != nil {
+		return fmt.Errorf("record: put %s: %w", r.ID, err)
+	}
+	return nil
+}
+
+// putOnce writes key unless it exists; an existing object is success.
+func (s *OSSStore) putOnce(ctx context.Context, key string, body []byte, ctype string) error {
+	err := s.bucket.PutObject(key, bytes.NewReader(body), oss.ContentType(ctype),
+		oss.ForbidOverWrite(true), oss.WithContext(ctx))
+	var se oss.ServiceError
+	if errors.As(err, &se) && se.Code == "FileAlreadyExists" {
+		return nil
+	}
+	return err
+}
+
+// Get implements Store.
+func (s *OSSStore) Get(ctx context.Context, id string) (Record, error) {
+	key, err := s.read(ctx, s.layout.IDKey(id))
+	if err != nil {
+		return Record{}, fmt.Errorf("record: get %s: %w", id, err)
+	}
+	r, err := s.readRecord(ctx, string(key))
+	if err != nil {
+		return Record{}, fmt.Errorf("record: get %s: %w", id, err)
+	}
+	return r, nil
+}
+
+// read returns the body of key; a missing object wraps ErrNotFound.
+func (s *OSSStore) read(ctx context.Context, key string) ([]byte, error) {
+	rc, err := s.bucket.GetObject(key, oss.WithContext(ctx))
+	if err != nil {
+		if IsNotFound(err) {
+			return nil, fmt.Errorf("%w: %w", ErrNotFound, err)
+		}
+		return nil, err
+	}
+	defer rc.Close()
+	return io.ReadAll(io.LimitReader(rc, maxRecordSize))
+}
+
+func (s *OSSStore) readRecord(ctx context.Context, key string) (Record, error) {
+	b, err := s.read(ctx, key)
+	if err != nil {
+		return Record{}, err
+	}
+	var r Record
+	if err := json.Unmarshal(b, &r); err != nil {
+		return Record{}, fmt.Errorf("%s: %w", key, err)
+	}
+	return r, nil
+}
+
+// cursor is what a Page.Next carries: the listing prefix it belongs to and
+// OSS's continuation token.
+type cursor struct {
+	Prefix string `json:"p"`
+	Token  string `json:"t"`
+}
+
+func encodeCursor(c cursor) string {
+	b, _ := json.Marshal(c) // a struct of strings always marshals
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// decodeCursor returns the continuation token of s, checking that it was
+// issued for prefix.
+func decodeCursor(s, prefix string) (string, error) {
+	if s == "" {
+		return "", nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	var c cursor
+	if err == nil {
+		err = json.Unmarshal(b, &c)
+	}
+	if err != nil || c.Prefix != prefix || c.Token == "" {
+		return "", ErrBadCursor
+	}
+	return c.Token, nil
+}
+
+// List implements Lister: one ListObjectsV2 page under the user's prefix,
+// then the records fetched in parallel (at most 8 at a time). Records that
+// vanish meanwhile, or whose uploader is not user, are left out.
+func (s *OSSStore) List(ctx context.Context, user, cur string, limit int) (Page, error) {
+	if limit < 1 {
+		return Page{}, fmt.Errorf("record: list: limit %d, want at least 1", limit)
+	}
+	prefix := s.layout.UserPrefix(user)
+	token, err := decodeCursor(cur, prefix)
+	if err != nil {
+		return Page{}, fmt.Errorf("record: list: %w", err)
+	}
+	opts := []oss.Option{oss.Prefix(prefix), oss.MaxKeys(limit), oss.WithContext(ctx)}
+	if token != "" {
+		opts = append(opts, oss.ContinuationToken(token))
+	}
+	res, err := s.bucket.ListObjectsV2(opts...)
+	if err != nil {
+		return Page{}, fmt.Errorf("record: list: %w", err)
+	}
+	recs, err := s.fetchAll(ctx, res.Objects, user)
+	if err != nil {
+		return Page{}, fmt.Errorf("record: list: %w", err)
+	}
+	p := Page{Records: recs}
+	if res.IsTruncated && res.NextContinuationToken != "" {
+		p.Next = encodeCursor(cursor{Prefix: prefix, Token: res.NextContinuationToken})
+	}
+	return p, nil
+}
+
+// fetchAll GETs the listed records in order, keeping those of user.
+func (s *OSSStore) fetchAll(ctx context.Context, objs []oss.ObjectProperties, user string) ([]Record, error) {
+	recs := make([]Record, len(objs))
+	errs := make([]error, len(objs))
+	sem := make(chan struct{}, listConcurrency)
+	var wg sync.WaitGroup
+	for i, o := range objs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			recs[i], errs[i] = s.readRecord(ctx, o.Key)
+		}()
+	}
+	wg.Wait()
+	out := make([]Record, 0, len(objs))
+	for i, r := range recs {
+		switch {
+		case errors.Is(errs[i], ErrNotFound):
+		case errs[i] != nil:
+			return nil, errs[i]
+		case r.Uploader == user:
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// IsNotFound reports whether err is OSS's answer for a missing object
+// (NoSuchKey, or a 404 to a HEAD, which has no body), or wraps ErrNotFound.
+func IsNotFound(err error) bool {
+	if errors.Is(err, ErrNotFound) {
+		return true
+	}
+	var se oss.ServiceError
+	return errors.As(err, &se) && (se.Code == "NoSuchKey" || se.StatusCode == http.StatusNotFound && se.Code != "NoSuchBucket")
+}
