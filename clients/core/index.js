@@ -1,0 +1,8 @@
+// ossgate client core: the ticket, retry and error logic shared by the
+// mini-program module (../miniprogram/ossgate-upload.js) and the browser
+// module (../web/ossgate-web.js). Plain ES modules, no dependency, no build.
+export { createUploader, UploaderDefaults } from './uploader.js';
+export { Codes, OssgateError, errorFromResponse, networkError, abortError, xmlText } from './errors.js';
+export { createAbort, backoffDelay, isRetryable } from './retry.js';
+export { ticketExpired, isStaleTicket } from './tickets.js';
+export { mimeFromName, baseName } from './mime.js';

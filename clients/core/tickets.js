@@ -1,0 +1,66 @@
+// Upload tickets: one POST /sign for several files, and when a ticket is stale.
+import { Codes, OssgateError, errorFromResponse, parseJSON } from './errors.js';
+
+/**
+ * requestTickets asks the sign function for one ticket per file in a single
+ * request and resolves with the tickets in the files' order:
+ * [{url, key, fields, expiresAt, maxSize, objectUrl}]. It makes exactly one
+ * HTTP request (retries are the caller's); a non-2xx answer rejects with the
+ * function's {code, message, status, requestId}.
+ *
+ * opts: {transport, signUrl, profile, token, signal}; files: [{name, type, size}].
+ */
+export async function requestTickets(opts, files) {
+  const headers = { 'Content-Type': 'application/json' };
+  if (opts.token) headers.Authorization = 'Bearer ' + opts.token;
+  const body = JSON.stringify({
+    profile: opts.profile,
+    files: files.map((f) => ({ name: f.name, type: f.type, size: f.size })),
+  });
+  const res = await opts.transport.request({
+    url: opts.signUrl,
+    method: 'POST',
+    headers,
+    body,
+    signal: opts.signal,
+  });
+  if (res.status < 200 || res.status > 299) throw errorFromResponse(res.status, res.body, res.headers);
+  return checkTickets(parseJSON(res.body), files.length, res.status);
+}
+
+/** checkTickets validates the shape of a 2xx /sign answer and returns its uploads. */
+function checkTickets(json, want, status) {
+  const uploads = json && Array.isArray(json.uploads) ? json.uploads : null;
+  const bad = (why) =>
+    new OssgateError({ code: Codes.BadResponse, message: 'sign: ' + why, status });
+  if (!uploads) throw bad('answer has no "uploads" list');
+  if (uploads.length !== want) throw bad('got ' + uploads.length + ' tickets, want ' + want);
+  for (const t of uploads) {
+    if (!t || typeof t.url !== 'string' || typeof t.key !== 'string' || !t.fields || typeof t.fields !== 'object') {
+      throw bad('a ticket lacks url, key or fields');
+    }
+  }
+  return uploads;
+}
+
+/**
+ * ticketExpired tells whether ticket's expiresAt is at most marginMs after
+ * nowMs (epoch milliseconds). A ticket without a parsable expiresAt never
+ * counts as expired here: OSS has the last word.
+ */
+export function ticketExpired(ticket, nowMs, marginMs) {
+  const at = Date.parse(ticket.expiresAt);
+  if (Number.isNaN(at)) return false;
+  return at - marginMs <= nowMs;
+}
+
+/**
+ * isStaleTicket tells whether OSS refused an upload because its ticket went
+ * stale (a fresh one can succeed): AccessDenied "Policy expired", or an STS
+ * token that expired.
+ */
+export function isStaleTicket(err) {
+  if (!err) return false;
+  if (err.code === 'SecurityTokenExpired') return true;
+  return err.code === 'AccessDenied' && /policy expired/i.test(err.message || '');
+}
