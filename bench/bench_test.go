@@ -1,0 +1,71 @@
+package bench
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestParseGoBench(t *testing.T) {
+	out := []byte("goos: linux\nBenchmarkSign-2   \t  500000\t      2345 ns/op\t     1234 B/op\t      12 allocs/op\n" +
+		"BenchmarkHMACFloor \t 1000000\t 1000.5 ns/op\nPASS\n")
+	got := ParseGoBench(out)
+	want := map[string]GoBench{
+		"BenchmarkSign":      {NsPerOp: 2345, BytesPerOp: 1234, AllocsPerOp: 12},
+		"BenchmarkHMACFloor": {NsPerOp: 1000.5},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("ParseGoBench mismatch (-want +got):\n%s", d)
+	}
+}
+
+func TestReplaceSection(t *testing.T) {
+	tests := []struct {
+		name, doc, want string
+		wantErr         bool
+	}{
+		{"replaces", "a\n<!-- section: bench -->\nold\n<!-- /section: bench -->\nz", "a\n<!-- section: bench -->\nnew\n<!-- /section: bench -->\nz", false},
+		{"empty section", "<!-- section: bench -->\n<!-- /section: bench -->", "<!-- section: bench -->\nnew\n<!-- /section: bench -->", false},
+		{"no markers", "nothing", "", true},
+		{"other section", "<!-- section: run -->\n<!-- /section: run -->", "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ReplaceSection([]byte(tt.doc), "bench", "new\n")
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("got error %v, want error %v", err, tt.wantErr)
+			}
+			if string(got) != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestMarkdownMarksMissedTargets(t *testing.T) {
+	r := Results{Date: "2026-11-25T13:00:00Z", Machine: Machine{NProc: 2}, Command: "make bench"}
+	r.Add(Targeted(Figure{What: "cold start", Value: 42, Unit: "ms"}, "≤ 30 ms", false))
+	r.Add(Targeted(Figure{What: "binary", Value: 9.5, Unit: "MB"}, "≤ 15 MB", true))
+	md := r.Markdown()
+	for _, want := range []string{"| cold start | 42.0 ms | ≤ 30 ms | **no** |", "| binary | 9.50 MB | ≤ 15 MB | yes |"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("got table\n%s\nwant a row %q", md, want)
+		}
+	}
+}
+
+func TestProcStatusKB(t *testing.T) {
+	// The test process itself has a resident set.
+	got, err := ProcStatusKB(os.Getpid(), "VmHWM")
+	if err != nil {
+		t.Fatalf("got error %v, want VmHWM", err)
+	}
+	if got <= 0 {
+		t.Errorf("got VmHWM %d kB, want > 0", got)
+	}
+	if _, err := ProcStatusKB(os.Getpid(), "NoSuchField"); err == nil {
+		t.Error("got no error for a missing field, want one")
+	}
+}

@@ -1,0 +1,97 @@
+package bench
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+)
+
+// Figure is one measured number with what it is compared against.
+type Figure struct {
+	ID      string  `json:"id"`
+	What    string  `json:"what"`
+	Value   float64 `json:"value"`
+	Unit    string  `json:"unit"`
+	Target  string  `json:"target,omitempty"` // human form, e.g. "≤ 30 ms"
+	Met     *bool   `json:"met,omitempty"`    // nil when the figure has no target
+	Command string  `json:"command"`
+	Note    string  `json:"note,omitempty"`
+}
+
+// Results is the content of bench/results.json.
+type Results struct {
+	Date    string            `json:"date"` // RFC 3339, UTC
+	Machine Machine           `json:"machine"`
+	Command string            `json:"command"`
+	Figures []Figure          `json:"figures"`
+	Loads   map[string]any    `json:"loads,omitempty"` // raw attack results by name
+	Skipped map[string]string `json:"skipped,omitempty"`
+}
+
+// Add appends a figure.
+func (r *Results) Add(f Figure) { r.Figures = append(r.Figures, f) }
+
+// Targeted returns a figure whose Met is set from ok.
+func Targeted(f Figure, target string, ok bool) Figure {
+	f.Target, f.Met = target, &ok
+	return f
+}
+
+// WriteJSON writes r, indented, to path.
+func (r *Results) WriteJSON(path string) error {
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	return nil
+}
+
+// Markdown renders r as the README table.
+func (r *Results) Markdown() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Measured %s on %d cores (%s), %s, Node %s, by `%s`; every figure's own command is in `bench/results.json`.\n\n",
+		r.Date[:10], r.Machine.NProc, r.Machine.CPU, r.Machine.Go, r.Machine.Node, r.Command)
+	b.WriteString("| figure | value | target | met |\n|---|---|---|---|\n")
+	for _, f := range r.Figures {
+		met := ""
+		if f.Met != nil {
+			met = map[bool]string{true: "yes", false: "**no**"}[*f.Met]
+		}
+		fmt.Fprintf(&b, "| %s | %s %s | %s | %s |\n", f.What, num(f.Value), f.Unit, f.Target, met)
+	}
+	for k, v := range r.Skipped {
+		fmt.Fprintf(&b, "\nNot measured: %s (%s).\n", k, v)
+	}
+	return b.String()
+}
+
+func num(v float64) string {
+	switch {
+	case v >= 100:
+		return fmt.Sprintf("%.0f", v)
+	case v >= 10:
+		return fmt.Sprintf("%.1f", v)
+	default:
+		return fmt.Sprintf("%.2f", v)
+	}
+}
+
+// ReplaceSection returns doc with the text between the markers
+// "<!-- section: name -->" and "<!-- /section: name -->" replaced by body.
+func ReplaceSection(doc []byte, name, body string) ([]byte, error) {
+	open, end := []byte("<!-- section: "+name+" -->\n"), []byte("<!-- /section: "+name+" -->")
+	i, j := bytes.Index(doc, open), bytes.Index(doc, end)
+	if i < 0 || j < i {
+		return nil, fmt.Errorf("bench: no section %q markers", name)
+	}
+	var out bytes.Buffer
+	out.Write(doc[:i+len(open)])
+	out.WriteString(body)
+	out.Write(doc[j:])
+	return out.Bytes(), nil
+}
