@@ -52,7 +52,7 @@ func TestWrap(t *testing.T) {
 			RawPath: ptr("/sign"), Body: ptr(body), IsBase64Encoded: ptr(false),
 			Headers:         &map[string]string{"Authorization": "Bearer x"},
 			QueryParameters: &map[string]string{"limit": "5", "cursor": "a b"},
-			TriggerContext: events.HTTPTriggerRequestContext{RequestId: ptr("req-1")},
+			TriggerContext:  events.HTTPTriggerRequestContext{RequestId: ptr("req-1")},
 		}, seen{Method: "GET", Path: "/sign", Query: "cursor=a+b&limit=5", Body: body, Auth: "Bearer x", RequestID: "req-1"}},
 		{"base64 body", func() events.HTTPTriggerEvent {
 			ev := events.HTTPTriggerEvent{Body: ptr(base64.StdEncoding.EncodeToString([]byte(body))), IsBase64Encoded: ptr(true)}
