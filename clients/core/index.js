@@ -5,4 +5,5 @@ export { createUploader, UploaderDefaults } from './uploader.js';
 export { Codes, OssgateError, errorFromResponse, networkError, abortError, xmlText } from './errors.js';
 export { createAbort, backoffDelay, isRetryable } from './retry.js';
 export { ticketExpired, isStaleTicket } from './tickets.js';
+export { listUrlFor } from './records.js';
 export { mimeFromName, baseName } from './mime.js';

@@ -15,6 +15,7 @@ import { mimeFromName } from './mime.js';
 import { runPool } from './pool.js';
 import { RetryDefaults, isRetryable, sleep, withRetry } from './retry.js';
 import { isStaleTicket, requestTickets, ticketExpired } from './tickets.js';
+import { listRecords, listUrlFor } from './records.js';
 
 /** Defaults of createUploader's options (undefined means the default). */
 export const UploaderDefaults = Object.freeze({
@@ -24,7 +25,7 @@ export const UploaderDefaults = Object.freeze({
 });
 
 /**
- * createUploader returns {upload, uploadFile} bound to one sign function.
+ * createUploader returns {upload, uploadFile, list} bound to one sign function.
  *
  * options: transport and signUrl (required); profile (the sign function's
  * upload profile); getToken() → JWT, or a promise of one, or '' for anonymous;
@@ -42,6 +43,10 @@ export const UploaderDefaults = Object.freeze({
  *
  * uploadFile(file, opts) uploads one file and resolves with its result, or
  * rejects with its OssgateError.
+ *
+ * list({cursor, limit, signal}) resolves with one page of the caller's upload
+ * records from GET listUrl (default: signUrl with /sign replaced by /uploads),
+ * {records, next}, retrying transient failures.
  */
 export function createUploader(options) {
   const cfg = withDefaults(options);
@@ -51,6 +56,12 @@ export function createUploader(options) {
       const [r] = await uploadAll(cfg, [file], opts || {});
       if (!r.ok) throw r.error;
       return r;
+    },
+    async list(opts) {
+      const o = opts || {};
+      const token = await cfg.getToken();
+      const req = { transport: cfg.transport, listUrl: cfg.listUrl, token, cursor: o.cursor, limit: o.limit, signal: o.signal };
+      return withRetry(() => listRecords(req), retryOpts({ cfg, opts: o, files: [] }));
     },
   };
 }
@@ -64,6 +75,7 @@ function withDefaults(o) {
   cfg.random = cfg.random || Math.random;
   cfg.sleep = cfg.sleep || sleep;
   cfg.getToken = cfg.getToken || (() => '');
+  cfg.listUrl = cfg.listUrl || listUrlFor(cfg.signUrl);
   return cfg;
 }
 

@@ -18,7 +18,7 @@ export { Codes, OssgateError, createAbort, mimeFromName } from '../core/index.js
 
 /**
  * createWxUploader is createUploader (../core/uploader.js) over wx.request and
- * wx.uploadFile. options: signUrl, profile, getToken, concurrency,
+ * wx.uploadFile: {upload, uploadFile, list}. options: signUrl, profile, getToken, concurrency,
  * maxAttempts, baseDelayMs, maxDelayMs, expiryMarginMs, timeoutMs (per wx
  * call), and wx (default: the global wx). Files are {path (or tempFilePath),
  * size, name?, type?}; name defaults to the path's last segment and type to
@@ -32,6 +32,7 @@ export function createWxUploader(options) {
   return {
     upload: (files, opts) => up.upload(files.map(wxFile), opts),
     uploadFile: (file, opts) => up.uploadFile(wxFile(file), opts),
+    list: (opts) => up.list(opts),
   };
 }
 

@@ -1,0 +1,159 @@
+// The demo page: choose or drop files, watch them upload, see them recorded.
+import { createWebUploader } from './ossgate-web.js';
+
+const $ = (sel) => document.querySelector(sel);
+const params = new URLSearchParams(location.search);
+const signUrl = params.get('sign') || new URL('/sign', location.href).href;
+const uploader = createWebUploader({ signUrl, getToken: () => params.get('token') || '' });
+
+const profileSelect = $('#profile');
+if (params.get('profile')) profileSelect.value = params.get('profile');
+
+const drop = $('#drop');
+const input = $('#file-input');
+input.addEventListener('change', () => {
+  if (input.files.length) start(Array.from(input.files));
+  input.value = '';
+});
+for (const ev of ['dragenter', 'dragover']) {
+  drop.addEventListener(ev, (e) => {
+    e.preventDefault();
+    drop.classList.add('over');
+  });
+}
+for (const ev of ['dragleave', 'drop']) drop.addEventListener(ev, () => drop.classList.remove('over'));
+drop.addEventListener('drop', (e) => {
+  e.preventDefault();
+  if (e.dataTransfer && e.dataTransfer.files.length) start(Array.from(e.dataTransfer.files));
+});
+$('#refresh').addEventListener('click', () => refreshRecords());
+
+/** start uploads files, one row per file, then waits for their records. */
+async function start(files) {
+  const rows = files.map(addRow);
+  $('#files').prepend(...rows.map((r) => r.li));
+  const results = await uploader.upload(files, {
+    profile: profileSelect.value,
+    onProgress: (p) => rows[p.index].progress(p.percent),
+    onState: (s) => rows[s.index].state(s),
+  });
+  const keys = results.filter((r) => r.ok).map((r) => r.key);
+  if (keys.length) await waitForRecords(keys);
+}
+
+const STATE_TEXT = { signing: 'Getting a ticket…', uploading: 'Uploading…', retrying: 'Retrying…', done: 'Uploaded', failed: 'Failed' };
+
+/** addRow renders a file's row and returns {li, progress, state}. */
+function addRow(file) {
+  const li = el('li', 'file');
+  li.dataset.name = file.name;
+  const thumb = el('div', 'thumb');
+  if (file.type.startsWith('image/')) {
+    const img = el('img');
+    img.alt = '';
+    img.src = URL.createObjectURL(file);
+    img.onload = () => URL.revokeObjectURL(img.src);
+    thumb.append(img);
+  } else {
+    thumb.textContent = (file.name.split('.').pop() || 'file').slice(0, 4).toUpperCase();
+  }
+  const name = el('div', 'name', file.name);
+  const meta = el('div', 'meta', `${file.type || 'unknown type'} · ${formatSize(file.size)}`);
+  const status = el('div', 'status', 'Waiting…');
+  const bar = el('div', 'bar');
+  bar.setAttribute('role', 'progressbar');
+  bar.setAttribute('aria-valuemin', '0');
+  bar.setAttribute('aria-valuemax', '100');
+  bar.setAttribute('aria-valuenow', '0');
+  const fill = el('div', 'fill');
+  bar.append(fill);
+  const percent = el('span', 'percent', '0%');
+  const error = el('div', 'error');
+  const body = el('div', 'body');
+  body.append(name, meta, bar, status, error);
+  li.append(thumb, body, percent);
+  return {
+    li,
+    progress(p) {
+      fill.style.width = p + '%';
+      bar.setAttribute('aria-valuenow', String(p));
+      percent.textContent = p + '%';
+    },
+    state(s) {
+      li.dataset.state = s.state;
+      status.textContent = STATE_TEXT[s.state] || s.state;
+      if (s.state === 'retrying' && s.error) status.textContent = `Retrying after ${s.error.code}…`;
+      if (s.state === 'done' && s.result.objectUrl) {
+        status.textContent = '';
+        const a = el('a', '', 'Uploaded — open');
+        a.href = s.result.objectUrl;
+        a.target = '_blank';
+        a.rel = 'noopener';
+        status.append(a);
+      }
+      if (s.state === 'failed') {
+        error.textContent = '';
+        error.append(el('code', '', s.error.code), document.createTextNode(' ' + s.error.message));
+        if (s.error.requestId) error.title = 'request id ' + s.error.requestId;
+      }
+    },
+  };
+}
+
+/** waitForRecords polls the list with backoff until every key is recorded (the record function is asynchronous). */
+async function waitForRecords(keys) {
+  let delay = 300;
+  for (let i = 0; i < 8; i++) {
+    const records = await refreshRecords();
+    if (records && keys.every((k) => records.some((r) => r.key === k))) return;
+    await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(delay * 2, 4000);
+  }
+  $('#records-status').textContent = 'Not recorded yet: the record function may still be catching up. Refresh in a moment.';
+}
+
+/** refreshRecords renders the newest records; it resolves with them, or null on error. */
+async function refreshRecords() {
+  const status = $('#records-status');
+  try {
+    const page = await uploader.list({ limit: 50 });
+    const tbody = $('#records');
+    tbody.textContent = '';
+    for (const r of page.records) tbody.append(recordRow(r));
+    status.textContent = page.records.length ? `${page.records.length} recorded upload${page.records.length === 1 ? '' : 's'}.` : 'Nothing recorded yet.';
+    return page.records;
+  } catch (err) {
+    status.textContent = `Could not list uploads: ${err.code} ${err.message}`;
+    return null;
+  }
+}
+
+function recordRow(r) {
+  const tr = el('tr');
+  tr.dataset.key = r.key;
+  const name = el('td', 'rec-name', r.originalName || r.key.split('/').pop());
+  name.title = r.key;
+  const badge = el('span', 'badge ' + (r.status === 'ok' ? 'ok' : 'warn'), r.status);
+  if (r.reason) badge.title = r.reason;
+  const statusCell = el('td');
+  statusCell.append(badge);
+  const when = r.uploadedAt ? new Date(r.uploadedAt).toLocaleString() : '';
+  tr.append(name, el('td', '', r.contentType || ''), el('td', '', formatSize(r.size)), statusCell, el('td', '', when));
+  return tr;
+}
+
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function formatSize(n) {
+  if (!(n >= 0)) return '';
+  if (n < 1024) return n + ' B';
+  if (n < 1024 * 1024) return (n / 1024).toFixed(1) + ' KB';
+  return (n / 1024 / 1024).toFixed(1) + ' MB';
+}
+
+refreshRecords();
