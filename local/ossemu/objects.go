@@ -1,0 +1,198 @@
+package ossemu
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/xml"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+func validUTF8(s string) bool { return utf8.ValidString(s) }
+
+// putObject serves PutObject: the body (Content-Length required, at most
+// MaxObjectSize) becomes the object, with Content-Type, x-oss-meta-*, the
+// stored standard headers and x-oss-tagging from the request headers.
+func (s *Server) putObject(q *request) error {
+	if err := s.authHeader(q); err != nil {
+		return err
+	}
+	if err := checkKey(q.key); err != nil {
+		return err
+	}
+	n := q.r.ContentLength
+	if n < 0 {
+		return errorf(http.StatusLengthRequired, "MissingContentLength", "", msgMissingLength)
+	}
+	if n > s.cfg.MaxObjectSize {
+		return errTooLarge()
+	}
+	meta, err := headerMeta(q.r.Header, q.key)
+	if err != nil {
+		return err
+	}
+	if meta.Tags, err = parseTagging(q.r.Header.Get("x-oss-tagging")); err != nil {
+		return err
+	}
+	p, err := s.store.create(q.bucket, n)
+	if err != nil {
+		return err
+	}
+	defer p.abort()
+	if _, err := io.Copy(p, q.r.Body); err != nil || p.n != n {
+		return errInvalidArgument("The request body is shorter than its Content-Length.")
+	}
+	if want := q.r.Header.Get("Content-MD5"); want != "" {
+		if b, err := base64.StdEncoding.DecodeString(want); err != nil || !bytes.Equal(b, p.md5.Sum(nil)) {
+			return errorf(http.StatusBadRequest, "InvalidDigest", "", "The Content-MD5 you specified was invalid.")
+		}
+	}
+	if err := s.commit(q, p, meta, "ObjectCreated:PutObject", forbidOverwrite(q.r.Header.Get("x-oss-forbid-overwrite"))); err != nil {
+		return err
+	}
+	q.w.WriteHeader(http.StatusOK)
+	return nil
+}
+
+// commit makes p the object described by meta, honouring
+// forbid (x-oss-forbid-overwrite), sets the ETag and CRC headers and emits the event.
+func (s *Server) commit(q *request, p *pending, meta *objectMeta, event string, forbid bool) error {
+	meta.LastModified = s.cfg.Now().UTC().Truncate(time.Second)
+	prev, err := p.commit(s.store, q.bucket, meta, forbid)
+	if errors.Is(err, errExists) {
+		return errorf(http.StatusConflict, "FileAlreadyExists", "", msgFileExists)
+	}
+	if err != nil {
+		return err
+	}
+	q.w.Header().Set("ETag", `"`+meta.ETag+`"`)
+	q.w.Header().Set("x-oss-hash-crc64ecma", strconv.FormatUint(meta.CRC64, 10))
+	if sum, err := hex.DecodeString(meta.ETag); err == nil {
+		q.w.Header().Set("Content-MD5", base64.StdEncoding.EncodeToString(sum))
+	}
+	s.emit(q, event, meta, prev)
+	return nil
+}
+
+// headerMeta builds object metadata from request headers.
+func headerMeta(h http.Header, key string) (*objectMeta, error) {
+	m := &objectMeta{Key: key, UserMeta: map[string]string{}, Headers: map[string]string{}}
+	m.ContentType = firstNonEmpty(h.Get("Content-Type"), guessType(key))
+	size := 0
+	for k := range h {
+		if l := strings.ToLower(k); strings.HasPrefix(l, "x-oss-meta-") {
+			m.UserMeta[l] = h.Get(k)
+			size += len(l) + len(h.Get(k))
+		}
+	}
+	if size > maxUserMetaBytes {
+		return nil, errInvalidArgument("Your metadata headers exceed the maximum allowed metadata size.")
+	}
+	for _, name := range storedHeaders {
+		if v := h.Get(name); v != "" {
+			m.Headers[name] = v
+		}
+	}
+	return m, nil
+}
+
+// deleteObject serves DeleteObject: 204 whether or not the key existed.
+func (s *Server) deleteObject(q *request) error {
+	if err := s.authHeader(q); err != nil {
+		return err
+	}
+	if err := s.store.remove(q.bucket, q.key); err != nil {
+		return err
+	}
+	q.w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// copyObject serves CopyObject: x-oss-copy-source is "/bucket/key" with the
+// key URL-encoded; x-oss-metadata-directive COPY (default) keeps the source
+// metadata, REPLACE takes it from the request; tags are copied unless
+// x-oss-tagging-directive is Replace.
+func (s *Server) copyObject(q *request) error {
+	if err := s.authHeader(q); err != nil {
+		return err
+	}
+	if err := checkKey(q.key); err != nil {
+		return err
+	}
+	src, err := url.QueryUnescape(q.r.Header.Get("x-oss-copy-source"))
+	if err != nil {
+		return errInvalidArgument("x-oss-copy-source is not URL-encoded correctly.")
+	}
+	srcBucket, srcKey, _ := strings.Cut(strings.TrimPrefix(src, "/"), "/")
+	if !s.knownBucket(srcBucket) {
+		return errorf(http.StatusNotFound, "NoSuchBucket", "", msgNoSuchBucket)
+	}
+	o, err := s.store.open(srcBucket, srcKey)
+	if errors.Is(err, errNotFound) {
+		return errNoSuchKey()
+	}
+	if err != nil {
+		return err
+	}
+	defer o.Close()
+	meta, err := copyMeta(q.r.Header, o.meta, q.key)
+	if err != nil {
+		return err
+	}
+	p, err := s.store.create(q.bucket, o.meta.Size)
+	if err != nil {
+		return err
+	}
+	defer p.abort()
+	if _, err := io.Copy(p, o.Body(0, o.meta.Size)); err != nil {
+		return err
+	}
+	if err := s.commit(q, p, meta, "ObjectCreated:CopyObject", forbidOverwrite(q.r.Header.Get("x-oss-forbid-overwrite"))); err != nil {
+		return err
+	}
+	body, _ := xml.Marshal(copyResult{LastModified: meta.LastModified.UTC().Format(isoMillis), ETag: `"` + meta.ETag + `"`})
+	q.w.Header().Set("Content-Type", "application/xml")
+	q.w.WriteHeader(http.StatusOK)
+	_, _ = q.w.Write(append([]byte(xml.Header), body...))
+	return nil
+}
+
+func copyMeta(h http.Header, src objectMeta, key string) (*objectMeta, error) {
+	m := &objectMeta{Key: key, ContentType: src.ContentType, UserMeta: src.UserMeta, Headers: src.Headers, Tags: src.Tags}
+	if strings.EqualFold(h.Get("x-oss-metadata-directive"), "REPLACE") {
+		r, err := headerMeta(h, key)
+		if err != nil {
+			return nil, err
+		}
+		m.ContentType, m.UserMeta, m.Headers = r.ContentType, r.UserMeta, r.Headers
+	}
+	if strings.EqualFold(h.Get("x-oss-tagging-directive"), "Replace") {
+		tags, err := parseTagging(h.Get("x-oss-tagging"))
+		if err != nil {
+			return nil, err
+		}
+		m.Tags = tags
+	}
+	return m, nil
+}
+
+type copyResult struct {
+	XMLName      xml.Name `xml:"CopyObjectResult"`
+	LastModified string   `xml:"LastModified"`
+	ETag         string   `xml:"ETag"`
+}
+
+const isoMillis = "2006-01-02T15:04:05.000Z"
+
+// forbidOverwrite reads an x-oss-forbid-overwrite value.
+func forbidOverwrite(v string) bool { return strings.EqualFold(v, "true") }
+
+func (s *Server) knownBucket(b string) bool { return slices.Contains(s.cfg.Buckets, b) }

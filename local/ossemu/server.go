@@ -1,0 +1,228 @@
+// Package ossemu is a strict local Alibaba Cloud OSS endpoint for tests and
+// `make run`: PostObject with V4 POST policies (verified by its own code),
+// the object API the Go SDK needs, CORS, and OSS trigger events. It keeps
+// objects on disk, written atomically. See CONFORMANCE.md for what it
+// emulates and which test covers each behaviour.
+package ossemu
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Credential is an AccessKey pair the server accepts. A non-empty
+// SecurityToken makes it an STS credential: requests must then carry exactly
+// that token. A zero Expires never expires.
+type Credential struct {
+	AccessKeyID, AccessKeySecret, SecurityToken string
+	Expires                                     time.Time
+}
+
+// Trigger is an OSS trigger on a bucket: objects whose key has Prefix and
+// Suffix, created by one of Events ("ObjectCreated:PostObject", with or
+// without the "oss:" prefix; "ObjectCreated:*" matches all creations), are
+// reported by calling Deliver with the OSS event JSON.
+type Trigger struct {
+	Prefix, Suffix string
+	Events         []string
+	Deliver        func(ctx context.Context, event []byte) error
+}
+
+// Config configures a Server. DataDir, Region and Buckets are required.
+// MaxObjectSize 0 means 5 GiB (the OSS limit); CORSOrigins lists the origins
+// browsers may upload from ("*" for any); Now defaults to time.Now and
+// Logger to a discarding logger.
+type Config struct {
+	DataDir, Region string
+	Buckets         []string
+	MaxObjectSize   int64
+	CORSOrigins     []string
+	Now             func() time.Time
+	Logger          *slog.Logger
+}
+
+// DefaultMaxObjectSize is the OSS limit for one PutObject or PostObject.
+const DefaultMaxObjectSize = 5 << 30
+
+// Server is an http.Handler answering OSS requests for the configured
+// buckets. Its methods are safe for concurrent use.
+type Server struct {
+	cfg   Config
+	store *store
+	log   *slog.Logger
+
+	mu       sync.RWMutex
+	creds    map[string]Credential
+	triggers map[string][]Trigger
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// New checks cfg, creates the bucket directories under cfg.DataDir, removes
+// temp files a previous run left there and returns the server.
+func New(cfg Config) (*Server, error) {
+	if cfg.DataDir == "" || cfg.Region == "" || len(cfg.Buckets) == 0 {
+		return nil, errors.New("ossemu: DataDir, Region and Buckets are required")
+	}
+	for _, b := range cfg.Buckets {
+		if !validBucketName(b) {
+			return nil, fmt.Errorf("ossemu: invalid bucket name %q", b)
+		}
+	}
+	if cfg.MaxObjectSize <= 0 {
+		cfg.MaxObjectSize = DefaultMaxObjectSize
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	st, err := openStore(cfg.DataDir, cfg.Buckets)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Server{
+		cfg: cfg, store: st, log: cfg.Logger,
+		creds: map[string]Credential{}, triggers: map[string][]Trigger{},
+		ctx: ctx, cancel: cancel,
+	}, nil
+}
+
+// AddCredential makes c valid for every bucket, replacing any credential with
+// the same AccessKeyID.
+func (s *Server) AddCredential(c Credential) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.creds[c.AccessKeyID] = c
+}
+
+// AddTrigger adds t to bucket's triggers.
+func (s *Server) AddTrigger(bucket string, t Trigger) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.triggers[bucket] = append(s.triggers[bucket], t)
+}
+
+// Close cancels the context of running event deliveries and waits for them
+// to return. The handler must not be used afterwards.
+func (s *Server) Close() error {
+	s.cancel()
+	s.wg.Wait()
+	return nil
+}
+
+func (s *Server) credential(ak string) (Credential, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	c, ok := s.creds[ak]
+	return c, ok
+}
+
+// ServeHTTP answers one OSS request. Every answer carries x-oss-request-id
+// and, for an allowed Origin, the CORS headers.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	id := newRequestID()
+	w.Header().Set("x-oss-request-id", id)
+	w.Header().Set("Server", "AliyunOSS")
+	w.Header().Set("Date", s.cfg.Now().UTC().Format(http.TimeFormat))
+	if s.cors(w, r) {
+		return
+	}
+	bucket, key, ok := s.address(r)
+	if !ok {
+		writeError(w, r, errorf(http.StatusNotFound, "NoSuchBucket", "", msgNoSuchBucket))
+		return
+	}
+	req := &request{w: w, r: r, bucket: bucket, key: key, id: id}
+	if err := s.route(req); err != nil {
+		var e *Error
+		if !errors.As(err, &e) {
+			s.log.Error("ossemu: internal error", "err", err, "requestId", id)
+			e = errorf(http.StatusInternalServerError, "InternalError", "", "We encountered an internal error. Please try again.")
+		}
+		writeError(w, r, e)
+	}
+}
+
+// request is one request being served, addressed to bucket and key.
+type request struct {
+	w           http.ResponseWriter
+	r           *http.Request
+	bucket, key string
+	id          string
+}
+
+func (s *Server) route(q *request) error {
+	m := q.r.Method
+	switch {
+	case m == http.MethodPost && q.key == "" && q.r.URL.RawQuery == "":
+		return s.postObject(q)
+	case q.key == "" && m == http.MethodGet:
+		return s.listObjects(q)
+	case q.key == "":
+		return errorf(http.StatusMethodNotAllowed, "MethodNotAllowed", "", msgMethodNotAllow)
+	case q.r.URL.Query().Has("tagging"):
+		return s.tagging(q)
+	case m == http.MethodPut && q.r.Header.Get("x-oss-copy-source") != "":
+		return s.copyObject(q)
+	case m == http.MethodPut:
+		return s.putObject(q)
+	case m == http.MethodGet || m == http.MethodHead:
+		return s.getObject(q)
+	case m == http.MethodDelete:
+		return s.deleteObject(q)
+	case m == http.MethodPost:
+		return errorf(http.StatusNotImplemented, "NotImplemented", "", msgNotImplemented)
+	}
+	return errorf(http.StatusMethodNotAllowed, "MethodNotAllowed", "", msgMethodNotAllow)
+}
+
+// address finds the bucket and key of r: virtual-host style when the first
+// label of a non-IP Host names a configured bucket, else path style
+// (/bucket/key). It reports false for an unknown bucket.
+func (s *Server) address(r *http.Request) (bucket, key string, ok bool) {
+	host := r.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	if net.ParseIP(host) == nil {
+		if label, _, found := strings.Cut(host, "."); found && slices.Contains(s.cfg.Buckets, label) {
+			return label, strings.TrimPrefix(r.URL.Path, "/"), true
+		}
+	}
+	bucket, key, _ = strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
+	return bucket, key, slices.Contains(s.cfg.Buckets, bucket)
+}
+
+func validBucketName(b string) bool {
+	if len(b) < 3 || len(b) > 63 || b[0] == '-' || b[len(b)-1] == '-' {
+		return false
+	}
+	for _, c := range b {
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+// newRequestID returns 24 upper-case hex digits, the shape of OSS request ids.
+func newRequestID() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return strings.ToUpper(hex.EncodeToString(b[:]))
+}
