@@ -7,7 +7,7 @@ BIN := $(CODE_DIR)/ossgate
 ZIP := build/ossgate.zip
 FUZZTIME ?= 60s
 # Node projects whose pinned dependencies the tests need (lockfiles committed).
-NODE_PROJECTS := testdata/oracle
+NODE_PROJECTS := testdata/oracle clients
 NODE_STAMPS := $(addsuffix /node_modules/.installed,$(NODE_PROJECTS))
 
 .PHONY: all build package test test-go test-js check bench fuzz soak run deploy clean deps deps-system
@@ -40,6 +40,7 @@ deps-system:
 	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	command -v zip >/dev/null 2>&1 || missing="$$missing zip"; \
 	command -v unzip >/dev/null 2>&1 || missing="$$missing unzip"; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 		echo "deps: installing$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
@@ -55,8 +56,8 @@ test: deps test-go test-js
 test-go:
 	OSSGATE_REQUIRE_ORACLE=1 $(GO) test -race -count=1 ./...
 
-test-js:
-	@true
+test-js: build
+	OSSGATE_REQUIRE_BROWSER=1 node --test clients/test/*.test.js
 
 ## check: formatting, vet and staticcheck.
 check:
