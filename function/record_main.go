@@ -1,9 +1,60 @@
 package main
 
 import (
-	"errors"
+	"context"
+	"encoding/json"
 	"log/slog"
+
+	"github.com/aliyun/fc-runtime-go-sdk/fc"
+	"github.com/aliyun/fc-runtime-go-sdk/fccontext"
+
+	"github.com/ossgate/ossgate/function/config"
+	"github.com/ossgate/ossgate/function/creds"
+	"github.com/ossgate/ossgate/function/ossclient"
+	"github.com/ossgate/ossgate/function/record"
 )
 
-// runRecord wires the record function; replaced by the record-function work (issue 6).
-func runRecord(*slog.Logger) error { return errors.New("the record function is not wired yet") }
+// runRecord loads the record function's configuration and serves OSS
+// trigger events until the runtime stops it.
+func runRecord(logger *slog.Logger) error {
+	cfg, err := config.FromEnv(config.Record)
+	if err != nil {
+		return err
+	}
+	h, err := newRecordHandler(cfg, logger)
+	if err != nil {
+		return err
+	}
+	fc.Start(func(ctx context.Context, payload json.RawMessage) error {
+		if fctx, ok := fccontext.FromContext(ctx); ok && fctx != nil {
+			ctx = record.WithRequestID(ctx, fctx.RequestID)
+		}
+		return h.Handle(ctx, payload)
+	})
+	return nil
+}
+
+// newRecordHandler wires a record.Handler to OSS: every invocation gets its
+// own client, signed with that invocation's credentials.
+func newRecordHandler(cfg config.Config, logger *slog.Logger) (*record.Handler, error) {
+	oc := ossclient.Config{Endpoint: cfg.InternalEndpoint, Region: cfg.Region, Fallback: creds.DefaultChain{}}
+	return record.NewHandler(record.Config{
+		Bucket:           cfg.Bucket,
+		UploadPrefix:     cfg.UploadPrefix,
+		RecordsPrefix:    cfg.RecordsPrefix,
+		QuarantinePrefix: cfg.QuarantinePrefix,
+		QuarantineMode:   cfg.QuarantineMode,
+		Profile: func(name string) (record.Limits, bool) {
+			p, ok := cfg.Profiles[name]
+			return record.Limits{Types: p.Types, MinSize: p.MinSize, MaxSize: p.MaxSize}, ok
+		},
+		Open: func(ctx context.Context) (record.Objects, record.Store, error) {
+			b, err := ossclient.Bucket(ctx, oc, cfg.Bucket)
+			if err != nil {
+				return nil, nil, err
+			}
+			return record.OSSObjects{Bucket: b}, record.NewOSSStore(b, cfg.RecordsPrefix), nil
+		},
+		Logger: logger,
+	})
+}

@@ -1,0 +1,45 @@
+package record
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/aliyun/aliyun-oss-go-sdk/oss"
+)
+
+// retryableCodes are OSS error codes a later attempt may not get: throttling,
+// and credential failures a fresh invocation's STS token cures. AccessDenied
+// is here on purpose: it means the execution role lacks a permission, which
+// an operator fixes; returning the error lets FC's bounded retries and the
+// async failure destination keep the event instead of dropping it.
+var retryableCodes = map[string]bool{
+	"Throttling": true, "RequestTimeout": true, "ServiceUnavailable": true, "InternalError": true,
+	"SecurityTokenExpired": true, "InvalidSecurityToken": true, "InvalidAccessKeyId": true,
+	"RequestTimeTooSkewed": true, "AccessDenied": true,
+}
+
+// Transient reports whether err is worth a retry, so that the handler returns
+// it and FC redelivers the event: network errors, timeouts, 5xx and 429
+// answers, the codes listed above, missing credentials, and errors it does
+// not know. A missing object (ErrNotFound, NoSuchKey), a malformed event
+// (ErrMalformed) and other 4xx answers are permanent.
+func Transient(err error) bool {
+	if err == nil || errors.Is(err, ErrMalformed) || IsNotFound(err) {
+		return false
+	}
+	var se oss.ServiceError
+	if errors.As(err, &se) {
+		return retryStatus(se.StatusCode) || retryableCodes[se.Code]
+	}
+	var ue oss.UnexpectedStatusCodeError
+	if errors.As(err, &ue) {
+		return retryStatus(ue.Got())
+	}
+	// Network errors, timeouts, cancellation, missing credentials and
+	// anything else: a retry may help, and FC bounds the retries.
+	return true
+}
+
+func retryStatus(code int) bool {
+	return code >= 500 || code == http.StatusTooManyRequests
+}
