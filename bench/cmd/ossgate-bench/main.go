@@ -1,0 +1,83 @@
+// Command ossgate-bench measures ossgate against the Node.js alternative and
+// under the FC runtime emulator, and writes every figure with the command
+// that produced it to bench/results.json (and the README bench table).
+// `make bench` runs it from the module root; everything listens on
+// 127.0.0.1 and every attack is bounded in time.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"github.com/ossgate/ossgate/bench"
+)
+
+func main() {
+	out := flag.String("out", "bench/results.json", "results file")
+	readme := flag.String("readme", "README.md", "README whose bench section is rewritten (empty: none)")
+	phases := flag.String("phases", "percall,loopback,fc,record", "phases to run, comma-separated")
+	workers := flag.Int("workers", 8, "vegeta workers (and connections) per attack")
+	duration := flag.Duration("duration", 5*time.Second, "duration of each attack")
+	cold := flag.Int("cold", 7, "cold starts measured (median reported)")
+	events := flag.Int("events", 500, "objects uploaded for the record phase")
+	flag.Parse()
+	if err := run(*out, *readme, strings.Split(*phases, ","), bench.Load{Workers: *workers, Duration: *duration}, *cold, *events); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+func run(out, readme string, phases []string, load bench.Load, cold, events int) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	defer cancel()
+	root, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	work, err := os.MkdirTemp("", "ossgate-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+	fx, err := bench.NewFixture(time.Now())
+	if err != nil {
+		return err
+	}
+	res := &bench.Results{Date: time.Now().UTC().Format(time.RFC3339), Machine: bench.ThisMachine(ctx),
+		Command: "make bench (go run ./bench/cmd/ossgate-bench " + strings.Join(os.Args[1:], " ") + ")"}
+	r := &bench.Runner{Root: root, Work: work, Fixture: fx, Load: load, ColdRuns: cold, Events: events, Log: os.Stderr, Results: res}
+	steps := map[string]func(context.Context) error{"percall": r.PerCall, "loopback": r.Loopback, "fc": r.FC, "record": r.Record}
+	for _, p := range phases {
+		step, ok := steps[p]
+		if !ok {
+			return fmt.Errorf("ossgate-bench: unknown phase %q", p)
+		}
+		fmt.Fprintf(os.Stderr, "bench: phase %s\n", p)
+		if err := step(ctx); err != nil {
+			r.Skip("phase "+p, err)
+		}
+	}
+	if err := res.WriteJSON(out); err != nil {
+		return err
+	}
+	fmt.Print(res.Markdown())
+	if readme == "" {
+		return nil
+	}
+	doc, err := os.ReadFile(readme)
+	if err != nil {
+		return err
+	}
+	doc, err = bench.ReplaceSection(doc, "bench", bench.ReadmeSection(res))
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(readme, doc, 0o644)
+}

@@ -1,0 +1,114 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/ossgate/ossgate/local/fcemu"
+)
+
+// BuildCode builds the code package FC runs (bootstrap + the static ossgate
+// binary, flags as in `make build`) into dir, from the module at root.
+func BuildCode(ctx context.Context, root, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags", "-s -w", "-o", filepath.Join(dir, "ossgate"), "./function")
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH=amd64")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("bench: build ossgate: %w: %s", err, out)
+	}
+	b, err := os.ReadFile(filepath.Join(root, "bootstrap"))
+	if err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "bootstrap"), b, 0o755); err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	return nil
+}
+
+// Function is one function running under the FC runtime emulator, with its
+// HTTP trigger served on 127.0.0.1.
+type Function struct {
+	Emu  *fcemu.Emulator
+	URL  string // http://127.0.0.1:port
+	srv  *http.Server
+	code string
+}
+
+// FakeCredentials returns the fixture's STS-style credentials for every
+// invocation (the sign function only signs with them; nothing checks them).
+func (f Fixture) FakeCredentials() fcemu.Credential {
+	return fcemu.Credential{AccessKeyID: f.AccessKeyID, AccessKeySecret: f.Secret, SecurityToken: f.SecurityToken}
+}
+
+// StartFunction runs the code package in codeDir as function name (the
+// OSSGATE_FUNCTION value) with env and the given number of instances.
+// Function output goes to out (nil discards it).
+func StartFunction(codeDir, name string, env []string, instances int, creds func() fcemu.Credential, out io.Writer) (*Function, error) {
+	emu, err := fcemu.Start(fcemu.Config{
+		Name: name, CodeDir: codeDir, Instances: instances, Timeout: 10 * time.Second,
+		Env:         append([]string{"OSSGATE_FUNCTION=" + name}, env...),
+		Credentials: creds, Output: out,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("bench: start %s: %w", name, err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		emu.Close()
+		return nil, fmt.Errorf("bench: %w", err)
+	}
+	f := &Function{Emu: emu, URL: "http://" + ln.Addr().String(), code: codeDir,
+		srv: &http.Server{Handler: emu, ReadHeaderTimeout: 5 * time.Second}}
+	go func() { _ = f.srv.Serve(ln) }()
+	return f, nil
+}
+
+// Close stops the HTTP front and the emulator (and so every instance).
+func (f *Function) Close() {
+	_ = f.srv.Close()
+	f.Emu.Close()
+}
+
+// PIDs returns the ids of the running ossgate processes of this code
+// package (bootstrap execs ossgate, so /proc/<pid>/exe names it).
+func (f *Function) PIDs() []int { return ExePIDs(filepath.Join(f.code, "ossgate")) }
+
+// ExePIDs returns the ids of the processes whose executable is exe.
+func ExePIDs(exe string) []int {
+	ents, _ := os.ReadDir("/proc")
+	var pids []int
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if l, err := os.Readlink("/proc/" + e.Name() + "/exe"); err == nil && l == exe {
+			pids = append(pids, pid)
+		}
+	}
+	sort.Ints(pids)
+	return pids
+}
+
+// Median returns the median of ds (0 for none).
+func Median(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := append([]time.Duration(nil), ds...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	return s[len(s)/2]
+}
