@@ -56,6 +56,9 @@ func readForm(r *http.Request) (*form, error) {
 	total := 0
 	for {
 		p, err := f.mr.NextPart()
+		if errors.Is(err, io.EOF) && len(f.fields) == 0 {
+			return nil, errMalformed() // no part at all: not a form
+		}
 		if errors.Is(err, io.EOF) {
 			return nil, errorf(http.StatusBadRequest, "IncorrectNumberOfFilesInPOSTRequest", "", msgIncorrectFiles)
 		}
