@@ -7,10 +7,10 @@ BIN := $(CODE_DIR)/ossgate
 ZIP := build/ossgate.zip
 FUZZTIME ?= 60s
 # Node projects whose pinned dependencies the tests need (lockfiles committed).
-NODE_PROJECTS := testdata/oracle clients
+NODE_PROJECTS := testdata/oracle deploy clients
 NODE_STAMPS := $(addsuffix /node_modules/.installed,$(NODE_PROJECTS))
 
-.PHONY: all build package test test-go test-js check bench fuzz soak run deploy clean deps deps-system
+.PHONY: all build package test test-go test-js check bench fuzz soak run deploy deploy-tools clean deps deps-system
 
 all: build
 
@@ -83,9 +83,19 @@ fuzz:
 run: build
 	$(GO) run ./local
 
-## deploy: build and deploy with Serverless Devs.
-deploy: package
-	@echo "deploy: not wired yet" && exit 1
+## deploy: build, check the configuration, `s deploy` with the pinned CLI, print the endpoint.
+## OSSGATE_ACCESS names the `s config add` access alias (default: default).
+OSSGATE_ACCESS ?= default
+S := deploy/node_modules/.bin/s
+deploy: deploy-tools package deploy/node_modules/.installed
+	@set -o pipefail; $(S) preview -a "$(OSSGATE_ACCESS)" -o json --silent 2>/dev/null \
+		| $(GO) run ./deploy/cmd/ossgate-deploy check
+	$(S) deploy -a "$(OSSGATE_ACCESS)" -y
+	@set -o pipefail; $(S) sign info -a "$(OSSGATE_ACCESS)" -o json --silent 2>/dev/null \
+		| $(GO) run ./deploy/cmd/ossgate-deploy endpoint
+
+deploy-tools:
+	@command -v npm >/dev/null 2>&1 || { echo "deploy: needs Node.js and npm (nothing is installed globally; the s CLI comes from deploy/package.json)"; exit 1; }
 
 clean:
 	rm -rf build

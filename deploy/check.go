@@ -1,0 +1,69 @@
+package deploy
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/ossgate/ossgate/function/config"
+)
+
+var roleARN = regexp.MustCompile(`^acs:ram::[0-9]{10,20}:role/[A-Za-z0-9.@_-]+$`)
+
+// Check is the pre-flight check `make deploy` runs on the project as
+// `s preview -o json` renders it (every ${...} resolved with the chosen
+// access and the environment). It returns one line for every missing or
+// invalid piece of configuration, in a stable order; none means deploy may
+// run. Each function's environment must load with the same loader the
+// function runs at cold start (config.Load), so a deployment that would not
+// start is refused here. Relative code paths are taken from baseDir.
+func Check(p Project, baseDir string) []string {
+	var out []string
+	add := func(format string, a ...any) { out = append(out, fmt.Sprintf(format, a...)) }
+	names := make([]string, 0, len(p.Resources))
+	for n := range p.Resources {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	if strings.Contains(fmt.Sprint(p.Resources), "${config(") {
+		add("access %q is not configured (or has no AccountID): run npx --prefix deploy s config add -a %s --AccessKeyID ... --AccessKeySecret ... --AccountID ...", p.Access, p.Access)
+	}
+	for _, n := range names {
+		pr := p.Resources[n].Props
+		if !strings.Contains(pr.Role, "${") && !roleARN.MatchString(pr.Role) {
+			add("%s: role %q is not a RAM role ARN acs:ram::<account>:role/<name>", n, pr.Role)
+		}
+		if pr.Code == "" {
+			add("%s: no code path", n)
+		} else if _, err := os.Stat(filepath.Join(baseDir, pr.Code)); err != nil {
+			add("%s: code %s is missing: run make package", n, pr.Code)
+		}
+		for _, t := range pr.Triggers {
+			if t.TriggerType != "oss" {
+				continue
+			}
+			if !strings.Contains(t.InvocationRole, "${") && !roleARN.MatchString(t.InvocationRole) {
+				add("%s: trigger %s: invocationRole %q is not a RAM role ARN", n, t.TriggerName, t.InvocationRole)
+			}
+			if parts := strings.Split(t.SourceArn, ":"); !strings.Contains(t.SourceArn, "${") &&
+				(len(parts) != 5 || parts[4] == "" || !accountID.MatchString(parts[3])) {
+				add("%s: trigger %s: sourceArn %q is not acs:oss:<region>:<account>:<bucket>", n, t.TriggerName, t.SourceArn)
+			}
+		}
+		fn := config.Function(pr.EnvironmentVariables[config.VarFunction])
+		if fn != config.Sign && fn != config.Record {
+			add("%s: %s must be sign or record, got %q", n, config.VarFunction, fn)
+			continue
+		}
+		env := pr.EnvironmentVariables
+		if _, err := config.Load(fn, func(k string) string { return env[k] }); err != nil {
+			for _, line := range strings.Split(err.Error(), "\n") {
+				add("%s: %s", n, strings.TrimPrefix(line, "config: invalid configuration: "))
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,150 @@
+// Command ossgate-deploy is the helper `make deploy` and the one-time RAM
+// setup use:
+//
+//	s preview -o json | ossgate-deploy check    refuse to deploy, naming every missing setting
+//	ossgate-deploy ram -account ID [-out DIR]    render deploy/ram/*.json with the values in s.yaml
+//	s sign info -o json | ossgate-deploy endpoint   print the sign function's public URL
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/ossgate/ossgate/deploy"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdin, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "ossgate-deploy:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, stdin io.Reader, stdout io.Writer) error {
+	if len(args) == 0 {
+		return errors.New("usage: ossgate-deploy check|ram|endpoint")
+	}
+	switch args[0] {
+	case "check":
+		return check(args[1:], stdin, stdout)
+	case "ram":
+		return ram(args[1:], stdout)
+	case "endpoint":
+		return endpoint(stdin, stdout)
+	}
+	return fmt.Errorf("unknown command %q: want check, ram or endpoint", args[0])
+}
+
+func check(args []string, stdin io.Reader, stdout io.Writer) error {
+	fl := flag.NewFlagSet("check", flag.ContinueOnError)
+	dir := fl.String("dir", ".", "project directory (code paths are relative to it)")
+	if err := fl.Parse(args); err != nil {
+		return err
+	}
+	b, err := io.ReadAll(stdin)
+	if err != nil {
+		return err
+	}
+	p, err := deploy.ParseProject(b)
+	if err != nil {
+		return err
+	}
+	problems := deploy.Check(p, *dir)
+	if len(problems) == 0 {
+		fmt.Fprintln(stdout, "deploy: configuration complete")
+		return nil
+	}
+	fmt.Fprintln(stdout, "deploy: refusing to deploy, the configuration is incomplete:")
+	for _, line := range problems {
+		fmt.Fprintln(stdout, "  -", line)
+	}
+	return fmt.Errorf("%d problem(s); edit the vars block of s.yaml or the environment (README § Deployment)", len(problems))
+}
+
+func ram(args []string, stdout io.Writer) error {
+	fl := flag.NewFlagSet("ram", flag.ContinueOnError)
+	account := fl.String("account", "", "Alibaba Cloud account ID (required)")
+	project := fl.String("project", "s.yaml", "the Serverless Devs project")
+	out := fl.String("out", "build/ram", "directory for the rendered documents")
+	if err := fl.Parse(args); err != nil {
+		return err
+	}
+	p, err := deploy.LoadProject(*project)
+	if err != nil {
+		return err
+	}
+	if p, err = p.Rendered(deploy.Env{Getenv: os.Getenv, Config: map[string]string{"AccountID": *account}}); err != nil {
+		return err
+	}
+	values, err := deploy.RAMValues(p, *account)
+	if err != nil {
+		return err
+	}
+	docs, err := deploy.RenderRAM(values)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return err
+	}
+	names := make([]string, 0, len(docs))
+	for n := range docs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		path := filepath.Join(*out, n)
+		if err := os.WriteFile(path, docs[n], 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, path)
+	}
+	return nil
+}
+
+// endpoint prints every "system_url" and "custom_domain" found in the JSON
+// that `s info -o json` (or `s deploy -o json`) prints.
+func endpoint(stdin io.Reader, stdout io.Writer) error {
+	var v any
+	if err := json.NewDecoder(stdin).Decode(&v); err != nil {
+		return fmt.Errorf("endpoint: %w", err)
+	}
+	urls := find(v, map[string]bool{"system_url": true, "custom_domain": true})
+	if len(urls) == 0 {
+		return errors.New("endpoint: no system_url in the output")
+	}
+	for _, u := range urls {
+		fmt.Fprintln(stdout, "sign endpoint:", u)
+	}
+	return nil
+}
+
+func find(v any, keys map[string]bool) []string {
+	var out []string
+	switch t := v.(type) {
+	case map[string]any:
+		ks := make([]string, 0, len(t))
+		for k := range t {
+			ks = append(ks, k)
+		}
+		sort.Strings(ks)
+		for _, k := range ks {
+			if s, ok := t[k].(string); ok && keys[k] && s != "" {
+				out = append(out, s)
+				continue
+			}
+			out = append(out, find(t[k], keys)...)
+		}
+	case []any:
+		for _, e := range t {
+			out = append(out, find(e, keys)...)
+		}
+	}
+	return out
+}
