@@ -1,0 +1,119 @@
+// Package e2e holds the end-to-end tests: the real ossgate binary, built once
+// per test binary, runs under the FC emulator against the strict local OSS
+// endpoint (see local/stack). Tests start a stack with startStack.
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ossgate/ossgate/local/stack"
+)
+
+// codeDir holds bootstrap and the ossgate binary built by TestMain, the same
+// layout as build/code.
+var codeDir string
+
+// repoRoot is the repository root, relative to this package.
+const repoRoot = "../.."
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "ossgate-e2e-code-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := func() int {
+		defer os.RemoveAll(dir)
+		if err := buildCode(dir); err != nil {
+			fmt.Fprintln(os.Stderr, "e2e:", err)
+			return 1
+		}
+		codeDir = dir
+		return m.Run()
+	}()
+	os.Exit(code)
+}
+
+// buildCode builds the function binary as make build does (static, for this
+// machine's architecture) and copies bootstrap beside it.
+func buildCode(dir string) error {
+	cmd := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(dir, "ossgate"), "./function")
+	cmd.Dir = repoRoot
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("build ./function: %v\n%s", err, out)
+	}
+	b, err := os.ReadFile(filepath.Join(repoRoot, "bootstrap"))
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "bootstrap"), b, 0o755)
+}
+
+// startStack starts a stack from the binary TestMain built. Zero cfg fields
+// get test defaults: CodeDir, DataDir (a t.TempDir), a 30s start bound, and
+// the functions' output captured and logged if the test fails. The stack is
+// closed (every function process killed) when the test ends.
+func startStack(t *testing.T, cfg stack.Config) *stack.Stack {
+	t.Helper()
+	if cfg.CodeDir == "" {
+		cfg.CodeDir = codeDir
+	}
+	if cfg.DataDir == "" {
+		cfg.DataDir = t.TempDir()
+	}
+	out := &syncBuffer{}
+	if cfg.Output == nil {
+		cfg.Output = out
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	st, err := stack.Start(ctx, cfg)
+	if err != nil {
+		t.Fatalf("stack.Start: %v\nfunction output:\n%s", err, out)
+	}
+	t.Cleanup(func() {
+		st.Close()
+		if t.Failed() {
+			t.Logf("function output:\n%s", out)
+		}
+	})
+	return st
+}
+
+// drainRecords waits (at most 20s) until the record function's trigger queue
+// is empty: every OSS event so far was delivered or given up.
+func drainRecords(t *testing.T, st *stack.Stack) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := st.Record.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// syncBuffer collects the functions' output across instances.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}

@@ -1,0 +1,120 @@
+// Command local runs the whole ossgate stack offline on 127.0.0.1 (`make run`
+// builds the function first, then runs `go run ./local`): the local OSS
+// endpoint, the sign function behind an FC HTTP trigger front with the demo
+// page beside it, and the record function on the bucket's OSS trigger. The
+// functions are the real binary in build/code, run through bootstrap by the
+// FC runtime emulator. Ctrl-C stops everything.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/ossgate/ossgate/local/stack"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "local:", err)
+		os.Exit(1)
+	}
+}
+
+type options struct {
+	cfg      stack.Config
+	logLevel string
+}
+
+func parseFlags(args []string, stderr io.Writer) (options, error) {
+	var o options
+	c := &o.cfg
+	fs := flag.NewFlagSet("local", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.IntVar(&c.SignPort, "sign-port", 8080, "port of the sign function's HTTP trigger and the demo page (0 = random)")
+	fs.IntVar(&c.OSSPort, "oss-port", 9090, "port of the local OSS endpoint (0 = random)")
+	fs.StringVar(&c.DataDir, "data", filepath.Join("local", "data"), "directory the local OSS endpoint keeps objects in")
+	fs.StringVar(&c.CodeDir, "code", filepath.Join("build", "code"), "code package holding bootstrap and ossgate (make build)")
+	fs.StringVar(&c.DemoDir, "demo", "clients", "clients directory whose web/ page is served at /")
+	fs.StringVar(&c.Bucket, "bucket", "ossgate-local", "bucket name")
+	fs.StringVar(&c.Region, "region", "cn-hangzhou", "region")
+	fs.IntVar(&c.SignInstances, "sign-instances", 2, "sign function instances")
+	fs.BoolVar(&c.Anonymous, "anonymous", true, "let the sign function sign for anyone (OSSGATE_ALLOW_ANONYMOUS)")
+	fs.StringVar(&o.logLevel, "log-level", "info", "function and emulator log level: debug, info, warn, error")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	c.JWTSecret = os.Getenv("OSSGATE_JWT_SECRET")
+	c.Env = []string{"OSSGATE_LOG_LEVEL=" + o.logLevel}
+	return o, nil
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	o, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(o.logLevel)); err != nil {
+		return fmt.Errorf("-log-level: %w", err)
+	}
+	if _, err := os.Stat(filepath.Join(o.cfg.CodeDir, "bootstrap")); err != nil {
+		return fmt.Errorf("no function code in %s (run make build, or make run): %w", o.cfg.CodeDir, err)
+	}
+	if !o.cfg.Anonymous && o.cfg.JWTSecret == "" {
+		return errors.New("-anonymous=false needs OSSGATE_JWT_SECRET (at least 32 bytes) in the environment")
+	}
+	if o.cfg.DataDir, err = filepath.Abs(o.cfg.DataDir); err != nil {
+		return err
+	}
+	if o.cfg.CodeDir, err = filepath.Abs(o.cfg.CodeDir); err != nil {
+		return err
+	}
+	o.cfg.Output = stderr
+	o.cfg.Logger = slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	startCtx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	st, err := stack.Start(startCtx, o.cfg)
+	if err != nil {
+		return err
+	}
+	printBanner(stdout, st, o.cfg.Anonymous)
+	<-ctx.Done()
+	fmt.Fprintln(stdout, "stopping…")
+	st.Close()
+	fmt.Fprintln(stdout, "stopped")
+	return nil
+}
+
+func printBanner(w io.Writer, st *stack.Stack, anonymous bool) {
+	fmt.Fprintf(w, `
+ossgate local stack is running (Ctrl-C stops it)
+
+  sign endpoint   %[1]s/sign        (POST; also /healthz, /uploads)
+  demo page       %[2]s
+  OSS endpoint    %[3]s        (path-style: %[3]s/%[4]s/<key>, region %[5]s)
+  data directory  %[6]s
+
+`, st.SignURL, st.DemoURL, st.OSSURL, st.Bucket, st.Region, st.DataDir)
+	if anonymous {
+		fmt.Fprint(w, "  WARNING: anonymous signing is ON (-anonymous=true): anyone who can reach the sign\n"+
+			"  endpoint gets upload tickets. Fine on localhost; never deploy with OSSGATE_ALLOW_ANONYMOUS=true.\n\n")
+	}
+	fmt.Fprintf(w, `try:
+  curl -s -X POST %s/sign -H 'Content-Type: application/json' \
+    -d '{"profile":"image","files":[{"name":"cat.png","type":"image/png","size":1024}]}'
+then post the returned fields plus -F file=@cat.png to the returned url.
+
+`, st.SignURL)
+}

@@ -1,0 +1,223 @@
+// Package stack starts the whole ossgate stack offline on 127.0.0.1: the
+// strict local OSS endpoint (ossemu), the sign function behind an FC 3.0
+// HTTP trigger front, and the record function fed by the bucket's OSS
+// trigger through the emulator's async path — the real compiled binary,
+// started through bootstrap, for both functions (fcemu). It is the engine of
+// `make run` and of the end-to-end tests in local/e2e.
+package stack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/ossgate/ossgate/local/fcemu"
+	"github.com/ossgate/ossgate/local/ossemu"
+)
+
+// Config configures a Stack. CodeDir and DataDir are required; every other
+// zero value is the documented default.
+type Config struct {
+	CodeDir string // the code package: bootstrap + ossgate (make build: build/code)
+	DataDir string // ossemu's object store (created if missing)
+	Bucket  string // default "ossgate-local"
+	Region  string // default "cn-hangzhou"
+
+	SignPort, OSSPort int // 127.0.0.1 ports; 0 = a random free port
+
+	SignInstances   int               // default 2
+	RecordInstances int               // default 1
+	SignTimeout     time.Duration     // default 10s
+	RecordTimeout   time.Duration     // default 60s
+	Events          fcemu.AsyncConfig // the record trigger's queue: retries, Duplicate, ReorderWindow
+
+	Anonymous bool   // OSSGATE_ALLOW_ANONYMOUS=true: the sign function signs for anyone
+	JWTSecret string // OSSGATE_JWT_SECRET (at least 32 bytes) when set
+
+	// Env is added to both functions' environment after the stack's own
+	// variables (so it overrides them); SignEnv and RecordEnv after that, per
+	// function. "OSSGATE_FUNCTION=empty" in SignEnv runs the no-op function.
+	Env, SignEnv, RecordEnv []string
+
+	CORSOrigins []string // origins ossemu allows besides the demo page's
+	DemoDir     string   // the clients/ directory (web/ and core/); missing = placeholder page
+
+	Output io.Writer    // the functions' stdout/stderr, line-prefixed; default io.Discard
+	Logger *slog.Logger // emulator and OSS events; default discards
+}
+
+// Stack is a running offline stack. Close stops it.
+type Stack struct {
+	SignURL string // the sign function's HTTP trigger, e.g. http://127.0.0.1:8080 (POST /sign)
+	DemoURL string // the demo page, served on the sign front's port
+	OSSURL  string // the OSS endpoint, path-style: OSSURL/Bucket/key
+	Bucket  string
+	Region  string
+	DataDir string
+
+	OSS    *ossemu.Server
+	Sign   *fcemu.Emulator // the sign function's instances
+	Record *fcemu.Emulator // the record function's instances; Record.Drain waits for the trigger queue
+
+	closers []func()
+}
+
+// Start starts ossemu, the record function and the sign function, in that
+// order, and returns once every function instance polls for invocations.
+// ctx bounds the start only. On error nothing is left running.
+func Start(ctx context.Context, cfg Config) (*Stack, error) {
+	cfg = withDefaults(cfg)
+	if cfg.CodeDir == "" || cfg.DataDir == "" {
+		return nil, errors.New("stack: CodeDir and DataDir are required")
+	}
+	s := &Stack{Bucket: cfg.Bucket, Region: cfg.Region, DataDir: cfg.DataDir}
+	if err := s.start(ctx, cfg); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func withDefaults(c Config) Config {
+	if c.Bucket == "" {
+		c.Bucket = "ossgate-local"
+	}
+	if c.Region == "" {
+		c.Region = "cn-hangzhou"
+	}
+	if c.SignInstances <= 0 {
+		c.SignInstances = 2
+	}
+	if c.RecordInstances <= 0 {
+		c.RecordInstances = 1
+	}
+	if c.SignTimeout <= 0 {
+		c.SignTimeout = 10 * time.Second
+	}
+	if c.RecordTimeout <= 0 {
+		c.RecordTimeout = 60 * time.Second
+	}
+	if c.Output == nil {
+		c.Output = io.Discard
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	return c
+}
+
+func (s *Stack) start(ctx context.Context, cfg Config) error {
+	signLn, err := listen(cfg.SignPort)
+	if err != nil {
+		return err
+	}
+	s.closers = append(s.closers, func() { _ = signLn.Close() })
+	ossLn, err := listen(cfg.OSSPort)
+	if err != nil {
+		return err
+	}
+	s.closers = append(s.closers, func() { _ = ossLn.Close() })
+	s.SignURL = "http://" + signLn.Addr().String()
+	s.DemoURL = s.SignURL + "/"
+	s.OSSURL = "http://" + ossLn.Addr().String()
+
+	if err := s.startOSS(cfg, ossLn); err != nil {
+		return err
+	}
+	env := s.env(cfg)
+	mint := s.minter()
+	s.Record, err = fcemu.Start(fcemu.Config{
+		Name: "ossgate-record", CodeDir: cfg.CodeDir, Instances: cfg.RecordInstances, Timeout: cfg.RecordTimeout,
+		Env:    append(append(env, "OSSGATE_FUNCTION=record"), append(cfg.Env, cfg.RecordEnv...)...),
+		Region: cfg.Region, Credentials: mint, Async: cfg.Events, Output: cfg.Output, Logger: cfg.Logger,
+	})
+	if err != nil {
+		return fmt.Errorf("stack: record function: %w", err)
+	}
+	s.closers = append(s.closers, s.Record.Close)
+	s.OSS.AddTrigger(cfg.Bucket, ossemu.Trigger{
+		Prefix: "uploads/",
+		Events: []string{"ObjectCreated:PostObject", "ObjectCreated:PutObject", "ObjectCreated:CompleteMultipartUpload"},
+		Deliver: func(_ context.Context, event []byte) error {
+			return s.Record.InvokeAsync(event)
+		},
+	})
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("stack: %w", err)
+	}
+	s.Sign, err = fcemu.Start(fcemu.Config{
+		Name: "ossgate-sign", CodeDir: cfg.CodeDir, Instances: cfg.SignInstances, Timeout: cfg.SignTimeout,
+		Env:    append(append(env, "OSSGATE_FUNCTION=sign"), append(cfg.Env, cfg.SignEnv...)...),
+		Region: cfg.Region, Credentials: mint, Output: cfg.Output, Logger: cfg.Logger,
+	})
+	if err != nil {
+		return fmt.Errorf("stack: sign function: %w", err)
+	}
+	s.closers = append(s.closers, s.Sign.Close)
+	s.serve(signLn, frontHandler(s.Sign, cfg.DemoDir))
+	return ctx.Err()
+}
+
+// startOSS creates the OSS endpoint; the demo page's origins may upload.
+func (s *Stack) startOSS(cfg Config, ln net.Listener) error {
+	_, signPort, _ := net.SplitHostPort(s.SignURL[len("http://"):])
+	origins := append([]string{"http://127.0.0.1:" + signPort, "http://localhost:" + signPort}, cfg.CORSOrigins...)
+	oss, err := ossemu.New(ossemu.Config{
+		DataDir: cfg.DataDir, Region: cfg.Region, Buckets: []string{cfg.Bucket},
+		CORSOrigins: origins, Logger: cfg.Logger,
+	})
+	if err != nil {
+		return fmt.Errorf("stack: oss: %w", err)
+	}
+	s.OSS = oss
+	s.closers = append(s.closers, func() { _ = oss.Close() })
+	s.serve(ln, oss)
+	return nil
+}
+
+// env is the functions' environment: the brief's variables for this stack.
+func (s *Stack) env(cfg Config) []string {
+	env := []string{
+		"OSSGATE_BUCKET=" + cfg.Bucket,
+		"OSSGATE_REGION=" + cfg.Region,
+		"OSSGATE_ENDPOINT=" + s.OSSURL,
+		"OSSGATE_INTERNAL_ENDPOINT=" + s.OSSURL,
+		"OSSGATE_UPLOAD_PREFIX=uploads",
+		"OSSGATE_ALLOW_ANONYMOUS=" + strconv.FormatBool(cfg.Anonymous),
+		"ALIBABA_CLOUD_ECS_METADATA_DISABLED=true",
+	}
+	if cfg.JWTSecret != "" {
+		env = append(env, "OSSGATE_JWT_SECRET="+cfg.JWTSecret)
+	}
+	return env
+}
+
+// serve serves h on ln until Close.
+func (s *Stack) serve(ln net.Listener, h http.Handler) {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	s.closers = append(s.closers, func() { _ = srv.Close() })
+}
+
+// Close stops everything, newest first: the HTTP fronts, the function
+// processes (killed), the OSS endpoint. It is safe to call more than once.
+func (s *Stack) Close() {
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		s.closers[i]()
+	}
+	s.closers = nil
+}
+
+func listen(port int) (net.Listener, error) {
+	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+	if err != nil {
+		return nil, fmt.Errorf("stack: %w", err)
+	}
+	return ln, nil
+}
