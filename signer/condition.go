@@ -20,56 +20,57 @@ const (
 // Condition is one condition of a POST policy. Build it with [Eq],
 // [StartsWith], [ContentLengthRange], [In] or [Bucket]; the zero Condition is
 // invalid and rejected by [Sign] with [ErrCondition]. A Condition is an
-// immutable value, safe to share between goroutines and policies.
+// immutable value, safe to share between goroutines and policies; its JSON
+// form is prepared when it is built, so signing does not rebuild it.
 type Condition struct {
 	kind     condKind
-	ref      string // "$" + field name, so field == ref[1:]
-	value    string
-	values   []string
-	min, max int64
+	field    string
+	value    string   // eq or starts-with value, bucket name
+	values   []string // in values
+	min, max int64    // content-length-range bounds
+	item     any      // what encoding/json writes for the condition
 }
 
 // Eq pins a form field to an exact value: ["eq", "$field", value]. [Sign]
 // also returns the value as a form field of that name (key, Content-Type,
 // success_action_status, x-oss-meta-*, ...), because the client must send it.
 func Eq(field, value string) Condition {
-	return Condition{kind: kindEq, ref: "$" + field, value: value}
+	return Condition{kind: kindEq, field: field, value: value, item: &[3]string{"eq", "$" + field, value}}
 }
 
 // StartsWith requires a form field to start with prefix:
 // ["starts-with", "$field", prefix]. The client chooses the value, so it is
 // not returned as a form field.
 func StartsWith(field, prefix string) Condition {
-	return Condition{kind: kindStartsWith, ref: "$" + field, value: prefix}
+	return Condition{kind: kindStartsWith, field: field, value: prefix, item: &[3]string{"starts-with", "$" + field, prefix}}
 }
 
 // ContentLengthRange bounds the file size in bytes, both ends inclusive:
 // ["content-length-range", min, max].
 func ContentLengthRange(min, max int64) Condition {
-	return Condition{kind: kindLengthRange, min: min, max: max}
+	return Condition{kind: kindLengthRange, min: min, max: max, item: &[3]any{"content-length-range", min, max}}
 }
 
 // In requires a form field to be one of values: ["in", "$field", [values...]].
 // values is copied. The client chooses the value, so it is not returned as a
 // form field.
 func In(field string, values ...string) Condition {
-	return Condition{kind: kindIn, ref: "$" + field, values: slices.Clone(values)}
+	values = slices.Clone(values)
+	if values == nil {
+		values = []string{}
+	}
+	return Condition{kind: kindIn, field: field, values: values, item: &[3]any{"in", "$" + field, values}}
 }
 
 // Bucket pins the bucket: {"bucket": name}. The bucket is addressed by the
 // upload URL, so it is not returned as a form field.
 func Bucket(name string) Condition {
-	return Condition{kind: kindBucket, value: name}
+	return Condition{kind: kindBucket, value: name, item: &bucketCond{name}}
 }
 
 // Field returns the form field the condition is about ("" for
 // ContentLengthRange and Bucket).
-func (c Condition) Field() string {
-	if c.ref == "" {
-		return ""
-	}
-	return c.ref[1:]
-}
+func (c Condition) Field() string { return c.field }
 
 // MarshalJSON encodes the condition exactly as [Sign] writes it into the
 // policy (encoding/json, with <, > and & left unescaped). It returns an error
@@ -79,32 +80,7 @@ func (c Condition) MarshalJSON() ([]byte, error) {
 	if err := c.validate(); err != nil {
 		return nil, err
 	}
-	var s scratch
-	b, err := encodeJSON(nil, c.item(&s))
-	if err != nil {
-		return nil, err
-	}
-	return b, nil
-}
-
-// item returns the value encoding/json writes for c, built from s's
-// preallocated storage where it can be, so that a whole policy is encoded in
-// one pass with few allocations.
-func (c Condition) item(s *scratch) any {
-	switch c.kind {
-	case kindEq:
-		return s.triple("eq", c.ref, c.value)
-	case kindStartsWith:
-		return s.triple("starts-with", c.ref, c.value)
-	case kindLengthRange:
-		return &[3]any{"content-length-range", c.min, c.max}
-	case kindIn:
-		return &[3]any{"in", c.ref, c.values}
-	case kindBucket:
-		s.bucket.Bucket = c.value
-		return &s.bucket
-	}
-	return nil
+	return encodeJSON(nil, c.item)
 }
 
 // encodeJSON appends the JSON encoding of v to dst with encoding/json,

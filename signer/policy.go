@@ -43,54 +43,40 @@ type (
 	}
 )
 
-// scratchSize is how many conditions a policy can have before encoding it
-// needs more than one allocation for the condition list.
-const scratchSize = 16
+// inlineConditions is how many conditions (the V4 ones included) a policy
+// can have before encoding it needs a second allocation.
+const inlineConditions = 14
 
-// scratch holds everything encoding/json walks for one policy, so that
-// building the document costs one allocation in the common case.
-type scratch struct {
+// document is everything encoding/json walks for one policy, allocated
+// once per Sign.
+type document struct {
 	doc        policyDoc
-	items      [scratchSize]any
-	triples    [scratchSize][3]string
-	nTriples   int
-	bucket     bucketCond
+	items      [inlineConditions]any
 	version    versionCond
 	credential credentialCond
 	date       dateCond
 	token      tokenCond
 }
 
-// triple returns a pointer to [3]string{a, b, c}, from s's storage while it lasts.
-func (s *scratch) triple(a, b, c string) *[3]string {
-	var t *[3]string
-	if s.nTriples < len(s.triples) {
-		t = &s.triples[s.nTriples]
-		s.nTriples++
-	} else {
-		t = new([3]string)
+// newDocument returns the policy document: p's conditions in order, then
+// the V4 mandatory ones. expiration is the formatted expiration, credential
+// and date the x-oss-credential and x-oss-date values, token the security
+// token or "".
+func newDocument(p Policy, expiration, credential, date, token string) *policyDoc {
+	d := &document{
+		version:    versionCond{Algorithm},
+		credential: credentialCond{credential},
+		date:       dateCond{date},
+		token:      tokenCond{token},
 	}
-	*t = [3]string{a, b, c}
-	return t
-}
-
-// document fills s.doc with the policy's conditions followed by the V4
-// mandatory ones and returns it. expiration is the formatted expiration,
-// credential and date the x-oss-credential and x-oss-date values.
-func (s *scratch) document(p Policy, expiration, credential, date, token string) *policyDoc {
-	s.doc.Expiration = expiration
-	items := s.items[:0]
+	items := d.items[:0]
 	for _, c := range p.Conditions {
-		items = append(items, c.item(s))
+		items = append(items, c.item)
 	}
-	s.version.V = Algorithm
-	s.credential.V = credential
-	s.date.V = date
-	items = append(items, &s.version, &s.credential, &s.date)
+	items = append(items, &d.version, &d.credential, &d.date)
 	if token != "" {
-		s.token.V = token
-		items = append(items, &s.token)
+		items = append(items, &d.token)
 	}
-	s.doc.Conditions = items
-	return &s.doc
+	d.doc = policyDoc{Expiration: expiration, Conditions: items}
+	return &d.doc
 }

@@ -1,8 +1,10 @@
 package signer
 
 import (
+	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -30,23 +32,62 @@ func Sign(c Credentials, p Policy, region string, at time.Time) (Form, error) {
 	if err := validateConditions(p.Conditions); err != nil {
 		return Form{}, fmt.Errorf("signer: policy: %w", err)
 	}
-
-	var tb [len(ExpirationLayout) + 8]byte
-	date := string(at.AppendFormat(tb[:0], DateLayout))
+	date, expiration, credential := signingStrings(c.AccessKeyID, region, at, p.Expiration.UTC())
 	day := date[:len(DayLayout)]
-	expiration := string(p.Expiration.UTC().AppendFormat(tb[:0], ExpirationLayout))
-	credential := Credential(c.AccessKeyID, day, region)
 
-	s := new(scratch)
-	doc := s.document(p, expiration, credential, date, c.SecurityToken)
-	js, err := encodeJSON(make([]byte, 0, 64*(len(doc.Conditions)+1)), doc)
+	doc := newDocument(p, expiration, credential, date, c.SecurityToken)
+	js, err := encodeJSON(make([]byte, 0, jsonSizeHint(p, credential, c.SecurityToken)), doc)
 	if err != nil {
 		return Form{}, fmt.Errorf("signer: encode policy: %w", err)
 	}
-	b64 := make([]byte, base64.StdEncoding.EncodedLen(len(js)))
+	// The base64 goes behind the JSON when the buffer has room: one allocation.
+	n := base64.StdEncoding.EncodedLen(len(js))
+	b64 := js[len(js):]
+	if cap(b64) < n {
+		b64 = make([]byte, n)
+	}
+	b64 = b64[:n]
 	base64.StdEncoding.Encode(b64, js)
 
-	var sigBuf [64]byte
-	signature := string(appendSignature(sigBuf[:0], SigningKey(c.AccessKeySecret, day, region), b64))
-	return newForm(p.Conditions, string(b64), signature, credential, date, c.SecurityToken), nil
+	// policy and signature share one string.
+	var out strings.Builder
+	out.Grow(n + 2*sha256.Size)
+	out.Write(b64)
+	var sig [64]byte
+	out.Write(appendSignature(sig[:0], SigningKey(c.AccessKeySecret, day, region), b64))
+	both := out.String()
+	return newForm(p.Conditions, both[:n], both[n:], credential, date, c.SecurityToken), nil
+}
+
+// signingStrings returns x-oss-date, the policy expiration and
+// x-oss-credential, sharing one allocation. at and exp must be UTC in the
+// years 1..9999.
+func signingStrings(accessKeyID, region string, at, exp time.Time) (date, expiration, credential string) {
+	var b strings.Builder
+	b.Grow(len(DateLayout) + len(ExpirationLayout) + len(accessKeyID) + len(DayLayout) + len(region) + 24)
+	var tmp [len(ExpirationLayout)]byte
+	b.Write(appendDate(tmp[:0], at))
+	b.Write(appendExpiration(tmp[:0], exp))
+	b.WriteString(accessKeyID)
+	b.WriteByte('/')
+	b.Write(appendDate(tmp[:0], at)[:len(DayLayout)])
+	b.WriteByte('/')
+	b.WriteString(region)
+	b.WriteString("/" + product + "/" + terminator)
+	s := b.String()
+	e := len(DateLayout) + len(ExpirationLayout)
+	return s[:len(DateLayout)], s[len(DateLayout):e], s[e:]
+}
+
+// jsonSizeHint estimates the policy JSON's length, plus room for its base64,
+// so one buffer usually holds both.
+func jsonSizeHint(p Policy, credential, token string) int {
+	n := 160 + len(credential) + len(token)
+	for _, c := range p.Conditions {
+		n += 32 + len(c.field) + len(c.value)
+		for _, v := range c.values {
+			n += 3 + len(v)
+		}
+	}
+	return n + base64.StdEncoding.EncodedLen(n)
 }

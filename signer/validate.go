@@ -14,10 +14,29 @@ const maxKeyLen = 1023
 // maxFieldLen bounds form field names.
 const maxFieldLen = 128
 
-// reserved are the form fields Sign sets itself; no condition may name them.
-var reserved = [...]string{
-	"policy", "file", "bucket", "x-oss-signature", "x-oss-signature-version",
-	"x-oss-credential", "x-oss-date", "x-oss-security-token",
+// isReserved reports whether field (ASCII) names a form field Sign sets
+// itself, compared case-insensitively.
+func isReserved(field string) bool {
+	var r string
+	switch len(field) {
+	case len("file"):
+		r = "file"
+	case len("policy"): // and "bucket"
+		return strings.EqualFold(field, "policy") || strings.EqualFold(field, "bucket")
+	case len("x-oss-date"):
+		r = "x-oss-date"
+	case len("x-oss-signature"):
+		r = "x-oss-signature"
+	case len("x-oss-credential"):
+		r = "x-oss-credential"
+	case len("x-oss-security-token"):
+		r = "x-oss-security-token"
+	case len("x-oss-signature-version"):
+		r = "x-oss-signature-version"
+	default:
+		return false
+	}
+	return strings.EqualFold(field, r)
 }
 
 // validateInputs checks everything Sign is given except the conditions.
@@ -60,7 +79,7 @@ func validateConditions(conds []Condition) error {
 			ranges++
 		case kindEq:
 			for _, d := range conds[:i] {
-				if d.kind == kindEq && strings.EqualFold(d.ref, c.ref) {
+				if d.kind == kindEq && len(d.field) == len(c.field) && strings.EqualFold(d.field, c.field) {
 					return fmt.Errorf("%w: condition %d: a second eq on %q", ErrDuplicate, i, c.Field())
 				}
 			}
@@ -98,10 +117,8 @@ func (c Condition) validateField() error {
 	if !validFieldName(field) {
 		return fmt.Errorf("%w: %q", ErrField, field)
 	}
-	for _, r := range reserved {
-		if strings.EqualFold(field, r) {
-			return fmt.Errorf("%w: %q is set by Sign", ErrReservedField, field)
-		}
+	if isReserved(field) {
+		return fmt.Errorf("%w: %q is set by Sign", ErrReservedField, field)
 	}
 	if c.kind == kindIn {
 		if len(c.values) == 0 {
@@ -114,7 +131,7 @@ func (c Condition) validateField() error {
 		}
 		return nil
 	}
-	if strings.EqualFold(field, "key") {
+	if len(field) == 3 && strings.EqualFold(field, "key") {
 		return validateKey(c.value)
 	}
 	if !printable(c.value) {
@@ -141,6 +158,14 @@ func validateKey(key string) error {
 // printable reports whether s is valid UTF-8 without control characters
 // (C0, DEL, C1), so that it survives JSON and a multipart form unchanged.
 func printable(s string) bool {
+	i := 0
+	for i < len(s) && s[i] >= 0x20 && s[i] < 0x7f {
+		i++
+	}
+	if i == len(s) {
+		return true
+	}
+	s = s[i:]
 	if !utf8.ValidString(s) {
 		return false
 	}
