@@ -1,0 +1,120 @@
+package sign
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+)
+
+// Error codes of the JSON error body {"error":{"code","message","requestId"}}.
+const (
+	CodeBadRequest       = "BadRequest"
+	CodeInvalidJSON      = "InvalidJSON"
+	CodeBodyTooLarge     = "BodyTooLarge"
+	CodeProfileRequired  = "ProfileRequired"
+	CodeUnknownProfile   = "UnknownProfile"
+	CodeNoFiles          = "NoFiles"
+	CodeTooManyFiles     = "TooManyFiles"
+	CodeInvalidFileName  = "InvalidFileName"
+	CodeInvalidSize      = "InvalidSize"
+	CodeUnsupportedType  = "UnsupportedType"
+	CodeFileTooLarge     = "FileTooLarge"
+	CodeFileTooSmall     = "FileTooSmall"
+	CodeInvalidLimit     = "InvalidLimit"
+	CodeInvalidCursor    = "InvalidCursor"
+	CodeUnauthenticated  = "Unauthenticated"
+	CodeNoCredentials    = "NoCredentials"
+	CodeNotFound         = "NotFound"
+	CodeMethodNotAllowed = "MethodNotAllowed"
+	CodeInternal         = "InternalError"
+)
+
+// Error is an error with a code a client can act on. Message is shown to the
+// client; Err (never shown) is the cause, for the log.
+type Error struct {
+	Code    string
+	Message string
+	Err     error
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("sign: %s: %s: %v", e.Code, e.Message, e.Err)
+	}
+	return fmt.Sprintf("sign: %s: %s", e.Code, e.Message)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// errorf returns an *Error with a formatted message.
+func errorf(code, format string, a ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, a...)}
+}
+
+// Status maps an error code to its HTTP status; this is the one place that
+// mapping lives. Unknown codes are 500.
+func Status(code string) int {
+	switch code {
+	case CodeBadRequest, CodeInvalidJSON, CodeProfileRequired, CodeUnknownProfile, CodeNoFiles,
+		CodeTooManyFiles, CodeInvalidFileName, CodeInvalidSize, CodeInvalidLimit, CodeInvalidCursor:
+		return http.StatusBadRequest
+	case CodeBodyTooLarge, CodeFileTooLarge, CodeFileTooSmall:
+		return http.StatusRequestEntityTooLarge
+	case CodeUnsupportedType:
+		return http.StatusUnsupportedMediaType
+	case CodeUnauthenticated:
+		return http.StatusUnauthorized
+	case CodeNotFound:
+		return http.StatusNotFound
+	case CodeMethodNotAllowed:
+		return http.StatusMethodNotAllowed
+	case CodeNoCredentials:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+// asError returns err as an *Error; anything else is an internal error whose
+// cause stays out of the response.
+func asError(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return &Error{Code: CodeInternal, Message: "internal error", Err: err}
+}
+
+type errorBody struct {
+	Error struct {
+		Code      string `json:"code"`
+		Message   string `json:"message"`
+		RequestID string `json:"requestId"`
+	} `json:"error"`
+}
+
+// writeError writes e as a JSON error response and returns its status.
+func writeError(w http.ResponseWriter, e *Error, requestID string) int {
+	var body errorBody
+	body.Error.Code, body.Error.Message, body.Error.RequestID = e.Code, e.Message, requestID
+	status := Status(e.Code)
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="ossgate"`)
+	}
+	writeJSON(w, status, body)
+	return status
+}
+
+// writeJSON writes v as a JSON response with status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil { // only our own types are written; they always marshal
+		status, b = http.StatusInternalServerError, []byte(`{"error":{"code":"InternalError","message":"internal error"}}`)
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_, _ = w.Write(append(b, '\n'))
+}

@@ -1,0 +1,115 @@
+package sign
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/ossgate/ossgate/function/config"
+)
+
+// Request limits.
+const (
+	MaxBodyBytes = 64 << 10
+	MaxNameBytes = 255
+	// DefaultProfile is used when a request names no profile, if configured.
+	DefaultProfile = "default"
+)
+
+// Request is the body of POST /sign.
+type Request struct {
+	Profile string        `json:"profile"`
+	Files   []FileRequest `json:"files"`
+}
+
+// FileRequest declares one file to upload.
+type FileRequest struct {
+	Name string `json:"name"` // the client's file name; metadata only
+	Type string `json:"type"` // MIME type, e.g. image/png
+	Size int64  `json:"size"` // exact size in bytes
+}
+
+// decodeRequest reads a Request from r's body: at most MaxBodyBytes, one
+// JSON object, no unknown fields.
+func decodeRequest(w http.ResponseWriter, r *http.Request) (Request, error) {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	dec.DisallowUnknownFields()
+	var req Request
+	err := dec.Decode(&req)
+	if err == nil {
+		if _, terr := dec.Token(); terr != io.EOF {
+			err = errors.New("trailing data after the JSON object")
+		}
+	}
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		return Request{}, errorf(CodeBodyTooLarge, "request body larger than %d bytes", MaxBodyBytes)
+	case errors.Is(err, io.EOF):
+		return Request{}, errorf(CodeInvalidJSON, "empty request body; want {\"profile\":...,\"files\":[...]}")
+	case err != nil:
+		return Request{}, &Error{Code: CodeInvalidJSON, Message: "request body is not valid: " + err.Error()}
+	}
+	return req, nil
+}
+
+// validate checks req against the profiles and returns the profile it names,
+// with every file's Type normalised to lower case.
+func validate(req *Request, profiles map[string]config.Profile) (config.Profile, error) {
+	name := req.Profile
+	if name == "" {
+		name = DefaultProfile
+		if _, ok := profiles[name]; !ok {
+			return config.Profile{}, errorf(CodeProfileRequired, "profile is required (one of %s)", profileNames(profiles))
+		}
+	}
+	p, ok := profiles[name]
+	if !ok {
+		return config.Profile{}, errorf(CodeUnknownProfile, "unknown profile %.64q (one of %s)", name, profileNames(profiles))
+	}
+	if len(req.Files) == 0 {
+		return p, errorf(CodeNoFiles, "files must list at least one file")
+	}
+	if len(req.Files) > p.MaxFiles {
+		return p, errorf(CodeTooManyFiles, "profile %s allows at most %d file(s) per request, got %d", p.Name, p.MaxFiles, len(req.Files))
+	}
+	for i := range req.Files {
+		f := &req.Files[i]
+		f.Type = strings.ToLower(strings.TrimSpace(f.Type))
+		if err := validateFile(i, *f, p); err != nil {
+			return p, err
+		}
+	}
+	return p, nil
+}
+
+// validateFile checks one declared file against profile p.
+func validateFile(i int, f FileRequest, p config.Profile) error {
+	switch {
+	case f.Name == "" || len(f.Name) > MaxNameBytes || !utf8.ValidString(f.Name) || strings.IndexFunc(f.Name, unicode.IsControl) >= 0:
+		return errorf(CodeInvalidFileName, "files[%d]: name must be 1 to %d bytes of UTF-8 without control characters", i, MaxNameBytes)
+	case !p.Allows(f.Type):
+		return errorf(CodeUnsupportedType, "files[%d]: type %.100q not allowed by profile %s (allowed: %s)", i, f.Type, p.Name, strings.Join(p.Types, ", "))
+	case f.Size <= 0:
+		return errorf(CodeInvalidSize, "files[%d]: size must be the file's exact size in bytes, got %d", i, f.Size)
+	case f.Size > p.MaxSize:
+		return errorf(CodeFileTooLarge, "files[%d]: size %d over the %d bytes profile %s allows", i, f.Size, p.MaxSize, p.Name)
+	case f.Size < p.MinSize:
+		return errorf(CodeFileTooSmall, "files[%d]: size %d under the %d bytes profile %s requires", i, f.Size, p.MinSize, p.Name)
+	}
+	return nil
+}
+
+func profileNames(profiles map[string]config.Profile) string {
+	names := make([]string, 0, len(profiles))
+	for n := range profiles {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
