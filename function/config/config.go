@@ -4,7 +4,6 @@
 package config
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -101,10 +100,27 @@ func Load(fn Function, getenv func(string) string) (Config, error) {
 		l.fail("unknown function %q", fn)
 	}
 	if len(l.problems) > 0 {
-		return Config{}, fmt.Errorf("config: invalid configuration: %w", errors.Join(l.problems...))
+		return Config{}, &Error{Problems: l.problems}
 	}
 	return c, nil
 }
+
+// Error is a configuration error: every problem found, each naming its
+// variable. Its message is one line.
+type Error struct {
+	Problems []error
+}
+
+func (e *Error) Error() string {
+	msgs := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		msgs[i] = p.Error()
+	}
+	return "config: invalid configuration: " + strings.Join(msgs, "; ")
+}
+
+// Unwrap returns the problems.
+func (e *Error) Unwrap() []error { return e.Problems }
 
 // loader collects problems while reading variables.
 type loader struct {

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -181,5 +182,16 @@ func TestVarsListsEveryName(t *testing.T) {
 	}
 	if got, want := len(seen), 18; got != want {
 		t.Errorf("Vars: got %d names, want %d", got, want)
+	}
+}
+
+func TestErrorIsOneLine(t *testing.T) {
+	_, err := Load(Sign, env(map[string]string{VarBucket: "", VarProfiles: `{"a":{"types":["x/y"]},"b":{"types":[]}}`}))
+	if err == nil || strings.Contains(err.Error(), "\n") {
+		t.Errorf("got %q, want a one-line error", err)
+	}
+	var ce *Error
+	if !errors.As(err, &ce) || len(ce.Problems) != 2 {
+		t.Errorf("got %#v, want *Error with 2 problems", err)
 	}
 }

@@ -86,17 +86,17 @@ func ParseProfiles(text []byte) (map[string]Profile, error) {
 	}
 	sort.Strings(names)
 	out := make(map[string]Profile, len(raw))
-	var errs []error
+	var errs []string
 	for _, n := range names {
 		p, err := buildProfile(n, raw[n])
 		if err != nil {
-			errs = append(errs, err)
+			errs = append(errs, err.Error())
 			continue
 		}
 		out[n] = p
 	}
 	if len(errs) > 0 {
-		return nil, fmt.Errorf("config: profiles: %w", errors.Join(errs...))
+		return nil, errors.New("config: profiles: " + strings.Join(errs, "; "))
 	}
 	return out, nil
 }
