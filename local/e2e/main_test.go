@@ -89,13 +89,13 @@ func startStack(t *testing.T, cfg stack.Config) *stack.Stack {
 	return st
 }
 
-// drainRecords waits (at most 20s) until the record function's trigger queue
-// is empty: every OSS event so far was delivered or given up.
+// drainRecords waits (at most 20s) until every OSS event of the uploads
+// answered so far reached the record function and was delivered or given up.
 func drainRecords(t *testing.T, st *stack.Stack) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	if err := st.Record.Drain(ctx); err != nil {
+	if err := st.DrainEvents(ctx); err != nil {
 		t.Fatal(err)
 	}
 }
