@@ -111,6 +111,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	if err != nil { // only our own types are written; they always marshal
 		status, b = http.StatusInternalServerError, []byte(`{"error":{"code":"InternalError","message":"internal error"}}`)
 	}
+	writeRaw(w, status, b)
+}
+
+// writeRaw writes the JSON document b as a response with status.
+func writeRaw(w http.ResponseWriter, status int, b []byte) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("Cache-Control", "no-store")

@@ -202,6 +202,6 @@ func (h *Handler) sign(w http.ResponseWriter, r *http.Request, e *entry) error {
 		res.Uploads = append(res.Uploads, u)
 		e.keys = append(e.keys, u.Key)
 	}
-	writeJSON(w, http.StatusOK, res)
+	writeRaw(w, http.StatusOK, appendResponse(make([]byte, 0, 2048*len(res.Uploads)), res))
 	return nil
 }

@@ -1,0 +1,59 @@
+package sign
+
+import (
+	"encoding/json"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// appendResponse appends res as JSON. It is what json.Marshal would write
+// (field order, HTML-safe escaping), without reflection or re-compacting the
+// long policy string: the sign path's largest cost otherwise.
+func appendResponse(b []byte, res Response) []byte {
+	b = append(b, `{"uploads":[`...)
+	for i, u := range res.Uploads {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"url":`...)
+		b = appendString(b, u.URL)
+		b = append(b, `,"key":`...)
+		b = appendString(b, u.Key)
+		b = append(b, `,"fields":{`...)
+		first := true
+		for name, value := range u.Fields.All() {
+			if !first {
+				b = append(b, ',')
+			}
+			first = false
+			b = appendString(b, name)
+			b = append(b, ':')
+			b = appendString(b, value)
+		}
+		b = append(b, `},"expiresAt":"`...)
+		b = u.ExpiresAt.AppendFormat(b, time.RFC3339Nano)
+		b = append(b, `","maxSize":`...)
+		b = strconv.AppendInt(b, u.MaxSize, 10)
+		b = append(b, `,"objectUrl":`...)
+		b = appendString(b, u.ObjectURL)
+		b = append(b, '}')
+	}
+	return append(b, "]}"...)
+}
+
+// appendString appends s as a JSON string, byte for byte as encoding/json
+// writes it: the common case (printable ASCII with nothing to escape)
+// directly, anything else through encoding/json.
+func appendString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s) // a string always marshals
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
