@@ -130,17 +130,9 @@ func (s *Stack) start(ctx context.Context, cfg Config) error {
 	if err := s.startOSS(cfg, ossLn); err != nil {
 		return err
 	}
-	env := s.env(cfg)
-	mint := s.minter()
-	s.Record, err = fcemu.Start(fcemu.Config{
-		Name: "ossgate-record", CodeDir: cfg.CodeDir, Instances: cfg.RecordInstances, Timeout: cfg.RecordTimeout,
-		Env:    append(append(env, "OSSGATE_FUNCTION=record"), append(cfg.Env, cfg.RecordEnv...)...),
-		Region: cfg.Region, Credentials: mint, Async: cfg.Events, Output: cfg.Output, Logger: cfg.Logger,
-	})
-	if err != nil {
-		return fmt.Errorf("stack: record function: %w", err)
+	if s.Record, err = s.startFunction(cfg, "record", cfg.RecordInstances, cfg.RecordTimeout, cfg.RecordEnv); err != nil {
+		return err
 	}
-	s.closers = append(s.closers, s.Record.Close)
 	s.OSS.AddTrigger(cfg.Bucket, ossemu.Trigger{
 		Prefix: "uploads/",
 		Events: []string{"ObjectCreated:PostObject", "ObjectCreated:PutObject", "ObjectCreated:CompleteMultipartUpload"},
@@ -151,17 +143,31 @@ func (s *Stack) start(ctx context.Context, cfg Config) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("stack: %w", err)
 	}
-	s.Sign, err = fcemu.Start(fcemu.Config{
-		Name: "ossgate-sign", CodeDir: cfg.CodeDir, Instances: cfg.SignInstances, Timeout: cfg.SignTimeout,
-		Env:    append(append(env, "OSSGATE_FUNCTION=sign"), append(cfg.Env, cfg.SignEnv...)...),
-		Region: cfg.Region, Credentials: mint, Output: cfg.Output, Logger: cfg.Logger,
-	})
-	if err != nil {
-		return fmt.Errorf("stack: sign function: %w", err)
+	if s.Sign, err = s.startFunction(cfg, "sign", cfg.SignInstances, cfg.SignTimeout, cfg.SignEnv); err != nil {
+		return err
 	}
-	s.closers = append(s.closers, s.Sign.Close)
 	s.serve(signLn, frontHandler(s.Sign, cfg.DemoDir))
 	return ctx.Err()
+}
+
+// startFunction starts the emulated function role ("sign" or "record") of
+// the binary with the stack's environment, then cfg.Env, then extra.
+func (s *Stack) startFunction(cfg Config, role string, instances int, timeout time.Duration, extra []string) (*fcemu.Emulator, error) {
+	env := append(s.env(cfg), "OSSGATE_FUNCTION="+role)
+	env = append(append(env, cfg.Env...), extra...)
+	fc := fcemu.Config{
+		Name: "ossgate-" + role, CodeDir: cfg.CodeDir, Instances: instances, Timeout: timeout, Env: env,
+		Region: cfg.Region, Credentials: s.minter(), Output: cfg.Output, Logger: cfg.Logger,
+	}
+	if role == "record" {
+		fc.Async = cfg.Events
+	}
+	e, err := fcemu.Start(fc)
+	if err != nil {
+		return nil, fmt.Errorf("stack: %s function: %w", role, err)
+	}
+	s.closers = append(s.closers, e.Close)
+	return e, nil
 }
 
 // startOSS creates the OSS endpoint; the demo page's origins may upload.
