@@ -66,9 +66,14 @@ check:
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
 
-## bench: the benchmarks, figures for README.
-bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./signer/
+## bench: every measurement (per call, loopback per core vs the Node alternative, FC emulator, cold
+## start, RSS, record events/s); rewrites bench/results.json and the README bench table. ~3 min on 2 cores.
+bench: deps-system bench/node-alt/node_modules/.installed
+	$(GO) run ./bench/cmd/ossgate-bench -out bench/results.json -readme README.md
+
+## soak: the long reliability runs (1,000 uploads, repeated faults) behind OSSGATE_SOAK=1.
+soak: deps
+	OSSGATE_SOAK=1 $(GO) test -race -count=1 -timeout 20m -run 'Soak|Reliab' -v ./local/e2e/
 
 ## fuzz: every fuzz target for FUZZTIME each (make test runs their seed corpora).
 fuzz:
