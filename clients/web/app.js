@@ -83,13 +83,9 @@ function addRow(file) {
       li.dataset.state = s.state;
       status.textContent = STATE_TEXT[s.state] || s.state;
       if (s.state === 'retrying' && s.error) status.textContent = `Retrying after ${s.error.code}…`;
-      if (s.state === 'done' && s.result.objectUrl) {
-        status.textContent = '';
-        const a = el('a', '', 'Uploaded — open');
-        a.href = s.result.objectUrl;
-        a.target = '_blank';
-        a.rel = 'noopener';
-        status.append(a);
+      if (s.state === 'done') {
+        status.textContent = 'Uploaded as ';
+        status.append(el('code', 'key', s.result.key)); // the bucket is private: no link
       }
       if (s.state === 'failed') {
         error.textContent = '';
@@ -123,7 +119,10 @@ async function refreshRecords() {
     status.textContent = page.records.length ? `${page.records.length} recorded upload${page.records.length === 1 ? '' : 's'}.` : 'Nothing recorded yet.';
     return page.records;
   } catch (err) {
-    status.textContent = `Could not list uploads: ${err.code} ${err.message}`;
+    status.textContent =
+      err.code === 'Unauthenticated' && !params.get('token')
+        ? 'Uploads are listed per signed-in user: open this page with ?token=<JWT> to see yours.'
+        : `Could not list uploads: ${err.code} ${err.message}`;
     return null;
   }
 }

@@ -1,0 +1,113 @@
+// Starts the real offline stack for a Node test: builds clients/test/stackcmd
+// (the go build cache makes repeats fast), runs it on random 127.0.0.1 ports
+// and resolves once it prints its ready line. The stack needs the function
+// binary from `make build` (build/code); test-js depends on it.
+import { spawn, execFile } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+const START_TIMEOUT_MS = 120_000; // a cold go build cache compiles the stack first
+
+function run(cmd, args, opts) {
+  return new Promise((resolve, reject) => {
+    execFile(cmd, args, { ...opts, timeout: START_TIMEOUT_MS }, (err, stdout, stderr) =>
+      err ? reject(new Error(`${cmd} ${args.join(' ')}: ${err.message}\n${stderr}`)) : resolve(stdout),
+    );
+  });
+}
+
+/**
+ * startStack resolves with {signURL, demoURL, ossURL, bucket, readerKeyId,
+ * readerSecret, token(sub), stderr(), close()}. env is added to both
+ * functions' environment. The sign function signs for anonymous callers and
+ * also accepts HS256 tokens from token(sub) (a random secret per stack).
+ * Set OSSGATE_STACK_VERBOSE=1 to see the functions' output.
+ */
+export async function startStack({ env = {} } = {}) {
+  const jwtSecret = crypto.randomBytes(32).toString('hex');
+  env = { OSSGATE_JWT_SECRET: jwtSecret, ...env };
+  const code = path.join(repoRoot, 'build', 'code');
+  if (!fs.existsSync(path.join(code, 'bootstrap')) || !fs.existsSync(path.join(code, 'ossgate'))) {
+    throw new Error(`no function code in ${code}: run make build first`);
+  }
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ossgate-stackcmd-'));
+  const bin = path.join(tmp, 'stackcmd');
+  await run('go', ['build', '-o', bin, './clients/test/stackcmd'], { cwd: repoRoot });
+  const args = ['-code', code, '-demo', path.join(repoRoot, 'clients'), '-max-life', '5m'];
+  for (const [k, v] of Object.entries(env)) args.push('-env', `${k}=${v}`);
+  const verbose = process.env.OSSGATE_STACK_VERBOSE === '1';
+  if (verbose) args.push('-v');
+  const child = spawn(bin, args, { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
+  let errText = '';
+  child.stderr.on('data', (c) => {
+    errText = (errText + c.toString()).slice(-20_000);
+    if (verbose) process.stderr.write(c);
+  });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  const info = await readyLine(child, exited, () => errText);
+  return {
+    ...info,
+    token: (sub) => mintJWT(jwtSecret, sub),
+    stderr: () => errText,
+    async close() {
+      child.stdin.end();
+      const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(t);
+      fs.rmSync(tmp, { recursive: true, force: true });
+    },
+  };
+}
+
+function readyLine(child, exited, errText) {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error('stack did not start in time:\n' + errText()));
+    }, START_TIMEOUT_MS);
+    child.stdout.on('data', (c) => {
+      out += c.toString();
+      const nl = out.indexOf('\n');
+      if (nl < 0) return;
+      clearTimeout(timer);
+      try {
+        resolve(JSON.parse(out.slice(0, nl)));
+      } catch (err) {
+        reject(new Error(`bad ready line ${out.slice(0, nl)}: ${err.message}`));
+      }
+    });
+    exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`stack exited (${code}) before it was ready:\n${errText()}`));
+    });
+  });
+}
+
+/**
+ * getObject reads bucket/key back from the local OSS endpoint with the
+ * stack's reader credential (an OSS V1 header signature): {status, body, headers}.
+ */
+export async function getObject(stack, key) {
+  const date = new Date().toUTCString();
+  const resource = `/${stack.bucket}/${key}`;
+  const sig = crypto.createHmac('sha1', stack.readerSecret).update(`GET\n\n\n${date}\n${resource}`).digest('base64');
+  const res = await fetch(stack.ossURL + resource, {
+    headers: { Date: date, Authorization: `OSS ${stack.readerKeyId}:${sig}` },
+    signal: AbortSignal.timeout(10_000),
+  });
+  return { status: res.status, body: Buffer.from(await res.arrayBuffer()), headers: res.headers };
+}
+
+/** mintJWT returns an HS256 JWT for sub, valid for ten minutes. */
+export function mintJWT(secret, sub) {
+  const b64 = (v) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  const unsigned = b64({ alg: 'HS256', typ: 'JWT' }) + '.' + b64({ sub, iat: now, exp: now + 600 });
+  return unsigned + '.' + crypto.createHmac('sha256', secret).update(unsigned).digest('base64url');
+}
