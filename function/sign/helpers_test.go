@@ -140,9 +140,22 @@ func (f *fixture) doCreds(method, path, authz, body string, withCreds bool) *htt
 }
 
 func (f *fixture) send(method, path, authz, body string, hdr map[string]string, withCreds bool) *httptest.ResponseRecorder {
+	c := testCreds
+	if !withCreds {
+		c = creds.Credentials{}
+	}
+	return f.sendWith(method, path, authz, body, hdr, c)
+}
+
+// sendCreds sends a request signed with c.
+func (f *fixture) sendCreds(method, path, authz, body string, c creds.Credentials) *httptest.ResponseRecorder {
+	return f.sendWith(method, path, authz, body, nil, c)
+}
+
+func (f *fixture) sendWith(method, path, authz, body string, hdr map[string]string, c creds.Credentials) *httptest.ResponseRecorder {
 	r := httptest.NewRequest(method, path, strings.NewReader(body))
-	if withCreds {
-		r = r.WithContext(creds.NewContext(r.Context(), testCreds))
+	if c.AccessKeyID != "" {
+		r = r.WithContext(creds.NewContext(r.Context(), c))
 	}
 	if authz != "" {
 		r.Header.Set("Authorization", authz)
