@@ -56,9 +56,18 @@ type EventResult struct {
 	RequestID string `json:"requestId"`
 }
 
-// IsCreated reports whether the record is an ObjectCreated:* event.
+// partEvents are ObjectCreated events of a multipart upload in progress:
+// there is no object yet; CompleteMultipartUpload announces it.
+var partEvents = map[string]bool{
+	"ObjectCreated:InitiateMultipartUpload": true,
+	"ObjectCreated:UploadPart":              true,
+	"ObjectCreated:UploadPartCopy":          true,
+}
+
+// IsCreated reports whether the record announces a complete object: an
+// ObjectCreated:* event other than the steps of a multipart upload.
 func (r EventRecord) IsCreated() bool {
-	return strings.HasPrefix(r.Name, "ObjectCreated:")
+	return strings.HasPrefix(r.Name, "ObjectCreated:") && !partEvents[r.Name]
 }
 
 // KeyCandidates returns the keys the object may have: the key as sent and,

@@ -21,6 +21,9 @@ const maxRecordSize = 64 << 10
 // listConcurrency bounds the parallel GETs of one List call.
 const listConcurrency = 8
 
+// maxListLimit is the most keys one ListObjectsV2 call returns.
+const maxListLimit = 1000
+
 // OSSStore keeps one JSON object per record in an OSS bucket (see Layout).
 // It holds a bucket built for one invocation or request; make a new one per
 // invocation so credentials are never reused past it.
@@ -144,12 +147,14 @@ func decodeCursor(s, prefix string) (string, error) {
 }
 
 // List implements Lister: one ListObjectsV2 page under the user's prefix,
-// then the records fetched in parallel (at most 8 at a time). Records that
-// vanish meanwhile, or whose uploader is not user, are left out.
+// then the records fetched in parallel (at most 8 at a time). A limit above
+// 1000 counts as 1000. Records that vanish meanwhile, or whose uploader is
+// not user, are left out.
 func (s *OSSStore) List(ctx context.Context, user, cur string, limit int) (Page, error) {
 	if limit < 1 {
 		return Page{}, fmt.Errorf("record: list: limit %d, want at least 1", limit)
 	}
+	limit = min(limit, maxListLimit)
 	prefix := s.layout.UserPrefix(user)
 	token, err := decodeCursor(cur, prefix)
 	if err != nil {

@@ -21,10 +21,10 @@ const (
 const TagStatus = "ossgate-status"
 
 // outcome is what became of one event record; detail is the record ID or
-// why it was ignored.
+// why it was ignored, reason why a record was quarantined.
 type outcome struct {
-	status, detail string
-	err            error
+	status, detail, reason string
+	err                    error
 }
 
 // process records one event record. Every step is idempotent, so a
@@ -65,7 +65,7 @@ func (h *Handler) process(ctx context.Context, s *session, r EventRecord) outcom
 			return outcome{status: statusError, err: err}
 		}
 	}
-	return outcome{status: rec.Status, detail: rec.ID}
+	return outcome{status: rec.Status, detail: rec.ID, reason: rec.Reason}
 }
 
 // ignore says why r is not recorded, or "" when it is.
