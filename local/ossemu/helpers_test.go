@@ -128,7 +128,9 @@ func (f *fixture) do(t testing.TB, method, path string, body io.Reader, h http.H
 	for k, v := range h {
 		req.Header[k] = v
 	}
-	resp, err := f.http.Client().Do(req)
+	client := *f.http.Client()
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, path, err)
 	}

@@ -1,6 +1,7 @@
 package ossemu
 
 import (
+	"crypto/subtle"
 	"net/http"
 	"time"
 )
@@ -58,7 +59,7 @@ func (s *Server) postAuth(f *form) (time.Time, error) {
 // unknown, expired and token-less STS keys.
 func (s *Server) checkKey(ak, token string) (Credential, error) {
 	c, ok := s.credential(ak)
-	if !ok || token != c.SecurityToken {
+	if !ok || subtle.ConstantTimeCompare([]byte(token), []byte(c.SecurityToken)) != 1 {
 		return Credential{}, errInvalidAccessKeyID()
 	}
 	if !c.Expires.IsZero() && !s.cfg.Now().Before(c.Expires) {
