@@ -8,20 +8,20 @@ import (
 )
 
 // retryableCodes are OSS error codes a later attempt may not get: throttling,
-// and credential failures a fresh invocation's STS token cures. AccessDenied
-// is here on purpose: it means the execution role lacks a permission, which
-// an operator fixes; returning the error lets FC's bounded retries and the
-// async failure destination keep the event instead of dropping it.
+// and credential failures a fresh invocation's STS token cures.
 var retryableCodes = map[string]bool{
 	"Throttling": true, "RequestTimeout": true, "ServiceUnavailable": true, "InternalError": true,
 	"SecurityTokenExpired": true, "InvalidSecurityToken": true, "InvalidAccessKeyId": true,
-	"RequestTimeTooSkewed": true, "AccessDenied": true,
 }
 
 // Transient reports whether err is worth a retry, so that the handler returns
 // it and FC redelivers the event: network errors, timeouts, 5xx and 429
-// answers, the codes listed above, missing credentials, and errors it does
-// not know. A missing object (ErrNotFound, NoSuchKey), a malformed event
+// answers, the codes listed above, missing credentials, errors it does not
+// know, and every 403. A 403 is an expired or unknown STS token, clock skew
+// or AccessDenied; the code is often unknown (a HEAD answer has no body).
+// AccessDenied means the execution role lacks a permission, which an
+// operator fixes: returning the error lets FC's bounded retries and the async
+// failure destination keep the event instead of dropping it. A missing object (ErrNotFound, NoSuchKey), a malformed event
 // (ErrMalformed) and other 4xx answers are permanent.
 func Transient(err error) bool {
 	if err == nil || errors.Is(err, ErrMalformed) || IsNotFound(err) {
@@ -41,5 +41,5 @@ func Transient(err error) bool {
 }
 
 func retryStatus(code int) bool {
-	return code >= 500 || code == http.StatusTooManyRequests
+	return code >= 500 || code == http.StatusTooManyRequests || code == http.StatusForbidden
 }
