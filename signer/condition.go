@@ -73,7 +73,8 @@ func Bucket(name string) Condition {
 func (c Condition) Field() string { return c.field }
 
 // MarshalJSON encodes the condition exactly as [Sign] writes it into the
-// policy (encoding/json, with <, > and & left unescaped). It returns an error
+// policy (encoding/json, with <, > and & left unescaped; json.Marshal of a
+// Condition escapes them again, as it does for every value). It returns an error
 // wrapping one of the package's sentinel errors when the condition is invalid
 // on its own.
 func (c Condition) MarshalJSON() ([]byte, error) {
