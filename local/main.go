@@ -111,10 +111,10 @@ ossgate local stack is running (Ctrl-C stops it)
 		fmt.Fprint(w, "  WARNING: anonymous signing is ON (-anonymous=true): anyone who can reach the sign\n"+
 			"  endpoint gets upload tickets. Fine on localhost; never deploy with OSSGATE_ALLOW_ANONYMOUS=true.\n\n")
 	}
-	fmt.Fprintf(w, `try:
+	fmt.Fprintf(w, `try (size must be the file's exact size in bytes):
   curl -s -X POST %s/sign -H 'Content-Type: application/json' \
     -d '{"profile":"image","files":[{"name":"cat.png","type":"image/png","size":1024}]}'
-then post the returned fields plus -F file=@cat.png to the returned url.
+then post every returned field (-F name=value, in any order) and last -F file=@cat.png to the returned url.
 
 `, st.SignURL)
 }
