@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net"
 	"net/http"
 	"os"
@@ -23,6 +24,7 @@ import (
 	"time"
 
 	"github.com/aliyun/aliyun-oss-go-sdk/oss"
+	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/ossgate/ossgate/local/fcemu"
 	"github.com/ossgate/ossgate/local/ossemu"
@@ -186,17 +188,18 @@ func drainWithin(t *testing.T, st *stack.Stack, d time.Duration) {
 	}
 }
 
-// TestReliabilityDuplicatedReorderedEvents uploads many objects while the
-// trigger delivers every event twice and shuffled: exactly one record each.
+// TestReliabilityDuplicatedReorderedEvents performs many real uploads
+// (ticket from /sign, form posted to the OSS endpoint) while the trigger
+// delivers every event twice and shuffled: exactly one record each.
 func TestReliabilityDuplicatedReorderedEvents(t *testing.T) {
 	n := scaled(300, 1000)
 	out := &syncBuffer{}
 	st := startStack(t, stack.Config{
-		SignEnv: []string{"OSSGATE_FUNCTION=empty"}, RecordInstances: 2,
+		JWTSecret: relSecret, SignInstances: 2, RecordInstances: 2,
 		Events: fastRetries(true, 32), Output: out,
 	})
 	b := testBucket(t, st.OSS, st.OSSURL, st.Bucket)
-	keys := putUploads(t, b, n, 8)
+	keys := signedUploads(t, st, n, 8)
 	drainWithin(t, st, 90*time.Second)
 	if s := st.Record.AsyncStats(); s.Accepted != 2*n || s.Failed != 0 {
 		t.Errorf("trigger: got %+v, want %d deliveries accepted (each event twice) and none failed", s, 2*n)
@@ -477,4 +480,149 @@ func checkComplete(t *testing.T, b *oss.Bucket, n int) {
 			t.Errorf("object %s: got %d bytes (listed %d, err %v), want the %d bytes sent", o.Key, len(body), o.Size, err, len(want))
 		}
 	}
+}
+
+// relSecret is the fake HS256 secret of the reliability stacks.
+const relSecret = "fake-reliability-hs256-secret-0123456789abcdef"
+
+// relToken returns an Authorization header value for user.
+func relToken(user string) string {
+	tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.RegisteredClaims{
+		Subject: user, ExpiresAt: jwt.NewNumericDate(time.Now().Add(10 * time.Minute)),
+	}).SignedString([]byte(relSecret))
+	if err != nil {
+		panic(err) // HMAC signing of fixed claims cannot fail
+	}
+	return "Bearer " + tok
+}
+
+// relTicket is one upload of a POST /sign answer.
+type relTicket struct {
+	URL    string            `json:"url"`
+	Key    string            `json:"key"`
+	Fields map[string]string `json:"fields"`
+}
+
+// askTicket posts one file's request to /sign and returns the ticket; safe
+// to call from many goroutines.
+func askTicket(c *http.Client, signURL, authz, name string, size int) (relTicket, error) {
+	body := fmt.Sprintf(`{"profile":"avatar","files":[{"name":%q,"type":"image/png","size":%d}]}`, name, size)
+	req, err := http.NewRequest(http.MethodPost, signURL+"/sign", strings.NewReader(body))
+	if err != nil {
+		return relTicket{}, err
+	}
+	req.Header.Set("Authorization", authz)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := c.Do(req)
+	if err != nil {
+		return relTicket{}, err
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	var res struct{ Uploads []relTicket }
+	if resp.StatusCode != http.StatusOK || json.Unmarshal(b, &res) != nil || len(res.Uploads) != 1 {
+		return relTicket{}, fmt.Errorf("POST /sign: got %d %.300s, want 200 with one ticket", resp.StatusCode, b)
+	}
+	return res.Uploads[0], nil
+}
+
+// postForm uploads data with tk's fields as a multipart POST (file last).
+func postForm(c *http.Client, tk relTicket, data []byte) error {
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, v := range tk.Fields {
+		_ = mw.WriteField(k, v)
+	}
+	fw, _ := mw.CreatePart(map[string][]string{
+		"Content-Disposition": {`form-data; name="file"; filename="f.png"`}, "Content-Type": {"image/png"}})
+	_, _ = fw.Write(data)
+	_ = mw.Close()
+	resp, err := c.Post(tk.URL, mw.FormDataContentType(), &body)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		b, _ := io.ReadAll(resp.Body)
+		return fmt.Errorf("PostObject %s: got %d %.300s, want 2xx", tk.Key, resp.StatusCode, b)
+	}
+	return nil
+}
+
+// signedUploads performs n real uploads as the clients do (ask /sign for a
+// ticket, post the form to the OSS endpoint) with workers in parallel, and
+// returns the object keys.
+func signedUploads(t *testing.T, st *stack.Stack, n, workers int) []string {
+	t.Helper()
+	c := &http.Client{Timeout: 20 * time.Second}
+	keys := make([]string, n)
+	errs := make([]error, n)
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				data := pngFile(i)
+				tk, err := askTicket(c, st.SignURL, relToken(fmt.Sprintf("user-%d", i%7)), fmt.Sprintf("photo %d.png", i), len(data))
+				if err == nil {
+					err = postForm(c, tk, data)
+				}
+				keys[i], errs[i] = tk.Key, err
+			}
+		}()
+	}
+	for i := range n {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatalf("uploads: %.2000v", err)
+	}
+	return keys
+}
+
+// TestReliabilityConcurrentSign sends 1,000 /sign requests at once to
+// several emulated instances: every one answered 200 with its own ticket,
+// and no panic in any instance's output.
+func TestReliabilityConcurrentSign(t *testing.T) {
+	const n = 1000
+	out := &syncBuffer{}
+	st := startStack(t, stack.Config{SignInstances: 4, JWTSecret: relSecret,
+		RecordEnv: []string{"OSSGATE_FUNCTION=empty"}, Output: out})
+	c := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: n}}
+	start := make(chan struct{})
+	keys := make([]string, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			tk, err := askTicket(c, st.SignURL, relToken(fmt.Sprintf("user-%d", i%13)), "a.png", 100+i)
+			keys[i], errs[i] = tk.Key, err
+		}()
+	}
+	close(start)
+	wg.Wait()
+	failed, seen := 0, map[string]bool{}
+	for i, err := range errs {
+		if err != nil {
+			if failed++; failed <= 3 {
+				t.Errorf("request %d: %v", i, err)
+			}
+			continue
+		}
+		if seen[keys[i]] {
+			t.Errorf("key %s handed out twice, want unique keys", keys[i])
+		}
+		seen[keys[i]] = true
+	}
+	if failed > 0 {
+		t.Errorf("got %d failed requests of %d, want 0", failed, n)
+	}
+	noPanics(t, out.String())
 }
