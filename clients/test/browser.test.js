@@ -1,13 +1,13 @@
 // The demo page in headless Debian Chromium (playwright-core) against the
-// real local stack: choose a file, watch it reach 100%, see it recorded;
-// choose a disallowed type, see the error.
+// program `make run` runs (./local, on random ports): choose a file, watch it
+// reach 100%, see it recorded; choose a disallowed type, see the error.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { startStack } from './stack.js';
+import { startLocal } from './stack.js';
 import { png } from './fixtures.js';
 
 const CHROMIUM = process.env.OSSGATE_CHROMIUM || '/usr/bin/chromium';
@@ -34,7 +34,7 @@ describe('demo page in Chromium', { skip }, () => {
 
   before(async () => {
     assert.ok(!missing, `${CHROMIUM} is missing: make deps-system installs Debian's chromium`);
-    stack = await startStack();
+    stack = await startLocal();
     profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ossgate-chromium-'));
     context = await chromium.launchPersistentContext(profileDir, {
       executablePath: CHROMIUM,
@@ -46,8 +46,10 @@ describe('demo page in Chromium', { skip }, () => {
     page = context.pages()[0] || (await context.newPage());
     page.setDefaultTimeout(30_000);
     page.on('pageerror', (err) => pageErrors.push(err.message));
+    await page.goto(stack.demoURL); // what make run prints: / redirects to the page
+    assert.match(page.url(), /\/demo\/web\/$/);
     // GET /uploads lists a signed-in user's records only: the page takes a token from ?token=.
-    await page.goto(`${stack.signURL}/demo/web/?token=${stack.token('browser-user')}`);
+    await page.goto(`${page.url()}?token=${stack.token('browser-user')}`);
     await page.waitForSelector('#file-input', { state: 'attached' });
   });
 
@@ -70,7 +72,17 @@ describe('demo page in Chromium', { skip }, () => {
     const cells = await page.locator('#records tr:has-text("cat.png") td').allTextContents();
     assert.equal(cells[1], 'image/png');
     assert.equal(cells[3], 'ok');
-    await page.screenshot({ path: path.join(os.tmpdir(), 'ossgate-demo.png'), fullPage: true });
+  });
+
+  test('a dropped file is uploaded too', async () => {
+    await page.evaluate(async () => {
+      const blob = await (await fetch('data:image/gif;base64,R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==')).blob();
+      const dt = new DataTransfer();
+      dt.items.add(new File([blob], 'dropped.gif', { type: 'image/gif' }));
+      document.querySelector('#drop').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    });
+    await page.waitForSelector('.file[data-name="dropped.gif"][data-state="done"]');
+    await page.waitForSelector('#records tr:has-text("dropped.gif")', { timeout: 30_000 });
   });
 
   test('a disallowed type shows the error code and message', async () => {
@@ -78,6 +90,7 @@ describe('demo page in Chromium', { skip }, () => {
     await page.waitForSelector('.file[data-name="notes.txt"][data-state="failed"]');
     const error = await page.locator('.file[data-name="notes.txt"] .error').textContent();
     assert.match(error, /^UnsupportedType .*text\/plain/, `error text: ${error}`);
+    // For a person to look at (not committed): the page after both uploads.
     await page.screenshot({ path: path.join(os.tmpdir(), 'ossgate-demo.png'), fullPage: true });
     assert.deepEqual(pageErrors, [], 'no uncaught errors on the page');
   });

@@ -12,11 +12,11 @@ import { startStack, getObject } from './stack.js';
 import { startFailingProxy } from './proxy.js';
 import { png, writeFile } from './fixtures.js';
 
-// Profiles for these tests: "short" tickets expire after one second, "tiny"
+// Profiles for these tests: "short" tickets expire after two seconds, "tiny"
 // takes at most 1 KiB.
 const PROFILES = {
   image: { types: ['image/png', 'image/jpeg'], maxSize: 2 << 20, maxFiles: 9 },
-  short: { types: ['image/png'], maxSize: 1 << 20, maxFiles: 3, expiry: '1s' },
+  short: { types: ['image/png'], maxSize: 1 << 20, maxFiles: 3, expiry: '2s' },
   tiny: { types: ['image/png'], maxSize: 1024, maxFiles: 3 },
 };
 
@@ -94,13 +94,13 @@ describe('mini-program module on the local stack', () => {
 
   test('a ticket that expired before the upload is refreshed after OSS says "Policy expired"', async () => {
     // The client clock lags a minute behind, so only OSS notices the expiry;
-    // the first upload waits until the 1 s ticket has expired.
+    // the first upload waits until the 2 s ticket has expired.
     const wx = createWx();
     const statuses = [];
     const realUpload = wx.uploadFile;
     let first = true;
     wx.uploadFile = (o) => {
-      const wait = first ? 2200 : 0;
+      const wait = first ? 3200 : 0;
       first = false;
       const task = { listeners: [], onProgressUpdate: (fn) => task.listeners.push(fn), abort() {} };
       setTimeout(() => {

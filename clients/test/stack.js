@@ -1,7 +1,8 @@
-// Starts the real offline stack for a Node test: builds clients/test/stackcmd
-// (the go build cache makes repeats fast), runs it on random 127.0.0.1 ports
-// and resolves once it prints its ready line. The stack needs the function
-// binary from `make build` (build/code); test-js depends on it.
+// Starts the real offline stack for a Node test, on random 127.0.0.1 ports:
+// startLocal runs the very program behind `make run` (./local); startStack
+// runs clients/test/stackcmd, the same stack with extra function environment
+// (test profiles) and a credential to read objects back. Both need the
+// function binary from `make build` (build/code); test-js depends on it.
 import { spawn, execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -64,7 +65,58 @@ export async function startStack({ env = {} } = {}) {
   };
 }
 
+/**
+ * startLocal runs the program behind `make run` (go build ./local, then the
+ * binary with -sign-port 0 -oss-port 0 and a throw-away data directory) and
+ * resolves with {signURL, demoURL, token(sub), stderr(), close()} once its
+ * banner names the demo page. OSSGATE_JWT_SECRET is set so token(sub) works
+ * besides anonymous signing.
+ */
+export async function startLocal() {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ossgate-local-'));
+  const bin = path.join(tmp, 'local');
+  await run('go', ['build', '-o', bin, './local'], { cwd: repoRoot });
+  const jwtSecret = crypto.randomBytes(32).toString('hex');
+  const args = ['-sign-port', '0', '-oss-port', '0', '-data', path.join(tmp, 'data'), '-log-level', 'warn'];
+  const child = spawn(bin, args, {
+    cwd: repoRoot,
+    env: { ...process.env, OSSGATE_JWT_SECRET: jwtSecret },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const killOnExit = () => child.kill('SIGKILL');
+  process.on('exit', killOnExit);
+  let errText = '';
+  child.stderr.on('data', (c) => (errText = (errText + c.toString()).slice(-20_000)));
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  const banner = await waitFor(child, exited, () => errText, (out) => {
+    const sign = /sign endpoint\s+(http:\/\/\S+)\/sign/.exec(out);
+    const demo = /demo page\s+(http:\/\/\S+)/.exec(out);
+    return sign && demo ? { signURL: sign[1], demoURL: demo[1] } : null;
+  });
+  return {
+    ...banner,
+    token: (sub) => mintJWT(jwtSecret, sub),
+    stderr: () => errText,
+    async close() {
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(t);
+      process.off('exit', killOnExit);
+      fs.rmSync(tmp, { recursive: true, force: true });
+    },
+  };
+}
+
 function readyLine(child, exited, errText) {
+  return waitFor(child, exited, errText, (out) => {
+    const nl = out.indexOf('\n');
+    return nl < 0 ? null : JSON.parse(out.slice(0, nl));
+  });
+}
+
+/** waitFor resolves with parse(stdout so far) once it is not null. */
+function waitFor(child, exited, errText, parse) {
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => {
@@ -73,14 +125,17 @@ function readyLine(child, exited, errText) {
     }, START_TIMEOUT_MS);
     child.stdout.on('data', (c) => {
       out += c.toString();
-      const nl = out.indexOf('\n');
-      if (nl < 0) return;
-      clearTimeout(timer);
+      let got;
       try {
-        resolve(JSON.parse(out.slice(0, nl)));
+        got = parse(out);
       } catch (err) {
-        reject(new Error(`bad ready line ${out.slice(0, nl)}: ${err.message}`));
+        clearTimeout(timer);
+        reject(new Error(`bad ready output ${out}: ${err.message}`));
+        return;
       }
+      if (!got) return;
+      clearTimeout(timer);
+      resolve(got);
     });
     exited.then((code) => {
       clearTimeout(timer);
