@@ -103,7 +103,7 @@ func TestUnknownEventsAreNotCreated(t *testing.T) {
 	}
 }
 
-func TestFixturesAreIgnoredOrRecorded(t *testing.T) {
+func TestFixturesAreAcknowledged(t *testing.T) {
 	// The handler acknowledges every fixture when the objects are missing
 	// (permanent) or outside the bucket: none of them is retried.
 	e := newEnv(t, "")

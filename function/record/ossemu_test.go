@@ -114,3 +114,18 @@ func TestOSSStoreTransientErrors(t *testing.T) {
 		t.Errorf("List with a 503 GET: got %v, want a transient error", err)
 	}
 }
+
+func TestOSSStoreListLimitAboveOSSMaximum(t *testing.T) {
+	e := newEmu(t)
+	s := record.NewOSSStore(e.bucket(t), "records")
+	if err := s.Put(e.ctx(t), storetest.Sample("alice", 1)); err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.List(e.ctx(t), "alice", "", 5000)
+	if err != nil || len(p.Records) != 1 {
+		t.Errorf("List(limit 5000): got %d records, %v; want 1, nil", len(p.Records), err)
+	}
+	if _, err := s.List(e.ctx(t), "alice", "", 0); err == nil {
+		t.Error("List(limit 0): got nil error, want one")
+	}
+}
