@@ -93,8 +93,9 @@ run: build
 OSSGATE_ACCESS ?= default
 S := deploy/node_modules/.bin/s
 deploy: deploy-tools package deploy/node_modules/.installed
-	@set -o pipefail; $(S) preview -a "$(OSSGATE_ACCESS)" -o json --silent 2>/dev/null \
-		| $(GO) run ./deploy/cmd/ossgate-deploy check
+	@set -o pipefail; $(S) preview -a "$(OSSGATE_ACCESS)" -o json --silent 2>build/s-preview.log \
+		| $(GO) run ./deploy/cmd/ossgate-deploy check \
+		|| { grep -v 'not recommended to run the command as root' build/s-preview.log >&2; exit 1; }
 	$(S) deploy -a "$(OSSGATE_ACCESS)" -y
 	@set -o pipefail; $(S) sign info -a "$(OSSGATE_ACCESS)" -o json --silent 2>/dev/null \
 		| $(GO) run ./deploy/cmd/ossgate-deploy endpoint

@@ -1,6 +1,7 @@
 package deploy
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -59,10 +60,15 @@ func Check(p Project, baseDir string) []string {
 			continue
 		}
 		env := pr.EnvironmentVariables
-		if _, err := config.Load(fn, func(k string) string { return env[k] }); err != nil {
-			for _, line := range strings.Split(err.Error(), "\n") {
-				add("%s: %s", n, strings.TrimPrefix(line, "config: invalid configuration: "))
+		_, err := config.Load(fn, func(k string) string { return env[k] })
+		var ce *config.Error
+		switch {
+		case errors.As(err, &ce):
+			for _, p := range ce.Problems {
+				add("%s: %v", n, p)
 			}
+		case err != nil:
+			add("%s: %v", n, err)
 		}
 	}
 	return out

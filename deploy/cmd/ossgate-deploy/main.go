@@ -7,6 +7,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -50,6 +51,9 @@ func check(args []string, stdin io.Reader, stdout io.Writer) error {
 	b, err := io.ReadAll(stdin)
 	if err != nil {
 		return err
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return errors.New("check: no project on standard input (s preview failed?)")
 	}
 	p, err := deploy.ParseProject(b)
 	if err != nil {
