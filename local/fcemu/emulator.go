@@ -24,6 +24,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -45,6 +46,7 @@ type Emulator struct {
 	closing bool
 
 	async *asyncQueue
+	polls atomic.Int64 // runtime API next requests, for tests
 }
 
 // Start starts the runtime API server and cfg.Instances instances, and waits

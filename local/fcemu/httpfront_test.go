@@ -41,6 +41,8 @@ func TestHTTPFrontRoundTrip(t *testing.T) {
 				req.Header.Set("Content-Type", tt.ctype)
 			}
 			req.Header.Set("x-custom", "v1")
+			req.Header.Add("X-Multi", "a")
+			req.Header.Add("X-Multi", "b")
 			resp, err := srv.Client().Do(req)
 			if err != nil {
 				t.Fatal(err)
@@ -52,6 +54,9 @@ func TestHTTPFrontRoundTrip(t *testing.T) {
 			}
 			if !bytes.Equal(got, tt.body) {
 				t.Errorf("body %q, want %q", got, tt.body)
+			}
+			if g := resp.Header.Get("X-Multi"); g != "a, b" {
+				t.Errorf("multi-valued header: got %q, want %q", g, "a, b")
 			}
 			for k, v := range tt.wantHeaders {
 				if g := resp.Header.Get(k); g != v {

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -52,8 +54,10 @@ func TestInvokeContext(t *testing.T) {
 	var n atomic.Int32
 	var mu sync.Mutex
 	var issued []Credential
+	logs := &syncBuffer{}
 	e := start(t, Config{
-		Name: "ctxfn", Env: []string{"FN_TEST_ENV=hello"}, Timeout: 7 * time.Second,
+		Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Name:   "ctxfn", Env: []string{"FN_TEST_ENV=hello"}, Timeout: 7 * time.Second,
 		MemoryMB: 256, Region: "cn-shanghai", AccountID: "42",
 		Credentials: func() Credential {
 			i := n.Add(1)
@@ -86,6 +90,14 @@ func TestInvokeContext(t *testing.T) {
 	}
 	if got := n.Load(); got != 2 {
 		t.Errorf("credentials minted %d times, want 2 (one per invocation)", got)
+	}
+	e.Close() // flush the function's output
+	for _, c := range issued {
+		for name, text := range map[string]string{"emulator log": logs.String(), "function output": e.out.w.(*syncBuffer).String()} {
+			if strings.Contains(text, c.AccessKeySecret) || strings.Contains(text, c.SecurityToken) {
+				t.Errorf("%s holds a secret or token", name)
+			}
+		}
 	}
 }
 
@@ -199,5 +211,25 @@ func TestStartFailsFastOnBrokenBinary(t *testing.T) {
 	}
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("Start took %s to fail, want well under 5s", d)
+	}
+}
+
+// TestIdleInstancesDoNotSpin checks the long poll: an idle instance holds one
+// next request open instead of polling again, and an invocation costs one
+// more poll per delivered invocation at most.
+func TestIdleInstancesDoNotSpin(t *testing.T) {
+	const instances = 2
+	e := start(t, Config{Instances: instances})
+	time.Sleep(300 * time.Millisecond)
+	if got := e.polls.Load(); got > instances {
+		t.Errorf("idle: got %d next requests, want at most %d (one open poll per instance)", got, instances)
+	}
+	before := e.polls.Load()
+	for range 5 {
+		invokeCtx(t, e)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if got := e.polls.Load() - before; got > 5 {
+		t.Errorf("after 5 invocations: got %d more next requests, want at most 5", got)
 	}
 }

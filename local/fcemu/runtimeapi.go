@@ -36,6 +36,7 @@ func (e *Emulator) procFor(r *http.Request) *proc {
 // flight and a front hands one over, so a process never gets two at once
 // and never spins (the SDK calls next again right after dispatching).
 func (e *Emulator) next(w http.ResponseWriter, r *http.Request) {
+	e.polls.Add(1)
 	p := e.procFor(r)
 	if p == nil {
 		http.Error(w, "unknown runtime token", http.StatusNotFound)
