@@ -74,6 +74,7 @@ func TestSDKRoundTrip(t *testing.T) {
 			{"whole", nil, "hello world"},
 			{"range", []oss.Option{oss.Range(2, 5)}, "llo "},
 			{"range-past-end", []oss.Option{oss.Range(6, 100)}, "world"},
+			{"unsatisfiable-range-ignored", []oss.Option{oss.Range(50, 60)}, "hello world"},
 		} {
 			t.Run(c.name, func(t *testing.T) {
 				r, err := b.GetObject(key, c.opts...)
@@ -88,6 +89,12 @@ func TestSDKRoundTrip(t *testing.T) {
 			})
 		}
 	})
+	t.Run("unsatisfiable-range-standard", func(t *testing.T) {
+		_, err := b.GetObject(key, oss.Range(50, 60), oss.RangeBehavior("standard"))
+		if got := serviceCode(err); got != "InvalidRange" {
+			t.Errorf("got %s, want InvalidRange", got)
+		}
+	})
 	t.Run("copy-delete", func(t *testing.T) {
 		if _, err := b.CopyObject(key, "quarantine/x.txt"); err != nil {
 			t.Fatalf("CopyObject: %v", err)
@@ -97,6 +104,9 @@ func TestSDKRoundTrip(t *testing.T) {
 		}
 		if _, err := b.GetObject(key); serviceCode(err) != "NoSuchKey" {
 			t.Errorf("GetObject after delete: got %v, want NoSuchKey", err)
+		}
+		if err := b.DeleteObject(key); err != nil {
+			t.Errorf("DeleteObject of a missing key: got %v, want success (204)", err)
 		}
 		h, err := b.GetObjectDetailedMeta("quarantine/x.txt")
 		if err != nil || h.Get("X-Oss-Meta-Uploader") != "u1" || h.Get("Content-Type") != "text/plain" {
@@ -211,4 +221,26 @@ func TestSDKAuthRejected(t *testing.T) {
 			t.Errorf("got %d %s, want 403 AccessDenied", resp.StatusCode, e.Code)
 		}
 	})
+}
+
+// TestPutChunked checks that a PUT without Content-Length is 411.
+func TestPutChunked(t *testing.T) {
+	f := newFixture(t, time.Now(), nil)
+	req, err := http.NewRequest(http.MethodPut, f.http.URL+"/"+testBucket+"/chunked.txt", io.NopCloser(strings.NewReader("abc")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.ContentLength = -1
+	req.Header.Set("Date", time.Now().UTC().Format(http.TimeFormat))
+	q := &request{r: req, bucket: testBucket, key: "chunked.txt"}
+	req.Header.Set("Authorization", "OSS "+testAK+":"+signV1(testSecret, q))
+	resp, err := f.http.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if e := ossError(t, body); resp.StatusCode != http.StatusLengthRequired || e.Code != "MissingContentLength" {
+		t.Errorf("got %d %s, want 411 MissingContentLength", resp.StatusCode, e.Code)
+	}
 }
