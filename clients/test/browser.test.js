@@ -25,7 +25,7 @@ const ARGS = [
 const missing = !fs.existsSync(CHROMIUM);
 const skip = missing && process.env.OSSGATE_REQUIRE_BROWSER !== '1' ? `no ${CHROMIUM} (make deps installs it)` : false;
 
-describe('demo page in Chromium', { skip }, () => {
+describe('demo page in Chromium', { skip, timeout: 240_000 }, () => {
   let stack;
   let context;
   let page;

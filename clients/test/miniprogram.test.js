@@ -40,14 +40,14 @@ after(async () => {
 /** uploader makes a mini-program uploader over a fresh wx shim. */
 function uploader(opts = {}) {
   const wx = opts.wx || createWx();
-  const up = createWxUploader({ wx, signUrl: stack.signURL + '/sign', profile: 'image', baseDelayMs: 50, ...opts });
+  const up = createWxUploader({ wx, signUrl: stack.signURL + '/sign', profile: 'image', baseDelayMs: 50, timeoutMs: 20_000, ...opts });
   return { up, wx };
 }
 
 const signCalls = (wx) => wx.calls.filter((c) => c.api === 'request' && c.url.endsWith('/sign')).length;
 const uploadCalls = (wx) => wx.calls.filter((c) => c.api === 'uploadFile').length;
 
-describe('mini-program module on the local stack', () => {
+describe('mini-program module on the local stack', { timeout: 180_000 }, () => {
   test('uploads a file that OSS then serves back, with progress ending at 100', async () => {
     const { up } = uploader();
     const percents = [];
