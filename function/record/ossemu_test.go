@@ -2,6 +2,7 @@ package record_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -102,12 +103,18 @@ func TestOSSStoreTransientErrors(t *testing.T) {
 	if err := s.Put(e.ctx(t), r); !record.Transient(err) {
 		t.Fatalf("Put with a 503: got %v, want a transient error", err)
 	}
+	// Cut off between the claim and the record: nothing is visible yet.
+	if _, err := s.Get(e.ctx(t), r.ID); !errors.Is(err, record.ErrNotFound) {
+		t.Errorf("Get after a half-done Put: got %v, want ErrNotFound", err)
+	}
+	if p, err := s.List(e.ctx(t), "alice", "", 10); err != nil || len(p.Records) != 0 {
+		t.Errorf("List after a half-done Put: got %d records, %v; want none", len(p.Records), err)
+	}
 	if err := s.Put(e.ctx(t), r); err != nil {
 		t.Fatalf("Put retried: %v", err)
 	}
-	// The record object and the ID object were each written once.
-	if _, err := s.Get(e.ctx(t), r.ID); err != nil {
-		t.Errorf("Get: %v", err)
+	if got, err := s.Get(e.ctx(t), r.ID); err != nil || got.ID != r.ID {
+		t.Errorf("Get after the retried Put: got %+v, %v; want the record", got, err)
 	}
 	e.faults.failNext(http.MethodGet, "/"+bucket+"/"+l.RecordKey(r), 1)
 	if _, err := s.List(e.ctx(t), "alice", "", 10); !record.Transient(err) {

@@ -39,53 +39,69 @@ func NewOSSStore(bucket *oss.Bucket, prefix string) *OSSStore {
 	return &OSSStore{bucket: bucket, layout: Layout{Prefix: strings.TrimSuffix(prefix, "/")}}
 }
 
-// Put implements Store. It writes the record object, then the ID object,
-// both with x-oss-forbid-overwrite; an existing ID object makes it a no-op.
-// Writing in this order means a crash between the two leaves a state the
-// next Put of the same record completes.
+// Put implements Store. The ID object is the claim: it is written first,
+// with x-oss-forbid-overwrite, holding the record object's key; the record
+// object is then written, also without overwriting, at the key the claim
+// holds — this Put's or an earlier one's. Concurrent Puts of one ID thus
+// end in one record object, and a Put cut off between the two writes is
+// completed by the next Put of that ID; until then Get and List do not see
+// the record. Put assumes an unversioned bucket, where OSS honours
+// x-oss-forbid-overwrite.
 func (s *OSSStore) Put(ctx context.Context, r Record) error {
 	if r.ID == "" {
 		return errors.New("record: put: empty id")
-	}
-	idKey := s.layout.IDKey(r.ID)
-	switch _, err := s.bucket.GetObjectDetailedMeta(idKey, oss.WithContext(ctx)); {
-	case err == nil:
-		return nil
-	case !IsNotFound(err):
-		return fmt.Errorf("record: put %s: %w", r.ID, err)
 	}
 	body, err := json.Marshal(r)
 	if err != nil {
 		return fmt.Errorf("record: put %s: %w", r.ID, err)
 	}
-	key := s.layout.RecordKey(r)
-	if err := s.putOnce(ctx, key, body, "application/json"); err != nil {
+	idKey, key := s.layout.IDKey(r.ID), s.layout.RecordKey(r)
+	created, err := s.putOnce(ctx, idKey, []byte(key), "text/plain")
+	if err != nil {
 		return fmt.Errorf("record: put %s: %w", r.ID, err)
 	}
-	if err := s.putOnce(ctx, idKey, []byte(key), "text/plain"); err != nil {
+	if !created {
+		if key, err = s.claimedKey(ctx, r.ID); err != nil {
+			return fmt.Errorf("record: put %s: %w", r.ID, err)
+		}
+	}
+	if _, err := s.putOnce(ctx, key, body, "application/json"); err != nil {
 		return fmt.Errorf("record: put %s: %w", r.ID, err)
 	}
 	return nil
 }
 
-// putOnce writes key unless it exists; an existing object is success.
-func (s *OSSStore) putOnce(ctx context.Context, key string, body []byte, ctype string) error {
+// putOnce writes key unless it exists, and reports whether it wrote it.
+func (s *OSSStore) putOnce(ctx context.Context, key string, body []byte, ctype string) (bool, error) {
 	err := s.bucket.PutObject(key, bytes.NewReader(body), oss.ContentType(ctype),
 		oss.ForbidOverWrite(true), oss.WithContext(ctx))
 	var se oss.ServiceError
 	if errors.As(err, &se) && se.Code == "FileAlreadyExists" {
-		return nil
+		return false, nil
 	}
-	return err
+	return err == nil, err
+}
+
+// claimedKey returns the record key the ID object of id holds.
+func (s *OSSStore) claimedKey(ctx context.Context, id string) (string, error) {
+	b, err := s.read(ctx, s.layout.IDKey(id))
+	if err != nil {
+		return "", err
+	}
+	key := string(b)
+	if !strings.HasPrefix(key, s.layout.Prefix+"/") || !strings.HasSuffix(key, "-"+id+".json") {
+		return "", fmt.Errorf("ID object holds %q, not a record key of %s", key, id)
+	}
+	return key, nil
 }
 
 // Get implements Store.
 func (s *OSSStore) Get(ctx context.Context, id string) (Record, error) {
-	key, err := s.read(ctx, s.layout.IDKey(id))
+	key, err := s.claimedKey(ctx, id)
 	if err != nil {
 		return Record{}, fmt.Errorf("record: get %s: %w", id, err)
 	}
-	r, err := s.readRecord(ctx, string(key))
+	r, err := s.readRecord(ctx, key)
 	if err != nil {
 		return Record{}, fmt.Errorf("record: get %s: %w", id, err)
 	}

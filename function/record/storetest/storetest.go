@@ -24,6 +24,7 @@ func RunStoreConformance(t *testing.T, newStore func(t *testing.T) record.Store)
 		{"PutGet", testPutGet},
 		{"GetMissing", testGetMissing},
 		{"PutIsIdempotent", testPutIdempotent},
+		{"ConcurrentPutsOfOneID", testConcurrentPuts},
 		{"ListNewestFirst", testListNewestFirst},
 		{"ListPaginates", testListPaginates},
 		{"ListOnlyOwnRecords", testListOnlyOwn},
@@ -134,5 +135,39 @@ func testListNewestFirst(t *testing.T, s record.Store) {
 	}
 	if p.Next != "" {
 		t.Errorf("List: got Next %q on the last page, want empty", p.Next)
+	}
+}
+
+// testConcurrentPuts races Puts of one ID that differ in every field but
+// the ID, as concurrent deliveries of one event (or of two uploads of the
+// same bytes to the same key) do: one record must come out, the same in Get
+// and List.
+func testConcurrentPuts(t *testing.T, s record.Store) {
+	const n = 6
+	errs := make(chan error, n)
+	for i := range n {
+		r := Sample("gina", 1)
+		r.UploadedAt = r.UploadedAt.Add(time.Duration(i) * time.Second)
+		r.RecordedAt = r.RecordedAt.Add(time.Duration(i) * time.Minute)
+		go func() { errs <- s.Put(ctx(t), r) }()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Errorf("Put: %v", err)
+		}
+	}
+	got, err := s.Get(ctx(t), Sample("gina", 1).ID)
+	if err != nil {
+		t.Fatalf("Get: %v", err)
+	}
+	p, err := s.List(ctx(t), "gina", "", 10)
+	if err != nil {
+		t.Fatalf("List: %v", err)
+	}
+	if len(p.Records) != 1 {
+		t.Fatalf("List: got %d records, want 1", len(p.Records))
+	}
+	if d := cmp.Diff(got, p.Records[0]); d != "" {
+		t.Errorf("Get and List disagree (-get +list):\n%s", d)
 	}
 }
