@@ -27,22 +27,7 @@ func (s *Server) getObject(q *request) error {
 	defer o.Close()
 	m := o.meta
 	h := q.w.Header()
-	h.Set("Content-Type", m.ContentType)
-	h.Set("ETag", `"`+m.ETag+`"`)
-	h.Set("Last-Modified", m.LastModified.UTC().Format(http.TimeFormat))
-	h.Set("Accept-Ranges", "bytes")
-	h.Set("x-oss-object-type", "Normal")
-	h.Set("x-oss-storage-class", "Standard")
-	h.Set("x-oss-hash-crc64ecma", strconv.FormatUint(m.CRC64, 10))
-	for k, v := range m.UserMeta {
-		h.Set(k, v)
-	}
-	for k, v := range m.Headers {
-		h.Set(k, v)
-	}
-	if len(m.Tags) > 0 {
-		h.Set("x-oss-tagging-count", strconv.Itoa(len(m.Tags)))
-	}
+	objectHeaders(h, &m)
 	start, n, status := int64(0), m.Size, http.StatusOK
 	if rg := q.r.Header.Get("Range"); rg != "" {
 		a, b, ok := parseRange(rg, m.Size)
@@ -98,4 +83,24 @@ func parseRange(v string, size int64) (first, last int64, ok bool) {
 		last = min(l, size-1)
 	}
 	return first, last, true
+}
+
+// objectHeaders sets the headers GET and HEAD return for m.
+func objectHeaders(h http.Header, m *objectMeta) {
+	h.Set("Content-Type", m.ContentType)
+	h.Set("ETag", `"`+m.ETag+`"`)
+	h.Set("Last-Modified", m.LastModified.UTC().Format(http.TimeFormat))
+	h.Set("Accept-Ranges", "bytes")
+	h.Set("x-oss-object-type", "Normal")
+	h.Set("x-oss-storage-class", "Standard")
+	h.Set("x-oss-hash-crc64ecma", strconv.FormatUint(m.CRC64, 10))
+	for k, v := range m.UserMeta {
+		h.Set(k, v)
+	}
+	for k, v := range m.Headers {
+		h.Set(k, v)
+	}
+	if len(m.Tags) > 0 {
+		h.Set("x-oss-tagging-count", strconv.Itoa(len(m.Tags)))
+	}
 }

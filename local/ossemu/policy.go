@@ -75,17 +75,7 @@ func parsePolicy(b64 string) (*policy, error) {
 func parseCondition(raw json.RawMessage) (condition, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) > 0 && raw[0] == '{' {
-		var m map[string]any
-		if err := json.Unmarshal(raw, &m); err != nil || len(m) != 1 {
-			return condition{}, errPolicyDocument("Invalid Simple-Condition: Simple-Conditions must have exactly one property specified.")
-		}
-		for k, v := range m {
-			s, ok := v.(string)
-			if !ok {
-				return condition{}, errPolicyDocument(fmt.Sprintf("Invalid Simple-Condition: value of %s must be a string.", k))
-			}
-			return condition{Op: "eq", Field: strings.ToLower(k), Value: s, Text: quoteCondition("eq", "$"+k, s)}, nil
-		}
+		return parseSimple(raw)
 	}
 	var arr []any
 	dec := json.NewDecoder(bytes.NewReader(raw))
@@ -125,6 +115,23 @@ func parseCondition(raw json.RawMessage) (condition, error) {
 		c.Text = quoteCondition(op, field, c.Values)
 	default:
 		return condition{}, errPolicyDocument(fmt.Sprintf("Invalid Condition: unknown operation '%v'.", arr[0]))
+	}
+	return c, nil
+}
+
+// parseSimple parses {"field": "value"}, an eq condition.
+func parseSimple(raw json.RawMessage) (condition, error) {
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil || len(m) != 1 {
+		return condition{}, errPolicyDocument("Invalid Simple-Condition: Simple-Conditions must have exactly one property specified.")
+	}
+	var c condition
+	for k, v := range m {
+		s, ok := v.(string)
+		if !ok {
+			return condition{}, errPolicyDocument(fmt.Sprintf("Invalid Simple-Condition: value of %s must be a string.", k))
+		}
+		c = condition{Op: "eq", Field: strings.ToLower(k), Value: s, Text: quoteCondition("eq", "$"+k, s)}
 	}
 	return c, nil
 }

@@ -107,6 +107,7 @@ func TestPostObjectBehaviours(t *testing.T) {
 			{"user-meta-over-8k", "InvalidArgument", stsForm("r/meta.png", now, [2]string{"x-oss-meta-a", strings.Repeat("a", 5<<10)}, [2]string{"x-oss-meta-b", strings.Repeat("b", 5<<10)}), fileOf(pngData)},
 			{"too-many-fields", "MalformedPOSTRequest", many, fileOf(pngData)},
 			{"empty-key", "InvalidArgument", stsForm("", now), fileOf(pngData)},
+			{"duplicate-field", "InvalidArgument", stsForm("r/dup.png", now, [2]string{"x-oss-meta-a", "1"}, [2]string{"X-OSS-META-A", "1"}), fileOf(pngData)},
 		}
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {

@@ -23,28 +23,7 @@ func (s *Server) postObject(q *request) error {
 	if err != nil {
 		return err
 	}
-	date, err := s.postAuth(f)
-	if err != nil {
-		return err
-	}
-	pol, err := parsePolicy(f.get("policy"))
-	if err != nil {
-		return err
-	}
-	if pol.Expiration.Sub(date) > maxV4Validity {
-		return errPolicyDocument("the expiration is more than 7 days after x-oss-date.")
-	}
-	if !s.cfg.Now().Before(pol.Expiration) {
-		return errAccessDenied("", msgPolicyExpired)
-	}
-	if err := pol.check(f, q.bucket); err != nil {
-		return err
-	}
-	key := f.get("key")
-	if err := checkKey(key); err != nil {
-		return err
-	}
-	meta, err := formMeta(f, key)
+	pol, meta, err := s.checkForm(f, q.bucket)
 	if err != nil {
 		return err
 	}
@@ -67,6 +46,36 @@ func (s *Server) postObject(q *request) error {
 	}
 	postResponse(q, f, meta)
 	return nil
+}
+
+// checkForm checks everything about a form that does not need the file:
+// the signature fields, the policy, its expiry and conditions, the key and
+// the metadata. It returns the policy (for the size checks) and the object
+// metadata to store.
+func (s *Server) checkForm(f *form, bucket string) (*policy, *objectMeta, error) {
+	date, err := s.postAuth(f)
+	if err != nil {
+		return nil, nil, err
+	}
+	pol, err := parsePolicy(f.get("policy"))
+	if err != nil {
+		return nil, nil, err
+	}
+	if pol.Expiration.Sub(date) > maxV4Validity {
+		return nil, nil, errPolicyDocument("the expiration is more than 7 days after x-oss-date.")
+	}
+	if !s.cfg.Now().Before(pol.Expiration) {
+		return nil, nil, errAccessDenied("", msgPolicyExpired)
+	}
+	if err := pol.check(f, bucket); err != nil {
+		return nil, nil, err
+	}
+	key := f.get("key")
+	if err := checkKey(key); err != nil {
+		return nil, nil, err
+	}
+	meta, err := formMeta(f, key)
+	return pol, meta, err
 }
 
 // checkKey enforces the OSS object-name rules the emulator knows: present,

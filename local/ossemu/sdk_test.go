@@ -45,7 +45,8 @@ func TestSDKRoundTrip(t *testing.T) {
 	f := newFixture(t, time.Now(), nil)
 	b := sdkBucket(t, f, stsAK, stsSecret, stsToken)
 	const key = "dir/hello world+中.txt"
-	if err := b.PutObject(key, strings.NewReader("hello world"), oss.ContentType("text/plain"), oss.Meta("Uploader", "u1")); err != nil {
+	if err := b.PutObject(key, strings.NewReader("hello world"), oss.ContentType("text/plain"), oss.Meta("Uploader", "u1"),
+		oss.CacheControl("no-cache"), oss.ContentDisposition(`attachment; filename="a.txt"`)); err != nil {
 		t.Fatalf("PutObject: %v", err)
 	}
 	t.Run("head", func(t *testing.T) {
@@ -54,10 +55,11 @@ func TestSDKRoundTrip(t *testing.T) {
 			t.Fatalf("HeadObject: %v", err)
 		}
 		got := map[string]string{}
-		for _, k := range []string{"Content-Type", "Content-Length", "ETag", "X-Oss-Meta-Uploader"} {
+		for _, k := range []string{"Content-Type", "Content-Length", "ETag", "X-Oss-Meta-Uploader", "Cache-Control", "Content-Disposition"} {
 			got[k] = h.Get(k)
 		}
-		want := map[string]string{"Content-Type": "text/plain", "Content-Length": "11", "ETag": `"5EB63BBBE01EEED093CB22BB8F5ACDC3"`, "X-Oss-Meta-Uploader": "u1"}
+		want := map[string]string{"Content-Type": "text/plain", "Content-Length": "11", "ETag": `"5EB63BBBE01EEED093CB22BB8F5ACDC3"`,
+			"X-Oss-Meta-Uploader": "u1", "Cache-Control": "no-cache", "Content-Disposition": `attachment; filename="a.txt"`}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("HeadObject (-want +got):\n%s", diff)
 		}
