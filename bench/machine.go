@@ -15,11 +15,24 @@ type Machine struct {
 	OS    string `json:"os"`
 	Go    string `json:"go"`
 	Node  string `json:"node"`
+	// LoadAvg is /proc/loadavg when the run started and ended: other work
+	// on the machine skews every figure.
+	LoadAvg []string `json:"loadavg"`
+}
+
+// LoadAvg returns the first three fields of /proc/loadavg ("" if unreadable).
+func LoadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(b))
+	return strings.Join(f[:min(3, len(f))], " ")
 }
 
 // ThisMachine describes the current machine; fields it cannot read are empty.
 func ThisMachine(ctx context.Context) Machine {
-	m := Machine{NProc: runtime.NumCPU(), OS: runtime.GOOS + "/" + runtime.GOARCH, Go: runtime.Version()}
+	m := Machine{NProc: runtime.NumCPU(), OS: runtime.GOOS + "/" + runtime.GOARCH, Go: runtime.Version(), LoadAvg: []string{LoadAvg()}}
 	if b, err := exec.CommandContext(ctx, "go", "env", "GOVERSION").Output(); err == nil {
 		m.Go = strings.TrimSpace(string(b))
 	}

@@ -54,8 +54,8 @@ func (r *Results) WriteJSON(path string) error {
 // Markdown renders r as the README table.
 func (r *Results) Markdown() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Measured %s on %d cores (%s), %s, Node %s, by `%s`; every figure's own command is in `bench/results.json`.\n\n",
-		r.Date[:10], r.Machine.NProc, r.Machine.CPU, r.Machine.Go, r.Machine.Node, r.Command)
+	fmt.Fprintf(&b, "Measured %s on %d cores (%s), %s, Node %s, load average at start/end %s, by `%s`; every figure's own command is in `bench/results.json`.\n\n",
+		r.Date[:10], r.Machine.NProc, r.Machine.CPU, r.Machine.Go, r.Machine.Node, strings.Join(r.Machine.LoadAvg, " / "), r.Command)
 	b.WriteString("| figure | value | target | met |\n|---|---|---|---|\n")
 	for _, f := range r.Figures {
 		met := ""

@@ -64,6 +64,7 @@ func run(out, readme string, phases []string, load bench.Load, cold, events int)
 			r.Skip("phase "+p, err)
 		}
 	}
+	res.Machine.LoadAvg = append(res.Machine.LoadAvg, bench.LoadAvg())
 	if err := res.WriteJSON(out); err != nil {
 		return err
 	}
