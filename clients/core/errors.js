@@ -9,6 +9,7 @@ export const Codes = Object.freeze({
   Aborted: 'Aborted', // the caller aborted
   BadResponse: 'BadResponse', // a 2xx answer the client cannot use
   Http: 'HttpError', // a non-2xx answer without a recognisable error body
+  Token: 'TokenUnavailable', // the caller's getToken failed
 });
 
 /** OssgateError is the one error type the clients throw or report. */

@@ -59,9 +59,9 @@ export function createUploader(options) {
     },
     async list(opts) {
       const o = opts || {};
-      const token = await cfg.getToken();
+      const token = await tokenOf(cfg);
       const req = { transport: cfg.transport, listUrl: cfg.listUrl, token, cursor: o.cursor, limit: o.limit, signal: o.signal };
-      return withRetry(() => listRecords(req), retryOpts({ cfg, opts: o, files: [] }));
+      return withRetry(() => listRecords(req), retryOpts({ cfg, opts: o, files: [] }, []));
     },
   };
 }
@@ -87,8 +87,9 @@ async function uploadAll(cfg, rawFiles, opts) {
     profile: opts.profile || cfg.profile,
     files: rawFiles.map(normalizeFile),
   };
+  if (run.files.length === 0) return [];
   run.files.forEach((file, index) => emitState(run, index, 'signing'));
-  const signed = await signBatch(run, run.files);
+  const signed = await signBatch(run, run.files.map((_, i) => i));
   return runPool(run.files, cfg.concurrency, (file, index) => uploadOne(run, index, signed[index]));
 }
 
@@ -97,12 +98,25 @@ function normalizeFile(f) {
   return { ...f, name, type: f.type || mimeFromName(name), size: Number(f.size) || 0 };
 }
 
-/** sign gets tickets for files in one /sign request, retrying transient failures. */
-async function sign(run, files) {
+/**
+ * sign gets tickets for the files at indexes in one /sign request, retrying
+ * transient failures (reported as "retrying" on those files only).
+ */
+async function sign(run, indexes) {
   const { cfg, opts } = run;
-  const token = await cfg.getToken();
+  const token = await tokenOf(cfg);
   const req = { transport: cfg.transport, signUrl: cfg.signUrl, profile: run.profile, token, signal: opts.signal };
-  return withRetry(() => requestTickets(req, files), retryOpts(run));
+  const files = indexes.map((i) => run.files[i]);
+  return withRetry(() => requestTickets(req, files), retryOpts(run, indexes));
+}
+
+/** tokenOf calls getToken; its failure is final (code TokenUnavailable). */
+async function tokenOf(cfg) {
+  try {
+    return (await cfg.getToken()) || '';
+  } catch (err) {
+    throw new OssgateError({ code: Codes.Token, message: 'getToken failed: ' + (err && err.message ? err.message : String(err)) });
+  }
 }
 
 /**
@@ -111,18 +125,18 @@ async function sign(run, files) {
  * file is signed alone so the good ones go through and every error lands on
  * the file that caused it.
  */
-async function signBatch(run, files) {
+async function signBatch(run, indexes) {
   try {
-    const tickets = await sign(run, files);
+    const tickets = await sign(run, indexes);
     return tickets.map((ticket) => ({ ticket }));
   } catch (e) {
     const err = toOssgateError(e);
-    if (files.length < 2 || isRetryable(err) || err.code === Codes.Aborted || err.status === 401 || err.status === 403) {
-      return files.map(() => ({ error: err }));
+    if (indexes.length < 2 || isRetryable(err) || err.status === 0 || err.status === 401 || err.status === 403) {
+      return indexes.map(() => ({ error: err }));
     }
-    return runPool(files, run.cfg.concurrency, async (file) => {
+    return runPool(indexes, run.cfg.concurrency, async (i) => {
       try {
-        return { ticket: (await sign(run, [file]))[0] };
+        return { ticket: (await sign(run, [i]))[0] };
       } catch (e2) {
         return { error: toOssgateError(e2) };
       }
@@ -155,12 +169,11 @@ async function uploadOne(run, index, signed) {
  */
 async function postWithFreshTicket(run, index, ticket) {
   const { cfg } = run;
-  const file = run.files[index];
   let refreshed = false;
   const refresh = async () => {
     refreshed = true;
     emitState(run, index, 'signing');
-    return (await sign(run, [file]))[0];
+    return (await sign(run, [index]))[0];
   };
   if (ticketExpired(ticket, cfg.now(), cfg.expiryMarginMs)) ticket = await refresh();
   try {
@@ -189,10 +202,11 @@ function post(run, index, ticket) {
     });
     if (res.status < 200 || res.status > 299) throw errorFromResponse(res.status, res.body, res.headers);
     return res;
-  }, retryOpts(run, index));
+  }, retryOpts(run, [index]));
 }
 
-function retryOpts(run, index) {
+/** retryOpts are withRetry's options for run; a retry is reported on the files at indexes. */
+function retryOpts(run, indexes) {
   const { cfg, opts } = run;
   return {
     maxAttempts: cfg.maxAttempts,
@@ -202,8 +216,7 @@ function retryOpts(run, index) {
     sleep: cfg.sleep,
     signal: opts.signal,
     onRetry: (error) => {
-      const targets = index === undefined ? run.files.map((_, i) => i) : [index];
-      for (const i of targets) emitState(run, i, 'retrying', { error });
+      for (const i of indexes) emitState(run, i, 'retrying', { error });
     },
   };
 }

@@ -179,6 +179,33 @@ describe('stale tickets', () => {
   });
 });
 
+describe('tokens', () => {
+  test('the token goes out as a bearer token on every sign request', async (t) => {
+    let n = 0;
+    const { fake, up } = await setup(t, { getToken: async () => 'jwt-' + ++n });
+    fake.script.oss.push(xmlError('AccessDenied', 'Invalid according to Policy: Policy expired.'));
+    await up.uploadFile(makeFile('t.png', 10));
+    assert.deepEqual(fake.authorizations, ['Bearer jwt-1', 'Bearer jwt-2']);
+  });
+
+  test('no token means no Authorization header', async (t) => {
+    const { fake, up } = await setup(t);
+    await up.uploadFile(makeFile('t0.png', 10));
+    assert.deepEqual(fake.authorizations, ['']);
+  });
+
+  test('a failing getToken is final', async (t) => {
+    const { fake, up, sleeps } = await setup(t, {
+      getToken: () => {
+        throw new Error('not signed in');
+      },
+    });
+    await assert.rejects(up.uploadFile(makeFile('t1.png', 10)), { code: 'TokenUnavailable', message: 'getToken failed: not signed in' });
+    assert.equal(fake.signs.length, 0);
+    assert.deepEqual(sleeps, []);
+  });
+});
+
 describe('batches and abort', () => {
   test('a refused batch is signed file by file so the good files go through', async (t) => {
     const { fake, up } = await setup(t);
@@ -190,6 +217,25 @@ describe('batches and abort', () => {
     assert.equal(results[0].error.code, 'UnsupportedMediaType');
     assert.equal(results[1].ok, true, `second file: ${JSON.stringify(results[1].error)}`);
     assert.equal(fake.uploads.length, 1);
+  });
+
+  test('a retried refresh of one file reports "retrying" on that file only', async (t) => {
+    const { fake, up } = await setup(t, { concurrency: 1 });
+    fake.script.oss.push({ status: 204 }, xmlError('AccessDenied', 'Invalid according to Policy: Policy expired.'));
+    fake.script.sign.push(null, { status: 503 }); // the batch is signed, the refresh fails once
+    const states = [[], []];
+    const files = [makeFile('s1.png', 10), makeFile('s2.png', 10)];
+    const results = await up.upload(files, { onState: (s) => states[s.index].push(s.state) });
+    assert.deepEqual(results.map((r) => r.ok), [true, true]);
+    assert.deepEqual(states[0], ['signing', 'uploading', 'done']);
+    assert.deepEqual(states[1], ['signing', 'uploading', 'signing', 'retrying', 'uploading', 'done']);
+    assert.equal(fake.signs.length, 3, 'sign requests');
+  });
+
+  test('an empty list uploads nothing and asks for no ticket', async (t) => {
+    const { fake, up } = await setup(t);
+    assert.deepEqual(await up.upload([]), []);
+    assert.equal(fake.signs.length, 0);
   });
 
   test('abort stops an upload in flight', async (t) => {

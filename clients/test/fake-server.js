@@ -5,14 +5,15 @@ import http from 'node:http';
 
 /**
  * startFake starts the server on 127.0.0.1 and resolves with
- * {url, signUrl, signs, uploads, script, inFlight, close}. signs holds each
- * /sign request body; uploads each parsed upload {fields, fileName, fileSize,
+ * {url, signUrl, signs, authorizations, uploads, script, maxInFlight, close}.
+ * signs holds each /sign request body, authorizations its Authorization header; uploads each parsed upload {fields, fileName, fileSize,
  * fileLast}; script.sign / script.oss are arrays of replies
  * ({status, body, headers} or 'reset' to drop the connection) used in order.
  */
 export async function startFake(opts = {}) {
   const state = {
     signs: [],
+    authorizations: [],
     uploads: [],
     script: { sign: [], oss: [] },
     inFlight: 0,
@@ -26,6 +27,7 @@ export async function startFake(opts = {}) {
     if (req.url === '/sign' && req.method === 'POST') {
       const json = JSON.parse(body.toString('utf8'));
       state.signs.push(json);
+      state.authorizations.push(req.headers.authorization || '');
       if (reply(res, state.script.sign.shift())) return;
       const uploads = json.files.map((f) => {
         n++;
