@@ -42,13 +42,21 @@ func appendResponse(b []byte, res Response) []byte {
 	return append(b, "]}"...)
 }
 
+// plain marks the bytes encoding/json writes unchanged inside a string:
+// printable ASCII except '"', '\\', '<', '>' and '&'.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
+
 // appendString appends s as a JSON string, byte for byte as encoding/json
 // writes it: the common case (printable ASCII with nothing to escape)
 // directly, anything else through encoding/json.
 func appendString(b []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+		if !plain[s[i]] {
 			q, _ := json.Marshal(s) // a string always marshals
 			return append(b, q...)
 		}
