@@ -96,8 +96,8 @@ deploy: deploy-tools package deploy/node_modules/.installed
 	@set -o pipefail; $(S) preview -a "$(OSSGATE_ACCESS)" -o json --silent 2>build/s-preview.log \
 		| $(GO) run ./deploy/cmd/ossgate-deploy check \
 		|| { grep -v 'not recommended to run the command as root' build/s-preview.log >&2; exit 1; }
-	$(S) deploy -a "$(OSSGATE_ACCESS)" -y
-	@set -o pipefail; $(S) sign info -a "$(OSSGATE_ACCESS)" -o json --silent 2>/dev/null \
+	@echo "deploy: s deploy -a $(OSSGATE_ACCESS) (quiet: its result holds the functions' environment, the JWT secret too)"
+	@set -o pipefail; $(S) deploy -a "$(OSSGATE_ACCESS)" -y --silent -o json \
 		| $(GO) run ./deploy/cmd/ossgate-deploy endpoint
 
 deploy-tools:

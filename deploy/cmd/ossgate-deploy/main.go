@@ -3,7 +3,7 @@
 //
 //	s preview -o json | ossgate-deploy check    refuse to deploy, naming every missing setting
 //	ossgate-deploy ram -account ID [-out DIR]    render deploy/ram/*.json with the values in s.yaml
-//	s sign info -o json | ossgate-deploy endpoint   print the sign function's public URL
+//	s deploy -o json | ossgate-deploy endpoint  print what was deployed and the sign function's URL
 package main
 
 import (
@@ -112,12 +112,19 @@ func ram(args []string, stdout io.Writer) error {
 	return nil
 }
 
-// endpoint prints every "system_url" and "custom_domain" found in the JSON
-// that `s info -o json` (or `s deploy -o json`) prints.
+// endpoint reads the JSON result of `s deploy -o json` (or `s info -o
+// json`), which holds each function's configuration, secrets included, and
+// prints only the deployed function names and every "system_url" and
+// "custom_domain" in it.
 func endpoint(stdin io.Reader, stdout io.Writer) error {
 	var v any
 	if err := json.NewDecoder(stdin).Decode(&v); err != nil {
 		return fmt.Errorf("endpoint: %w", err)
+	}
+	if m, ok := v.(map[string]any); ok {
+		for _, name := range find(m, map[string]bool{"functionName": true}) {
+			fmt.Fprintln(stdout, "deployed:", name)
+		}
 	}
 	urls := find(v, map[string]bool{"system_url": true, "custom_domain": true})
 	if len(urls) == 0 {

@@ -15,8 +15,10 @@ func TestEndpoint(t *testing.T) {
 		name, in, want string
 		wantErr        bool
 	}{
-		{"info", `{"sign":{"region":"cn-hangzhou","url":{"system_url":"https://ossgate-sign-abc.cn-hangzhou.fcapp.run","system_intranet_url":"https://x-internal"}}}`,
-			"sign endpoint: https://ossgate-sign-abc.cn-hangzhou.fcapp.run\n", false},
+		{"deploy", `{"record":{"functionName":"ossgate-record","environmentVariables":{"OSSGATE_BUCKET":"b"}},
+			"sign":{"region":"cn-hangzhou","functionName":"ossgate-sign","environmentVariables":{"OSSGATE_JWT_SECRET":"s3cret-must-not-show"},
+			"url":{"system_url":"https://ossgate-sign-abc.cn-hangzhou.fcapp.run","system_intranet_url":"https://x-internal"}}}`,
+			"deployed: ossgate-record\ndeployed: ossgate-sign\nsign endpoint: https://ossgate-sign-abc.cn-hangzhou.fcapp.run\n", false},
 		{"custom domain too", `{"url":{"custom_domain":"api.example.com","system_url":"https://s"}}`,
 			"sign endpoint: api.example.com\nsign endpoint: https://s\n", false},
 		{"none", `{"sign":{"url":{}}}`, "", true},
