@@ -25,6 +25,8 @@ func runRecord(logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	logger.Info("record: started", "bucket", cfg.Bucket, "region", cfg.Region, "uploadPrefix", cfg.UploadPrefix,
+		"recordsPrefix", cfg.RecordsPrefix, "quarantinePrefix", cfg.QuarantinePrefix, "quarantineMode", cfg.QuarantineMode)
 	fc.Start(func(ctx context.Context, payload json.RawMessage) error {
 		if fctx, ok := fccontext.FromContext(ctx); ok && fctx != nil {
 			ctx = record.WithRequestID(ctx, fctx.RequestID)
