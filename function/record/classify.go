@@ -21,8 +21,9 @@ var retryableCodes = map[string]bool{
 // or AccessDenied; the code is often unknown (a HEAD answer has no body).
 // AccessDenied means the execution role lacks a permission, which an
 // operator fixes: returning the error lets FC's bounded retries and the async
-// failure destination keep the event instead of dropping it. A missing object (ErrNotFound, NoSuchKey), a malformed event
-// (ErrMalformed) and other 4xx answers are permanent.
+// failure destination keep the event instead of dropping it. A missing
+// object (ErrNotFound, NoSuchKey), a malformed event (ErrMalformed) and other
+// 4xx answers are permanent.
 func Transient(err error) bool {
 	if err == nil || errors.Is(err, ErrMalformed) || IsNotFound(err) {
 		return false
