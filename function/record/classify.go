@@ -7,16 +7,21 @@ import (
 	"github.com/aliyun/aliyun-oss-go-sdk/oss"
 )
 
-// retryableCodes are OSS error codes a later attempt may not get: throttling,
-// and credential failures a fresh invocation's STS token cures.
-var retryableCodes = map[string]bool{
-	"Throttling": true, "RequestTimeout": true, "ServiceUnavailable": true, "InternalError": true,
-	"SecurityTokenExpired": true, "InvalidSecurityToken": true, "InvalidAccessKeyId": true,
+// retryableCode reports whether an OSS error code is one a later attempt may
+// not get: throttling, and credential failures a fresh invocation's STS
+// token cures.
+func retryableCode(code string) bool {
+	switch code {
+	case "Throttling", "RequestTimeout", "ServiceUnavailable", "InternalError",
+		"SecurityTokenExpired", "InvalidSecurityToken", "InvalidAccessKeyId":
+		return true
+	}
+	return false
 }
 
 // Transient reports whether err is worth a retry, so that the handler returns
 // it and FC redelivers the event: network errors, timeouts, 5xx and 429
-// answers, the codes listed above, missing credentials, errors it does not
+// answers, the codes retryableCode lists, missing credentials, errors it does not
 // know, and every 403. A 403 is an expired or unknown STS token, clock skew
 // or AccessDenied; the code is often unknown (a HEAD answer has no body).
 // AccessDenied means the execution role lacks a permission, which an
@@ -30,7 +35,7 @@ func Transient(err error) bool {
 	}
 	var se oss.ServiceError
 	if errors.As(err, &se) {
-		return retryStatus(se.StatusCode) || retryableCodes[se.Code]
+		return retryStatus(se.StatusCode) || retryableCode(se.Code)
 	}
 	var ue oss.UnexpectedStatusCodeError
 	if errors.As(err, &ue) {

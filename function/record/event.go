@@ -56,18 +56,15 @@ type EventResult struct {
 	RequestID string `json:"requestId"`
 }
 
-// partEvents are ObjectCreated events of a multipart upload in progress:
-// there is no object yet; CompleteMultipartUpload announces it.
-var partEvents = map[string]bool{
-	"ObjectCreated:InitiateMultipartUpload": true,
-	"ObjectCreated:UploadPart":              true,
-	"ObjectCreated:UploadPartCopy":          true,
-}
-
 // IsCreated reports whether the record announces a complete object: an
-// ObjectCreated:* event other than the steps of a multipart upload.
+// ObjectCreated:* event other than the steps of a multipart upload in
+// progress (there is no object yet; CompleteMultipartUpload announces it).
 func (r EventRecord) IsCreated() bool {
-	return strings.HasPrefix(r.Name, "ObjectCreated:") && !partEvents[r.Name]
+	switch r.Name {
+	case "ObjectCreated:InitiateMultipartUpload", "ObjectCreated:UploadPart", "ObjectCreated:UploadPartCopy":
+		return false
+	}
+	return strings.HasPrefix(r.Name, "ObjectCreated:")
 }
 
 // KeyCandidates returns the keys the object may have: the key as sent and,
