@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/aliyun/fc-runtime-go-sdk/events"
+	"github.com/aliyun/fc-runtime-go-sdk/fccontext"
 
 	"github.com/ossgate/ossgate/function/creds"
 )
@@ -28,13 +29,19 @@ type Handler func(ctx context.Context, ev events.HTTPTriggerEvent) (*events.HTTP
 
 // Wrap returns an FC handler serving h. It never returns an error: a
 // malformed event becomes a 400 response. Nil pointer fields of the event are
-// treated as absent.
+// treated as absent. The request carries the FC request id in
+// RequestIDHeader: the event's, else the runtime context's.
 func Wrap(h http.Handler) Handler {
 	return func(ctx context.Context, ev events.HTTPTriggerEvent) (*events.HTTPTriggerResponse, error) {
 		if c, ok := creds.FromFC(ctx); ok {
 			ctx = creds.NewContext(ctx, c)
 		}
 		req, err := NewRequest(ctx, ev)
+		if err == nil && req.Header.Get(RequestIDHeader) == "" {
+			if fctx, ok := fccontext.FromContext(ctx); ok && fctx.RequestID != "" {
+				req.Header.Set(RequestIDHeader, fctx.RequestID)
+			}
+		}
 		if err != nil {
 			return &events.HTTPTriggerResponse{StatusCode: http.StatusBadRequest,
 				Headers: map[string]string{"Content-Type": "application/json"},

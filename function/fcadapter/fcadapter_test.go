@@ -91,8 +91,8 @@ func TestWrapCredentialsFromFC(t *testing.T) {
 	if _, err := Wrap(h)(ctx, events.HTTPTriggerEvent{}); err != nil {
 		t.Fatal(err)
 	}
-	if got.AccessKeyID != "STS.test" {
-		t.Errorf("AccessKeyID in request context: got %q, want STS.test", got.AccessKeyID)
+	if got.AccessKeyID != "STS.test" || got.RequestID != "r" {
+		t.Errorf("AccessKeyID in request context, request id: got %q, %q; want STS.test, r", got.AccessKeyID, got.RequestID)
 	}
 }
 
