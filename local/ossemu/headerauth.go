@@ -16,8 +16,9 @@ import (
 //     the Date header within 15 minutes of now, and the HMAC-SHA1 signature
 //     must match;
 //   - "OSS4-HMAC-SHA256 Credential=<ak>/<day>/<region>/oss/aliyun_v4_request,...":
-//     the key and token are checked and the region must be the server's; the
-//     V4 header signature itself is not verified (see CONFORMANCE.md).
+//     the same key checks, the region must be the server's, the date
+//     (x-oss-date, else Date) within 15 minutes and on the credential's day,
+//     and the V4 signature must match (v4header.go).
 //
 // A request without Authorization is anonymous and denied (private bucket).
 func (s *Server) authHeader(q *request) error {
@@ -43,13 +44,15 @@ func (s *Server) authHeader(q *request) error {
 		}
 		return nil
 	case strings.HasPrefix(auth, v4Algorithm+" "):
-		cred, _, _ := strings.Cut(strings.TrimPrefix(auth, v4Algorithm+" "), ",")
-		scope, ok := parseV4Credential(strings.TrimPrefix(strings.TrimSpace(cred), "Credential="))
-		if !ok || scope.Region != s.cfg.Region {
+		a, ok := parseV4Auth(auth)
+		if !ok {
 			return errInvalidArgument("Authorization header is invalid.")
 		}
-		_, err := s.checkKey(scope.AccessKeyID, token)
-		return err
+		c, err := s.checkKey(a.scope.AccessKeyID, token)
+		if err != nil {
+			return err
+		}
+		return s.checkV4Header(q, a, c.AccessKeySecret)
 	}
 	return errInvalidArgument("Authorization header is invalid.")
 }

@@ -40,10 +40,27 @@ func serviceCode(err error) string {
 	return fmt.Sprintf("not a service error: %v", err)
 }
 
-// TestSDKRoundTrip drives the object API with aliyun-oss-go-sdk v3.
+// authModes are the SDK's header signatures: V1 (the v3 default) and V4
+// (what function/ossclient uses).
+var authModes = []struct {
+	name string
+	opts []oss.ClientOption
+}{
+	{"v1", nil},
+	{"v4", []oss.ClientOption{oss.AuthVersion(oss.AuthV4), oss.Region(testRegion)}},
+}
+
+// TestSDKRoundTrip drives the object API with aliyun-oss-go-sdk v3, signed
+// with V1 and with V4.
 func TestSDKRoundTrip(t *testing.T) {
+	for _, m := range authModes {
+		t.Run(m.name, func(t *testing.T) { sdkRoundTrip(t, m.opts) })
+	}
+}
+
+func sdkRoundTrip(t *testing.T, opts []oss.ClientOption) {
 	f := newFixture(t, time.Now(), nil)
-	b := sdkBucket(t, f, stsAK, stsSecret, stsToken)
+	b := sdkBucket(t, f, stsAK, stsSecret, stsToken, opts...)
 	const key = "dir/hello world+中.txt"
 	if err := b.PutObject(key, strings.NewReader("hello world"), oss.ContentType("text/plain"), oss.Meta("Uploader", "u1"),
 		oss.CacheControl("no-cache"), oss.ContentDisposition(`attachment; filename="a.txt"`)); err != nil {
@@ -135,8 +152,14 @@ func TestSDKRoundTrip(t *testing.T) {
 
 // TestSDKList pages ListObjectsV2 over more objects than max-keys.
 func TestSDKList(t *testing.T) {
+	for _, m := range authModes {
+		t.Run(m.name, func(t *testing.T) { sdkList(t, m.opts) })
+	}
+}
+
+func sdkList(t *testing.T, opts []oss.ClientOption) {
 	f := newFixture(t, time.Now(), nil)
-	b := sdkBucket(t, f, testAK, testSecret, "")
+	b := sdkBucket(t, f, testAK, testSecret, "", opts...)
 	var want []string
 	for i := range 23 {
 		k := fmt.Sprintf("records/%02d 中.json", i)
@@ -199,8 +222,11 @@ func TestSDKAuthRejected(t *testing.T) {
 		{name: "missing-token", ak: stsAK, secret: stsSecret, want: "InvalidAccessKeyId"},
 		{name: "wrong-token", ak: stsAK, secret: stsSecret, token: "other", want: "InvalidAccessKeyId"},
 		{name: "wrong-secret-v1", ak: testAK, secret: "wrong", want: "SignatureDoesNotMatch"},
-		{name: "v4-unknown-ak", ak: "LTAI-UNKNOWN", secret: testSecret, want: "InvalidAccessKeyId",
-			opts: []oss.ClientOption{oss.AuthVersion(oss.AuthV4), oss.Region(testRegion)}},
+		{name: "v4-unknown-ak", ak: "LTAI-UNKNOWN", secret: testSecret, want: "InvalidAccessKeyId", opts: authModes[1].opts},
+		{name: "v4-wrong-secret", ak: testAK, secret: "wrong", want: "SignatureDoesNotMatch", opts: authModes[1].opts},
+		{name: "v4-missing-token", ak: stsAK, secret: stsSecret, want: "InvalidAccessKeyId", opts: authModes[1].opts},
+		{name: "v4-wrong-region", ak: testAK, secret: testSecret, want: "InvalidArgument",
+			opts: []oss.ClientOption{oss.AuthVersion(oss.AuthV4), oss.Region("cn-shanghai")}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
