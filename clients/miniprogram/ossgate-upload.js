@@ -6,9 +6,8 @@
 //
 //   import { createWxUploader } from './ossgate/miniprogram/ossgate-upload.js';
 //   const uploader = createWxUploader({ signUrl: 'https://<fc-endpoint>/sign', profile: 'avatar' });
-//   const results = await uploader.upload(
-//     res.tempFiles.map((f) => ({ path: f.tempFilePath, size: f.size })),
-//     { onProgress: (p) => console.log(p.index, p.percent) });
+//   // in wx.chooseMedia's success callback:
+//   const results = await uploader.upload(res.tempFiles, { onProgress: (p) => console.log(p.index, p.percent) });
 import { createUploader } from '../core/uploader.js';
 import { abortError, networkError } from '../core/errors.js';
 import { onAbort } from '../core/retry.js';
@@ -21,8 +20,9 @@ export { Codes, OssgateError, createAbort, mimeFromName } from '../core/index.js
  * wx.uploadFile: {upload, uploadFile, list}. options: signUrl, profile, getToken, concurrency,
  * maxAttempts, baseDelayMs, maxDelayMs, expiryMarginMs, timeoutMs (per wx
  * call), and wx (default: the global wx). Files are {path (or tempFilePath),
- * size, name?, type?}; name defaults to the path's last segment and type to
- * one guessed from the name.
+ * size, name?, type?}, so wx.chooseMedia's and wx.chooseMessageFile's
+ * results fit as they are; name defaults to the path's last segment, and a
+ * type that is not a MIME type ("image") is guessed from the name.
  */
 export function createWxUploader(options) {
   const o = options || {};

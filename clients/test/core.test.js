@@ -77,6 +77,21 @@ describe('upload', () => {
     assert.ok(progress[0].length > 3, `several progress events for a 70 kB file, got ${progress[0]}`);
   });
 
+  test('wx.chooseMedia and wx.chooseMessageFile results go in as they are', async (t) => {
+    const { fake, up } = await setup(t);
+    const a = makeFile('m1.jpg', 20);
+    const b = makeFile('m2.webp', 30);
+    const results = await up.upload([
+      { tempFilePath: a.path, size: a.size, fileType: 'image' }, // chooseMedia
+      { path: b.path, size: b.size, name: 'holiday.webp', type: 'image' }, // chooseMessageFile
+    ]);
+    assert.deepEqual(results.map((r) => r.ok), [true, true]);
+    assert.deepEqual(fake.signs[0].files, [
+      { name: 'm1.jpg', type: 'image/jpeg', size: 20 },
+      { name: 'holiday.webp', type: 'image/webp', size: 30 },
+    ]);
+  });
+
   test('concurrency is bounded', async (t) => {
     const { fake, up } = await setup(t, { concurrency: 2 }, { ossDelayMs: 40 });
     const files = [1, 2, 3, 4, 5].map((i) => makeFile(`c${i}.png`, 100));
