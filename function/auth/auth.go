@@ -128,6 +128,9 @@ func (v *Verifier) Authenticate(ctx context.Context, header string) (Identity, e
 	if !validSubject(claims.Subject) {
 		return Identity{}, fmt.Errorf("%w: sub must be 1 to %d printable ASCII characters", ErrUnauthenticated, MaxSubjectLen)
 	}
+	if claims.Subject == Anonymous {
+		return Identity{}, fmt.Errorf("%w: sub %q is reserved", ErrUnauthenticated, Anonymous)
+	}
 	return Identity{User: claims.Subject}, nil
 }
 

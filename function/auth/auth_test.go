@@ -82,6 +82,7 @@ func TestHS256(t *testing.T) {
 		{"missing sub", with(func(c *jwt.RegisteredClaims) { c.Subject = "" }), ""},
 		{"sub too long", with(func(c *jwt.RegisteredClaims) { c.Subject = strings.Repeat("a", 129) }), ""},
 		{"sub with space", with(func(c *jwt.RegisteredClaims) { c.Subject = "a b" }), ""},
+		{"sub reserved", with(func(c *jwt.RegisteredClaims) { c.Subject = Anonymous }), ""},
 		{"sub non-ascii", with(func(c *jwt.RegisteredClaims) { c.Subject = "用户" }), ""},
 		{"bad signature", "Bearer " + hs256(t, []byte("another-secret-not-real-0123456789ab"), claims()), ""},
 		{"alg none", "Bearer " + noneToken, ""},
