@@ -1,8 +1,9 @@
 package bench
 
 // ReadmeSection is the README's bench section for r: how to run, what is
-// compared, and the table generated from bench/results.json.
-func ReadmeSection(r *Results) string {
+// compared, the table generated from bench/results.json, the reliability
+// tests, and badInputs (the table TestBadInputs writes, bench/bad-inputs.md).
+func ReadmeSection(r *Results, badInputs string) string {
 	return `## Benchmarks
 
 ` + "`make bench`" + ` (a few minutes on 2 cores) runs every measurement and rewrites ` + "`bench/results.json`" + ` and this
@@ -22,5 +23,23 @@ table; ` + "`make soak`" + ` runs the long reliability tests. What is measured:
   binary under the same vegeta load, the sign instances' peak RSS, cold start (exec of ` + "`bootstrap`" + ` to the
   first answered ` + "`/sign`" + `), and the record function's events per second against the local OSS endpoint.
 
-` + r.Markdown()
+` + r.Markdown() + `
+### Reliability
+
+| test | what it does | where |
+|---|---|---|
+| ` + "`TestReliabilityConcurrentSign`" + ` | 1,000 concurrent ` + "`/sign`" + ` requests over 4 emulated instances: all 200, unique keys, no panic in any instance's output | ` + "`make test`" + ` |
+| ` + "`TestReliabilityDuplicatedReorderedEvents`" + ` | real uploads (ticket from ` + "`/sign`" + `, form posted to the local OSS endpoint), every event delivered twice and shuffled: exactly one record per upload | 300 in ` + "`make test`" + `, 1,000 in ` + "`make soak`" + ` |
+| ` + "`TestReliabilityRecordKillAndTransientHeadFailures`" + ` | record instances SIGKILLed while one of their OSS calls is in flight, every third HeadObject answered 503: every upload recorded exactly once | 120 uploads / 3 kills; 400 / 10 in ` + "`make soak`" + ` |
+| ` + "`TestReliabilityOSSRestartNoPartialObject`" + ` | the OSS endpoint cut off and restarted on the same data directory during 256 KiB uploads, a fifth of them abandoned mid-body: every visible object is byte-identical to what was sent, no abandoned one visible | 120 uploads / 3 restarts; 600 / 10 in ` + "`make soak`" + ` |
+| ` + "`TestSoakAllFaultsAtOnce`" + ` | 1,000 real uploads with duplicate+reorder, HeadObject failures and 10 kills at once: exactly one record each | ` + "`make soak`" + ` |
+| ` + "`TestSoakSignMemoryStable`" + ` | vegeta on ` + "`/sign`" + ` for 15 s then 60 s: no error, RSS growth ≤ 25%, peak ≤ 30 MiB | ` + "`make soak`" + ` |
+| ` + "`make fuzz`" + ` | every ` + "`Fuzz`" + ` target for ` + "`FUZZTIME`" + ` (default 60 s) each; ` + "`make test`" + ` runs their seed corpora | ` + "`make fuzz`" + ` |
+
+### Bad inputs
+
+What ` + "`TestBadInputs`" + ` (in ` + "`make test`" + `) sends to the running stack, and the outcome it asserts for each (a 200 means the
+hostile value was accepted and made harmless, as stated):
+
+` + badInputs
 }

@@ -76,7 +76,11 @@ func run(out, readme string, phases []string, load bench.Load, cold, events int)
 	if err != nil {
 		return err
 	}
-	doc, err = bench.ReplaceSection(doc, "bench", bench.ReadmeSection(res))
+	bad, err := os.ReadFile("bench/bad-inputs.md")
+	if err != nil {
+		return fmt.Errorf("ossgate-bench: %w (OSSGATE_BADINPUTS_MD=$PWD/bench/bad-inputs.md go test -run TestBadInputs ./local/e2e writes it)", err)
+	}
+	doc, err = bench.ReplaceSection(doc, "bench", bench.ReadmeSection(res, string(bad)))
 	if err != nil {
 		return err
 	}
