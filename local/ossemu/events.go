@@ -82,8 +82,10 @@ func (s *Server) emit(q *request, name string, m *objectMeta, prevSize int64) {
 			continue
 		}
 		s.wg.Add(1)
+		s.pending.Add(1)
 		go func() {
 			defer s.wg.Done()
+			defer s.pending.Add(-1)
 			ctx, cancel := context.WithTimeout(s.ctx, deliverTimeout)
 			defer cancel()
 			if err := t.Deliver(ctx, body); err != nil {
@@ -92,6 +94,12 @@ func (s *Server) emit(q *request, name string, m *objectMeta, prevSize int64) {
 		}()
 	}
 }
+
+// PendingDeliveries is the number of Trigger.Deliver calls started and not
+// yet returned. Deliveries of an upload are counted before the upload is
+// answered, so after a client has its answer, 0 means its events have all
+// been handed over.
+func (s *Server) PendingDeliveries() int { return int(s.pending.Load()) }
 
 func (t Trigger) matches(event, key string) bool {
 	if !strings.HasPrefix(key, t.Prefix) || !strings.HasSuffix(key, t.Suffix) {

@@ -69,6 +69,9 @@ func TestEvents(t *testing.T) {
 		t.Fatalf("CopyObject: %v", err)
 	}
 	f.srv.Close() // waits for the deliveries
+	if n := f.srv.PendingDeliveries(); n != 0 {
+		t.Errorf("PendingDeliveries after Close: got %d, want 0", n)
+	}
 
 	names := func(r *recorder) []string {
 		var out []string
@@ -118,5 +121,34 @@ func checkGolden(t *testing.T, event []byte, requestID string) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("event (-golden +got):\n%s", diff)
+	}
+}
+
+// TestPendingDeliveries checks that a delivery is counted from before the
+// upload is answered until Deliver returns.
+func TestPendingDeliveries(t *testing.T) {
+	f := newFixture(t, time.Now(), nil)
+	release := make(chan struct{})
+	f.srv.AddTrigger(testBucket, Trigger{Events: []string{"ObjectCreated:PutObject"}, Deliver: func(ctx context.Context, _ []byte) error {
+		select {
+		case <-release:
+		case <-ctx.Done():
+		}
+		return nil
+	}})
+	b := sdkBucket(t, f, testAK, testSecret, "")
+	if err := b.PutObject("a.txt", strings.NewReader("x")); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.srv.PendingDeliveries(); n != 1 {
+		t.Errorf("while Deliver blocks: got %d pending, want 1", n)
+	}
+	close(release)
+	deadline := time.Now().Add(5 * time.Second)
+	for f.srv.PendingDeliveries() != 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if n := f.srv.PendingDeliveries(); n != 0 {
+		t.Errorf("after Deliver returned: got %d pending, want 0", n)
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -65,9 +66,10 @@ type Server struct {
 	creds    map[string]Credential
 	triggers map[string][]Trigger
 
-	ctx    context.Context
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	ctx     context.Context
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	pending atomic.Int64
 }
 
 // New checks cfg, creates the bucket directories under cfg.DataDir, removes
