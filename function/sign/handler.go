@@ -72,6 +72,9 @@ func New(o Options) (*Handler, error) {
 	if o.Config.Bucket == "" || o.Config.Region == "" || o.Config.UploadURL == "" || len(o.Config.Profiles) == 0 {
 		return nil, errors.New("sign: config lacks bucket, region, upload URL or profiles")
 	}
+	if o.Config.PublicBaseURL == "" {
+		o.Config.PublicBaseURL = o.Config.UploadURL
+	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
