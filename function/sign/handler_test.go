@@ -227,3 +227,23 @@ func TestLogs(t *testing.T) {
 		t.Errorf("second line: got %v", second)
 	}
 }
+
+func TestNewErrors(t *testing.T) {
+	good := newFixture(t, nil).h.o
+	tests := map[string]func(*Options){
+		"no auth":     func(o *Options) { o.Auth = nil },
+		"no bucket":   func(o *Options) { o.Config.Bucket = "" },
+		"no region":   func(o *Options) { o.Config.Region = "" },
+		"no upload":   func(o *Options) { o.Config.UploadURL = "" },
+		"no profiles": func(o *Options) { o.Config.Profiles = nil },
+	}
+	for name, mod := range tests {
+		t.Run(name, func(t *testing.T) {
+			o := good
+			mod(&o)
+			if _, err := New(o); err == nil {
+				t.Error("got nil error, want one")
+			}
+		})
+	}
+}
