@@ -43,6 +43,9 @@ type program struct {
 	pkgs  map[string]*types.Package
 	edges map[*types.Func][]*types.Func
 	named []types.Type // every named type declared in the module, plus oss.Bucket
+	// always holds what runs or is referenced whatever the entry: init
+	// functions and the functions package-level declarations refer to.
+	always []*types.Func
 }
 
 func loadProgram(t *testing.T) *program {
@@ -118,20 +121,34 @@ func (prog *program) check(t *testing.T, fset *token.FileSet, imp types.Importer
 	for _, f := range files {
 		for _, d := range f.Decls {
 			fd, ok := d.(*ast.FuncDecl)
-			if !ok || fd.Body == nil {
+			if !ok {
+				prog.always = append(prog.always, refs(info, d)...)
+				continue
+			}
+			if fd.Body == nil {
 				continue
 			}
 			from := info.Defs[fd.Name].(*types.Func)
-			ast.Inspect(fd.Body, func(n ast.Node) bool {
-				if id, ok := n.(*ast.Ident); ok {
-					if fn, ok := info.Uses[id].(*types.Func); ok {
-						prog.edges[from] = append(prog.edges[from], fn.Origin())
-					}
-				}
-				return true
-			})
+			prog.edges[from] = append(prog.edges[from], refs(info, fd.Body)...)
+			if fd.Recv == nil && fd.Name.Name == "init" {
+				prog.always = append(prog.always, from)
+			}
 		}
 	}
+}
+
+// refs returns the functions and methods node refers to.
+func refs(info *types.Info, node ast.Node) []*types.Func {
+	var out []*types.Func
+	ast.Inspect(node, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			if fn, ok := info.Uses[id].(*types.Func); ok {
+				out = append(out, fn.Origin())
+			}
+		}
+		return true
+	})
+	return out
 }
 
 // implementations returns the concrete methods an interface method m may
@@ -175,7 +192,7 @@ func (prog *program) reach(t *testing.T, pkg, entry string) []string {
 	}
 	seen := map[*types.Func]bool{}
 	reached := map[string]bool{}
-	queue := []*types.Func{start}
+	queue := append([]*types.Func{start}, prog.always...)
 	for len(queue) > 0 {
 		fn := queue[0]
 		queue = queue[1:]
