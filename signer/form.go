@@ -27,26 +27,20 @@ type Form struct {
 	signature string
 }
 
-// newForm assembles the fields of a signed policy.
-func newForm(conds []Condition, policy, signature, credential, date, token string) Form {
-	n := 6
-	for _, c := range conds {
-		if c.kind == kindEq {
-			n++
-		}
-	}
-	fields := make([]Field, 0, n)
-	for _, c := range conds {
-		if c.kind == kindEq {
-			fields = append(fields, Field{c.Field(), c.value})
+// form assembles the fields of a signed policy in s's storage.
+func (s *state) form(conds []Condition, policy, signature string) Form {
+	fields := s.fields[:0]
+	for i := range conds {
+		if c := &conds[i]; c.kind == kindEq {
+			fields = append(fields, Field{c.field, c.value})
 		}
 	}
 	fields = append(fields,
 		Field{"x-oss-signature-version", Algorithm},
-		Field{"x-oss-credential", credential},
-		Field{"x-oss-date", date})
-	if token != "" {
-		fields = append(fields, Field{"x-oss-security-token", token})
+		Field{"x-oss-credential", s.credential.V},
+		Field{"x-oss-date", s.date.V})
+	if s.token.V != "" {
+		fields = append(fields, Field{"x-oss-security-token", s.token.V})
 	}
 	fields = append(fields, Field{"policy", policy}, Field{"x-oss-signature", signature})
 	return Form{fields: fields, policy: policy, signature: signature}

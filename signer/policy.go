@@ -43,40 +43,39 @@ type (
 	}
 )
 
-// inlineConditions is how many conditions (the V4 ones included) a policy
-// can have before encoding it needs a second allocation.
-const inlineConditions = 14
+// inline is how many conditions (the V4 ones included) and form fields a
+// signature can have before it needs more than one allocation for them.
+const inline = 14
 
-// document is everything encoding/json walks for one policy, allocated
-// once per Sign.
-type document struct {
+// state is everything one Sign call builds besides strings, allocated once:
+// the document encoding/json walks and the storage of the form's fields.
+type state struct {
 	doc        policyDoc
-	items      [inlineConditions]any
+	items      [inline]any
 	version    versionCond
 	credential credentialCond
 	date       dateCond
 	token      tokenCond
+	fields     [inline]Field
 }
 
-// newDocument returns the policy document: p's conditions in order, then
-// the V4 mandatory ones. expiration is the formatted expiration, credential
-// and date the x-oss-credential and x-oss-date values, token the security
-// token or "".
-func newDocument(p Policy, expiration, credential, date, token string) *policyDoc {
-	d := &document{
-		version:    versionCond{Algorithm},
-		credential: credentialCond{credential},
-		date:       dateCond{date},
-		token:      tokenCond{token},
+// document fills in the policy document: p's conditions in order, then the
+// V4 mandatory ones. expiration is the formatted expiration, credential and
+// date the x-oss-credential and x-oss-date values, token the security token
+// or "".
+func (s *state) document(p Policy, expiration, credential, date, token string) *policyDoc {
+	s.version = versionCond{Algorithm}
+	s.credential = credentialCond{credential}
+	s.date = dateCond{date}
+	s.token = tokenCond{token}
+	items := s.items[:0]
+	for i := range p.Conditions {
+		items = append(items, p.Conditions[i].item)
 	}
-	items := d.items[:0]
-	for _, c := range p.Conditions {
-		items = append(items, c.item)
-	}
-	items = append(items, &d.version, &d.credential, &d.date)
+	items = append(items, &s.version, &s.credential, &s.date)
 	if token != "" {
-		items = append(items, &d.token)
+		items = append(items, &s.token)
 	}
-	d.doc = policyDoc{Expiration: expiration, Conditions: items}
-	return &d.doc
+	s.doc = policyDoc{Expiration: expiration, Conditions: items}
+	return &s.doc
 }

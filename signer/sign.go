@@ -35,7 +35,8 @@ func Sign(c Credentials, p Policy, region string, at time.Time) (Form, error) {
 	date, expiration, credential := signingStrings(c.AccessKeyID, region, at, p.Expiration.UTC())
 	day := date[:len(DayLayout)]
 
-	doc := newDocument(p, expiration, credential, date, c.SecurityToken)
+	st := new(state)
+	doc := st.document(p, expiration, credential, date, c.SecurityToken)
 	js, err := encodeJSON(make([]byte, 0, jsonSizeHint(p, credential, c.SecurityToken)), doc)
 	if err != nil {
 		return Form{}, fmt.Errorf("signer: encode policy: %w", err)
@@ -56,7 +57,7 @@ func Sign(c Credentials, p Policy, region string, at time.Time) (Form, error) {
 	var sig [64]byte
 	out.Write(appendSignature(sig[:0], SigningKey(c.AccessKeySecret, day, region), b64))
 	both := out.String()
-	return newForm(p.Conditions, both[:n], both[n:], credential, date, c.SecurityToken), nil
+	return st.form(p.Conditions, both[:n], both[n:]), nil
 }
 
 // signingStrings returns x-oss-date, the policy expiration and

@@ -68,7 +68,8 @@ func validateInputs(c Credentials, p Policy, region string, at time.Time) error 
 // validateConditions checks each condition and the rules across them.
 func validateConditions(conds []Condition) error {
 	var buckets, ranges int
-	for i, c := range conds {
+	for i := range conds {
+		c := &conds[i]
 		if err := c.validate(); err != nil {
 			return fmt.Errorf("condition %d: %w", i, err)
 		}
@@ -78,7 +79,8 @@ func validateConditions(conds []Condition) error {
 		case kindLengthRange:
 			ranges++
 		case kindEq:
-			for _, d := range conds[:i] {
+			for j := range i {
+				d := &conds[j]
 				if d.kind == kindEq && len(d.field) == len(c.field) && strings.EqualFold(d.field, c.field) {
 					return fmt.Errorf("%w: condition %d: a second eq on %q", ErrDuplicate, i, c.Field())
 				}
@@ -92,7 +94,7 @@ func validateConditions(conds []Condition) error {
 }
 
 // validate checks one condition on its own.
-func (c Condition) validate() error {
+func (c *Condition) validate() error {
 	switch c.kind {
 	case kindBucket:
 		if !validBucket(c.value) {
@@ -112,8 +114,8 @@ func (c Condition) validate() error {
 
 // validateField checks the field name and the values of an eq, starts-with
 // or in condition.
-func (c Condition) validateField() error {
-	field := c.Field()
+func (c *Condition) validateField() error {
+	field := c.field
 	if !validFieldName(field) {
 		return fmt.Errorf("%w: %q", ErrField, field)
 	}
