@@ -93,7 +93,8 @@ describe('upload', () => {
   });
 
   test('concurrency is bounded', async (t) => {
-    const { fake, up } = await setup(t, { concurrency: 2 }, { ossDelayMs: 40 });
+    // The fake holds uploads until two are in flight, so the maximum is exact.
+    const { fake, up } = await setup(t, { concurrency: 2 }, { holdUploads: 2, ossDelayMs: 20 });
     const files = [1, 2, 3, 4, 5].map((i) => makeFile(`c${i}.png`, 100));
     const results = await up.upload(files);
     assert.ok(results.every((r) => r.ok));
@@ -223,15 +224,14 @@ describe('tokens', () => {
 
 describe('batches and abort', () => {
   test('a refused batch is signed file by file so the good files go through', async (t) => {
-    const { fake, up } = await setup(t);
-    fake.script.sign.push({ status: 415, body: '{"error":{"code":"UnsupportedMediaType","message":"type text/x-sh is not allowed","requestId":"R3"}}' });
-    fake.script.sign.push({ status: 415, body: '{"error":{"code":"UnsupportedMediaType","message":"type text/x-sh is not allowed","requestId":"R4"}}' });
+    const { fake, up } = await setup(t, {}, { rejectTypes: ['text/x-sh'] });
     const bad = { ...makeFile('evil.sh', 10), type: 'text/x-sh' };
-    const results = await up.upload([bad, makeFile('ok.png', 10)], { concurrency: 1 });
+    const results = await up.upload([bad, makeFile('ok.png', 10), makeFile('ok2.png', 10)]);
     assert.equal(results[0].ok, false);
-    assert.equal(results[0].error.code, 'UnsupportedMediaType');
-    assert.equal(results[1].ok, true, `second file: ${JSON.stringify(results[1].error)}`);
-    assert.equal(fake.uploads.length, 1);
+    assert.deepEqual(results[0].error.toJSON(), { code: 'UnsupportedType', message: 'type text/x-sh is not allowed', status: 415, requestId: 'fake-415' });
+    assert.deepEqual([results[1].ok, results[2].ok], [true, true], JSON.stringify(results.map((r) => r.error)));
+    assert.equal(fake.signs.length, 4, 'one batch request, then one per file');
+    assert.equal(fake.uploads.length, 2);
   });
 
   test('a retried refresh of one file reports "retrying" on that file only', async (t) => {

@@ -20,6 +20,8 @@ export async function startFake(opts = {}) {
     maxInFlight: 0,
     ossDelayMs: opts.ossDelayMs || 0,
     expiresInMs: opts.expiresInMs || 60_000,
+    rejectTypes: opts.rejectTypes || [], // /sign answers 415 when a file has one of these types
+    holdUploads: opts.holdUploads || 0, // hold each upload until this many are in flight (at most 2 s)
   };
   let n = 0;
   const server = http.createServer(async (req, res) => {
@@ -29,6 +31,11 @@ export async function startFake(opts = {}) {
       state.signs.push(json);
       state.authorizations.push(req.headers.authorization || '');
       if (reply(res, state.script.sign.shift())) return;
+      const bad = json.files.find((f) => state.rejectTypes.includes(f.type));
+      if (bad) {
+        const error = { code: 'UnsupportedType', message: `type ${bad.type} is not allowed`, requestId: 'fake-415' };
+        return send(res, 415, JSON.stringify({ error }), { 'Content-Type': 'application/json' });
+      }
       const uploads = json.files.map((f) => {
         n++;
         return {
@@ -45,6 +52,9 @@ export async function startFake(opts = {}) {
     if (req.url === '/oss' && req.method === 'POST') {
       state.inFlight++;
       state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
+      for (let waited = 0; state.maxInFlight < state.holdUploads && waited < 2000; waited += 5) {
+        await new Promise((r) => setTimeout(r, 5));
+      }
       await new Promise((r) => setTimeout(r, state.ossDelayMs));
       state.inFlight--;
       const up = parseMultipart(req.headers['content-type'], body);
