@@ -108,12 +108,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // serve does the work of ServeHTTP and returns the status written.
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request, e *entry) int {
+	preflight := h.cors(w, r) // before routing, so a browser can read every error
 	rt, ok := h.routes[r.URL.Path]
 	if !ok {
 		e.err = errorf(CodeNotFound, "no such path %.100q", r.URL.Path)
 		return writeError(w, e.err, e.requestID)
 	}
-	preflight := h.cors(w, r)
 	if r.Method == http.MethodOptions {
 		if !preflight {
 			w.Header().Set("Allow", rt.allow())

@@ -82,6 +82,8 @@ func TestCORS(t *testing.T) {
 			map[string]string{"Access-Control-Allow-Origin": "*"}},
 		{"no allowlist", []string{}, "GET", map[string]string{"Origin": "https://app.example.com"}, 200,
 			map[string]string{"Access-Control-Allow-Origin": ""}},
+		{"error readable", nil, "GET", map[string]string{"Origin": "https://app.example.com"}, 404,
+			map[string]string{"Access-Control-Allow-Origin": "https://app.example.com"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -90,7 +92,11 @@ func TestCORS(t *testing.T) {
 					o.Config.CORSOrigins = tt.origins
 				}
 			})
-			w := f.do(tt.method, "/healthz", "", "", tt.hdr)
+			path := "/healthz"
+			if tt.wantCode == 404 {
+				path = "/nope"
+			}
+			w := f.do(tt.method, path, "", "", tt.hdr)
 			if w.Code != tt.wantCode {
 				t.Fatalf("status: got %d, want %d", w.Code, tt.wantCode)
 			}
