@@ -60,6 +60,7 @@ func BenchmarkHandler(b *testing.B) {
 		b.Fatal(err)
 	}
 	r.Header.Set("Authorization", token(b, "alice"))
+	r.Header.Set("X-Fc-Request-Id", "1-6744c0a7-3f1b2c4d5e6f708192a3b4c5") // set by fcadapter in FC
 	w := &benchWriter{h: http.Header{}}
 	b.ReportAllocs()
 	for b.Loop() {
