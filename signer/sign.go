@@ -30,7 +30,7 @@ func Sign(c Credentials, p Policy, region string, at time.Time) (Form, error) {
 		return Form{}, err
 	}
 	if err := validateConditions(p.Conditions); err != nil {
-		return Form{}, fmt.Errorf("signer: policy: %w", err)
+		return Form{}, err
 	}
 	date, expiration, credential := signingStrings(c.AccessKeyID, region, at, p.Expiration.UTC())
 	day := date[:len(DayLayout)]

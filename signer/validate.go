@@ -71,7 +71,7 @@ func validateConditions(conds []Condition) error {
 	for i := range conds {
 		c := &conds[i]
 		if err := c.validate(); err != nil {
-			return fmt.Errorf("condition %d: %w", i, err)
+			return fmt.Errorf("%w (condition %d)", err, i)
 		}
 		switch c.kind {
 		case kindBucket:
