@@ -8,6 +8,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -16,8 +18,11 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
+
+	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/ossgate/ossgate/local/stack"
 )
@@ -30,8 +35,9 @@ func main() {
 }
 
 type options struct {
-	cfg      stack.Config
-	logLevel string
+	cfg       stack.Config
+	logLevel  string
+	demoToken string // minted when no OSSGATE_JWT_SECRET is given
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -49,12 +55,41 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&c.SignInstances, "sign-instances", 2, "sign function instances")
 	fs.BoolVar(&c.Anonymous, "anonymous", true, "let the sign function sign for anyone (OSSGATE_ALLOW_ANONYMOUS)")
 	fs.StringVar(&o.logLevel, "log-level", "info", "function and emulator log level: debug, info, warn, error")
+	var extraEnv []string
+	fs.Func("env", "extra `KEY=VALUE` for both functions, e.g. OSSGATE_PROFILES=...; repeatable", func(kv string) error {
+		if k, _, ok := strings.Cut(kv, "="); !ok || k == "" {
+			return fmt.Errorf("want KEY=VALUE, got %q", kv)
+		}
+		extraEnv = append(extraEnv, kv)
+		return nil
+	})
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
 	c.JWTSecret = os.Getenv("OSSGATE_JWT_SECRET")
-	c.Env = []string{"OSSGATE_LOG_LEVEL=" + o.logLevel}
+	c.Env = append([]string{"OSSGATE_LOG_LEVEL=" + o.logLevel}, extraEnv...)
 	return o, nil
+}
+
+// demoSession gives a run without OSSGATE_JWT_SECRET a random per-run HS256
+// secret and a token for the user "demo", so the demo page can list its own
+// uploads (GET /uploads always needs a signed-in caller). The secret lives
+// only in this process and the functions it starts.
+func demoSession(now time.Time) (secret, token string, err error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", "", fmt.Errorf("demo secret: %w", err)
+	}
+	secret = hex.EncodeToString(b)
+	token, err = jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.RegisteredClaims{
+		Subject:   "demo",
+		IssuedAt:  jwt.NewNumericDate(now),
+		ExpiresAt: jwt.NewNumericDate(now.Add(12 * time.Hour)),
+	}).SignedString([]byte(secret))
+	if err != nil {
+		return "", "", fmt.Errorf("demo token: %w", err)
+	}
+	return secret, token, nil
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
@@ -71,6 +106,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	if !o.cfg.Anonymous && o.cfg.JWTSecret == "" {
 		return errors.New("-anonymous=false needs OSSGATE_JWT_SECRET (at least 32 bytes) in the environment")
+	}
+	if o.cfg.JWTSecret == "" {
+		if o.cfg.JWTSecret, o.demoToken, err = demoSession(time.Now()); err != nil {
+			return err
+		}
 	}
 	if o.cfg.DataDir, err = filepath.Abs(o.cfg.DataDir); err != nil {
 		return err
@@ -89,7 +129,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	printBanner(stdout, st, o.cfg.Anonymous)
+	printBanner(stdout, st, o.cfg.Anonymous, o.demoToken)
 	<-ctx.Done()
 	fmt.Fprintln(stdout, "stopping…")
 	st.Close()
@@ -97,7 +137,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func printBanner(w io.Writer, st *stack.Stack, anonymous bool) {
+func printBanner(w io.Writer, st *stack.Stack, anonymous bool, demoToken string) {
 	fmt.Fprintf(w, `
 ossgate local stack is running (Ctrl-C stops it)
 
@@ -107,6 +147,11 @@ ossgate local stack is running (Ctrl-C stops it)
   data directory  %[6]s
 
 `, st.SignURL, st.DemoURL, st.OSSURL, st.Bucket, st.Region, st.DataDir)
+	if demoToken != "" {
+		fmt.Fprintf(w, "  demo user       %s/demo/web/?token=%s\n"+
+			"                  (a per-run HS256 secret and a token for user \"demo\": the page lists its uploads)\n\n",
+			st.SignURL, demoToken)
+	}
 	if anonymous {
 		fmt.Fprint(w, "  WARNING: anonymous signing is ON (-anonymous=true): anyone who can reach the sign\n"+
 			"  endpoint gets upload tickets. Fine on localhost; never deploy with OSSGATE_ALLOW_ANONYMOUS=true.\n\n")
