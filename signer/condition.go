@@ -20,35 +20,36 @@ const (
 // Condition is one condition of a POST policy. Build it with [Eq],
 // [StartsWith], [ContentLengthRange], [In] or [Bucket]; the zero Condition is
 // invalid and rejected by [Sign] with [ErrCondition]. A Condition is an
-// immutable value, safe to share between goroutines and policies; its JSON
-// form is prepared when it is built, so signing does not rebuild it.
+// immutable value, safe to share between goroutines and policies. It holds
+// its JSON form ready for encoding/json, so signing builds nothing per
+// condition.
 type Condition struct {
 	kind     condKind
-	field    string
-	value    string   // eq or starts-with value, bucket name
-	values   []string // in values
-	min, max int64    // content-length-range bounds
-	item     any      // what encoding/json writes for the condition
+	arr      [3]string  // eq and starts-with: [op, "$"+field, value]; in: [op, "$"+field, ""]
+	bucket   bucketCond // bucket
+	values   []string   // in values
+	min, max int64      // content-length-range bounds
+	mixed    *[3]any    // content-length-range and in: what encoding/json writes
 }
 
 // Eq pins a form field to an exact value: ["eq", "$field", value]. [Sign]
 // also returns the value as a form field of that name (key, Content-Type,
 // success_action_status, x-oss-meta-*, ...), because the client must send it.
 func Eq(field, value string) Condition {
-	return Condition{kind: kindEq, field: field, value: value, item: &[3]string{"eq", "$" + field, value}}
+	return Condition{kind: kindEq, arr: [3]string{"eq", "$" + field, value}}
 }
 
 // StartsWith requires a form field to start with prefix:
 // ["starts-with", "$field", prefix]. The client chooses the value, so it is
 // not returned as a form field.
 func StartsWith(field, prefix string) Condition {
-	return Condition{kind: kindStartsWith, field: field, value: prefix, item: &[3]string{"starts-with", "$" + field, prefix}}
+	return Condition{kind: kindStartsWith, arr: [3]string{"starts-with", "$" + field, prefix}}
 }
 
 // ContentLengthRange bounds the file size in bytes, both ends inclusive:
 // ["content-length-range", min, max].
 func ContentLengthRange(min, max int64) Condition {
-	return Condition{kind: kindLengthRange, min: min, max: max, item: &[3]any{"content-length-range", min, max}}
+	return Condition{kind: kindLengthRange, min: min, max: max, mixed: &[3]any{"content-length-range", min, max}}
 }
 
 // In requires a form field to be one of values: ["in", "$field", [values...]].
@@ -59,18 +60,43 @@ func In(field string, values ...string) Condition {
 	if values == nil {
 		values = []string{}
 	}
-	return Condition{kind: kindIn, field: field, values: values, item: &[3]any{"in", "$" + field, values}}
+	ref := "$" + field
+	return Condition{kind: kindIn, arr: [3]string{"in", ref, ""}, values: values, mixed: &[3]any{"in", ref, values}}
 }
 
 // Bucket pins the bucket: {"bucket": name}. The bucket is addressed by the
 // upload URL, so it is not returned as a form field.
 func Bucket(name string) Condition {
-	return Condition{kind: kindBucket, value: name, item: &bucketCond{name}}
+	return Condition{kind: kindBucket, bucket: bucketCond{name}}
 }
 
 // Field returns the form field the condition is about ("" for
 // ContentLengthRange and Bucket).
-func (c Condition) Field() string { return c.field }
+func (c Condition) Field() string {
+	if c.arr[1] == "" {
+		return ""
+	}
+	return c.arr[1][1:]
+}
+
+// value returns the value of an eq or starts-with condition, or the bucket name.
+func (c *Condition) value() string {
+	if c.kind == kindBucket {
+		return c.bucket.Bucket
+	}
+	return c.arr[2]
+}
+
+// item returns what encoding/json writes for c, pointing into c.
+func (c *Condition) item() any {
+	switch c.kind {
+	case kindEq, kindStartsWith:
+		return &c.arr
+	case kindBucket:
+		return &c.bucket
+	}
+	return c.mixed
+}
 
 // MarshalJSON encodes the condition exactly as [Sign] writes it into the
 // policy (encoding/json, with <, > and & left unescaped; json.Marshal of a
@@ -81,7 +107,7 @@ func (c Condition) MarshalJSON() ([]byte, error) {
 	if err := c.validate(); err != nil {
 		return nil, err
 	}
-	return encodeJSON(nil, c.item)
+	return encodeJSON(nil, c.item())
 }
 
 // encodeJSON appends the JSON encoding of v to dst with encoding/json,

@@ -32,7 +32,7 @@ func (s *state) form(conds []Condition, policy, signature string) Form {
 	fields := s.fields[:0]
 	for i := range conds {
 		if c := &conds[i]; c.kind == kindEq {
-			fields = append(fields, Field{c.field, c.value})
+			fields = append(fields, Field{c.Field(), c.value()})
 		}
 	}
 	fields = append(fields,

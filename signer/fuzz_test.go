@@ -64,12 +64,12 @@ func checkForm(t *testing.T, creds Credentials, p Policy, region string, form Fo
 	for _, c := range p.Conditions {
 		switch c.kind {
 		case kindBucket:
-			want = append(want, map[string]any{"bucket": c.value})
+			want = append(want, map[string]any{"bucket": c.value()})
 		case kindEq:
-			want = append(want, []any{"eq", "$" + c.field, c.value})
-			wantFields = append(wantFields, [2]string{c.field, c.value})
+			want = append(want, []any{"eq", "$" + c.Field(), c.value()})
+			wantFields = append(wantFields, [2]string{c.Field(), c.value()})
 		case kindStartsWith:
-			want = append(want, []any{"starts-with", "$" + c.field, c.value})
+			want = append(want, []any{"starts-with", "$" + c.Field(), c.value()})
 		case kindLengthRange:
 			want = append(want, []any{"content-length-range", float64(c.min), float64(c.max)})
 		case kindIn:
@@ -77,7 +77,7 @@ func checkForm(t *testing.T, creds Credentials, p Policy, region string, form Fo
 			for i, v := range c.values {
 				vals[i] = v
 			}
-			want = append(want, []any{"in", "$" + c.field, vals})
+			want = append(want, []any{"in", "$" + c.Field(), vals})
 		}
 	}
 	date := form.Get("x-oss-date")

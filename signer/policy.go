@@ -70,7 +70,7 @@ func (s *state) document(p Policy, expiration, credential, date, token string) *
 	s.token = tokenCond{token}
 	items := s.items[:0]
 	for i := range p.Conditions {
-		items = append(items, p.Conditions[i].item)
+		items = append(items, p.Conditions[i].item())
 	}
 	items = append(items, &s.version, &s.credential, &s.date)
 	if token != "" {

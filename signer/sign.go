@@ -84,8 +84,9 @@ func signingStrings(accessKeyID, region string, at, exp time.Time) (date, expira
 // so one buffer usually holds both.
 func jsonSizeHint(p Policy, credential, token string) int {
 	n := 160 + len(credential) + len(token)
-	for _, c := range p.Conditions {
-		n += 32 + len(c.field) + len(c.value)
+	for i := range p.Conditions {
+		c := &p.Conditions[i]
+		n += 32 + len(c.arr[1]) + len(c.arr[2])
 		for _, v := range c.values {
 			n += 3 + len(v)
 		}

@@ -81,7 +81,7 @@ func validateConditions(conds []Condition) error {
 		case kindEq:
 			for j := range i {
 				d := &conds[j]
-				if d.kind == kindEq && len(d.field) == len(c.field) && strings.EqualFold(d.field, c.field) {
+				if d.kind == kindEq && len(d.arr[1]) == len(c.arr[1]) && strings.EqualFold(d.arr[1], c.arr[1]) {
 					return fmt.Errorf("%w: condition %d: a second eq on %q", ErrDuplicate, i, c.Field())
 				}
 			}
@@ -97,8 +97,8 @@ func validateConditions(conds []Condition) error {
 func (c *Condition) validate() error {
 	switch c.kind {
 	case kindBucket:
-		if !validBucket(c.value) {
-			return fmt.Errorf("%w: %q", ErrBucket, c.value)
+		if !validBucket(c.value()) {
+			return fmt.Errorf("%w: %q", ErrBucket, c.value())
 		}
 		return nil
 	case kindLengthRange:
@@ -115,7 +115,7 @@ func (c *Condition) validate() error {
 // validateField checks the field name and the values of an eq, starts-with
 // or in condition.
 func (c *Condition) validateField() error {
-	field := c.field
+	field := c.Field()
 	if !validFieldName(field) {
 		return fmt.Errorf("%w: %q", ErrField, field)
 	}
@@ -134,10 +134,10 @@ func (c *Condition) validateField() error {
 		return nil
 	}
 	if len(field) == 3 && strings.EqualFold(field, "key") {
-		return validateKey(c.value)
+		return validateKey(c.value())
 	}
-	if !printable(c.value) {
-		return fmt.Errorf("%w: %q: %q", ErrValue, field, c.value)
+	if !printable(c.value()) {
+		return fmt.Errorf("%w: %q: %q", ErrValue, field, c.value())
 	}
 	return nil
 }
