@@ -10,6 +10,8 @@ import (
 
 func TestParseGoBench(t *testing.T) {
 	out := []byte("goos: linux\nBenchmarkSign-2   \t  500000\t      2345 ns/op\t     1234 B/op\t      12 allocs/op\n" +
+		"BenchmarkSign-2   \t  500000\t      9999 ns/op\t     1234 B/op\t      12 allocs/op\n" +
+		"BenchmarkSign-2   \t  500000\t      1111 ns/op\t     1234 B/op\t      12 allocs/op\n" +
 		"BenchmarkHMACFloor \t 1000000\t 1000.5 ns/op\nPASS\n")
 	got := ParseGoBench(out)
 	want := map[string]GoBench{

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"os/exec"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -16,9 +17,11 @@ type GoBench struct {
 }
 
 // ParseGoBench reads benchmark lines ("BenchmarkX-2  N  123 ns/op  4 B/op
-// 1 allocs/op") and returns them by name without the -GOMAXPROCS suffix.
+// 1 allocs/op") and returns them by name without the -GOMAXPROCS suffix;
+// of a benchmark run several times (-count) it returns the median run by
+// ns/op.
 func ParseGoBench(out []byte) map[string]GoBench {
-	res := map[string]GoBench{}
+	runs := map[string][]GoBench{}
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	for sc.Scan() {
 		f := strings.Fields(sc.Text())
@@ -46,15 +49,20 @@ func ParseGoBench(out []byte) map[string]GoBench {
 				g.AllocsPerOp = v
 			}
 		}
-		res[name] = g
+		runs[name] = append(runs[name], g)
+	}
+	res := map[string]GoBench{}
+	for name, rs := range runs {
+		sort.Slice(rs, func(i, j int) bool { return rs[i].NsPerOp < rs[j].NsPerOp })
+		res[name] = rs[len(rs)/2]
 	}
 	return res
 }
 
-// RunGoBench runs `go test -run ^$ -bench pattern -benchmem` on pkgs and
-// parses the result. It returns the command line too.
+// RunGoBench runs `go test -run ^$ -bench pattern -benchmem -count Rounds`
+// on pkgs and parses the result (medians). It returns the command line too.
 func RunGoBench(ctx context.Context, pattern, benchtime string, pkgs ...string) (map[string]GoBench, string, error) {
-	args := append([]string{"test", "-run", "^$", "-bench", pattern, "-benchmem", "-benchtime", benchtime, "-count", "1"}, pkgs...)
+	args := append([]string{"test", "-run", "^$", "-bench", pattern, "-benchmem", "-benchtime", benchtime, "-count", strconv.Itoa(Rounds)}, pkgs...)
 	cmd := exec.CommandContext(ctx, "go", args...)
 	out, err := cmd.CombinedOutput()
 	line := "go " + strings.Join(args, " ")

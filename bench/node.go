@@ -7,11 +7,26 @@ import (
 	"fmt"
 	"os/exec"
 	"path/filepath"
+	"sort"
 )
 
-// NodePerCall runs bench/node-alt/percall.js in dir with the fixture and
-// returns its nanoseconds per call and the Node version.
+// NodePerCall runs bench/node-alt/percall.js in dir with the fixture Rounds
+// times and returns the median nanoseconds per call and the Node version.
 func NodePerCall(ctx context.Context, dir string, f Fixture, jwtKey string, iterations int) (float64, string, error) {
+	var ns []float64
+	var node string
+	for range Rounds {
+		n, v, err := nodePerCallOnce(ctx, dir, f, jwtKey, iterations)
+		if err != nil {
+			return 0, "", err
+		}
+		ns, node = append(ns, n), v
+	}
+	sort.Float64s(ns)
+	return ns[len(ns)/2], node, nil
+}
+
+func nodePerCallOnce(ctx context.Context, dir string, f Fixture, jwtKey string, iterations int) (float64, string, error) {
 	in, err := json.Marshal(f.NodeInput(jwtKey, iterations, iterations/10))
 	if err != nil {
 		return 0, "", fmt.Errorf("bench: %w", err)

@@ -46,12 +46,8 @@ func (r *Runner) FC(ctx context.Context) error {
 	return r.coldStarts(ctx, code)
 }
 
-// FCRounds is how many times the empty and the sign function are attacked,
-// alternately; the median round of each is reported.
-const FCRounds = 3
-
 // fcCompare runs the empty and the sign function side by side under the
-// emulator, attacks them alternately FCRounds times with the same request,
+// emulator, attacks them alternately Rounds times with the same request,
 // and records the median round of each, their ratio, the CPU time per
 // request in the function processes, and the sign instances' peak RSS.
 func (r *Runner) fcCompare(ctx context.Context, code string) error {
@@ -74,7 +70,7 @@ func (r *Runner) fcCompare(ctx context.Context, code string) error {
 	}
 	rounds := map[string][]LoadResult{}
 	cpu := map[string]int64{}
-	for range FCRounds {
+	for range Rounds {
 		for _, name := range names {
 			fn := fns[name]
 			c0 := cpuTicks(fn.PIDs())
@@ -86,7 +82,7 @@ func (r *Runner) fcCompare(ctx context.Context, code string) error {
 			rounds[name] = append(rounds[name], res)
 		}
 	}
-	cmd := r.loadCmd(fmt.Sprintf("through fcemu, %d instances, same POST /sign request, median of %d alternating rounds", FCInstances, FCRounds))
+	cmd := r.loadCmd(fmt.Sprintf("through fcemu, %d instances, same POST /sign request, median of %d alternating rounds", FCInstances, Rounds))
 	med := map[string]LoadResult{}
 	for _, name := range names {
 		med[name] = r.fcFigures(name, rounds[name], cpu[name], cmd)

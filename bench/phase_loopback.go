@@ -3,18 +3,27 @@ package bench
 import (
 	"context"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 )
 
 // ServerCPU is the core each loopback server is pinned to; the harness (and
 // so vegeta) is pinned to core 0 meanwhile.
 const ServerCPU = 1
 
+// loopbackSide is one server of the loopback comparison.
+type loopbackSide struct {
+	id, label string
+	argv, env []string
+	srv       *Server
+	rounds    []LoadResult
+}
+
 // Loopback compares throughput per core over loopback HTTP: the sign handler
 // on a plain net/http server (bench/cmd/signserver, GOMAXPROCS=1) against
-// the Node alternative's node:http server, each pinned to one core.
+// the Node alternative's node:http server (both JWT key forms), each pinned
+// to one core, attacked alternately Rounds times; medians are reported.
 func (r *Runner) Loopback(ctx context.Context) error {
 	bin := filepath.Join(r.Work, "signserver")
 	build := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", bin, "./bench/cmd/signserver")
@@ -22,63 +31,76 @@ func (r *Runner) Loopback(ctx context.Context) error {
 	if out, err := build.CombinedOutput(); err != nil {
 		return fmt.Errorf("bench: build signserver: %w: %s", err, out)
 	}
+	sides := []*loopbackSide{{id: "loopback_go", label: "Go `signserver` (GOMAXPROCS=1)", argv: []string{bin},
+		env: append(r.Fixture.SignEnv(), "GOMAXPROCS=1", "SIGNSERVER_CREDS="+r.Fixture.AccessKeyID+":"+r.Fixture.Secret+":"+r.Fixture.SecurityToken)}}
+	for _, mode := range []string{"keyobject", "string"} {
+		argv, env, err := NodeServer(filepath.Join(r.Root, "bench", "node-alt"), r.Fixture, mode)
+		if err != nil {
+			return err
+		}
+		sides = append(sides, &loopbackSide{id: "loopback_node_" + mode, label: "Node alternative (" + nodeLabel(mode) + ")", argv: argv, env: env})
+	}
 	if err := PinSelf(0); err != nil {
 		return err
 	}
 	defer func() { _ = PinSelf() }()
-	goArgv, pinned := Pinned(ServerCPU, bin)
-	goRes, err := r.serve(ctx, "loopback_go", "Go `signserver` (GOMAXPROCS=1)", goArgv,
-		append(r.Fixture.SignEnv(), "GOMAXPROCS=1", "SIGNSERVER_CREDS="+r.Fixture.AccessKeyID+":"+r.Fixture.Secret+":"+r.Fixture.SecurityToken))
-	if err != nil {
-		return err
-	}
-	dir := filepath.Join(r.Root, "bench", "node-alt")
-	for _, mode := range []string{"keyobject", "string"} {
-		argv, env, err := NodeServer(dir, r.Fixture, mode)
+	pinned := false
+	for _, s := range sides {
+		argv, ok := Pinned(ServerCPU, s.argv...)
+		srv, err := StartServer(ctx, argv, s.env)
 		if err != nil {
 			return err
 		}
-		argv, _ = Pinned(ServerCPU, argv...)
-		nodeRes, err := r.serve(ctx, "loopback_node_"+mode, "Node alternative ("+nodeLabel(mode)+")", argv, env)
-		if err != nil {
-			return err
+		defer srv.Stop()
+		if err := probe(ctx, r.Fixture.SignTarget("http://"+srv.Addr)); err != nil {
+			return fmt.Errorf("bench: %s: %w", s.label, err)
 		}
-		x := goRes.Throughput / nodeRes.Throughput
-		note := ""
-		if !pinned {
-			note = "taskset missing: servers not pinned"
-		}
-		cmd := r.loadCmd("over loopback, each server on one core")
-		r.Results.Add(Targeted(Figure{ID: "throughput_per_core_ratio_" + mode, What: "throughput per core: Go / Node (" + nodeLabel(mode) + ")",
-			Value: x, Unit: "×", Command: cmd, Note: note}, "≥ 3×", x >= 3))
-		r.Results.Add(Targeted(Figure{ID: "p99_ratio_" + mode, What: "p99 under that load: Go / Node (" + nodeLabel(mode) + ")",
-			Value: goRes.P99Ms / nodeRes.P99Ms, Unit: "×", Command: cmd}, "< 1× (lower)", goRes.P99Ms < nodeRes.P99Ms))
+		s.srv, pinned = srv, ok
 	}
-	return nil
+	for range Rounds {
+		for _, s := range sides {
+			res, err := Attack(ctx, s.id, r.Load, r.Fixture.SignTarget("http://"+s.srv.Addr))
+			if err != nil {
+				return err
+			}
+			s.rounds = append(s.rounds, res)
+		}
+	}
+	return r.loopbackFigures(sides, pinned)
 }
 
-// serve starts one pinned server, attacks its /sign and records the figures.
-func (r *Runner) serve(ctx context.Context, id, label string, argv, env []string) (LoadResult, error) {
-	srv, err := StartServer(ctx, argv, env)
-	if err != nil {
-		return LoadResult{}, err
+// loopbackFigures records each side's median round and Go's ratios to each
+// Node side.
+func (r *Runner) loopbackFigures(sides []*loopbackSide, pinned bool) error {
+	cmd := r.loadCmd(fmt.Sprintf("over loopback, each server pinned to core %d (taskset), harness on core 0, median of %d alternating rounds", ServerCPU, Rounds))
+	note := ""
+	if !pinned {
+		note = "taskset missing: servers not pinned"
 	}
-	defer srv.Stop()
-	tgt := r.Fixture.SignTarget("http://" + srv.Addr)
-	if err := probe(ctx, tgt); err != nil {
-		return LoadResult{}, fmt.Errorf("bench: %s: %w", label, err)
+	med := make([]LoadResult, len(sides))
+	for i, s := range sides {
+		sort.Slice(s.rounds, func(a, b int) bool { return s.rounds[a].Throughput < s.rounds[b].Throughput })
+		res := s.rounds[len(s.rounds)/2]
+		var errs uint64
+		for _, x := range s.rounds {
+			errs += x.Errors
+		}
+		if errs > 0 {
+			return fmt.Errorf("bench: %s: %d failed requests", s.label, errs)
+		}
+		med[i] = res
+		r.keepLoad(s.id, res)
+		r.Results.Add(Figure{ID: s.id + "_rps", What: "loopback: " + s.label + " throughput", Value: res.Throughput, Unit: "req/s", Command: cmd, Note: note})
+		r.Results.Add(Figure{ID: s.id + "_p50", What: "loopback: " + s.label + " p50", Value: res.P50Ms, Unit: "ms", Command: cmd})
+		r.Results.Add(Figure{ID: s.id + "_p99", What: "loopback: " + s.label + " p99", Value: res.P99Ms, Unit: "ms", Command: cmd})
 	}
-	res, err := Attack(ctx, id, r.Load, tgt)
-	if err != nil {
-		return res, err
+	for i, s := range sides[1:] {
+		node, mode := med[i+1], s.id[len("loopback_node_"):]
+		x := med[0].Throughput / node.Throughput
+		r.Results.Add(Targeted(Figure{ID: "throughput_per_core_ratio_" + mode, What: "throughput per core: Go / " + s.label,
+			Value: x, Unit: "×", Command: cmd, Note: note}, "≥ 3×", x >= 3))
+		r.Results.Add(Targeted(Figure{ID: "p99_ratio_" + mode, What: "p99 under that load: Go / " + s.label,
+			Value: med[0].P99Ms / node.P99Ms, Unit: "×", Command: cmd}, "< 1× (lower)", med[0].P99Ms < node.P99Ms))
 	}
-	r.keepLoad(id, res)
-	cmd := r.loadCmd("over loopback, server pinned to one core") + "; " + fmt.Sprint(argv)
-	r.Results.Add(Figure{ID: id + "_rps", What: "loopback: " + label + " throughput", Value: res.Throughput, Unit: "req/s", Command: cmd})
-	r.Results.Add(Figure{ID: id + "_p50", What: "loopback: " + label + " p50", Value: res.P50Ms, Unit: "ms", Command: cmd})
-	r.Results.Add(Figure{ID: id + "_p99", What: "loopback: " + label + " p99", Value: res.P99Ms, Unit: "ms", Command: cmd})
-	if res.Errors > 0 {
-		fmt.Fprintf(os.Stderr, "bench: %s: %d errors, first: %s\n", id, res.Errors, res.FirstError)
-	}
-	return res, nil
+	return nil
 }

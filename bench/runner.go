@@ -8,6 +8,11 @@ import (
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
 
+// Rounds is how many times every per-call benchmark and every compared
+// attack is repeated (alternating between the compared sides); figures are
+// the median round. One round is noisy on a shared 2-core machine.
+const Rounds = 3
+
 // Runner carries what every measurement phase shares.
 type Runner struct {
 	Root     string    // module root (where go.mod is)
