@@ -18,10 +18,17 @@ table; ` + "`make soak`" + ` runs the long reliability tests. What is measured:
   tuned one.
 - **throughput per core over loopback HTTP**: the sign handler on a plain ` + "`net/http`" + ` server
   (` + "`bench/cmd/signserver`" + `, ` + "`GOMAXPROCS=1`" + `) and the Node server, each pinned to core 1 with ` + "`taskset`" + `,
-  loaded by vegeta (library) from core 0.
+  loaded by vegeta (library, 8 keep-alive workers, as fast as they go) from core 0.
 - **through the FC runtime emulator** with the real binary: ` + "`/sign`" + ` against the ` + "`empty`" + ` function of the same
-  binary under the same vegeta load, the sign instances' peak RSS, cold start (exec of ` + "`bootstrap`" + ` to the
-  first answered ` + "`/sign`" + `), and the record function's events per second against the local OSS endpoint.
+  binary, 2 instances each, the same ` + "`POST /sign`" + ` request and vegeta load (the emulator and vegeta share the
+  2 cores with the instances, as they cannot in FC; the CPU time per request inside the function processes is
+  shown too), the sign instances' peak RSS, cold start (exec of ` + "`bootstrap`" + ` to the first answered ` + "`/sign`" + `), and
+  the record function's events per second against the local OSS endpoint.
+
+Every compared figure is the median of 3 rounds (` + "`go test -count 3`" + `, 3 Node runs, attacks alternating between
+the compared sides). The machine is shared: the load average at start and end is recorded, and figures move
+between runs by up to ±30% (the handler core has measured 22–38 µs, ` + "`/sign`" + `/empty 0.58–0.88×); read the
+ratios, not the third digit.
 
 ` + r.Markdown() + `
 ### Reliability

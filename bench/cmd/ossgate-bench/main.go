@@ -7,6 +7,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -25,7 +26,15 @@ func main() {
 	duration := flag.Duration("duration", 5*time.Second, "duration of each attack")
 	cold := flag.Int("cold", 7, "cold starts measured (median reported)")
 	events := flag.Int("events", 500, "objects uploaded for the record phase")
+	render := flag.Bool("render", false, "measure nothing: rewrite the README bench section from the -out file")
 	flag.Parse()
+	if *render {
+		if err := renderOnly(*out, *readme); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(*out, *readme, strings.Split(*phases, ","), bench.Load{Workers: *workers, Duration: *duration}, *cold, *events); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -69,6 +78,25 @@ func run(out, readme string, phases []string, load bench.Load, cold, events int)
 		return err
 	}
 	fmt.Print(res.Markdown())
+	return writeReadme(readme, res)
+}
+
+// renderOnly rewrites the README bench section from a results file.
+func renderOnly(out, readme string) error {
+	b, err := os.ReadFile(out)
+	if err != nil {
+		return err
+	}
+	var res bench.Results
+	if err := json.Unmarshal(b, &res); err != nil {
+		return fmt.Errorf("ossgate-bench: %s: %w", out, err)
+	}
+	return writeReadme(readme, &res)
+}
+
+// writeReadme replaces the bench section of readme ("" = none) with res and
+// bench/bad-inputs.md.
+func writeReadme(readme string, res *bench.Results) error {
 	if readme == "" {
 		return nil
 	}
