@@ -27,7 +27,7 @@ func (r *Runner) PerCall(ctx context.Context) error {
 	} else {
 		r.Skip("signer benchmarks", fmt.Errorf("BenchmarkSign or BenchmarkHMACFloor missing in ./signer"))
 	}
-	core, cline, err := RunGoBench(ctx, "^BenchmarkSignHandlerCore$", "1s", "./bench/")
+	core, cline, err := RunGoBench(ctx, "^BenchmarkSign(HandlerCore|ThroughFCAdapter)$", "1s", "./bench/")
 	hc := core["BenchmarkSignHandlerCore"]
 	if err != nil || hc.NsPerOp == 0 {
 		r.Skip("sign handler core benchmark", fmt.Errorf("BenchmarkSignHandlerCore did not run: %v", err))
@@ -35,6 +35,10 @@ func (r *Runner) PerCall(ctx context.Context) error {
 		us := hc.NsPerOp / 1000
 		r.Results.Add(Targeted(Figure{ID: "handler_core_us", What: "sign handler core, HS256 (`BenchmarkSignHandlerCore`)", Value: us, Unit: "µs/op", Command: cline,
 			Note: fmt.Sprintf("%.0f allocs/op, %.0f B/op", hc.AllocsPerOp, hc.BytesPerOp)}, "≤ 20 µs/op", us <= 20))
+	}
+	if fa := core["BenchmarkSignThroughFCAdapter"]; fa.NsPerOp > 0 {
+		r.Results.Add(Figure{ID: "fc_adapter_us", What: "sign handler core + FC event/response JSON + fcadapter (`BenchmarkSignThroughFCAdapter`)",
+			Value: fa.NsPerOp / 1000, Unit: "µs/op", Command: cline, Note: fmt.Sprintf("%.0f allocs/op, %.0f B/op", fa.AllocsPerOp, fa.BytesPerOp)})
 	}
 	dir := filepath.Join(r.Root, "bench", "node-alt")
 	for _, mode := range []string{"keyobject", "string"} {

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -9,6 +10,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aliyun/fc-runtime-go-sdk/events"
+
+	"github.com/ossgate/ossgate/function/fcadapter"
 )
 
 func newCore(tb testing.TB) (Fixture, http.Handler) {
@@ -83,6 +88,47 @@ func BenchmarkSignHandlerCore(b *testing.B) {
 		h.ServeHTTP(w, r)
 		if w.status != http.StatusOK {
 			b.Fatalf("got status %d, want 200", w.status)
+		}
+	}
+}
+
+// fcEvent is the FC 3.0 HTTP trigger event of the fixture's POST /sign, as
+// the runtime hands it to the function (body base64-encoded).
+func fcEvent(f Fixture) []byte {
+	ev := map[string]any{
+		"version": "v1", "rawPath": "/sign", "isBase64Encoded": true,
+		"body":            base64.StdEncoding.EncodeToString([]byte(f.Body)),
+		"headers":         map[string]string{"Authorization": f.Authorization, "Content-Type": "application/json", "X-Fc-Request-Id": "bench-1"},
+		"queryParameters": map[string]string{},
+		"requestContext": map[string]any{"accountId": "1234567890123456", "domainName": "127.0.0.1", "requestId": "bench-1",
+			"http": map[string]string{"method": "POST", "path": "/sign", "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1", "userAgent": "bench"},
+			"time": "25/Nov/2026:13:00:00 +0000", "timeEpoch": "1795611600000"},
+	}
+	b, _ := json.Marshal(ev)
+	return b
+}
+
+// BenchmarkSignThroughFCAdapter adds to the handler core what the function
+// does per invocation besides it: decode the FC event JSON (as the runtime
+// SDK does), adapt it to an http.Request and back (function/fcadapter), and
+// encode the FC response JSON. The runtime API round trips are not in it.
+func BenchmarkSignThroughFCAdapter(b *testing.B) {
+	f, h := newCore(b)
+	fn := fcadapter.Wrap(h)
+	payload := fcEvent(f)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		var ev events.HTTPTriggerEvent
+		if err := json.Unmarshal(payload, &ev); err != nil {
+			b.Fatal(err)
+		}
+		resp, err := fn(ctx, ev)
+		if err != nil || resp.StatusCode != http.StatusOK {
+			b.Fatalf("got %v, %v; want a 200 response", resp, err)
+		}
+		if _, err := json.Marshal(resp); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
