@@ -71,3 +71,44 @@ func TestProcStatusKB(t *testing.T) {
 		t.Error("got no error for a missing field, want one")
 	}
 }
+
+// allowed returns the distinct Cpus_allowed_list values of this process's
+// threads.
+func allowed(t *testing.T) map[string]bool {
+	t.Helper()
+	ents, err := os.ReadDir("/proc/self/task")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, e := range ents {
+		b, err := os.ReadFile("/proc/self/task/" + e.Name() + "/status")
+		if err != nil {
+			continue
+		}
+		for _, l := range strings.Split(string(b), "\n") {
+			if v, ok := strings.CutPrefix(l, "Cpus_allowed_list:"); ok {
+				got[strings.TrimSpace(v)] = true
+			}
+		}
+	}
+	return got
+}
+
+func TestPinSelf(t *testing.T) {
+	if NumCPU() < 2 {
+		t.Skip("needs 2 CPUs")
+	}
+	if err := PinSelf(0); err != nil {
+		t.Fatal(err)
+	}
+	if got := allowed(t); len(got) != 1 || !got["0"] {
+		t.Errorf("after PinSelf(0): got thread affinities %v, want only \"0\"", got)
+	}
+	if err := PinSelf(); err != nil {
+		t.Fatal(err)
+	}
+	if got := allowed(t); got["0"] {
+		t.Errorf("after PinSelf(): got thread affinities %v, want every CPU", got)
+	}
+}
