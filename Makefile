@@ -7,7 +7,7 @@ BIN := $(CODE_DIR)/ossgate
 ZIP := build/ossgate.zip
 FUZZTIME ?= 60s
 # Node projects whose pinned dependencies the tests need (lockfiles committed).
-NODE_PROJECTS := testdata/oracle deploy clients
+NODE_PROJECTS := testdata/oracle deploy clients bench/node-alt
 NODE_STAMPS := $(addsuffix /node_modules/.installed,$(NODE_PROJECTS))
 
 .PHONY: all build package test test-go test-js check bench fuzz soak run deploy deploy-tools clean deps deps-system
