@@ -192,7 +192,7 @@ func drainWithin(t *testing.T, st *stack.Stack, d time.Duration) {
 // (ticket from /sign, form posted to the OSS endpoint) while the trigger
 // delivers every event twice and shuffled: exactly one record each.
 func TestReliabilityDuplicatedReorderedEvents(t *testing.T) {
-	n := scaled(300, 1000)
+	n := 1000
 	out := &syncBuffer{}
 	st := startStack(t, stack.Config{
 		JWTSecret: relSecret, SignInstances: 2, RecordInstances: 2,
