@@ -219,7 +219,7 @@ func badInputs() []badInput {
 		{"hostile metadata", "form posted with an extra `x-oss-meta-admin` field", upload(map[string]string{"x-oss-meta-admin": "true"}, 0, false, false), outcome{403, "AccessDenied"}},
 		{"oversized body", "form posted with 1 KiB more than the signed size", upload(nil, 1024, false, false), outcome{400, "EntityTooLarge"}},
 		{"truncated multipart", "form body cut 40 bytes before its end", upload(nil, 0, false, true), outcome{400, "MalformedPOSTRequest"}},
-		{"malformed multipart", "form with the file part first, fields after it", upload(nil, 0, true, false), outcome{403, "AccessDenied"}},
+		{"malformed multipart", "form with the file part first, fields after it", upload(nil, 0, true, false), outcome{400, "MalformedPOSTRequest"}},
 	}
 }
 

@@ -200,6 +200,7 @@ func TestOracleFormsRejected(t *testing.T) {
 		{name: "no-file", code: "IncorrectNumberOfFilesInPOSTRequest", parts: []filePart{}},
 		{name: "two-files", code: "IncorrectNumberOfFilesInPOSTRequest", parts: []filePart{file, file}},
 		{name: "file-not-last", code: "MalformedPOSTRequest", parts: []filePart{file, {Name: "x-oss-meta-late", Data: []byte("1")}}},
+		{name: "file-first", code: "MalformedPOSTRequest", fields: [][2]string{}, parts: append([]filePart{file}, asParts(forms["base"])...)},
 		{name: "file-name-not-file", code: "IncorrectNumberOfFilesInPOSTRequest", parts: []filePart{{Name: "upload", FileName: "a.png", Data: pngData}}},
 	}
 	for i := range cases {
@@ -319,4 +320,13 @@ func TestPostObjectNotMultipart(t *testing.T) {
 			}
 		})
 	}
+}
+
+// asParts turns form fields into plain parts, to send them after the file.
+func asParts(fields [][2]string) []filePart {
+	parts := make([]filePart, 0, len(fields))
+	for _, f := range fields {
+		parts = append(parts, filePart{Name: f[0], Data: []byte(f[1])})
+	}
+	return parts
 }

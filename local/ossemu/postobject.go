@@ -25,7 +25,7 @@ func (s *Server) postObject(q *request) error {
 	}
 	pol, meta, err := s.checkForm(f, q.bucket)
 	if err != nil {
-		return err
+		return fileNotLast(f, err)
 	}
 	p, err := s.store.create(q.bucket, pol.maxSize(s.cfg.MaxObjectSize))
 	if err != nil {
@@ -46,6 +46,24 @@ func (s *Server) postObject(q *request) error {
 	}
 	postResponse(q, f, meta)
 	return nil
+}
+
+// fileNotLast tells a form whose file part came before its fields from one
+// that is merely unsigned: when the form had no policy by the file part, it
+// reads past the file (bounded by the body limit) and answers
+// MalformedPOSTRequest, as OSS does, if more parts follow. Otherwise, and for
+// any form that had a policy, it returns err unchanged.
+func fileNotLast(f *form, err error) error {
+	if f.has("policy") {
+		return err
+	}
+	if _, cerr := io.Copy(io.Discard, f.file); cerr != nil {
+		return bodyError(cerr)
+	}
+	if endErr := f.end(); endErr != nil {
+		return endErr
+	}
+	return err
 }
 
 // checkForm checks everything about a form that does not need the file:
