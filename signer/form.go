@@ -37,10 +37,10 @@ func (s *state) form(conds []Condition, policy, signature string) Form {
 	}
 	fields = append(fields,
 		Field{"x-oss-signature-version", Algorithm},
-		Field{"x-oss-credential", s.credential.V},
-		Field{"x-oss-date", s.date.V})
-	if s.token.V != "" {
-		fields = append(fields, Field{"x-oss-security-token", s.token.V})
+		Field{"x-oss-credential", s.vals[2]},
+		Field{"x-oss-date", s.vals[3]})
+	if token := s.vals[4]; token != "" {
+		fields = append(fields, Field{"x-oss-security-token", token})
 	}
 	fields = append(fields, Field{"policy", policy}, Field{"x-oss-signature", signature})
 	return Form{fields: fields, policy: policy, signature: signature}
@@ -90,29 +90,30 @@ func (f Form) PolicyJSON() []byte {
 // Signature returns the x-oss-signature field: lowercase hex.
 func (f Form) Signature() string { return f.signature }
 
-// MarshalJSON writes the fields as one JSON object, in order.
+// MarshalJSON writes the fields as one JSON object, in order. Names and
+// values are written by encoding/json, with <, > and & left unescaped.
 func (f Form) MarshalJSON() ([]byte, error) {
-	b := make([]byte, 0, 128*len(f.fields)+2)
-	b = append(b, '{')
-	for i, fl := range f.fields {
+	n := 2
+	for _, fl := range f.fields {
+		n += len(fl.Name) + len(fl.Value) + 6
+	}
+	w := &jsonWriter{b: make([]byte, 0, n)}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	w.b = append(w.b, '{')
+	for i := range f.fields {
 		if i > 0 {
-			b = append(b, ',')
+			w.b = append(w.b, ',')
 		}
-		var err error
-		if b, err = appendString(b, fl.Name); err != nil {
+		if err := w.encode(enc, &f.fields[i].Name); err != nil {
 			return nil, err
 		}
-		b = append(b, ':')
-		if b, err = appendString(b, fl.Value); err != nil {
+		w.b = append(w.b, ':')
+		if err := w.encode(enc, &f.fields[i].Value); err != nil {
 			return nil, err
 		}
 	}
-	return append(b, '}'), nil
-}
-
-// appendString appends s as a JSON string, encoded by encoding/json.
-func appendString(dst []byte, s string) ([]byte, error) {
-	return encodeJSON(dst, s)
+	return append(w.b, '}'), nil
 }
 
 // UnmarshalJSON reads a JSON object whose values are all strings, keeping

@@ -42,6 +42,7 @@ func FuzzSign(f *testing.F) {
 			t.Fatalf("error wraps no sentinel: %v", err)
 		}
 		checkForm(t, creds, p, reg, form)
+		checkDocument(t, creds, p, reg, at, form)
 	})
 }
 

@@ -36,8 +36,8 @@ func Sign(c Credentials, p Policy, region string, at time.Time) (Form, error) {
 	day := date[:len(DayLayout)]
 
 	st := new(state)
-	doc := st.document(p, expiration, credential, date, c.SecurityToken)
-	js, err := encodeJSON(make([]byte, 0, jsonSizeHint(p, credential, c.SecurityToken)), doc)
+	js, err := st.document(make([]byte, 0, jsonSizeHint(p, credential, c.SecurityToken)),
+		p, expiration, credential, date, c.SecurityToken)
 	if err != nil {
 		return Form{}, fmt.Errorf("signer: encode policy: %w", err)
 	}
@@ -66,30 +66,30 @@ func Sign(c Credentials, p Policy, region string, at time.Time) (Form, error) {
 func signingStrings(accessKeyID, region string, at, exp time.Time) (date, expiration, credential string) {
 	var b strings.Builder
 	b.Grow(len(DateLayout) + len(ExpirationLayout) + len(accessKeyID) + len(DayLayout) + len(region) + 24)
-	var tmp [len(ExpirationLayout)]byte
-	b.Write(appendDate(tmp[:0], at))
-	b.Write(appendExpiration(tmp[:0], exp))
+	var d [len(DateLayout)]byte
+	var e [len(ExpirationLayout)]byte
+	b.Write(appendDate(d[:0], at))
+	b.Write(appendExpiration(e[:0], exp))
 	b.WriteString(accessKeyID)
 	b.WriteByte('/')
-	b.Write(appendDate(tmp[:0], at)[:len(DayLayout)])
+	b.Write(d[:len(DayLayout)])
 	b.WriteByte('/')
 	b.WriteString(region)
 	b.WriteString("/" + product + "/" + terminator)
 	s := b.String()
-	e := len(DateLayout) + len(ExpirationLayout)
-	return s[:len(DateLayout)], s[len(DateLayout):e], s[e:]
+	end := len(DateLayout) + len(ExpirationLayout)
+	return s[:len(DateLayout)], s[len(DateLayout):end], s[end:]
 }
 
 // jsonSizeHint estimates the policy JSON's length, plus room for its base64,
 // so one buffer usually holds both.
 func jsonSizeHint(p Policy, credential, token string) int {
-	n := 160 + len(credential) + len(token)
+	// The punctuation, keys and fixed-length values come to 191 bytes; the
+	// values encoded per call (about 70 bytes and the credential and token)
+	// precede the document in the buffer.
+	n := 264 + 2*(len(credential)+len(token))
 	for i := range p.Conditions {
-		c := &p.Conditions[i]
-		n += 32 + len(c.arr[1]) + len(c.arr[2])
-		for _, v := range c.values {
-			n += 3 + len(v)
-		}
+		n += 1 + len(p.Conditions[i].js)
 	}
 	return n + base64.StdEncoding.EncodedLen(n)
 }

@@ -45,7 +45,7 @@ func validateInputs(c Credentials, p Policy, region string, at time.Time) error 
 	if c.AccessKeyID == "" || c.AccessKeySecret == "" {
 		return fmt.Errorf("%w: empty AccessKey id or secret", ErrCredentials)
 	}
-	if strings.ContainsAny(c.AccessKeyID, "/ ") || !printable(c.AccessKeyID) || !printable(c.SecurityToken) {
+	if !validAccessKeyID(c.AccessKeyID) || !printable(c.SecurityToken) {
 		return fmt.Errorf("%w: AccessKey id or security token holds a slash, space or control character", ErrCredentials)
 	}
 	if !validRegion(region) {
@@ -65,12 +65,23 @@ func validateInputs(c Credentials, p Policy, region string, at time.Time) error 
 	return nil
 }
 
+// validAccessKeyID reports whether id is printable (see printable) and
+// holds no slash or space.
+func validAccessKeyID(id string) bool {
+	for i := 0; i < len(id); i++ {
+		if b := id[i]; b <= ' ' || b >= 0x7f || b == '/' {
+			return !strings.ContainsAny(id, "/ ") && printable(id)
+		}
+	}
+	return true
+}
+
 // validateConditions checks each condition and the rules across them.
 func validateConditions(conds []Condition) error {
 	var buckets, ranges int
 	for i := range conds {
 		c := &conds[i]
-		if err := c.validate(); err != nil {
+		if err := c.check(); err != nil {
 			return fmt.Errorf("%w (condition %d)", err, i)
 		}
 		switch c.kind {
@@ -81,7 +92,7 @@ func validateConditions(conds []Condition) error {
 		case kindEq:
 			for j := range i {
 				d := &conds[j]
-				if d.kind == kindEq && len(d.arr[1]) == len(c.arr[1]) && strings.EqualFold(d.arr[1], c.arr[1]) {
+				if d.kind == kindEq && len(d.field) == len(c.field) && strings.EqualFold(d.field, c.field) {
 					return fmt.Errorf("%w: condition %d: a second eq on %q", ErrDuplicate, i, c.Field())
 				}
 			}
@@ -93,7 +104,7 @@ func validateConditions(conds []Condition) error {
 	return nil
 }
 
-// validate checks one condition on its own.
+// validate checks one condition on its own; the constructors call it.
 func (c *Condition) validate() error {
 	switch c.kind {
 	case kindBucket:
@@ -196,10 +207,22 @@ func validFieldName(s string) bool {
 // validRegion accepts standard region ids: lowercase letters and digits in
 // hyphen-separated groups, at least two groups, no "oss-" prefix.
 func validRegion(s string) bool {
-	if len(s) > 64 || strings.HasPrefix(s, "oss-") || !strings.Contains(s, "-") || strings.Contains(s, "--") {
+	if len(s) > 64 || strings.HasPrefix(s, "oss-") {
 		return false
 	}
-	return hyphenated(s, func(b byte) bool { return isLower(b) || isDigit(b) })
+	hyphens := 0
+	for i := 0; i < len(s); i++ {
+		switch b := s[i]; {
+		case b == '-':
+			if i == 0 || i == len(s)-1 || s[i-1] == '-' {
+				return false
+			}
+			hyphens++
+		case !isLower(b) && !isDigit(b):
+			return false
+		}
+	}
+	return hyphens > 0
 }
 
 // validBucket accepts OSS bucket names: 3-63 lowercase letters, digits and
