@@ -43,7 +43,7 @@ type Config struct {
 	StartTimeout   time.Duration // Start waits this long for every instance to poll; default 15s
 	RestartBackoff time.Duration // first restart delay of a crashed instance; default 50ms, doubled up to 5s
 
-	Output io.Writer        // function stdout/stderr, each line prefixed "[name#i] "; default io.Discard
+	Output io.Writer        // function stdout/stderr, each line prefixed "[name#i] "; nil or io.Discard: the null device
 	Logger *slog.Logger     // emulator events; default discards
 	Now    func() time.Time // clock for deadlines and event times; default time.Now
 }

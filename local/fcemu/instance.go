@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -40,7 +41,7 @@ type proc struct {
 	started time.Time
 	slot    chan struct{} // capacity 1: held while an invocation is in flight
 	exited  chan struct{}
-	out     []*prefixWriter
+	out     []*prefixWriter // none when the output is discarded
 
 	mu       sync.Mutex
 	dead     bool
@@ -55,7 +56,11 @@ func (in *instance) start() {
 	p := &proc{inst: in, token: newToken(), slot: make(chan struct{}, 1), exited: make(chan struct{})}
 	p.slot <- struct{}{}
 	p.cmd = in.command(p.token)
-	p.out = []*prefixWriter{p.cmd.Stdout.(*prefixWriter), p.cmd.Stderr.(*prefixWriter)}
+	for _, w := range []io.Writer{p.cmd.Stdout, p.cmd.Stderr} {
+		if pw, ok := w.(*prefixWriter); ok {
+			p.out = append(p.out, pw)
+		}
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.closing {
@@ -97,9 +102,14 @@ func (in *instance) command(token string) *exec.Cmd {
 		"FC_INSTANCE_ID="+fmt.Sprintf("%s-%d-%s", c.Name, in.idx, token[:8]),
 		"FC_FUNC_CODE_PATH="+c.CodeDir,
 	)
-	prefix := fmt.Sprintf("[%s#%d] ", c.Name, in.idx)
-	cmd.Stdout = &prefixWriter{w: e.out, prefix: prefix}
-	cmd.Stderr = &prefixWriter{w: e.out, prefix: prefix}
+	// Output that is discarded anyway goes to the null device: no pipe, and
+	// no emulator goroutine woken (on the cores the instances use) to read
+	// and drop every line the function writes.
+	if c.Output != io.Discard {
+		prefix := fmt.Sprintf("[%s#%d] ", c.Name, in.idx)
+		cmd.Stdout = &prefixWriter{w: e.out, prefix: prefix}
+		cmd.Stderr = &prefixWriter{w: e.out, prefix: prefix}
+	}
 	cmd.SysProcAttr = procAttr()
 	cmd.WaitDelay = 2 * time.Second
 	return cmd
