@@ -27,9 +27,19 @@ type Form struct {
 	signature string
 }
 
-// form assembles the fields of a signed policy in s's storage.
+// form assembles the fields of a signed policy, in one allocation of
+// exactly their number.
 func (s *state) form(conds []Condition, policy, signature string) Form {
-	fields := s.fields[:0]
+	n := 5 // the V4 fields, policy and signature
+	if s.vals[4] != "" {
+		n++
+	}
+	for i := range conds {
+		if conds[i].kind == kindEq {
+			n++
+		}
+	}
+	fields := make([]Field, 0, n)
 	for i := range conds {
 		if c := &conds[i]; c.kind == kindEq {
 			fields = append(fields, Field{c.Field(), c.value()})

@@ -35,19 +35,16 @@ func Sign(c Credentials, p Policy, region string, at time.Time) (Form, error) {
 	date, expiration, credential := signingStrings(c.AccessKeyID, region, at, p.Expiration.UTC())
 	day := date[:len(DayLayout)]
 
+	// The JSON is only read by the base64 encoder: it stays on the stack
+	// unless it is unusually long.
+	var stack [1024]byte
 	st := new(state)
-	js, err := st.document(make([]byte, 0, jsonSizeHint(p, credential, c.SecurityToken)),
-		p, expiration, credential, date, c.SecurityToken)
+	js, err := st.document(stack[:0], p, expiration, credential, date, c.SecurityToken)
 	if err != nil {
 		return Form{}, fmt.Errorf("signer: encode policy: %w", err)
 	}
-	// The base64 goes behind the JSON when the buffer has room: one allocation.
 	n := base64.StdEncoding.EncodedLen(len(js))
-	b64 := js[len(js):]
-	if cap(b64) < n {
-		b64 = make([]byte, n)
-	}
-	b64 = b64[:n]
+	b64 := make([]byte, n)
 	base64.StdEncoding.Encode(b64, js)
 
 	// policy and signature share one string.
@@ -79,17 +76,4 @@ func signingStrings(accessKeyID, region string, at, exp time.Time) (date, expira
 	s := b.String()
 	end := len(DateLayout) + len(ExpirationLayout)
 	return s[:len(DateLayout)], s[len(DateLayout):end], s[end:]
-}
-
-// jsonSizeHint estimates the policy JSON's length, plus room for its base64,
-// so one buffer usually holds both.
-func jsonSizeHint(p Policy, credential, token string) int {
-	// The punctuation, keys and fixed-length values come to 191 bytes; the
-	// values encoded per call (about 70 bytes and the credential and token)
-	// precede the document in the buffer.
-	n := 264 + 2*(len(credential)+len(token))
-	for i := range p.Conditions {
-		n += 1 + len(p.Conditions[i].js)
-	}
-	return n + base64.StdEncoding.EncodedLen(n)
 }
