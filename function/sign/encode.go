@@ -3,6 +3,7 @@ package sign
 import (
 	"encoding/json"
 	"strconv"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -64,4 +65,24 @@ func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	b = append(b, s...)
 	return append(b, '"')
+}
+
+// Response buffers: one POST /sign answer is about 2 KiB per file. A buffer
+// grown past maxPooledBuffer is left to the garbage collector.
+const maxPooledBuffer = 64 << 10
+
+var bufferPool = sync.Pool{New: func() any {
+	b := make([]byte, 0, 4096)
+	return &b
+}}
+
+func getBuffer() *[]byte { return bufferPool.Get().(*[]byte) }
+
+// putBuffer returns b to the pool; the caller no longer uses *b, and the
+// writer it was written to did not retain it (io.Writer's contract).
+func putBuffer(b *[]byte) {
+	if cap(*b) <= maxPooledBuffer {
+		*b = (*b)[:0]
+		bufferPool.Put(b)
+	}
 }

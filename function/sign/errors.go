@@ -114,12 +114,14 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	writeRaw(w, status, b)
 }
 
-// writeRaw writes the JSON document b as a response with status.
+// writeRaw writes the JSON document b and a newline as a response with
+// status. The header keys are in canonical form already; their three values
+// share one allocation (each slice capped, so an append copies).
 func writeRaw(w http.ResponseWriter, status int, b []byte) {
 	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
+	v := [...]string{"application/json; charset=utf-8", "no-store", "nosniff"}
+	vs := v[:]
+	h["Content-Type"], h["Cache-Control"], h["X-Content-Type-Options"] = vs[0:1:1], vs[1:2:2], vs[2:3:3]
 	w.WriteHeader(status)
 	_, _ = w.Write(append(b, '\n'))
 }

@@ -6,6 +6,7 @@ package sign
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -79,10 +80,7 @@ func New(o Options) (*Handler, error) {
 		o.Now = time.Now
 	}
 	if o.NewID == nil {
-		o.NewID = func() (string, error) {
-			u, err := uuid.NewRandom()
-			return u.String(), err
-		}
+		o.NewID = newUUID
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -131,6 +129,18 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, e *entry) int {
 		return writeError(w, e.err, e.requestID)
 	}
 	return http.StatusOK
+}
+
+// newUUID returns a random (version 4) UUID read from crypto/rand, as
+// uuid.NewRandom does, without its allocation of the 16 random bytes.
+func newUUID() (string, error) {
+	var u uuid.UUID
+	if _, err := rand.Read(u[:]); err != nil {
+		return "", err
+	}
+	u[6] = u[6]&0x0f | 0x40 // version 4
+	u[8] = u[8]&0x3f | 0x80 // variant RFC 4122
+	return u.String(), nil
 }
 
 // requestID is the FC request id when the adapter passed one, else a fresh
@@ -205,6 +215,9 @@ func (h *Handler) sign(w http.ResponseWriter, r *http.Request, e *entry) error {
 		res.Uploads = append(res.Uploads, u)
 		e.keys = append(e.keys, u.Key)
 	}
-	writeRaw(w, http.StatusOK, appendResponse(make([]byte, 0, 2048*len(res.Uploads)), res))
+	buf := getBuffer()
+	*buf = appendResponse((*buf)[:0], res)
+	writeRaw(w, http.StatusOK, *buf)
+	putBuffer(buf)
 	return nil
 }

@@ -32,11 +32,15 @@ func (h *Handler) log(ctx context.Context, e *entry) {
 	case e.path == "/healthz":
 		level = slog.LevelDebug
 	}
-	attrs := []slog.Attr{
+	if !h.o.Logger.Enabled(ctx, level) {
+		return
+	}
+	attrs := make([]slog.Attr, 0, 11) // every attribute below, one allocation
+	attrs = append(attrs,
 		slog.String("requestId", e.requestID), slog.String("method", e.method), slog.String("path", e.path),
 		slog.Int("status", e.status), slog.String("outcome", outcome),
 		slog.Duration("duration", h.o.Now().Sub(e.start)),
-	}
+	)
 	if e.user != "" {
 		attrs = append(attrs, slog.String("user", e.user))
 	}
@@ -44,7 +48,7 @@ func (h *Handler) log(ctx context.Context, e *entry) {
 		attrs = append(attrs, slog.String("profile", e.profile))
 	}
 	if len(e.keys) > 0 {
-		attrs = append(attrs, slog.Any("keys", e.keys))
+		attrs = append(attrs, slog.Any("keys", keyList(e.keys)))
 	}
 	if e.err != nil {
 		attrs = append(attrs, slog.String("code", e.err.Code))
@@ -53,4 +57,24 @@ func (h *Handler) log(ctx context.Context, e *entry) {
 		}
 	}
 	h.o.Logger.LogAttrs(ctx, level, "sign: request", attrs...)
+}
+
+// keyList is the keys attribute: a JSON array of strings, written without
+// the reflection encoding/json would use on a []string.
+type keyList []string
+
+// MarshalJSON writes the keys as encoding/json would.
+func (k keyList) MarshalJSON() ([]byte, error) {
+	n := 2
+	for _, s := range k {
+		n += len(s) + 3
+	}
+	b := append(make([]byte, 0, n), '[')
+	for i, s := range k {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, s)
+	}
+	return append(b, ']'), nil
 }

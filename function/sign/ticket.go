@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -38,18 +37,35 @@ const (
 	MetaFilename = "x-oss-meta-filename"
 )
 
-var keySafeUser = regexp.MustCompile(`^[A-Za-z0-9._@-]{1,64}$`)
-
 // UserSegment returns the key segment of user: user itself when it matches
 // ^[A-Za-z0-9._@-]{1,64}$ and is not "." or "..", else "~" and the first 32
 // hex digits of its SHA-256. "~" never occurs in a user kept as is, so the
 // two forms cannot collide.
 func UserSegment(user string) string {
-	if keySafeUser.MatchString(user) && user != "." && user != ".." {
+	if keySafe(user) && user != "." && user != ".." {
 		return user
 	}
 	sum := sha256.Sum256([]byte(user))
 	return "~" + hex.EncodeToString(sum[:16])
+}
+
+// keySafe reports whether user matches ^[A-Za-z0-9._@-]{1,64}$.
+func keySafe(user string) bool {
+	if user == "" || len(user) > 64 {
+		return false
+	}
+	for i := 0; i < len(user); i++ {
+		if c := user[i]; !unreservedPath(c) && c != '@' || c == '~' {
+			return false
+		}
+	}
+	return true
+}
+
+// unreservedPath reports whether url.PathEscape leaves c as is and c is
+// not '/': [A-Za-z0-9._~-].
+func unreservedPath(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~'
 }
 
 // ticketInput is everything one ticket depends on.
@@ -65,8 +81,19 @@ type ticketInput struct {
 // objectKey returns {UPLOAD_PREFIX}/{profile}/{user}/{yyyy}/{mm}/{dd}/{id}{ext}.
 func (in ticketInput) objectKey() string {
 	ext, _ := config.Extension(in.file.Type) // validated types always have one
-	return in.cfg.UploadPrefix + "/" + in.profile.Name + "/" + UserSegment(in.user) + "/" +
-		in.now.Format("2006/01/02") + "/" + in.id + ext
+	user := UserSegment(in.user)
+	b := make([]byte, 0, len(in.cfg.UploadPrefix)+len(in.profile.Name)+len(user)+len(in.id)+len(ext)+16)
+	b = append(b, in.cfg.UploadPrefix...)
+	b = append(b, '/')
+	b = append(b, in.profile.Name...)
+	b = append(b, '/')
+	b = append(b, user...)
+	b = append(b, '/')
+	b = in.now.AppendFormat(b, "2006/01/02")
+	b = append(b, '/')
+	b = append(b, in.id...)
+	b = append(b, ext...)
+	return string(b)
 }
 
 // policy returns the policy pinning bucket, key, type, the exact size,
@@ -101,8 +128,16 @@ func (in ticketInput) ticket(c signer.Credentials) (Upload, error) {
 	}, nil
 }
 
-// escapeKey escapes each segment of key for use in a URL path.
+// escapeKey escapes each segment of key for use in a URL path. A key of
+// unreserved characters and '/' only (the usual one) is returned as is.
 func escapeKey(key string) string {
+	plain := true
+	for i := 0; i < len(key) && plain; i++ {
+		plain = key[i] == '/' || unreservedPath(key[i])
+	}
+	if plain {
+		return key
+	}
 	segs := strings.Split(key, "/")
 	for i, s := range segs {
 		segs[i] = url.PathEscape(s)
