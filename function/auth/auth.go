@@ -121,7 +121,7 @@ func (v *Verifier) Authenticate(ctx context.Context, header string) (Identity, e
 	if len(v.cfg.Secret) == 0 && v.jwks == nil {
 		return Identity{}, fmt.Errorf("%w: tokens are not accepted (no key configured)", ErrUnauthenticated)
 	}
-	var claims jwt.RegisteredClaims
+	var claims tokenClaims
 	if _, err := v.parser.ParseWithClaims(token, &claims, v.keyfunc(ctx)); err != nil {
 		return Identity{}, fmt.Errorf("%w: %w", ErrUnauthenticated, err)
 	}
