@@ -32,7 +32,11 @@ func Sign(c Credentials, p Policy, region string, at time.Time) (Form, error) {
 	if err := validateConditions(p.Conditions); err != nil {
 		return Form{}, err
 	}
-	date, expiration, credential := signingStrings(c.AccessKeyID, region, at, p.Expiration.UTC())
+	// Every string Sign returns shares one allocation: a builder only
+	// appends, so the strings taken from it stay valid as it grows.
+	var out strings.Builder
+	out.Grow(textSize(c, p, region))
+	date, expiration, credential := signingStrings(&out, c.AccessKeyID, region, at, p.Expiration.UTC())
 	day := date[:len(DayLayout)]
 
 	// The JSON is only read by the base64 encoder: it stays on the stack
@@ -47,22 +51,19 @@ func Sign(c Credentials, p Policy, region string, at time.Time) (Form, error) {
 	b64 := make([]byte, n)
 	base64.StdEncoding.Encode(b64, js)
 
-	// policy and signature share one string.
-	var out strings.Builder
-	out.Grow(n + 2*sha256.Size)
+	start := out.Len()
 	out.Write(b64)
-	var sig [64]byte
+	var sig [2 * sha256.Size]byte
 	out.Write(appendSignature(sig[:0], SigningKey(c.AccessKeySecret, day, region), b64))
-	both := out.String()
+	both := out.String()[start:]
 	return st.form(p.Conditions, both[:n], both[n:]), nil
 }
 
-// signingStrings returns x-oss-date, the policy expiration and
-// x-oss-credential, sharing one allocation. at and exp must be UTC in the
+// signingStrings appends x-oss-date, the policy expiration and
+// x-oss-credential to b and returns them. at and exp must be UTC in the
 // years 1..9999.
-func signingStrings(accessKeyID, region string, at, exp time.Time) (date, expiration, credential string) {
-	var b strings.Builder
-	b.Grow(len(DateLayout) + len(ExpirationLayout) + len(accessKeyID) + len(DayLayout) + len(region) + 24)
+func signingStrings(b *strings.Builder, accessKeyID, region string, at, exp time.Time) (date, expiration, credential string) {
+	start := b.Len()
 	var d [len(DateLayout)]byte
 	var e [len(ExpirationLayout)]byte
 	b.Write(appendDate(d[:0], at))
@@ -73,7 +74,21 @@ func signingStrings(accessKeyID, region string, at, exp time.Time) (date, expira
 	b.WriteByte('/')
 	b.WriteString(region)
 	b.WriteString("/" + product + "/" + terminator)
-	s := b.String()
+	s := b.String()[start:]
 	end := len(DateLayout) + len(ExpirationLayout)
 	return s[:len(DateLayout)], s[len(DateLayout):end], s[end:]
+}
+
+// textSize is what Sign's strings usually come to: x-oss-date, expiration
+// and x-oss-credential, the policy base64 (the JSON's length assuming no
+// value needs escaping) and the signature.
+func textSize(c Credentials, p Policy, region string) int {
+	credential := len(c.AccessKeyID) + len(region) + len(DayLayout) + len("//"+product+"/"+terminator)
+	// The punctuation, keys and fixed-length values come to 191 bytes.
+	js := 191 + credential + len(c.SecurityToken)
+	for i := range p.Conditions {
+		js += 1 + len(p.Conditions[i].js)
+	}
+	return len(DateLayout) + len(ExpirationLayout) + credential +
+		base64.StdEncoding.EncodedLen(js) + 2*sha256.Size
 }
