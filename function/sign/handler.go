@@ -54,6 +54,7 @@ type Options struct {
 type Handler struct {
 	o      Options
 	routes map[string]route
+	fixed  map[string]*fixedConditions // by profile name
 }
 
 // route is one path: the one method it serves besides OPTIONS, and how.
@@ -85,7 +86,10 @@ func New(o Options) (*Handler, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	h := &Handler{o: o}
+	h := &Handler{o: o, fixed: make(map[string]*fixedConditions, len(o.Config.Profiles))}
+	for name, p := range o.Config.Profiles {
+		h.fixed[name] = newFixedConditions(o.Config.Bucket, p)
+	}
 	h.routes = map[string]route{
 		"/sign":    {http.MethodPost, h.sign},
 		"/healthz": {http.MethodGet, h.healthz},
@@ -207,7 +211,7 @@ func (h *Handler) sign(w http.ResponseWriter, r *http.Request, e *entry) error {
 		if err != nil {
 			return fmt.Errorf("sign: object id: %w", err)
 		}
-		in := ticketInput{cfg: &h.o.Config, profile: p, user: id.User, file: f, id: oid, now: now}
+		in := ticketInput{cfg: &h.o.Config, profile: p, user: id.User, file: f, id: oid, now: now, fixed: h.fixed[p.Name]}
 		u, err := in.ticket(c)
 		if err != nil {
 			return fmt.Errorf("sign: %w", err)

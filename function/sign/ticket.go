@@ -76,6 +76,29 @@ type ticketInput struct {
 	file    FileRequest
 	id      string    // random object id
 	now     time.Time // UTC, whole seconds
+	fixed   *fixedConditions
+}
+
+// fixedConditions are the conditions of a profile's tickets that are the
+// same on every request, built once when the Handler is made (a
+// signer.Condition is immutable and safe to share).
+type fixedConditions struct {
+	bucket, status, profile signer.Condition
+	contentType             map[string]signer.Condition // by allowed type
+}
+
+// newFixedConditions returns the fixed conditions of profile p's tickets.
+func newFixedConditions(bucket string, p config.Profile) *fixedConditions {
+	f := &fixedConditions{
+		bucket:      signer.Bucket(bucket),
+		status:      signer.Eq("success_action_status", strconv.Itoa(p.SuccessActionStatus)),
+		profile:     signer.Eq(MetaProfile, p.Name),
+		contentType: make(map[string]signer.Condition, len(p.Types)),
+	}
+	for _, t := range p.Types {
+		f.contentType[t] = signer.Eq("Content-Type", t)
+	}
+	return f
 }
 
 // objectKey returns {UPLOAD_PREFIX}/{profile}/{user}/{yyyy}/{mm}/{dd}/{id}{ext}.
@@ -99,16 +122,24 @@ func (in ticketInput) objectKey() string {
 // policy returns the policy pinning bucket, key, type, the exact size,
 // success status and the uploader, profile and file name metadata.
 func (in ticketInput) policy(key string) signer.Policy {
+	f := in.fixed
+	if f == nil {
+		f = newFixedConditions(in.cfg.Bucket, in.profile)
+	}
+	contentType, ok := f.contentType[in.file.Type]
+	if !ok {
+		contentType = signer.Eq("Content-Type", in.file.Type)
+	}
 	return signer.Policy{
 		Expiration: in.now.Add(in.profile.Expiry),
 		Conditions: []signer.Condition{
-			signer.Bucket(in.cfg.Bucket),
+			f.bucket,
 			signer.Eq("key", key),
-			signer.Eq("Content-Type", in.file.Type),
+			contentType,
 			signer.ContentLengthRange(in.file.Size, in.file.Size),
-			signer.Eq("success_action_status", strconv.Itoa(in.profile.SuccessActionStatus)),
+			f.status,
 			signer.Eq(MetaUploader, in.user),
-			signer.Eq(MetaProfile, in.profile.Name),
+			f.profile,
 			signer.Eq(MetaFilename, url.PathEscape(in.file.Name)),
 		},
 	}
