@@ -112,3 +112,29 @@ func TestPinSelf(t *testing.T) {
 		t.Errorf("after PinSelf(): got thread affinities %v, want every CPU", got)
 	}
 }
+
+func TestMarkdownCalibration(t *testing.T) {
+	tests := []struct {
+		name    string
+		figures []Figure
+		want    string // substring; "" means no calibration line at all
+	}{
+		{"floor measured", []Figure{{ID: "hmac_floor_ns", Value: 3240}}, "floor measured 3240 ns, 1.62× that, so they read as ≈ 32.4 µs and ≈ 4.86 µs"},
+		{"no floor", []Figure{{ID: "signer_ns", Value: 5000}}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := &Results{Date: "2026-11-25T00:00:00Z", Figures: tt.figures}
+			got := r.Markdown()
+			if tt.want == "" {
+				if strings.Contains(got, "Calibration") {
+					t.Fatalf("got a calibration line without a floor:\n%s", got)
+				}
+				return
+			}
+			if !strings.Contains(got, tt.want) {
+				t.Fatalf("markdown lacks %q:\n%s", tt.want, got)
+			}
+		})
+	}
+}
