@@ -9,18 +9,25 @@ import (
 	"strings"
 )
 
+// openObject authenticates q's header signature and opens its object; an
+// absent object is NoSuchKey. The caller closes the object.
+func (s *Server) openObject(q *request) (*object, error) {
+	if err := s.authHeader(q); err != nil {
+		return nil, err
+	}
+	o, err := s.store.open(q.bucket, q.key)
+	if errors.Is(err, errNotFound) {
+		return nil, errNoSuchKey()
+	}
+	return o, err
+}
+
 // getObject serves GetObject and HeadObject, with a single "bytes=a-b",
 // "bytes=a-" or "bytes=-n" Range answered 206. As OSS does by default, an
 // unsatisfiable or malformed range is ignored (200 with the whole object)
 // unless x-oss-range-behavior is "standard", which makes it 416.
 func (s *Server) getObject(q *request) error {
-	if err := s.authHeader(q); err != nil {
-		return err
-	}
-	o, err := s.store.open(q.bucket, q.key)
-	if errors.Is(err, errNotFound) {
-		return errNoSuchKey()
-	}
+	o, err := s.openObject(q)
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package ossemu
 
 import (
 	"encoding/xml"
-	"errors"
 	"io"
 	"maps"
 	"net/http"
@@ -22,13 +21,7 @@ const (
 // (?tagging). Changing tags rewrites the object file atomically with the
 // same body and last-modified time; it emits no event.
 func (s *Server) tagging(q *request) error {
-	if err := s.authHeader(q); err != nil {
-		return err
-	}
-	o, err := s.store.open(q.bucket, q.key)
-	if errors.Is(err, errNotFound) {
-		return errNoSuchKey()
-	}
+	o, err := s.openObject(q)
 	if err != nil {
 		return err
 	}
