@@ -259,23 +259,31 @@ func (f *faultyFront) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.oss.Load().ServeHTTP(w, r)
 }
 
+// serveLoopback serves h on a random 127.0.0.1 port until the test ends and
+// returns its host:port.
+func serveLoopback(t *testing.T, h http.Handler) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	return ln.Addr().String()
+}
+
 // TestReliabilityRecordKillAndTransientHeadFailures kills record-function
 // instances in the middle of invocations and fails HeadObject transiently:
 // every upload is still recorded exactly once.
 func TestReliabilityRecordKillAndTransientHeadFailures(t *testing.T) {
 	n, kills := scaled(120, 400), scaled(3, 10)
 	front := &faultyFront{getDelay: 30 * time.Millisecond, failEvery: 3}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: front, ReadHeaderTimeout: 5 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { _ = srv.Close() })
+	frontAddr := serveLoopback(t, front)
 	out := &syncBuffer{}
 	st := startStack(t, stack.Config{
 		SignEnv: []string{"OSSGATE_FUNCTION=empty"}, RecordInstances: 2, RecordTimeout: 10 * time.Second,
-		RecordEnv: []string{"OSSGATE_INTERNAL_ENDPOINT=http://" + ln.Addr().String()},
+		RecordEnv: []string{"OSSGATE_INTERNAL_ENDPOINT=http://" + frontAddr},
 		Events:    fastRetries(false, 0), Output: out,
 	})
 	front.oss.Store(st.OSS)

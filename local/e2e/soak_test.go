@@ -5,8 +5,6 @@ package e2e
 
 import (
 	"context"
-	"net"
-	"net/http"
 	"path/filepath"
 	"testing"
 	"time"
@@ -32,17 +30,11 @@ func TestSoakAllFaultsAtOnce(t *testing.T) {
 	requireSoak(t)
 	const n, kills = 1000, 10
 	front := &faultyFront{getDelay: 20 * time.Millisecond, failEvery: 4}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: front, ReadHeaderTimeout: 5 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { _ = srv.Close() })
+	frontAddr := serveLoopback(t, front)
 	out := &syncBuffer{}
 	st := startStack(t, stack.Config{
 		JWTSecret: relSecret, SignInstances: 2, RecordInstances: 2, RecordTimeout: 10 * time.Second,
-		RecordEnv: []string{"OSSGATE_INTERNAL_ENDPOINT=http://" + ln.Addr().String()},
+		RecordEnv: []string{"OSSGATE_INTERNAL_ENDPOINT=http://" + frontAddr},
 		Events:    fastRetries(true, 32), Output: out,
 	})
 	front.oss.Store(st.OSS)
