@@ -21,12 +21,26 @@ func signMethods(t *testing.T) []string {
 		"MethodPut": http.MethodPut, "MethodPatch": http.MethodPatch, "MethodDelete": http.MethodDelete,
 		"MethodOptions": http.MethodOptions, "MethodConnect": http.MethodConnect, "MethodTrace": http.MethodTrace,
 	}
+	set := map[string]bool{}
+	inspectSignSources(t, func(n ast.Node) {
+		if sel, ok := n.(*ast.SelectorExpr); ok {
+			if id, ok := sel.X.(*ast.Ident); ok && id.Name == "http" && known[sel.Sel.Name] != "" {
+				set[known[sel.Sel.Name]] = true
+			}
+		}
+	})
+	return keys(set)
+}
+
+// inspectSignSources calls visit for every node of the non-test Go files of
+// function/sign.
+func inspectSignSources(t *testing.T, visit func(ast.Node)) {
+	t.Helper()
 	files, err := filepath.Glob(filepath.Join(repoRoot, "function", "sign", "*.go"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	fset := token.NewFileSet()
-	set := map[string]bool{}
 	for _, name := range files {
 		if strings.HasSuffix(name, "_test.go") {
 			continue
@@ -36,15 +50,10 @@ func signMethods(t *testing.T) []string {
 			t.Fatal(err)
 		}
 		ast.Inspect(f, func(n ast.Node) bool {
-			if sel, ok := n.(*ast.SelectorExpr); ok {
-				if id, ok := sel.X.(*ast.Ident); ok && id.Name == "http" && known[sel.Sel.Name] != "" {
-					set[known[sel.Sel.Name]] = true
-				}
-			}
+			visit(n)
 			return true
 		})
 	}
-	return keys(set)
 }
 
 func TestHTTPTriggerMethods(t *testing.T) {

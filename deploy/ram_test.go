@@ -2,9 +2,7 @@ package deploy
 
 import (
 	"go/ast"
-	"go/parser"
 	"go/token"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -101,29 +99,14 @@ var postFieldActions = map[string]string{
 // non-test sources of function/sign.
 func signFormActions(t *testing.T) []string {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(repoRoot, "function", "sign", "*.go"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	set := map[string]bool{}
-	fset := token.NewFileSet()
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ast.Inspect(f, func(n ast.Node) bool {
-			if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
-				if v, err := strconv.Unquote(lit.Value); err == nil && postFieldActions[strings.ToLower(v)] != "" {
-					set[postFieldActions[strings.ToLower(v)]] = true
-				}
+	inspectSignSources(t, func(n ast.Node) {
+		if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+			if v, err := strconv.Unquote(lit.Value); err == nil && postFieldActions[strings.ToLower(v)] != "" {
+				set[postFieldActions[strings.ToLower(v)]] = true
 			}
-			return true
-		})
-	}
+		}
+	})
 	return keys(set)
 }
 
