@@ -7,35 +7,19 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"time"
 
+	"github.com/ossgate/ossgate/internal/codepkg"
 	"github.com/ossgate/ossgate/local/fcemu"
 )
 
 // BuildCode builds the code package FC runs (bootstrap + the static ossgate
 // binary, flags as in `make build`) into dir, from the module at root.
 func BuildCode(ctx context.Context, root, dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("bench: %w", err)
-	}
-	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags", "-s -w", "-o", filepath.Join(dir, "ossgate"), "./function")
-	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH=amd64")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("bench: build ossgate: %w: %s", err, out)
-	}
-	b, err := os.ReadFile(filepath.Join(root, "bootstrap"))
-	if err != nil {
-		return fmt.Errorf("bench: %w", err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "bootstrap"), b, 0o755); err != nil {
-		return fmt.Errorf("bench: %w", err)
-	}
-	return nil
+	return codepkg.Build(ctx, root, "./function", dir)
 }
 
 // Function is one function running under the FC runtime emulator, with its

@@ -8,12 +8,11 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/ossgate/ossgate/internal/codepkg"
 	"github.com/ossgate/ossgate/local/stack"
 )
 
@@ -32,7 +31,7 @@ func TestMain(m *testing.M) {
 	}
 	code := func() int {
 		defer os.RemoveAll(dir)
-		if err := buildCode(dir); err != nil {
+		if err := codepkg.Build(context.Background(), repoRoot, "./function", dir); err != nil {
 			fmt.Fprintln(os.Stderr, "e2e:", err)
 			return 1
 		}
@@ -40,22 +39,6 @@ func TestMain(m *testing.M) {
 		return m.Run()
 	}()
 	os.Exit(code)
-}
-
-// buildCode builds the function binary as make build does (static, for this
-// machine's architecture) and copies bootstrap beside it.
-func buildCode(dir string) error {
-	cmd := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(dir, "ossgate"), "./function")
-	cmd.Dir = repoRoot
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("build ./function: %v\n%s", err, out)
-	}
-	b, err := os.ReadFile(filepath.Join(repoRoot, "bootstrap"))
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join(dir, "bootstrap"), b, 0o755)
 }
 
 // startStack starts a stack from the binary TestMain built. Zero cfg fields

@@ -2,12 +2,13 @@ package fcemu
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"sync"
 	"testing"
+
+	"github.com/ossgate/ossgate/internal/codepkg"
 )
 
 // codeDir holds the test function built as "ossgate" next to the
@@ -22,7 +23,7 @@ func TestMain(m *testing.M) {
 	}
 	code := func() int {
 		defer os.RemoveAll(dir)
-		if err := buildFn(dir); err != nil {
+		if err := codepkg.Build(context.Background(), "../..", "./local/fcemu/testdata/fn", dir); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
@@ -30,19 +31,6 @@ func TestMain(m *testing.M) {
 		return m.Run()
 	}()
 	os.Exit(code)
-}
-
-func buildFn(dir string) error {
-	cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "ossgate"), "./testdata/fn")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("build test function: %v\n%s", err, out)
-	}
-	b, err := os.ReadFile("../../bootstrap")
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join(dir, "bootstrap"), b, 0o755)
 }
 
 // syncBuffer collects function output; it is logged when the test fails.
