@@ -74,9 +74,9 @@ type ticketInput struct {
 	profile config.Profile
 	user    string
 	file    FileRequest
-	id      string    // random object id
-	now     time.Time // UTC, whole seconds
-	fixed   *fixedConditions
+	id      string           // random object id
+	now     time.Time        // UTC, whole seconds
+	fixed   *fixedConditions // the profile's, from Handler; file.Type is one of its types
 }
 
 // fixedConditions are the conditions of a profile's tickets that are the
@@ -123,19 +123,12 @@ func (in ticketInput) objectKey() string {
 // success status and the uploader, profile and file name metadata.
 func (in ticketInput) policy(key string) signer.Policy {
 	f := in.fixed
-	if f == nil {
-		f = newFixedConditions(in.cfg.Bucket, in.profile)
-	}
-	contentType, ok := f.contentType[in.file.Type]
-	if !ok {
-		contentType = signer.Eq("Content-Type", in.file.Type)
-	}
 	return signer.Policy{
 		Expiration: in.now.Add(in.profile.Expiry),
 		Conditions: []signer.Condition{
 			f.bucket,
 			signer.Eq("key", key),
-			contentType,
+			f.contentType[in.file.Type],
 			signer.ContentLengthRange(in.file.Size, in.file.Size),
 			f.status,
 			signer.Eq(MetaUploader, in.user),
