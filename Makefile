@@ -31,7 +31,9 @@ package: build
 	cd $(CODE_DIR) && zip -X -q ../ossgate.zip bootstrap ossgate
 	@echo "package: $(ZIP)"
 
-## deps: everything the tests need that Go does not fetch by itself.
+## deps: everything the tests need that Go does not fetch by itself: Node packages, Chromium,
+## and the MariaDB and PostgreSQL servers the SQL record stores are tested against (none is
+## started as a service: the tests start their own in a temp dir).
 deps: deps-system $(NODE_STAMPS)
 
 deps-system:
@@ -41,6 +43,8 @@ deps-system:
 	command -v zip >/dev/null 2>&1 || missing="$$missing zip"; \
 	command -v unzip >/dev/null 2>&1 || missing="$$missing unzip"; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	[ -x /usr/sbin/mariadbd ] || missing="$$missing mariadb-server"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 		echo "deps: installing$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
@@ -54,7 +58,7 @@ deps-system:
 test: deps test-go test-js
 
 test-go:
-	OSSGATE_REQUIRE_ORACLE=1 $(GO) test -race -count=1 ./...
+	OSSGATE_REQUIRE_ORACLE=1 OSSGATE_REQUIRE_DB=1 $(GO) test -race -count=1 ./...
 
 test-js: build
 	OSSGATE_REQUIRE_BROWSER=1 node --test clients/test/*.test.js
