@@ -19,4 +19,10 @@
 // The steps are exported ([Scope], [SigningKey], [Signature]) and each is
 // checked against known answers produced by Alibaba's own ali-oss package
 // (testdata/vectors/ali-oss-v4.json).
+//
+// [Presign] signs a single request into a URL (V4 query signing), for
+// presigned downloads and multipart part uploads. Its canonical request,
+// string to sign and signature are checked against ali-oss's
+// signatureUrlV4 (testdata/vectors/ali-oss-presign-v4.json) and the Go v2
+// SDK's published query-signing answers.
 package signer
