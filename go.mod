@@ -14,6 +14,7 @@ require (
 	github.com/google/uuid v1.6.0
 	github.com/tsenart/vegeta/v12 v12.13.0
 	golang.org/x/sys v0.22.0
+	golang.org/x/time v0.16.0
 )
 
 require (
@@ -29,7 +30,6 @@ require (
 	golang.org/x/net v0.27.0 // indirect
 	golang.org/x/sync v0.7.0 // indirect
 	golang.org/x/text v0.16.0 // indirect
-	golang.org/x/time v0.16.0 // indirect
 	gopkg.in/check.v1 v1.0.0-20201130134442-10cb98267c6c // indirect
 	gopkg.in/ini.v1 v1.67.0 // indirect
 )
