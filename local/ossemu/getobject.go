@@ -12,7 +12,7 @@ import (
 // openObject authenticates q's header signature and opens its object; an
 // absent object is NoSuchKey. The caller closes the object.
 func (s *Server) openObject(q *request) (*object, error) {
-	if err := s.authHeader(q); err != nil {
+	if err := s.authenticate(q); err != nil {
 		return nil, err
 	}
 	o, err := s.store.open(q.bucket, q.key)

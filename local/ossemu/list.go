@@ -15,7 +15,7 @@ import (
 // encoding-type=url (Key, Prefix, Delimiter, StartAfter, common prefixes and
 // NextContinuationToken URL-encoded). ListObjects V1 is not served.
 func (s *Server) listObjects(q *request) error {
-	if err := s.authHeader(q); err != nil {
+	if err := s.authenticate(q); err != nil {
 		return err
 	}
 	v := q.r.URL.Query()

@@ -22,7 +22,7 @@ func validUTF8(s string) bool { return utf8.ValidString(s) }
 // MaxObjectSize) becomes the object, with Content-Type, x-oss-meta-*, the
 // stored standard headers and x-oss-tagging from the request headers.
 func (s *Server) putObject(q *request) error {
-	if err := s.authHeader(q); err != nil {
+	if err := s.authenticate(q); err != nil {
 		return err
 	}
 	if err := checkKey(q.key); err != nil {
@@ -106,7 +106,7 @@ func headerMeta(h http.Header, key string) (*objectMeta, error) {
 
 // deleteObject serves DeleteObject: 204 whether or not the key existed.
 func (s *Server) deleteObject(q *request) error {
-	if err := s.authHeader(q); err != nil {
+	if err := s.authenticate(q); err != nil {
 		return err
 	}
 	if err := s.store.remove(q.bucket, q.key); err != nil {
@@ -121,7 +121,7 @@ func (s *Server) deleteObject(q *request) error {
 // metadata, REPLACE takes it from the request; tags are copied unless
 // x-oss-tagging-directive is Replace.
 func (s *Server) copyObject(q *request) error {
-	if err := s.authHeader(q); err != nil {
+	if err := s.authenticate(q); err != nil {
 		return err
 	}
 	if err := checkKey(q.key); err != nil {
