@@ -70,4 +70,3 @@ func (s *Server) deleteMultiple(q *request) error {
 	}
 	return writeXML(q, res)
 }
-
