@@ -1,0 +1,119 @@
+package matrix
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// oddKeys are the keys of the odd-keys row, by label, under a column prefix:
+// a space, "+", "%", unicode, and one key of exactly 1023 bytes in all.
+func oddKeys(prefix string) map[string]string {
+	return map[string]string{
+		"space": "odd/a b.txt", "plus": "odd/a+b.txt", "percent": "odd/100%.txt", "unicode": "odd/中文 ключ.txt",
+		"1023-bytes": "long/" + strings.Repeat("k", 1023-len(prefix+"long/")),
+	}
+}
+
+// listFixture are the keys (under list/) the listing rows page through:
+// with delimiter "/" they are the entries a/, b, c/, d, e, f.
+var listFixture = []string{"a/1", "a/2", "b", "c/x/1", "d", "e", "f"}
+
+// listing accumulates the pages of a listing.
+type listing struct {
+	keys, prefixes []string
+	pages          int
+}
+
+func (l *listing) add(prefixes []string) {
+	l.prefixes = append(l.prefixes, prefixes...)
+	l.pages++
+}
+
+func (l *listing) facts(base string) facts {
+	return facts{"keys": trimJoin(base, l.keys), "prefixes": trimJoin(base, l.prefixes), "pages": strconv.Itoa(l.pages)}
+}
+
+// trimJoin removes prefix from every item and joins them with "|".
+func trimJoin(prefix string, items []string) string {
+	out := make([]string, len(items))
+	for i, s := range items {
+		out[i] = strings.TrimPrefix(s, prefix)
+	}
+	return strings.Join(out, "|")
+}
+
+// answer is a plain HTTP answer: what a phone or browser fetching a
+// presigned URL sees.
+type answer struct {
+	status int
+	body   []byte
+}
+
+// outcome is "200", or "<status> <OSS code>" for an error answer.
+func (a answer) outcome() string {
+	if a.status < 300 {
+		return strconv.Itoa(a.status)
+	}
+	return fmt.Sprintf("%d %s", a.status, xmlField(a.body, "Code"))
+}
+
+func xmlField(body []byte, name string) string {
+	var e struct {
+		Code string `xml:"Code"`
+		EC   string `xml:"EC"`
+	}
+	_ = xml.Unmarshal(body, &e)
+	return map[string]string{"Code": e.Code, "EC": e.EC}[name]
+}
+
+// fetch sends one plain HTTP request (no SDK) to a presigned URL.
+func fetch(method, u string, h http.Header, body []byte) (answer, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, method, u, bytes.NewReader(body))
+	if err != nil {
+		return answer{}, err
+	}
+	for k, v := range h {
+		req.Header[k] = v
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return answer{}, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return answer{status: resp.StatusCode, body: b}, err
+}
+
+// presignedLengthFacts PUTs the 5 bytes a URL signed content-length: 5 for,
+// then 6 bytes.
+func presignedLengthFacts(u string) (facts, error) {
+	right, err := fetch(http.MethodPut, u, nil, []byte("abcde"))
+	if err != nil {
+		return nil, err
+	}
+	wrong, err := fetch(http.MethodPut, u, nil, []byte("abcdef"))
+	if err != nil {
+		return nil, err
+	}
+	pu, err := url.Parse(u)
+	if err != nil {
+		return nil, err
+	}
+	return facts{"right": right.outcome(), "wrong": wrong.outcome(), "additional-headers": pu.Query().Get("x-oss-additional-headers")}, nil
+}
+
+// expiredFacts GETs an expired presigned URL.
+func expiredFacts(u string) (facts, error) {
+	a, err := fetch(http.MethodGet, u, nil, nil)
+	return facts{"status": strconv.Itoa(a.status), "code": xmlField(a.body, "Code"), "ec": xmlField(a.body, "EC")}, err
+}
