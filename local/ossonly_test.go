@@ -72,4 +72,3 @@ func TestOSSOnlyRoundTrip(t *testing.T) {
 	}
 	pw.Close()
 }
-
