@@ -1,6 +1,7 @@
 package ossemu
 
 import (
+	"encoding/base64"
 	"encoding/xml"
 	"fmt"
 	"net/http"
@@ -131,7 +132,9 @@ type errorBody struct {
 }
 
 // writeError writes e as OSS does: status, application/xml, the XML
-// declaration and the <Error> document. HEAD answers carry no body.
+// declaration and the <Error> document. HEAD answers carry no body; the
+// document goes base64-encoded in the x-oss-err header instead, which both
+// Go SDKs decode when an error answer has no body.
 func writeError(w http.ResponseWriter, r *http.Request, e *Error) {
 	h := w.Header()
 	h.Set("Content-Type", "application/xml")
@@ -142,9 +145,12 @@ func writeError(w http.ResponseWriter, r *http.Request, e *Error) {
 		Code: e.Code, Message: e.Message, RequestID: h.Get("x-oss-request-id"), HostID: r.Host, EC: e.EC,
 	})
 	out := append([]byte(xml.Header), body...)
+	if r.Method == http.MethodHead {
+		h.Set("x-oss-err", base64.StdEncoding.EncodeToString(out))
+		w.WriteHeader(e.Status)
+		return
+	}
 	h.Set("Content-Length", fmt.Sprint(len(out)))
 	w.WriteHeader(e.Status)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(out)
-	}
+	_, _ = w.Write(out)
 }
