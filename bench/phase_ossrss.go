@@ -76,7 +76,9 @@ func (r *Runner) OSSRSS(ctx context.Context) error {
 		{"oss_rss_put_1gib", "local OSS peak RSS, 1 GiB PutObject", func() error {
 			return b.PutObject("rss/put.bin", pattern(OSSRSSBytes), oss.ContentLength(OSSRSSBytes))
 		}},
-		{"oss_rss_post_1gib", "local OSS peak RSS, 1 GiB PostObject", func() error { return postObject(ctx, info.Endpoint+"/"+info.Bucket, info.Bucket, info.Region, info.AccessKeyID, info.AccessKeySecret) }},
+		{"oss_rss_post_1gib", "local OSS peak RSS, 1 GiB PostObject", func() error {
+			return postObject(ctx, info.Endpoint+"/"+info.Bucket, info.Bucket, info.Region, info.AccessKeyID, info.AccessKeySecret)
+		}},
 		{"oss_rss_multipart_1gib", "local OSS peak RSS, 1 GiB multipart upload (8 × 128 MiB + complete)", func() error { return multipartUpload(b) }},
 	}
 	pid := cmd.Process.Pid
