@@ -1,7 +1,6 @@
 package ossemu
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/xml"
@@ -134,13 +133,8 @@ func (s *Server) uploadPart(q *request) error {
 		return err
 	}
 	defer p.abort()
-	if _, err := io.Copy(p, q.r.Body); err != nil || p.n != size {
-		return errInvalidArgument("The request body is shorter than its Content-Length.")
-	}
-	if want := q.r.Header.Get("Content-MD5"); want != "" {
-		if b, err := base64.StdEncoding.DecodeString(want); err != nil || !bytes.Equal(b, p.md5.Sum(nil)) {
-			return errInvalidDigest()
-		}
+	if err := readBody(q, p, size); err != nil {
+		return err
 	}
 	pt, err := s.store.commitPart(p, q.bucket, id, n, s.cfg.Now().UTC().Truncate(time.Second))
 	if err != nil {

@@ -47,7 +47,21 @@ func (s *Server) putObject(q *request) error {
 		return err
 	}
 	defer p.abort()
-	if _, err := io.Copy(p, q.r.Body); err != nil || p.n != n {
+	if err := readBody(q, p, n); err != nil {
+		return err
+	}
+	if err := s.commit(q, p, meta, "ObjectCreated:PutObject", forbidOverwrite(q.r.Header.Get("x-oss-forbid-overwrite"))); err != nil {
+		return err
+	}
+	q.w.WriteHeader(http.StatusOK)
+	return nil
+}
+
+// readBody streams q's body of size bytes into p and checks it against the
+// request's Content-MD5, if any: a short body is InvalidArgument, a
+// mismatch InvalidDigest.
+func readBody(q *request, p *pending, size int64) error {
+	if _, err := io.Copy(p, q.r.Body); err != nil || p.n != size {
 		return errInvalidArgument("The request body is shorter than its Content-Length.")
 	}
 	if want := q.r.Header.Get("Content-MD5"); want != "" {
@@ -55,10 +69,6 @@ func (s *Server) putObject(q *request) error {
 			return errInvalidDigest()
 		}
 	}
-	if err := s.commit(q, p, meta, "ObjectCreated:PutObject", forbidOverwrite(q.r.Header.Get("x-oss-forbid-overwrite"))); err != nil {
-		return err
-	}
-	q.w.WriteHeader(http.StatusOK)
 	return nil
 }
 

@@ -26,19 +26,31 @@ func oddKeys(prefix string) map[string]string {
 // with delimiter "/" they are the entries a/, b, c/, d, e, f.
 var listFixture = []string{"a/1", "a/2", "b", "c/x/1", "d", "e", "f"}
 
-// listing accumulates the pages of a listing.
-type listing struct {
+// page is one page of a listing: its keys, its common prefixes and the
+// token (continuation token or marker) of the next page, "" on the last.
+type page struct {
 	keys, prefixes []string
-	pages          int
+	next           string
 }
 
-func (l *listing) add(prefixes []string) {
-	l.prefixes = append(l.prefixes, prefixes...)
-	l.pages++
-}
-
-func (l *listing) facts(base string) facts {
-	return facts{"keys": trimJoin(base, l.keys), "prefixes": trimJoin(base, l.prefixes), "pages": strconv.Itoa(l.pages)}
+// pageThrough lists with "" and then each next token (at most 10 pages) and
+// renders the whole listing's facts, keys relative to base.
+func pageThrough(base string, list func(token string) (page, error)) (facts, error) {
+	var keys, prefixes []string
+	token, pages := "", 0
+	for pages < 10 {
+		p, err := list(token)
+		if err != nil {
+			return nil, err
+		}
+		pages++
+		keys, prefixes = append(keys, p.keys...), append(prefixes, p.prefixes...)
+		if p.next == "" {
+			break
+		}
+		token = p.next
+	}
+	return facts{"keys": trimJoin(base, keys), "prefixes": trimJoin(base, prefixes), "pages": strconv.Itoa(pages)}, nil
 }
 
 // trimJoin removes prefix from every item and joins them with "|".
