@@ -66,7 +66,7 @@ func (d *v2) rows() map[string]func() (facts, error) {
 		"delete-multiple": d.deleteMultiple, "copy": d.copy, "tagging": d.tagging,
 		"presign-get": d.presignGet, "presign-put": d.presignPut, "presign-put-content-length": d.presignLength,
 		"presign-expired": d.presignExpired, "conditional": d.conditional, "forbid-overwrite": d.forbid,
-		"multipart": d.multipart, "upload-part-copy": d.uploadPartCopy, "multipart-abort": d.abort,
+		"multipart": d.multipart, "upload-part-copy": d.uploadPartCopy, "presign-upload-part": d.presignUploadPart, "multipart-abort": d.abort,
 		"multipart-invalid-part": d.invalidPart, "multipart-invalid-order": d.invalidOrder,
 		"multipart-too-small": d.tooSmall, "multipart-no-such-upload": d.noSuchUpload, "skew": d.skew,
 		"sts-expired":       func() (facts, error) { return d.getWith(expiredAK, stsSecret, stsToken, true) },

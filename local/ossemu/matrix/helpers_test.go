@@ -66,6 +66,7 @@ func trimJoin(prefix string, items []string) string {
 // presigned URL sees.
 type answer struct {
 	status int
+	etag   string
 	body   []byte
 }
 
@@ -103,7 +104,7 @@ func fetch(method, u string, h http.Header, body []byte) (answer, error) {
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
-	return answer{status: resp.StatusCode, body: b}, err
+	return answer{status: resp.StatusCode, etag: resp.Header.Get("ETag"), body: b}, err
 }
 
 // presignedLengthFacts PUTs the 5 bytes a URL signed content-length: 5 for,
@@ -128,4 +129,29 @@ func presignedLengthFacts(u string) (facts, error) {
 func expiredFacts(u string) (facts, error) {
 	a, err := fetch(http.MethodGet, u, nil, nil)
 	return facts{"status": strconv.Itoa(a.status), "code": xmlField(a.body, "Code"), "ec": xmlField(a.body, "EC")}, err
+}
+
+// presignedPartsFacts PUTs part1 and "tail" to the presigned UploadPart
+// URLs u1 and u2 (each signed for its content-length), and one byte too
+// many to u1; complete finishes the upload with the ETags the two PUTs
+// answered and returns the object's body.
+func presignedPartsFacts(u1, u2 string, complete func(etag1, etag2 string) ([]byte, error)) (facts, error) {
+	wrong, err := fetch(http.MethodPut, u1, nil, append(bytes.Clone(part1), 'x'))
+	if err != nil {
+		return nil, err
+	}
+	a1, err := fetch(http.MethodPut, u1, nil, part1)
+	if err != nil {
+		return nil, err
+	}
+	a2, err := fetch(http.MethodPut, u2, nil, []byte("tail"))
+	if err != nil {
+		return nil, err
+	}
+	body, err := complete(a1.etag, a2.etag)
+	if err != nil {
+		return nil, err
+	}
+	return facts{"part-1": a1.outcome(), "wrong-length": wrong.outcome(), "part-2": a2.outcome(),
+		"size": strconv.Itoa(len(body)), "body-md5": md5Hex(body)}, nil
 }
