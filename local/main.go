@@ -38,6 +38,7 @@ type options struct {
 	cfg       stack.Config
 	logLevel  string
 	demoToken string // minted when no OSSGATE_JWT_SECRET is given
+	ossOnly   bool   // -oss-only: serve the OSS endpoint alone (ossonly.go)
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -55,6 +56,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&c.SignInstances, "sign-instances", 2, "sign function instances")
 	fs.BoolVar(&c.Anonymous, "anonymous", true, "let the sign function sign for anyone (OSSGATE_ALLOW_ANONYMOUS)")
 	fs.StringVar(&o.logLevel, "log-level", "info", "function and emulator log level: debug, info, warn, error")
+	fs.BoolVar(&o.ossOnly, "oss-only", false, "serve only the local OSS endpoint and print its endpoint, bucket, region and AccessKey pair as one JSON line")
 	var extraEnv []string
 	fs.Func("env", "extra `KEY=VALUE` for both functions, e.g. OSSGATE_PROFILES=...; repeatable", func(kv string) error {
 		if k, _, ok := strings.Cut(kv, "="); !ok || k == "" {
@@ -96,6 +98,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	o, err := parseFlags(args, stderr)
 	if err != nil {
 		return err
+	}
+	if o.ossOnly {
+		return ossOnly(o, stdout, stderr)
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(o.logLevel)); err != nil {

@@ -1,6 +1,7 @@
 package ossemu
 
 import (
+	"encoding/base64"
 	"encoding/xml"
 	"fmt"
 	"net/http"
@@ -44,12 +45,32 @@ const (
 	msgNotImplemented  = "A header you provided implies functionality that is not implemented."
 	msgRangeNotSatisfy = "The requested range cannot be satisfied."
 	msgTimeSkewed      = "The difference between the request time and the current time is too large."
+	msgTokenExpired    = "The security token you provided has expired."
+	msgTokenInvalid    = "The security token you provided is invalid."
+	msgRequestExpired  = "Request has expired."
+	msgNoSuchUpload    = "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed."
+	msgInvalidPart     = "One or more of the specified parts could not be found or the specified entity tag might not have matched the part's entity tag."
+	msgInvalidOrder    = "The list of parts was not in ascending order. Parts list must specified in order by part number."
+	msgPartTooSmall    = "Your proposed upload is smaller than the minimum allowed size."
+	msgPrecondition    = "At least one of the pre-conditions you specified did not hold."
+	msgMalformedXML    = "The XML you provided was not well-formed or did not validate against our published schema."
+	msgInvalidDigest   = "The Content-MD5 you specified was invalid."
 )
 
-// Error-centre codes recorded in the notes; others are left empty (unknown).
+// Error-centre (EC) codes, each from the OSS error-centre page of that
+// number (CONFORMANCE.md names the page); answers whose EC no page settles
+// carry none.
 const (
-	ecConditionFailed = "0006-00000227"
-	ecExtraFields     = "0006-00000228"
+	ecConditionFailed = "0006-00000227" // PostObject policy condition failed
+	ecExtraFields     = "0006-00000228" // PostObject field not covered by the policy
+	ecSTSKeyUnknown   = "0002-00000002" // STS request (token sent) with an AccessKeyId STS did not issue
+	ecTokenInvalid    = "0002-00000006" // security token not the one issued with the AccessKeyId
+	ecTokenExpired    = "0002-00000007" // STS credentials expired
+	ecURLExpired      = "0002-00000069" // signed URL past Expires / x-oss-date+x-oss-expires
+	ecURLExpiresBad   = "0002-00000070" // Expires / x-oss-expires not a valid number
+	ecURLNotYetValid  = "0002-00000235" // V4 URL used more than 15 min before its x-oss-date
+	ecHeaderSkewed    = "0002-00000504" // header-signed request time more than 15 min off
+	ecBadTime         = "0002-00000505" // Date / x-oss-date not parseable
 )
 
 func errMalformed() *Error {
@@ -68,8 +89,20 @@ func errAccessDenied(ec, format string, args ...any) *Error {
 	return errorf(http.StatusForbidden, "AccessDenied", ec, format, args...)
 }
 
-func errInvalidAccessKeyID() *Error {
-	return errorf(http.StatusForbidden, "InvalidAccessKeyId", "", msgInvalidAK)
+func errInvalidAccessKeyID(ec string) *Error {
+	return errorf(http.StatusForbidden, "InvalidAccessKeyId", ec, msgInvalidAK)
+}
+
+func errTimeSkewed(ec string) *Error {
+	return errorf(http.StatusForbidden, "RequestTimeTooSkewed", ec, msgTimeSkewed)
+}
+
+func errMalformedXML() *Error {
+	return errorf(http.StatusBadRequest, "MalformedXML", "", msgMalformedXML)
+}
+
+func errInvalidDigest() *Error {
+	return errorf(http.StatusBadRequest, "InvalidDigest", "", msgInvalidDigest)
 }
 
 func errSignature() *Error {
@@ -99,7 +132,9 @@ type errorBody struct {
 }
 
 // writeError writes e as OSS does: status, application/xml, the XML
-// declaration and the <Error> document. HEAD answers carry no body.
+// declaration and the <Error> document. HEAD answers carry no body; the
+// document goes base64-encoded in the x-oss-err header instead, which both
+// Go SDKs decode when an error answer has no body.
 func writeError(w http.ResponseWriter, r *http.Request, e *Error) {
 	h := w.Header()
 	h.Set("Content-Type", "application/xml")
@@ -110,9 +145,12 @@ func writeError(w http.ResponseWriter, r *http.Request, e *Error) {
 		Code: e.Code, Message: e.Message, RequestID: h.Get("x-oss-request-id"), HostID: r.Host, EC: e.EC,
 	})
 	out := append([]byte(xml.Header), body...)
+	if r.Method == http.MethodHead {
+		h.Set("x-oss-err", base64.StdEncoding.EncodeToString(out))
+		w.WriteHeader(e.Status)
+		return
+	}
 	h.Set("Content-Length", fmt.Sprint(len(out)))
 	w.WriteHeader(e.Status)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(out)
-	}
+	_, _ = w.Write(out)
 }

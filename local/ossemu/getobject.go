@@ -12,7 +12,7 @@ import (
 // openObject authenticates q's header signature and opens its object; an
 // absent object is NoSuchKey. The caller closes the object.
 func (s *Server) openObject(q *request) (*object, error) {
-	if err := s.authHeader(q); err != nil {
+	if err := s.authenticate(q); err != nil {
 		return nil, err
 	}
 	o, err := s.store.open(q.bucket, q.key)
@@ -22,7 +22,8 @@ func (s *Server) openObject(q *request) (*object, error) {
 	return o, err
 }
 
-// getObject serves GetObject and HeadObject, with a single "bytes=a-b",
+// getObject serves GetObject and HeadObject: the conditional headers first
+// (conditional.go), then a single "bytes=a-b",
 // "bytes=a-" or "bytes=-n" Range answered 206. As OSS does by default, an
 // unsatisfiable or malformed range is ignored (200 with the whole object)
 // unless x-oss-range-behavior is "standard", which makes it 416.
@@ -34,6 +35,15 @@ func (s *Server) getObject(q *request) error {
 	defer o.Close()
 	m := o.meta
 	h := q.w.Header()
+	if e := requestPreconditions(q.r.Header, "").check(&m, errNotModified()); e != nil {
+		if e.Status != http.StatusNotModified {
+			return e
+		}
+		h.Set("ETag", `"`+m.ETag+`"`)
+		h.Set("Last-Modified", m.LastModified.UTC().Format(http.TimeFormat))
+		q.w.WriteHeader(http.StatusNotModified)
+		return nil
+	}
 	objectHeaders(h, &m)
 	start, n, status := int64(0), m.Size, http.StatusOK
 	if rg := q.r.Header.Get("Range"); rg != "" {
@@ -98,7 +108,7 @@ func objectHeaders(h http.Header, m *objectMeta) {
 	h.Set("ETag", `"`+m.ETag+`"`)
 	h.Set("Last-Modified", m.LastModified.UTC().Format(http.TimeFormat))
 	h.Set("Accept-Ranges", "bytes")
-	h.Set("x-oss-object-type", "Normal")
+	h.Set("x-oss-object-type", firstNonEmpty(m.Type, "Normal"))
 	h.Set("x-oss-storage-class", "Standard")
 	h.Set("x-oss-hash-crc64ecma", strconv.FormatUint(m.CRC64, 10))
 	for k, v := range m.UserMeta {

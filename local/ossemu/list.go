@@ -3,64 +3,69 @@ package ossemu
 import (
 	"encoding/base64"
 	"encoding/xml"
-	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 )
 
-// listObjects serves ListObjectsV2 (GET /?list-type=2): prefix, delimiter,
-// max-keys (default 100, at most 1000), start-after, continuation-token (an
-// opaque base64url token of the last key or common prefix returned) and
-// encoding-type=url (Key, Prefix, Delimiter, StartAfter, common prefixes and
-// NextContinuationToken URL-encoded). ListObjects V1 is not served.
+// listObjects serves ListObjects: ListObjectsV2 (GET /?list-type=2) and,
+// without list-type, the original ListObjects. Both take prefix, delimiter,
+// max-keys (default 100, at most 1000) and encoding-type=url (Key, Prefix,
+// Delimiter, the markers and common prefixes URL-encoded); V2 pages with
+// start-after and continuation-token (an opaque base64url token of the last
+// key or common prefix returned), V1 with marker and NextMarker (set when a
+// delimiter is given, as OSS does, and also without one here).
 func (s *Server) listObjects(q *request) error {
-	if err := s.authHeader(q); err != nil {
+	if err := s.authenticate(q); err != nil {
 		return err
 	}
 	v := q.r.URL.Query()
-	if v.Get("list-type") != "2" {
-		return errorf(http.StatusNotImplemented, "NotImplemented", "", "Only ListObjectsV2 (list-type=2) is implemented by this endpoint.")
+	maxKeys, err := boundedInt(q, "max-keys", 100, 0, 1000)
+	if err != nil {
+		return err
 	}
-	maxKeys := 100
-	if mk := v.Get("max-keys"); mk != "" {
-		n, err := strconv.Atoi(mk)
-		if err != nil || n < 0 || n > 1000 {
-			return errInvalidArgument("Argument max-keys must be an integer between 0 and 1000.")
+	v2 := v.Get("list-type") == "2"
+	marker := v.Get("marker")
+	if v2 {
+		marker = v.Get("start-after")
+		if tok := v.Get("continuation-token"); tok != "" {
+			b, err := base64.RawURLEncoding.DecodeString(tok)
+			if err != nil {
+				return errInvalidArgument("The continuation token provided is incorrect.")
+			}
+			marker = string(b)
 		}
-		maxKeys = n
-	}
-	marker := v.Get("start-after")
-	if tok := v.Get("continuation-token"); tok != "" {
-		b, err := base64.RawURLEncoding.DecodeString(tok)
-		if err != nil {
-			return errInvalidArgument("The continuation token provided is incorrect.")
-		}
-		marker = string(b)
 	}
 	prefix, delim := v.Get("prefix"), v.Get("delimiter")
 	objs, err := s.store.list(q.bucket, prefix)
 	if err != nil {
 		return err
 	}
-	res := listResult{
-		Name: q.bucket, Prefix: prefix, MaxKeys: maxKeys, Delimiter: delim,
-		StartAfter: v.Get("start-after"), ContinuationToken: v.Get("continuation-token"),
+	res := listResult{Name: q.bucket, Prefix: prefix, MaxKeys: maxKeys, Delimiter: delim}
+	last := fill(&res, objs, marker, delim, maxKeys, !v2 || v.Get("fetch-owner") == "true")
+	if v2 {
+		res.StartAfter, res.ContinuationToken = v.Get("start-after"), v.Get("continuation-token")
+		res.KeyCount = ptrInt(len(res.Contents) + len(res.CommonPrefixes))
+		if res.IsTruncated {
+			res.NextContinuationToken = base64.RawURLEncoding.EncodeToString([]byte(last))
+		}
+	} else {
+		res.Marker = &marker
+		if res.IsTruncated {
+			res.NextMarker = last
+		}
 	}
-	fill(&res, objs, marker, delim, maxKeys, v.Get("fetch-owner") == "true")
 	if v.Get("encoding-type") == "url" {
 		res.urlEncode()
 	}
-	body, _ := xml.Marshal(res)
-	q.w.Header().Set("Content-Type", "application/xml")
-	q.w.WriteHeader(http.StatusOK)
-	_, _ = q.w.Write(append([]byte(xml.Header), body...))
-	return nil
+	return writeXML(q, res)
 }
 
-// fill pages objs (sorted, under res.Prefix) after marker into res.
-func fill(res *listResult, objs []objectMeta, marker, delim string, maxKeys int, owner bool) {
-	last := ""
+func ptrInt(n int) *int { return &n }
+
+// fill pages objs (sorted, under res.Prefix) after marker into res and
+// returns the last key or common prefix it put there.
+func fill(res *listResult, objs []objectMeta, marker, delim string, maxKeys int, owner bool) string {
+	last, n := "", 0
 	for _, o := range objs {
 		if o.Key <= marker || (delim != "" && strings.HasSuffix(marker, delim) && strings.HasPrefix(o.Key, marker)) {
 			continue
@@ -74,12 +79,11 @@ func fill(res *listResult, objs []objectMeta, marker, delim string, maxKeys int,
 		if isPrefix && entry == last {
 			continue
 		}
-		if res.KeyCount == maxKeys {
+		if n == maxKeys {
 			res.IsTruncated = true
-			res.NextContinuationToken = base64.RawURLEncoding.EncodeToString([]byte(last))
-			return
+			return last
 		}
-		res.KeyCount++
+		n++
 		last = entry
 		if isPrefix {
 			res.CommonPrefixes = append(res.CommonPrefixes, commonPrefix{Prefix: entry})
@@ -87,27 +91,30 @@ func fill(res *listResult, objs []objectMeta, marker, delim string, maxKeys int,
 		}
 		c := listEntry{
 			Key: o.Key, LastModified: o.LastModified.UTC().Format(isoMillis), ETag: `"` + o.ETag + `"`,
-			Type: "Normal", Size: o.Size, StorageClass: "Standard",
+			Type: firstNonEmpty(o.Type, "Normal"), Size: o.Size, StorageClass: "Standard",
 		}
 		if owner {
 			c.Owner = &listOwner{ID: ownerID, DisplayName: ownerID}
 		}
 		res.Contents = append(res.Contents, c)
 	}
+	return last
 }
 
 type listResult struct {
 	XMLName               xml.Name       `xml:"ListBucketResult"`
 	Name                  string         `xml:"Name"`
 	Prefix                string         `xml:"Prefix"`
+	Marker                *string        `xml:"Marker"`
 	ContinuationToken     string         `xml:"ContinuationToken,omitempty"`
 	StartAfter            string         `xml:"StartAfter,omitempty"`
 	MaxKeys               int            `xml:"MaxKeys"`
 	Delimiter             string         `xml:"Delimiter"`
 	EncodingType          string         `xml:"EncodingType,omitempty"`
 	IsTruncated           bool           `xml:"IsTruncated"`
+	NextMarker            string         `xml:"NextMarker,omitempty"`
 	NextContinuationToken string         `xml:"NextContinuationToken,omitempty"`
-	KeyCount              int            `xml:"KeyCount"`
+	KeyCount              *int           `xml:"KeyCount"`
 	Contents              []listEntry    `xml:"Contents"`
 	CommonPrefixes        []commonPrefix `xml:"CommonPrefixes"`
 }
@@ -134,6 +141,11 @@ type commonPrefix struct {
 func (r *listResult) urlEncode() {
 	r.EncodingType = "url"
 	r.Prefix, r.Delimiter, r.StartAfter = url.QueryEscape(r.Prefix), url.QueryEscape(r.Delimiter), url.QueryEscape(r.StartAfter)
+	r.NextMarker = url.QueryEscape(r.NextMarker)
+	if r.Marker != nil {
+		m := url.QueryEscape(*r.Marker)
+		r.Marker = &m
+	}
 	for i := range r.Contents {
 		r.Contents[i].Key = url.QueryEscape(r.Contents[i].Key)
 	}

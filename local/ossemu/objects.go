@@ -22,7 +22,7 @@ func validUTF8(s string) bool { return utf8.ValidString(s) }
 // MaxObjectSize) becomes the object, with Content-Type, x-oss-meta-*, the
 // stored standard headers and x-oss-tagging from the request headers.
 func (s *Server) putObject(q *request) error {
-	if err := s.authHeader(q); err != nil {
+	if err := s.authenticate(q); err != nil {
 		return err
 	}
 	if err := checkKey(q.key); err != nil {
@@ -47,18 +47,28 @@ func (s *Server) putObject(q *request) error {
 		return err
 	}
 	defer p.abort()
-	if _, err := io.Copy(p, q.r.Body); err != nil || p.n != n {
-		return errInvalidArgument("The request body is shorter than its Content-Length.")
-	}
-	if want := q.r.Header.Get("Content-MD5"); want != "" {
-		if b, err := base64.StdEncoding.DecodeString(want); err != nil || !bytes.Equal(b, p.md5.Sum(nil)) {
-			return errorf(http.StatusBadRequest, "InvalidDigest", "", "The Content-MD5 you specified was invalid.")
-		}
+	if err := readBody(q, p, n); err != nil {
+		return err
 	}
 	if err := s.commit(q, p, meta, "ObjectCreated:PutObject", forbidOverwrite(q.r.Header.Get("x-oss-forbid-overwrite"))); err != nil {
 		return err
 	}
 	q.w.WriteHeader(http.StatusOK)
+	return nil
+}
+
+// readBody streams q's body of size bytes into p and checks it against the
+// request's Content-MD5, if any: a short body is InvalidArgument, a
+// mismatch InvalidDigest.
+func readBody(q *request, p *pending, size int64) error {
+	if _, err := io.Copy(p, q.r.Body); err != nil || p.n != size {
+		return errInvalidArgument("The request body is shorter than its Content-Length.")
+	}
+	if want := q.r.Header.Get("Content-MD5"); want != "" {
+		if b, err := base64.StdEncoding.DecodeString(want); err != nil || !bytes.Equal(b, p.md5.Sum(nil)) {
+			return errInvalidDigest()
+		}
+	}
 	return nil
 }
 
@@ -68,7 +78,7 @@ func (s *Server) commit(q *request, p *pending, meta *objectMeta, event string, 
 	meta.LastModified = s.cfg.Now().UTC().Truncate(time.Second)
 	prev, err := p.commit(s.store, q.bucket, meta, forbid)
 	if errors.Is(err, errExists) {
-		return errorf(http.StatusConflict, "FileAlreadyExists", "", msgFileExists)
+		return errFileExists()
 	}
 	if err != nil {
 		return err
@@ -106,7 +116,7 @@ func headerMeta(h http.Header, key string) (*objectMeta, error) {
 
 // deleteObject serves DeleteObject: 204 whether or not the key existed.
 func (s *Server) deleteObject(q *request) error {
-	if err := s.authHeader(q); err != nil {
+	if err := s.authenticate(q); err != nil {
 		return err
 	}
 	if err := s.store.remove(q.bucket, q.key); err != nil {
@@ -116,29 +126,18 @@ func (s *Server) deleteObject(q *request) error {
 	return nil
 }
 
-// copyObject serves CopyObject: x-oss-copy-source is "/bucket/key" with the
-// key URL-encoded; x-oss-metadata-directive COPY (default) keeps the source
+// copyObject serves CopyObject: the source is openCopySource's;
+// x-oss-metadata-directive COPY (default) keeps the source
 // metadata, REPLACE takes it from the request; tags are copied unless
 // x-oss-tagging-directive is Replace.
 func (s *Server) copyObject(q *request) error {
-	if err := s.authHeader(q); err != nil {
+	if err := s.authenticate(q); err != nil {
 		return err
 	}
 	if err := checkKey(q.key); err != nil {
 		return err
 	}
-	src, err := url.QueryUnescape(q.r.Header.Get("x-oss-copy-source"))
-	if err != nil {
-		return errInvalidArgument("x-oss-copy-source is not URL-encoded correctly.")
-	}
-	srcBucket, srcKey, _ := strings.Cut(strings.TrimPrefix(src, "/"), "/")
-	if !s.knownBucket(srcBucket) {
-		return errorf(http.StatusNotFound, "NoSuchBucket", "", msgNoSuchBucket)
-	}
-	o, err := s.store.open(srcBucket, srcKey)
-	if errors.Is(err, errNotFound) {
-		return errNoSuchKey()
-	}
+	o, err := s.openCopySource(q)
 	if err != nil {
 		return err
 	}
@@ -163,6 +162,33 @@ func (s *Server) copyObject(q *request) error {
 	q.w.WriteHeader(http.StatusOK)
 	_, _ = q.w.Write(append([]byte(xml.Header), body...))
 	return nil
+}
+
+// openCopySource opens the object x-oss-copy-source names ("/bucket/key",
+// the key URL-encoded) and checks its x-oss-copy-source-if-match,
+// -if-none-match, -if-modified-since and -if-unmodified-since conditions:
+// any that fails is 412 PreconditionFailed.
+func (s *Server) openCopySource(q *request) (*object, error) {
+	src, err := url.QueryUnescape(q.r.Header.Get("x-oss-copy-source"))
+	if err != nil {
+		return nil, errInvalidArgument("x-oss-copy-source is not URL-encoded correctly.")
+	}
+	srcBucket, srcKey, _ := strings.Cut(strings.TrimPrefix(src, "/"), "/")
+	if !s.knownBucket(srcBucket) {
+		return nil, errorf(http.StatusNotFound, "NoSuchBucket", "", msgNoSuchBucket)
+	}
+	o, err := s.store.open(srcBucket, srcKey)
+	if errors.Is(err, errNotFound) {
+		return nil, errNoSuchKey()
+	}
+	if err != nil {
+		return nil, err
+	}
+	if e := requestPreconditions(q.r.Header, "x-oss-copy-source-").check(&o.meta, errPrecondition()); e != nil {
+		o.Close()
+		return nil, e
+	}
+	return o, nil
 }
 
 func copyMeta(h http.Header, src objectMeta, key string) (*objectMeta, error) {

@@ -179,7 +179,8 @@ func TestOracleFormsRejected(t *testing.T) {
 		{name: "expired", code: "AccessDenied", msg: msgPolicyExpired},
 		{name: "wrong-region", code: "InvalidArgument"},
 		{name: "unknown-ak", code: "InvalidAccessKeyId", msg: msgInvalidAK},
-		{name: "expired-sts", code: "InvalidAccessKeyId"},
+		{name: "expired-sts", code: "SecurityTokenExpired", msg: msgTokenExpired},
+		{name: "wrong-token", code: "InvalidSecurityToken", msg: msgTokenInvalid, fields: replace(forms["base"], "x-oss-security-token", func(string) string { return "another-token" })},
 		{name: "wrong-secret", code: "SignatureDoesNotMatch", msg: msgSignature},
 		{name: "extra-field", code: "AccessDenied", msg: "Invalid according to Policy: Extra input fields: x-oss-meta-uploader"},
 		{name: "future-date", code: "RequestTimeTooSkewed"},
@@ -259,7 +260,7 @@ func mutations(base [][2]string) []rejectCase {
 		"x-oss-signature-version": {"InvalidArgument", "InvalidArgument"},
 		"x-oss-credential":        {"InvalidAccessKeyId", "InvalidArgument"},
 		"x-oss-date":              {"InvalidArgument", "InvalidArgument"},
-		"x-oss-security-token":    {"InvalidAccessKeyId", "InvalidAccessKeyId"},
+		"x-oss-security-token":    {"InvalidSecurityToken", "InvalidSecurityToken"},
 		"x-oss-signature":         {"SignatureDoesNotMatch", "SignatureDoesNotMatch"},
 	}
 	var out []rejectCase

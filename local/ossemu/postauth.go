@@ -1,10 +1,6 @@
 package ossemu
 
-import (
-	"crypto/subtle"
-	"net/http"
-	"time"
-)
+import "time"
 
 // postAuth checks the V4 signature fields of a PostObject form, in this
 // order: signature version, credential scope (shape, date == x-oss-date's
@@ -37,12 +33,12 @@ func (s *Server) postAuth(f *form) (time.Time, error) {
 	}
 	now := s.cfg.Now()
 	if date.Sub(now) > maxClockSkew {
-		return time.Time{}, errorf(http.StatusForbidden, "RequestTimeTooSkewed", "", msgTimeSkewed)
+		return time.Time{}, errTimeSkewed("")
 	}
 	if now.Sub(date) > maxV4Validity {
 		return time.Time{}, errAccessDenied("", msgPolicyExpired)
 	}
-	c, err := s.checkKey(scope.AccessKeyID, f.get("x-oss-security-token"))
+	c, err := s.credentialFor(scope.AccessKeyID, f.get("x-oss-security-token"))
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -51,19 +47,4 @@ func (s *Server) postAuth(f *form) (time.Time, error) {
 		return time.Time{}, errSignature()
 	}
 	return date, nil
-}
-
-// checkKey finds the credential of ak and checks it has not expired and that
-// token is exactly its security token (both empty for a long-term key).
-// Every failure is InvalidAccessKeyId, as the notes record OSS answering for
-// unknown, expired and token-less STS keys.
-func (s *Server) checkKey(ak, token string) (Credential, error) {
-	c, ok := s.credential(ak)
-	if !ok || subtle.ConstantTimeCompare([]byte(token), []byte(c.SecurityToken)) != 1 {
-		return Credential{}, errInvalidAccessKeyID()
-	}
-	if !c.Expires.IsZero() && !s.cfg.Now().Before(c.Expires) {
-		return Credential{}, errInvalidAccessKeyID()
-	}
-	return c, nil
 }

@@ -218,9 +218,9 @@ func TestSDKAuthRejected(t *testing.T) {
 		opts                          []oss.ClientOption
 	}{
 		{name: "unknown-ak", ak: "LTAI-UNKNOWN", secret: testSecret, want: "InvalidAccessKeyId"},
-		{name: "expired-token", ak: "STS.OLD", secret: stsSecret, token: stsToken, want: "InvalidAccessKeyId"},
+		{name: "expired-token", ak: "STS.OLD", secret: stsSecret, token: stsToken, want: "SecurityTokenExpired"},
 		{name: "missing-token", ak: stsAK, secret: stsSecret, want: "InvalidAccessKeyId"},
-		{name: "wrong-token", ak: stsAK, secret: stsSecret, token: "other", want: "InvalidAccessKeyId"},
+		{name: "wrong-token", ak: stsAK, secret: stsSecret, token: "other", want: "InvalidSecurityToken"},
 		{name: "wrong-secret-v1", ak: testAK, secret: "wrong", want: "SignatureDoesNotMatch"},
 		{name: "v4-unknown-ak", ak: "LTAI-UNKNOWN", secret: testSecret, want: "InvalidAccessKeyId", opts: authModes[1].opts},
 		{name: "v4-wrong-secret", ak: testAK, secret: "wrong", want: "SignatureDoesNotMatch", opts: authModes[1].opts},
@@ -261,7 +261,7 @@ func TestPutChunked(t *testing.T) {
 	req.ContentLength = -1
 	req.Header.Set("Date", time.Now().UTC().Format(http.TimeFormat))
 	q := &request{r: req, bucket: testBucket, key: "chunked.txt"}
-	req.Header.Set("Authorization", "OSS "+testAK+":"+signV1(testSecret, q))
+	req.Header.Set("Authorization", "OSS "+testAK+":"+signV1(testSecret, q, req.Header.Get("Date")))
 	resp, err := f.http.Client().Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -1,6 +1,8 @@
 // Package ossemu is a strict local Alibaba Cloud OSS endpoint for tests and
 // `make run`: PostObject with V4 POST policies (verified by its own code),
-// the object API the Go SDK needs, CORS, and OSS trigger events. It keeps
+// the object API the official clients use (V1 and V4 header signatures,
+// presigned V1 and V4 URLs, conditional GET, multipart upload), CORS, and
+// OSS trigger events. It keeps
 // objects on disk, written atomically. See CONFORMANCE.md for what it
 // emulates and which test covers each behaviour.
 package ossemu
@@ -14,6 +16,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -169,16 +172,15 @@ type request struct {
 }
 
 func (s *Server) route(q *request) error {
-	m := q.r.Method
+	if q.key == "" {
+		return s.routeBucket(q)
+	}
+	m, v := q.r.Method, q.r.URL.Query()
 	switch {
-	case m == http.MethodPost && q.key == "" && q.r.URL.RawQuery == "":
-		return s.postObject(q)
-	case q.key == "" && m == http.MethodGet:
-		return s.listObjects(q)
-	case q.key == "":
-		return errorf(http.StatusMethodNotAllowed, "MethodNotAllowed", "", msgMethodNotAllow)
-	case q.r.URL.Query().Has("tagging"):
+	case v.Has("tagging"):
 		return s.tagging(q)
+	case isMultipart(v):
+		return s.routeMultipart(q, v)
 	case m == http.MethodPut && q.r.Header.Get("x-oss-copy-source") != "":
 		return s.copyObject(q)
 	case m == http.MethodPut:
@@ -189,6 +191,40 @@ func (s *Server) route(q *request) error {
 		return s.deleteObject(q)
 	case m == http.MethodPost:
 		return errorf(http.StatusNotImplemented, "NotImplemented", "", msgNotImplemented)
+	}
+	return errorf(http.StatusMethodNotAllowed, "MethodNotAllowed", "", msgMethodNotAllow)
+}
+
+// routeBucket routes the requests on the bucket itself: PostObject,
+// DeleteMultipleObjects, ListMultipartUploads and the listings.
+func (s *Server) routeBucket(q *request) error {
+	m, v := q.r.Method, q.r.URL.Query()
+	switch {
+	case m == http.MethodPost && v.Has("delete"):
+		return s.deleteMultiple(q)
+	case m == http.MethodPost && q.r.URL.RawQuery == "":
+		return s.postObject(q)
+	case m == http.MethodGet && v.Has("uploads"):
+		return s.listUploads(q)
+	case m == http.MethodGet:
+		return s.listObjects(q)
+	}
+	return errorf(http.StatusMethodNotAllowed, "MethodNotAllowed", "", msgMethodNotAllow)
+}
+
+// routeMultipart routes the multipart upload requests on a key.
+func (s *Server) routeMultipart(q *request, v url.Values) error {
+	switch m := q.r.Method; {
+	case m == http.MethodPost && v.Has("uploads"):
+		return s.initiateMultipart(q)
+	case m == http.MethodPost:
+		return s.completeMultipart(q)
+	case m == http.MethodPut && v.Has("partNumber"):
+		return s.uploadPart(q)
+	case m == http.MethodGet && v.Has("uploadId"):
+		return s.listParts(q)
+	case m == http.MethodDelete && v.Has("uploadId"):
+		return s.abortMultipart(q)
 	}
 	return errorf(http.StatusMethodNotAllowed, "MethodNotAllowed", "", msgMethodNotAllow)
 }

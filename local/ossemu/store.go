@@ -38,7 +38,8 @@ var crcTable = crc64.MakeTable(crc64.ECMA)
 type objectMeta struct {
 	Key          string            `json:"key"`
 	Size         int64             `json:"size"`
-	ETag         string            `json:"etag"` // uppercase hex MD5, no quotes
+	ETag         string            `json:"etag"`           // uppercase hex MD5 (multipart: MD5 of the part MD5s, "-<n>"), no quotes
+	Type         string            `json:"type,omitempty"` // x-oss-object-type; "" is Normal
 	CRC64        uint64            `json:"crc64"`
 	ContentType  string            `json:"contentType"`
 	UserMeta     map[string]string `json:"userMeta,omitempty"` // lower-case x-oss-meta-* names
@@ -61,22 +62,33 @@ var errExists = errors.New("ossemu: object exists")
 func openStore(dir string, buckets []string) (*store, error) {
 	for _, b := range buckets {
 		d := filepath.Join(dir, b)
-		if err := os.MkdirAll(d, 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Join(d, uploadsDir), 0o755); err != nil {
 			return nil, fmt.Errorf("ossemu: create bucket dir: %w", err)
 		}
-		entries, err := os.ReadDir(d)
-		if err != nil {
-			return nil, fmt.Errorf("ossemu: read bucket dir: %w", err)
+		if err := removeTemps(d); err != nil {
+			return nil, err
 		}
-		for _, e := range entries {
-			if strings.HasPrefix(e.Name(), tmpPrefix) {
-				if err := os.Remove(filepath.Join(d, e.Name())); err != nil {
-					return nil, fmt.Errorf("ossemu: remove temp file: %w", err)
-				}
-			}
+		if err := removeUploadTemps(filepath.Join(d, uploadsDir)); err != nil {
+			return nil, err
 		}
 	}
 	return &store{dir: dir}, nil
+}
+
+// removeTemps removes every temp file (or claimed directory) directly in dir.
+func removeTemps(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("ossemu: read dir: %w", err)
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), tmpPrefix) {
+			if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+				return fmt.Errorf("ossemu: remove temp file: %w", err)
+			}
+		}
+	}
+	return nil
 }
 
 func (s *store) path(bucket, key string) string {
@@ -98,7 +110,12 @@ type pending struct {
 var errLimit = errors.New("ossemu: object size limit exceeded")
 
 func (s *store) create(bucket string, limit int64) (*pending, error) {
-	f, err := os.CreateTemp(filepath.Join(s.dir, bucket), tmpPrefix+"*")
+	return createIn(filepath.Join(s.dir, bucket), limit)
+}
+
+// createIn starts a pending file in dir.
+func createIn(dir string, limit int64) (*pending, error) {
+	f, err := os.CreateTemp(dir, tmpPrefix+"*")
 	if err != nil {
 		return nil, fmt.Errorf("ossemu: create temp: %w", err)
 	}
@@ -111,9 +128,20 @@ func (p *pending) Write(b []byte) (int, error) {
 	}
 	n, err := p.f.Write(b)
 	p.n += int64(n)
-	p.md5.Write(b[:n])
+	if p.md5 != nil {
+		p.md5.Write(b[:n])
+	}
 	p.crc.Write(b[:n])
 	return n, err
+}
+
+// etag is the upper-case hex MD5 of what was written ("" when the MD5 was
+// not computed).
+func (p *pending) etag() string {
+	if p.md5 == nil {
+		return ""
+	}
+	return strings.ToUpper(hex.EncodeToString(p.md5.Sum(nil)))
 }
 
 // abort removes the temp file; it is safe to call after commit.
@@ -122,27 +150,20 @@ func (p *pending) abort() {
 	os.Remove(p.f.Name())
 }
 
-// commit completes meta (size, ETag, CRC), appends it, fsyncs and renames the
+// commit completes meta (size, CRC, and the ETag unless meta has one: a
+// retagged or multipart object keeps its own), appends it, fsyncs and renames the
 // file into place. With noOverwrite it fails with errExists instead of
 // replacing an existing object. It returns the size of the object it
 // replaced (0 if none).
 func (p *pending) commit(s *store, bucket string, meta *objectMeta, noOverwrite bool) (int64, error) {
 	defer p.abort()
 	meta.Size = p.n
-	meta.ETag = strings.ToUpper(hex.EncodeToString(p.md5.Sum(nil)))
+	if meta.ETag == "" {
+		meta.ETag = p.etag()
+	}
 	meta.CRC64 = p.crc.Sum64()
-	js, err := json.Marshal(meta)
-	if err != nil {
-		return 0, fmt.Errorf("ossemu: encode meta: %w", err)
-	}
-	var tr [trailerLen]byte
-	binary.BigEndian.PutUint64(tr[:8], uint64(len(js)))
-	copy(tr[8:], objectMagic)
-	if _, err := p.f.Write(append(js, tr[:]...)); err != nil {
-		return 0, fmt.Errorf("ossemu: write meta: %w", err)
-	}
-	if err := p.f.Sync(); err != nil {
-		return 0, fmt.Errorf("ossemu: sync: %w", err)
+	if err := p.finish(meta); err != nil {
+		return 0, err
 	}
 	dst := s.path(bucket, meta.Key)
 	var prev int64
@@ -163,6 +184,24 @@ func (p *pending) commit(s *store, bucket string, meta *objectMeta, noOverwrite 
 		return 0, fmt.Errorf("ossemu: rename: %w", err)
 	}
 	return prev, syncDir(filepath.Dir(dst))
+}
+
+// finish appends meta and the trailer to the temp file and fsyncs it.
+func (p *pending) finish(meta *objectMeta) error {
+	js, err := json.Marshal(meta)
+	if err != nil {
+		return fmt.Errorf("ossemu: encode meta: %w", err)
+	}
+	var tr [trailerLen]byte
+	binary.BigEndian.PutUint64(tr[:8], uint64(len(js)))
+	copy(tr[8:], objectMagic)
+	if _, err := p.f.Write(append(js, tr[:]...)); err != nil {
+		return fmt.Errorf("ossemu: write meta: %w", err)
+	}
+	if err := p.f.Sync(); err != nil {
+		return fmt.Errorf("ossemu: sync: %w", err)
+	}
+	return nil
 }
 
 func syncDir(dir string) error {

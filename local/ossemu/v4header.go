@@ -5,7 +5,9 @@ import (
 	"encoding/hex"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -48,7 +50,8 @@ func parseV4Auth(h string) (v4Auth, bool) {
 }
 
 // checkV4Header verifies a V4 header-signed request with the key's secret:
-// region, the day of the signing date, the 15-minute skew, the signature.
+// region, the request time (x-oss-date, else Date) within 15 minutes and on
+// the credential's day, the signature.
 func (s *Server) checkV4Header(q *request, a v4Auth, secret string) error {
 	if a.scope.Region != s.cfg.Region {
 		return errInvalidArgument("Invalid signing region in Authorization header: %s, expected %s.", a.scope.Region, s.cfg.Region)
@@ -60,15 +63,25 @@ func (s *Server) checkV4Header(q *request, a v4Auth, secret string) error {
 		t, err = http.ParseTime(date)
 	}
 	if err != nil {
-		return errAccessDenied("", "OSS authentication requires a valid Date or x-oss-date.")
+		return errAccessDenied(ecBadTime, "OSS authentication requires a valid Date or x-oss-date.")
 	}
-	if d := s.cfg.Now().Sub(t); d > maxClockSkew || d < -maxClockSkew {
-		return errorf(http.StatusForbidden, "RequestTimeTooSkewed", "", msgTimeSkewed)
+	if err := s.checkSkew(t); err != nil {
+		return err
 	}
 	if t.UTC().Format(v4DayLayout) != a.scope.Day {
 		return errInvalidArgument("Invalid signing date in Authorization header: %s.", a.scope.Day)
 	}
-	sts := v4Algorithm + "\n" + date + "\n" + a.scope.Day + "/" + a.scope.Region + "/" + v4Product + "/" + v4Terminator + "\n" + sha256Hex(canonicalRequest(q, a.additional))
+	return checkV4Signature(q, a, secret, date, "")
+}
+
+// checkV4Signature recomputes the V4 signature of q signed at date (the
+// YYYYMMDDTHHMMSSZ, or for a header-signed request possibly RFC 1123, value
+// the client put in the string to sign) and compares it with a's. skipParam
+// names the query parameter left out of the canonical query (x-oss-signature
+// for a presigned URL).
+func checkV4Signature(q *request, a v4Auth, secret, date, skipParam string) error {
+	scope := a.scope.Day + "/" + a.scope.Region + "/" + v4Product + "/" + v4Terminator
+	sts := v4Algorithm + "\n" + date + "\n" + scope + "\n" + sha256Hex(canonicalRequest(q, a.additional, skipParam))
 	if !signatureEqual(v4Signature(secret, a.scope.Day, a.scope.Region, sts), a.signature) {
 		return errSignature()
 	}
@@ -80,16 +93,22 @@ func sha256Hex(s string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-func canonicalRequest(q *request, additional []string) string {
+// canonicalRequest is the V4 canonical request of q: content-md5,
+// content-type, every x-oss-* header and the additional headers (a header
+// sent several times is its trimmed values ","-joined; an additional header
+// the request lacks is signed empty), the query without skipParam.
+func canonicalRequest(q *request, additional []string, skipParam string) string {
 	var b strings.Builder
 	b.WriteString(q.r.Method + "\n")
 	b.WriteString("/" + q.bucket + "/" + uriEncode(q.key, true) + "\n")
-	b.WriteString(canonicalQuery(q.r.URL.Query()) + "\n")
+	query := q.r.URL.Query()
+	query.Del(skipParam)
+	b.WriteString(canonicalQuery(query) + "\n")
 	headers := map[string]string{}
-	for k, v := range q.r.Header {
+	for k := range q.r.Header {
 		l := strings.ToLower(k)
 		if l == "content-type" || l == "content-md5" || strings.HasPrefix(l, "x-oss-") {
-			headers[l] = strings.TrimSpace(v[0])
+			headers[l] = headerValue(q.r, l)
 		}
 	}
 	var extra []string
@@ -98,11 +117,7 @@ func canonicalRequest(q *request, additional []string) string {
 			continue
 		}
 		extra = append(extra, name)
-		if name == "host" {
-			headers[name] = q.r.Host
-		} else {
-			headers[name] = strings.TrimSpace(q.r.Header.Get(name))
-		}
+		headers[name] = headerValue(q.r, name)
 	}
 	names := make([]string, 0, len(headers))
 	for k := range headers {
@@ -115,6 +130,23 @@ func canonicalRequest(q *request, additional []string) string {
 	b.WriteString("\n" + strings.Join(extra, ";") + "\n")
 	b.WriteString(firstNonEmpty(q.r.Header.Get("x-oss-content-sha256"), "UNSIGNED-PAYLOAD"))
 	return b.String()
+}
+
+// headerValue is the value of the lower-case header name as a V4 signer
+// saw it: Host from the request line, Content-Length from the request's
+// length when the header map lacks it.
+func headerValue(r *http.Request, name string) string {
+	switch {
+	case name == "host":
+		return r.Host
+	case name == "content-length" && r.Header.Get(name) == "" && r.ContentLength >= 0:
+		return strconv.FormatInt(r.ContentLength, 10)
+	}
+	vals := slices.Clone(r.Header.Values(name))
+	for i, v := range vals {
+		vals[i] = strings.TrimSpace(v)
+	}
+	return strings.Join(vals, ",")
 }
 
 // canonicalQuery is the query, names and values URI-encoded, sorted by
