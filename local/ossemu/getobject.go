@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/ossgate/ossgate/local/ossemu/imgproc"
 )
 
 // openObject authenticates q's header signature and opens its object; an
@@ -44,6 +46,9 @@ func (s *Server) getObject(q *request) error {
 		q.w.WriteHeader(http.StatusNotModified)
 		return nil
 	}
+	if process := q.r.URL.Query().Get("x-oss-process"); process != "" && q.r.Method == http.MethodGet {
+		return s.processImage(q, o, process)
+	}
 	objectHeaders(h, &m)
 	start, n, status := int64(0), m.Size, http.StatusOK
 	if rg := q.r.Header.Get("Range"); rg != "" {
@@ -65,6 +70,28 @@ func (s *Server) getObject(q *request) error {
 	}
 	if _, err := io.Copy(q.w, o.Body(start, n)); err != nil {
 		s.log.Debug("ossemu: write body", "err", err, "requestId", q.id)
+	}
+	return nil
+}
+
+// processImage answers a GET with x-oss-process: the object processed by
+// imgproc (resize only) in its own format; a Range is ignored, as the
+// result is a new image.
+func (s *Server) processImage(q *request, o *object, process string) error {
+	out, ctype, err := imgproc.Process(process, o.Body(0, o.meta.Size))
+	var ie *imgproc.Error
+	if errors.As(err, &ie) {
+		return errorf(ie.Status, ie.Code, "", "%s", ie.Message)
+	} else if err != nil {
+		return err
+	}
+	h := q.w.Header()
+	h.Set("Content-Type", ctype)
+	h.Set("Content-Length", strconv.Itoa(len(out)))
+	h.Set("Last-Modified", o.meta.LastModified.UTC().Format(http.TimeFormat))
+	q.w.WriteHeader(http.StatusOK)
+	if _, err := q.w.Write(out); err != nil {
+		s.log.Debug("ossemu: write processed image", "err", err, "requestId", q.id)
 	}
 	return nil
 }
