@@ -9,9 +9,9 @@ import (
 	"github.com/aliyun/fc-runtime-go-sdk/fccontext"
 
 	"github.com/ossgate/ossgate/function/config"
-	"github.com/ossgate/ossgate/function/creds"
-	"github.com/ossgate/ossgate/function/ossclient"
-	"github.com/ossgate/ossgate/function/record"
+	"github.com/ossgate/ossgate/function/internal/creds"
+	"github.com/ossgate/ossgate/function/internal/ossclient"
+	"github.com/ossgate/ossgate/function/internal/record"
 )
 
 // runRecord loads the record function's configuration and serves OSS

@@ -7,13 +7,13 @@ import (
 
 	"github.com/aliyun/fc-runtime-go-sdk/fc"
 
-	"github.com/ossgate/ossgate/function/auth"
 	"github.com/ossgate/ossgate/function/config"
-	"github.com/ossgate/ossgate/function/creds"
-	"github.com/ossgate/ossgate/function/fcadapter"
-	"github.com/ossgate/ossgate/function/ossclient"
-	"github.com/ossgate/ossgate/function/record"
-	"github.com/ossgate/ossgate/function/sign"
+	"github.com/ossgate/ossgate/function/internal/auth"
+	"github.com/ossgate/ossgate/function/internal/creds"
+	"github.com/ossgate/ossgate/function/internal/fcadapter"
+	"github.com/ossgate/ossgate/function/internal/ossclient"
+	"github.com/ossgate/ossgate/function/internal/record"
+	"github.com/ossgate/ossgate/function/internal/sign"
 )
 
 // runSign loads the sign function's configuration, builds its handler and

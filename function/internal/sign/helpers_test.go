@@ -1,0 +1,188 @@
+package sign
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/ossgate/ossgate/function/config"
+	"github.com/ossgate/ossgate/function/internal/auth"
+	"github.com/ossgate/ossgate/function/internal/creds"
+	"github.com/ossgate/ossgate/function/internal/record"
+)
+
+var (
+	testSecret = []byte("test-secret-not-real-0123456789abcdef")
+	testNow    = time.Date(2026, 11, 25, 13, 14, 15, 0, time.UTC)
+	testCreds  = creds.Credentials{AccessKeyID: "STS.testAccessKeyId", AccessKeySecret: "testAccessKeySecret", SecurityToken: "testSecurityToken"}
+)
+
+// testConfig is a sign configuration with the built-in profiles plus "tiny"
+// (text/plain, 2..10 bytes, 1 s expiry, 204) and "multi" (3 files).
+func testConfig(t testing.TB) config.Config {
+	t.Helper()
+	profiles := strings.TrimSuffix(strings.TrimSpace(config.DefaultProfiles), "}") +
+		`, "tiny": {"types": ["text/plain"], "minSize": 2, "maxSize": 10, "expiry": "1s", "successActionStatus": 204},
+		   "multi": {"types": ["image/png", "application/pdf"], "maxSize": 1000, "maxFiles": 3}}`
+	env := map[string]string{
+		config.VarBucket: "test-bucket", config.VarRegion: "cn-hangzhou", config.VarJWTSecret: string(testSecret),
+		config.VarProfiles: profiles, config.VarCORSOrigins: "https://app.example.com",
+	}
+	c, err := config.Load(config.Sign, func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatalf("config: %v", err)
+	}
+	return c
+}
+
+// token returns a valid HS256 bearer header for user.
+func token(t testing.TB, user string) string {
+	t.Helper()
+	s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.RegisteredClaims{
+		Subject: user, ExpiresAt: jwt.NewNumericDate(testNow.Add(time.Hour)),
+	}).SignedString(testSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return "Bearer " + s
+}
+
+// fakeListers serves records of several users from memory and remembers
+// which user was asked for.
+type fakeListers struct {
+	mu      sync.Mutex
+	records map[string][]record.Record
+	asked   []string
+	err     error
+}
+
+func (f *fakeListers) ListerFor(context.Context) (record.Lister, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
+	return f, nil
+}
+
+func (f *fakeListers) List(_ context.Context, user, cursor string, limit int) (record.Page, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.asked = append(f.asked, user)
+	start := 0
+	if cursor != "" {
+		if _, err := fmt.Sscanf(cursor, "c%d", &start); err != nil {
+			return record.Page{}, fmt.Errorf("fake: %w", record.ErrBadCursor)
+		}
+	}
+	all := f.records[user]
+	end := min(start+limit, len(all))
+	p := record.Page{Records: all[start:end]}
+	if end < len(all) {
+		p.Next = fmt.Sprintf("c%d", end)
+	}
+	return p, nil
+}
+
+type fixture struct {
+	h       *Handler
+	logs    *bytes.Buffer
+	listers *fakeListers
+}
+
+// newFixture returns a handler over testConfig with a fixed clock,
+// sequential object ids and a JSON log in memory; mod may change options.
+func newFixture(t testing.TB, mod func(*Options)) *fixture {
+	t.Helper()
+	v, err := auth.New(context.Background(), auth.Config{Secret: testSecret, Now: func() time.Time { return testNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{logs: &bytes.Buffer{}, listers: &fakeListers{records: map[string][]record.Record{}}}
+	var mu sync.Mutex
+	n := 0
+	o := Options{
+		Config: testConfig(t), Auth: v, Listers: f.listers, Now: func() time.Time { return testNow },
+		NewID: func() (string, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			n++
+			return fmt.Sprintf("00000000-0000-4000-8000-%012d", n), nil
+		},
+		Logger: slog.New(slog.NewJSONHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+	}
+	if mod != nil {
+		mod(&o)
+	}
+	f.h, err = New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// do sends a request with the test credentials in its context.
+func (f *fixture) do(method, path, authz, body string, hdr map[string]string) *httptest.ResponseRecorder {
+	return f.send(method, path, authz, body, hdr, true)
+}
+
+// doCreds sends a request with or without the test credentials.
+func (f *fixture) doCreds(method, path, authz, body string, withCreds bool) *httptest.ResponseRecorder {
+	return f.send(method, path, authz, body, nil, withCreds)
+}
+
+func (f *fixture) send(method, path, authz, body string, hdr map[string]string, withCreds bool) *httptest.ResponseRecorder {
+	c := testCreds
+	if !withCreds {
+		c = creds.Credentials{}
+	}
+	return f.sendWith(method, path, authz, body, hdr, c)
+}
+
+// sendCreds sends a request signed with c.
+func (f *fixture) sendCreds(method, path, authz, body string, c creds.Credentials) *httptest.ResponseRecorder {
+	return f.sendWith(method, path, authz, body, nil, c)
+}
+
+func (f *fixture) sendWith(method, path, authz, body string, hdr map[string]string, c creds.Credentials) *httptest.ResponseRecorder {
+	r := httptest.NewRequest(method, path, strings.NewReader(body))
+	if c.AccessKeyID != "" {
+		r = r.WithContext(creds.NewContext(r.Context(), c))
+	}
+	if authz != "" {
+		r.Header.Set("Authorization", authz)
+	}
+	for k, v := range hdr {
+		r.Header.Set(k, v)
+	}
+	w := httptest.NewRecorder()
+	f.h.ServeHTTP(w, r)
+	return w
+}
+
+// errorOf decodes a JSON error body.
+func errorOf(t testing.TB, w *httptest.ResponseRecorder) errorBody {
+	t.Helper()
+	var b errorBody
+	if err := json.Unmarshal(w.Body.Bytes(), &b); err != nil {
+		t.Fatalf("error body %q: %v", w.Body.String(), err)
+	}
+	return b
+}
+
+var _ http.Handler = (*Handler)(nil)
+
+// anonymousAuth accepts every caller as anonymous.
+type anonymousAuth struct{}
+
+func (anonymousAuth) Authenticate(context.Context, string) (auth.Identity, error) {
+	return auth.Identity{User: auth.Anonymous, Anonymous: true}, nil
+}
