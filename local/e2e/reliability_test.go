@@ -295,18 +295,18 @@ func (r *truncatingReader) Read(p []byte) (int, error) {
 // restartableOSS serves an ossemu over one data directory at a fixed
 // address, and can be stopped hard (connections cut) and started again.
 type restartableOSS struct {
-	t    *testing.T
 	dir  string
 	addr string
 	oe   *ossemu.Server
 	srv  *http.Server
 }
 
-func (r *restartableOSS) start() {
-	r.t.Helper()
+// start starts the endpoint on the data directory and the address of the
+// previous start (a random port the first time).
+func (r *restartableOSS) start() error {
 	oe, err := ossemu.New(ossemu.Config{DataDir: r.dir, Region: "cn-hangzhou", Buckets: []string{"reliability"}})
 	if err != nil {
-		r.t.Fatal(err)
+		return err
 	}
 	var ln net.Listener
 	for try := 0; ; try++ {
@@ -316,11 +316,13 @@ func (r *restartableOSS) start() {
 		time.Sleep(10 * time.Millisecond)
 	}
 	if err != nil {
-		r.t.Fatalf("listen again on %s: %v", r.addr, err)
+		_ = oe.Close()
+		return fmt.Errorf("listen again on %s: %w", r.addr, err)
 	}
 	r.addr = ln.Addr().String()
 	r.oe, r.srv = oe, &http.Server{Handler: oe, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = r.srv.Serve(ln) }()
+	return nil
 }
 
 func (r *restartableOSS) stop() {
@@ -334,9 +336,11 @@ func (r *restartableOSS) stop() {
 // mid-body on purpose: every object visible afterwards is complete.
 func TestReliabilityOSSRestartNoPartialObject(t *testing.T) {
 	n, restarts := scaled(120, 600), scaled(3, 10)
-	r := &restartableOSS{t: t, dir: t.TempDir(), addr: "127.0.0.1:0"}
-	r.start()
-	t.Cleanup(r.stop)
+	r := &restartableOSS{dir: t.TempDir(), addr: "127.0.0.1:0"}
+	if err := r.start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.stop() })
 	// Credentials live in memory; re-add them after every start.
 	creds := ossemu.Credential{AccessKeyID: "LTAIreliability", AccessKeySecret: "fake-reliability-secret"}
 	r.oe.AddCredential(creds)
@@ -345,6 +349,18 @@ func TestReliabilityOSSRestartNoPartialObject(t *testing.T) {
 	var mu sync.Mutex // held while the endpoint is being swapped
 	stop := make(chan struct{})
 	swapped := make(chan int)
+	// restart stops the endpoint and starts it again; on error the old one
+	// stays stopped and the uploads fail from then on.
+	restart := func() error {
+		mu.Lock()
+		defer mu.Unlock()
+		r.stop()
+		if err := r.start(); err != nil {
+			return err
+		}
+		r.oe.AddCredential(creds)
+		return nil
+	}
 	go func() {
 		done := 0
 		defer func() { swapped <- done }()
@@ -354,11 +370,10 @@ func TestReliabilityOSSRestartNoPartialObject(t *testing.T) {
 				return
 			case <-time.After(120 * time.Millisecond):
 			}
-			mu.Lock()
-			r.stop()
-			r.start()
-			r.oe.AddCredential(creds)
-			mu.Unlock()
+			if err := restart(); err != nil {
+				t.Errorf("restart %d: %v", done+1, err)
+				return
+			}
 			done++
 		}
 	}()
