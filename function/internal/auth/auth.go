@@ -13,6 +13,8 @@ import (
 
 	"github.com/MicahParks/keyfunc/v3"
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/ossgate/ossgate/function/config"
 )
 
 // Anonymous is the user id of a caller without a token when anonymous
@@ -30,14 +32,9 @@ const (
 // wrapped message says why, without echoing the token.
 var ErrUnauthenticated = errors.New("auth: unauthenticated")
 
-// Config configures a Verifier. At least one of Secret and JWKSURL must be
-// set unless AllowAnonymous.
-type Config struct {
-	Secret         []byte // HS256 key, at least 32 bytes
-	JWKSURL        string // RS256/ES256 keys
-	Issuer         string // required iss when set
-	Audience       string // required aud when set
-	AllowAnonymous bool
+// Options are the optional inputs of FromConfig; the zero value of each
+// field is its default.
+type Options struct {
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// HTTPClient fetches the JWKS; nil means a client with a 10 s timeout.
@@ -52,31 +49,27 @@ type Identity struct {
 
 // Verifier checks bearer tokens. It is safe for concurrent use.
 type Verifier struct {
-	cfg    Config
+	cfg    config.Auth
+	now    func() time.Time
 	jwks   keyfunc.Keyfunc // nil without JWKSURL
 	parser *jwt.Parser
 }
 
-// New returns a Verifier for cfg. With a JWKSURL it starts fetching the key
-// set in the background (refreshed hourly and on an unknown kid, until ctx
-// ends); a fetch failure surfaces as 401s, not as an error here.
-func New(ctx context.Context, cfg Config) (*Verifier, error) {
-	if len(cfg.Secret) == 0 && cfg.JWKSURL == "" && !cfg.AllowAnonymous {
-		return nil, errors.New("auth: no key configured and anonymous callers not allowed")
+// FromConfig returns a Verifier for the validated cfg. With a JWKSURL it
+// starts fetching the key set in the background (refreshed hourly and on an
+// unknown kid, until ctx ends); a fetch failure surfaces as 401s, not as an
+// error here.
+func FromConfig(ctx context.Context, cfg config.Auth, o Options) (*Verifier, error) {
+	v := &Verifier{cfg: cfg, now: o.Now}
+	if v.now == nil {
+		v.now = time.Now
 	}
-	if n := len(cfg.Secret); n > 0 && n < 32 {
-		return nil, fmt.Errorf("auth: HS256 secret must be at least 32 bytes, got %d", n)
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	v := &Verifier{cfg: cfg}
 	var methods []string
 	if len(cfg.Secret) > 0 {
 		methods = append(methods, jwt.SigningMethodHS256.Alg())
 	}
 	if cfg.JWKSURL != "" {
-		client := cfg.HTTPClient
+		client := o.HTTPClient
 		if client == nil {
 			client = &http.Client{Timeout: 10 * time.Second}
 		}
@@ -89,7 +82,7 @@ func New(ctx context.Context, cfg Config) (*Verifier, error) {
 	}
 	opts := []jwt.ParserOption{
 		jwt.WithValidMethods(methods), jwt.WithExpirationRequired(), jwt.WithLeeway(Leeway),
-		jwt.WithTimeFunc(func() time.Time { return v.cfg.Now() }),
+		jwt.WithTimeFunc(func() time.Time { return v.now() }),
 	}
 	if cfg.Issuer != "" {
 		opts = append(opts, jwt.WithIssuer(cfg.Issuer))

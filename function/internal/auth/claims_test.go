@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/ossgate/ossgate/function/config"
 )
 
 // TestClaimsAsRegisteredClaims checks that tokenClaims accepts and rejects
@@ -80,7 +82,7 @@ func signRaw(t testing.TB, claimsJSON string) string {
 // BenchmarkAuthenticateHS256 verifies one HS256 bearer token with iss, aud,
 // exp and nbf checked.
 func BenchmarkAuthenticateHS256(b *testing.B) {
-	v := newVerifier(b, Config{Secret: testSecret, Issuer: "https://issuer.example", Audience: "ossgate"})
+	v := newVerifier(b, config.Auth{Secret: testSecret, Issuer: "https://issuer.example", Audience: "ossgate"})
 	header := "Bearer " + hs256(b, testSecret, claims())
 	b.ReportAllocs()
 	for b.Loop() {

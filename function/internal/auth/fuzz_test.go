@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/ossgate/ossgate/function/config"
 )
 
 // FuzzBearer feeds arbitrary Authorization headers to an HS256 verifier:
@@ -17,7 +19,7 @@ func FuzzBearer(f *testing.F) {
 		"Bearer a.b.c", "Bearer ..", "Bearer eyJhbGciOiJIUzI1NiJ9.e30.", "Bearer \x00\xff", "Bearer 🙂.🙂.🙂", "Basic x"} {
 		f.Add(s)
 	}
-	v := newVerifier(f, Config{Secret: testSecret})
+	v := newVerifier(f, config.Auth{Secret: testSecret})
 	f.Fuzz(func(t *testing.T, header string) {
 		id, err := v.Authenticate(t.Context(), header)
 		if err != nil {

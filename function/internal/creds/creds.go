@@ -1,7 +1,7 @@
 // Package creds finds the credentials a function invocation signs and calls
 // OSS with. In Function Compute they are the execution role's STS credentials,
-// delivered with every invocation; they are read per invocation and never
-// cached past it.
+// delivered with every invocation and put into its context by the FC
+// adapter; they are read per invocation and never cached past it.
 package creds
 
 import (
@@ -11,8 +11,8 @@ import (
 	"os"
 
 	"github.com/aliyun/credentials-go/credentials/providers"
-	"github.com/aliyun/fc-runtime-go-sdk/fccontext"
 
+	"github.com/ossgate/ossgate/function/internal/invocation"
 	"github.com/ossgate/ossgate/signer"
 )
 
@@ -23,47 +23,16 @@ type Credentials = signer.Credentials
 // provides credentials.
 var ErrNone = errors.New("creds: no credentials: not running in Function Compute and the default credential chain yielded none")
 
-type ctxKey struct{}
-
-// NewContext returns a copy of ctx carrying c.
-func NewContext(ctx context.Context, c Credentials) context.Context {
-	return context.WithValue(ctx, ctxKey{}, c)
-}
-
-// FromContext returns credentials stored by NewContext, if any with a
-// non-empty AccessKeyID.
-func FromContext(ctx context.Context) (Credentials, bool) {
-	c, ok := ctx.Value(ctxKey{}).(Credentials)
-	return c, ok && c.AccessKeyID != ""
-}
-
-// FromFC returns the invocation's credentials from the FC runtime context,
-// if the runtime set any.
-func FromFC(ctx context.Context) (Credentials, bool) {
-	fctx, ok := fccontext.FromContext(ctx)
-	if !ok || fctx == nil || fctx.Credentials.AccessKeyId == "" {
-		return Credentials{}, false
-	}
-	return Credentials{
-		AccessKeyID:     fctx.Credentials.AccessKeyId,
-		AccessKeySecret: fctx.Credentials.AccessKeySecret,
-		SecurityToken:   fctx.Credentials.SecurityToken,
-	}, true
-}
-
 // Fallback resolves credentials outside FC.
 type Fallback interface {
 	Credentials(ctx context.Context) (Credentials, error)
 }
 
-// Resolve returns the invocation's credentials: those carried by ctx (see
-// NewContext), else those of the FC runtime context, else fb's (nil fb means
-// none). It returns ErrNone when there are none.
+// Resolve returns the invocation's credentials: those ctx carries (see
+// invocation.NewContext), else fb's (nil fb means none). It returns an error
+// wrapping ErrNone when there are none.
 func Resolve(ctx context.Context, fb Fallback) (Credentials, error) {
-	if c, ok := FromContext(ctx); ok {
-		return c, nil
-	}
-	if c, ok := FromFC(ctx); ok {
+	if c := invocation.FromContext(ctx).Credentials; c.AccessKeyID != "" {
 		return c, nil
 	}
 	if fb == nil {

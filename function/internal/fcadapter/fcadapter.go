@@ -1,14 +1,16 @@
-// Package fcadapter runs a plain http.Handler as a Function Compute 3.0 HTTP
-// trigger handler: it turns an events.HTTPTriggerEvent into an *http.Request,
-// records the handler's response and returns it as an
-// events.HTTPTriggerResponse. The invocation's credentials travel in the
-// request context (creds.NewContext).
+// Package fcadapter is the one place that knows the Function Compute
+// runtime: it runs a plain http.Handler as an FC 3.0 HTTP trigger handler
+// (an events.HTTPTriggerEvent becomes an *http.Request, the handler's
+// response an events.HTTPTriggerResponse) and an event handler as an FC
+// event handler. Both get the invocation's request id and credentials in
+// their context (package invocation), read once from the FC context.
 package fcadapter
 
 import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -18,30 +20,27 @@ import (
 	"github.com/aliyun/fc-runtime-go-sdk/events"
 	"github.com/aliyun/fc-runtime-go-sdk/fccontext"
 
-	"github.com/ossgate/ossgate/function/internal/creds"
+	"github.com/ossgate/ossgate/function/internal/invocation"
+	"github.com/ossgate/ossgate/signer"
 )
-
-// RequestIDHeader carries the FC request id to the handler.
-const RequestIDHeader = "X-Fc-Request-Id"
 
 // Handler is the FC handler signature fc.Start accepts for HTTP triggers.
 type Handler func(ctx context.Context, ev events.HTTPTriggerEvent) (*events.HTTPTriggerResponse, error)
 
+// EventHandler is the FC handler signature of an event trigger (OSS).
+type EventHandler func(ctx context.Context, payload json.RawMessage) error
+
 // Wrap returns an FC handler serving h. It never returns an error: a
 // malformed event becomes a 400 response. Nil pointer fields of the event are
-// treated as absent. The request carries the FC request id in
-// RequestIDHeader: the event's, else the runtime context's.
+// treated as absent. The request's context carries the invocation's Info;
+// its request id is the event's, else the runtime context's.
 func Wrap(h http.Handler) Handler {
 	return func(ctx context.Context, ev events.HTTPTriggerEvent) (*events.HTTPTriggerResponse, error) {
-		if c, ok := creds.FromFC(ctx); ok {
-			ctx = creds.NewContext(ctx, c)
+		info := fromFC(ctx)
+		if id := str(ev.TriggerContext.RequestId); id != "" {
+			info.RequestID = id
 		}
-		req, err := NewRequest(ctx, ev)
-		if err == nil && req.Header.Get(RequestIDHeader) == "" {
-			if fctx, ok := fccontext.FromContext(ctx); ok && fctx.RequestID != "" {
-				req.Header.Set(RequestIDHeader, fctx.RequestID)
-			}
-		}
+		req, err := NewRequest(invocation.NewContext(ctx, info), ev)
 		if err != nil {
 			return &events.HTTPTriggerResponse{StatusCode: http.StatusBadRequest,
 				Headers: map[string]string{"Content-Type": "application/json"},
@@ -51,6 +50,29 @@ func Wrap(h http.Handler) Handler {
 		h.ServeHTTP(w, req)
 		return w.response(), nil
 	}
+}
+
+// WrapEvent returns an FC event handler calling h with the invocation's
+// Info in its context.
+func WrapEvent(h EventHandler) EventHandler {
+	return func(ctx context.Context, payload json.RawMessage) error {
+		return h(invocation.NewContext(ctx, fromFC(ctx)), payload)
+	}
+}
+
+// fromFC reads the invocation's request id and credentials from the FC
+// runtime context, once per invocation: fccontext.FromContext writes to the
+// context it reads, so handlers never call it.
+func fromFC(ctx context.Context) invocation.Info {
+	fctx, ok := fccontext.FromContext(ctx)
+	if !ok || fctx == nil {
+		return invocation.Info{}
+	}
+	info := invocation.Info{RequestID: fctx.RequestID}
+	if c := fctx.Credentials; c.AccessKeyId != "" {
+		info.Credentials = signer.Credentials{AccessKeyID: c.AccessKeyId, AccessKeySecret: c.AccessKeySecret, SecurityToken: c.SecurityToken}
+	}
+	return info
 }
 
 func str(p *string) string {
@@ -105,9 +127,6 @@ func NewRequest(ctx context.Context, ev events.HTTPTriggerEvent) (*http.Request,
 	req.Host = req.Header.Get("Host")
 	if req.Host == "" {
 		req.Host = str(ev.TriggerContext.DomainName)
-	}
-	if id := str(ev.TriggerContext.RequestId); id != "" {
-		req.Header.Set(RequestIDHeader, id)
 	}
 	req.RemoteAddr = str(hc.SourceIp)
 	if ua := str(hc.UserAgent); ua != "" && req.Header.Get("User-Agent") == "" {

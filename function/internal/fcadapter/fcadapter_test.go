@@ -12,7 +12,7 @@ import (
 	"github.com/aliyun/fc-runtime-go-sdk/fccontext"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/ossgate/ossgate/function/internal/creds"
+	"github.com/ossgate/ossgate/function/internal/invocation"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -29,9 +29,9 @@ func echo(t *testing.T) (http.Handler, *seen) {
 		if err != nil {
 			t.Errorf("read body: %v", err)
 		}
-		c, _ := creds.FromContext(r.Context())
+		info := invocation.FromContext(r.Context())
 		s = seen{r.Method, r.URL.Path, r.URL.RawQuery, string(b), r.Header.Get("Authorization"),
-			r.Header.Get(RequestIDHeader), r.RemoteAddr, c.AccessKeyID}
+			info.RequestID, r.RemoteAddr, info.Credentials.AccessKeyID}
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Add("Vary", "Origin")
 		w.Header().Add("Vary", "Accept")
@@ -93,6 +93,34 @@ func TestWrapCredentialsFromFC(t *testing.T) {
 	}
 	if got.AccessKeyID != "STS.test" || got.RequestID != "r" {
 		t.Errorf("AccessKeyID in request context, request id: got %q, %q; want STS.test, r", got.AccessKeyID, got.RequestID)
+	}
+}
+
+func TestWrapIgnoresRequestIDHeader(t *testing.T) {
+	h, got := echo(t)
+	ev := events.HTTPTriggerEvent{Headers: &map[string]string{"X-Fc-Request-Id": "forged"}}
+	if _, err := Wrap(h)(t.Context(), ev); err != nil {
+		t.Fatal(err)
+	}
+	if got.RequestID != "" {
+		t.Errorf("request id: got %q from a client header, want none", got.RequestID)
+	}
+}
+
+func TestWrapEvent(t *testing.T) {
+	ctx := fccontext.NewContext(context.Background(), &fccontext.FcContext{
+		RequestID:   "r2",
+		Credentials: fccontext.Credentials{AccessKeyId: "STS.test", AccessKeySecret: "s", SecurityToken: "tok"},
+	})
+	var got invocation.Info
+	err := WrapEvent(func(ctx context.Context, payload json.RawMessage) error {
+		got = invocation.FromContext(ctx)
+		return nil
+	})(ctx, json.RawMessage(`{}`))
+	want := invocation.Info{RequestID: "r2"}
+	want.Credentials.AccessKeyID, want.Credentials.AccessKeySecret, want.Credentials.SecurityToken = "STS.test", "s", "tok"
+	if err != nil || got != want {
+		t.Errorf("got %+v, %v; want %+v", got, err, want)
 	}
 }
 

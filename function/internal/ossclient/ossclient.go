@@ -8,96 +8,77 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
-	"net/url"
-	"strings"
-	"time"
+	"net/http"
 
 	"github.com/aliyun/aliyun-oss-go-sdk/oss"
 
+	"github.com/ossgate/ossgate/function/config"
 	"github.com/ossgate/ossgate/function/internal/creds"
+	"github.com/ossgate/ossgate/signer"
 )
 
-// Config says where and how to reach OSS. The zero value of every optional
-// field is its default.
-type Config struct {
-	// Endpoint is the OSS endpoint SDK calls go to, e.g.
-	// "https://oss-cn-hangzhou-internal.aliyuncs.com" or
-	// "http://127.0.0.1:9000". Required. An IP or localhost endpoint is
-	// addressed path-style (/bucket/key), any other virtual-host style.
-	Endpoint string
-	// Region, like "cn-hangzhou", is required for V4 request signing.
-	Region string
-	// AuthV1 signs requests with OSS's V1 header signature instead of V4.
-	AuthV1 bool
-	// Fallback supplies credentials outside FC (see creds.Resolve); nil
-	// means none.
-	Fallback creds.Fallback
-	// ConnectTimeout and ReadWriteTimeout default to 5s and 30s.
-	ConnectTimeout, ReadWriteTimeout time.Duration
+// Timeouts of every SDK call, in seconds: connecting, and reading or
+// writing.
+const (
+	connectTimeout   = 5
+	readWriteTimeout = 30
+)
+
+// Opener opens the configured bucket for one invocation. Its zero value is
+// not usable; make one with FromConfig.
+type Opener struct {
+	cfg      config.OSS
+	fallback creds.Fallback
 }
 
-// New returns a client signed with the credentials creds.Resolve(ctx,
-// cfg.Fallback) yields now, including the STS security token when there is
-// one. Errors wrap creds.ErrNone when there are no credentials.
-func New(ctx context.Context, cfg Config) (*oss.Client, error) {
-	if cfg.Endpoint == "" {
-		return nil, errors.New("ossclient: empty endpoint")
-	}
-	c, err := creds.Resolve(ctx, cfg.Fallback)
+// FromConfig returns an Opener of cfg.Bucket at cfg.InternalEndpoint, signed
+// (OSS V4) for cfg.Region. fb supplies credentials when the invocation's
+// context carries none (see creds.Resolve); nil means none.
+func FromConfig(cfg config.OSS, fb creds.Fallback) Opener {
+	return Opener{cfg: cfg, fallback: fb}
+}
+
+// Client returns a client signed with the credentials creds.Resolve yields
+// for ctx now, including the STS security token when there is one; an IP or
+// localhost endpoint is addressed path-style (signer.PathStyle). Errors wrap
+// creds.ErrNone when there are no credentials.
+func (o Opener) Client(ctx context.Context) (*oss.Client, error) {
+	c, err := creds.Resolve(ctx, o.fallback)
 	if err != nil {
 		return nil, fmt.Errorf("ossclient: %w", err)
 	}
-	opts := []oss.ClientOption{oss.Timeout(seconds(cfg.ConnectTimeout, 5*time.Second), seconds(cfg.ReadWriteTimeout, 30*time.Second))}
+	opts := []oss.ClientOption{oss.Timeout(connectTimeout, readWriteTimeout),
+		oss.AuthVersion(oss.AuthV4), oss.Region(o.cfg.Region)}
 	if c.SecurityToken != "" {
 		opts = append(opts, oss.SecurityToken(c.SecurityToken))
 	}
-	if !cfg.AuthV1 {
-		if cfg.Region == "" {
-			return nil, errors.New("ossclient: V4 signing needs a region")
-		}
-		opts = append(opts, oss.AuthVersion(oss.AuthV4), oss.Region(strings.TrimPrefix(cfg.Region, "oss-")))
-	}
-	if pathStyle(cfg.Endpoint) {
+	if signer.PathStyle(o.cfg.InternalEndpoint) {
 		opts = append(opts, oss.ForcePathStyle(true))
 	}
-	cl, err := oss.New(cfg.Endpoint, c.AccessKeyID, c.AccessKeySecret, opts...)
+	cl, err := oss.New(o.cfg.InternalEndpoint, c.AccessKeyID, c.AccessKeySecret, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("ossclient: %w", err)
 	}
 	return cl, nil
 }
 
-// Bucket returns a handle on bucket through a client made by New.
-func Bucket(ctx context.Context, cfg Config, bucket string) (*oss.Bucket, error) {
-	cl, err := New(ctx, cfg)
+// Bucket returns a handle on the configured bucket through a Client.
+func (o Opener) Bucket(ctx context.Context) (*oss.Bucket, error) {
+	cl, err := o.Client(ctx)
 	if err != nil {
 		return nil, err
 	}
-	b, err := cl.Bucket(bucket)
+	b, err := cl.Bucket(o.cfg.Bucket)
 	if err != nil {
 		return nil, fmt.Errorf("ossclient: %w", err)
 	}
 	return b, nil
 }
 
-// pathStyle reports whether endpoint's host is an IP address or localhost.
-func pathStyle(endpoint string) bool {
-	if !strings.Contains(endpoint, "://") {
-		endpoint = "http://" + endpoint
-	}
-	u, err := url.Parse(endpoint)
-	if err != nil {
-		return false
-	}
-	h := u.Hostname()
-	return h == "localhost" || net.ParseIP(h) != nil
-}
-
-// seconds converts d (or def when d is zero) to whole seconds, at least 1.
-func seconds(d, def time.Duration) int64 {
-	if d <= 0 {
-		d = def
-	}
-	return max(int64(d/time.Second), 1)
+// IsNotFound reports whether err is OSS's answer for a missing object:
+// NoSuchKey, or a 404 to a HEAD (which has no body to name the code), but
+// not a missing bucket.
+func IsNotFound(err error) bool {
+	var se oss.ServiceError
+	return errors.As(err, &se) && (se.Code == "NoSuchKey" || se.StatusCode == http.StatusNotFound && se.Code != "NoSuchBucket")
 }

@@ -1,3 +1,7 @@
+// Package record is the record function's core: it turns OSS "object
+// created" events into one record per upload (package records), exactly
+// once, after checking the object against its profile and its declared type
+// and quarantining it when it breaks either.
 package record
 
 import (
@@ -6,87 +10,45 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"sync"
 	"time"
+
+	"github.com/ossgate/ossgate/function/config"
+	"github.com/ossgate/ossgate/function/internal/invocation"
+	"github.com/ossgate/ossgate/function/internal/records"
+	"github.com/ossgate/ossgate/function/internal/upload"
 )
 
-// Limits are what an upload profile allows; the record function checks an
-// object against the limits of the profile named in its metadata.
-type Limits struct {
-	Types            []string // allowed MIME types; empty allows any
-	MinSize, MaxSize int64    // inclusive; a zero MaxSize means no upper bound
-}
-
-// Quarantine modes.
-const (
-	ModeMove = "move" // copy to {QuarantinePrefix}/{key}, then delete the original
-	ModeTag  = "tag"  // tag the object ossgate-status=quarantined
-)
-
-// Config wires a Handler. Bucket, Open and Profile are required; the zero
-// value of every other field is its default.
-type Config struct {
-	Bucket           string // the bucket served; events of other buckets are ignored
-	UploadPrefix     string // default "uploads"; objects outside it are ignored
-	RecordsPrefix    string // default "records"
-	QuarantinePrefix string // default "quarantine"
-	QuarantineMode   string // ModeMove (default) or ModeTag
-	// Profile returns the limits of a profile name.
-	Profile func(name string) (Limits, bool)
+// Options are a Handler's collaborators. Open is required; the zero value
+// of every other field is its default.
+type Options struct {
 	// Open returns the object API and the store for one invocation; it is
 	// called at most once per invocation, and only when a record needs it.
-	Open   func(ctx context.Context) (Objects, Store, error)
+	Open   func(ctx context.Context) (Objects, records.Store, error)
 	Now    func() time.Time // default time.Now
 	Logger *slog.Logger     // default slog.Default()
 }
 
 // Handler records the objects of OSS trigger events.
-type Handler struct{ cfg Config }
-
-// NewHandler validates cfg and fills its defaults.
-func NewHandler(cfg Config) (*Handler, error) {
-	var missing []string
-	if cfg.Bucket == "" {
-		missing = append(missing, "Bucket")
-	}
-	if cfg.Open == nil {
-		missing = append(missing, "Open")
-	}
-	if cfg.Profile == nil {
-		missing = append(missing, "Profile")
-	}
-	if missing != nil {
-		return nil, fmt.Errorf("record: config lacks %s", strings.Join(missing, ", "))
-	}
-	cfg.UploadPrefix = orDefault(strings.TrimSuffix(cfg.UploadPrefix, "/"), "uploads")
-	cfg.RecordsPrefix = orDefault(strings.TrimSuffix(cfg.RecordsPrefix, "/"), "records")
-	cfg.QuarantinePrefix = orDefault(strings.TrimSuffix(cfg.QuarantinePrefix, "/"), "quarantine")
-	cfg.QuarantineMode = orDefault(cfg.QuarantineMode, ModeMove)
-	if cfg.QuarantineMode != ModeMove && cfg.QuarantineMode != ModeTag {
-		return nil, fmt.Errorf("record: quarantine mode %q, want %s or %s", cfg.QuarantineMode, ModeMove, ModeTag)
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.Default()
-	}
-	return &Handler{cfg: cfg}, nil
+type Handler struct {
+	cfg    config.Config
+	layout upload.Layout
+	o      Options
 }
 
-func orDefault(v, def string) string {
-	if v == "" {
-		return def
+// NewHandler returns the Handler of the validated record-function
+// configuration cfg: its bucket, prefixes, profiles and quarantine mode.
+func NewHandler(cfg config.Config, o Options) (*Handler, error) {
+	if o.Open == nil {
+		return nil, errors.New("record: no Open")
 	}
-	return v
-}
-
-type requestIDKey struct{}
-
-// WithRequestID returns a copy of ctx whose invocation logs carry id.
-func WithRequestID(ctx context.Context, id string) context.Context {
-	return context.WithValue(ctx, requestIDKey{}, id)
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return &Handler{cfg: cfg, layout: upload.Layout{Prefixes: cfg.Prefixes}, o: o}, nil
 }
 
 // Handle processes one OSS trigger payload. It returns an error, so that FC
@@ -95,8 +57,8 @@ func WithRequestID(ctx context.Context, id string) context.Context {
 // logged and acknowledged. Each record is processed on its own: one bad
 // record does not stop the others, and redelivery is idempotent.
 func (h *Handler) Handle(ctx context.Context, payload json.RawMessage) error {
-	log := h.cfg.Logger
-	if id, ok := ctx.Value(requestIDKey{}).(string); ok {
+	log := h.o.Logger
+	if id := invocation.FromContext(ctx).RequestID; id != "" {
 		log = log.With("requestId", id)
 	}
 	recs, err := DecodeEvent(payload)
@@ -104,7 +66,7 @@ func (h *Handler) Handle(ctx context.Context, payload json.RawMessage) error {
 		log.Warn("record: event dropped", "status", "malformed", "error", err.Error())
 		return nil
 	}
-	s := &session{open: h.cfg.Open}
+	s := &session{open: h.o.Open}
 	var failed []error
 	for _, r := range recs {
 		l := log.With("bucket", r.OSS.Bucket.Name, "key", r.OSS.Object.Key, "event", r.Name)
@@ -131,14 +93,14 @@ func (h *Handler) Handle(ctx context.Context, payload json.RawMessage) error {
 
 // session opens the invocation's object API and store once, on first use.
 type session struct {
-	open  func(ctx context.Context) (Objects, Store, error)
+	open  func(ctx context.Context) (Objects, records.Store, error)
 	once  sync.Once
 	objs  Objects
-	store Store
+	store records.Store
 	err   error
 }
 
-func (s *session) get(ctx context.Context) (Objects, Store, error) {
+func (s *session) get(ctx context.Context) (Objects, records.Store, error) {
 	s.once.Do(func() { s.objs, s.store, s.err = s.open(ctx) })
 	return s.objs, s.store, s.err
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"path"
 	"strings"
 	"testing"
 	"time"
@@ -14,15 +15,49 @@ import (
 	"github.com/aliyun/aliyun-oss-go-sdk/oss"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/ossgate/ossgate/function/config"
+	"github.com/ossgate/ossgate/function/internal/invocation"
 	"github.com/ossgate/ossgate/function/internal/record"
+	"github.com/ossgate/ossgate/function/internal/records"
+	"github.com/ossgate/ossgate/function/internal/records/memstore"
+	"github.com/ossgate/ossgate/function/internal/upload"
 )
 
 const bucket = "testbucket"
 
+// testConfig is the record configuration of the tests: the built-in
+// prefixes, quarantine mode mode ("" = the default) and one profile, avatar
+// (PNG or JPEG, 1 byte to 1 MiB).
+func testConfig(t testing.TB, mode string) config.Config {
+	t.Helper()
+	env := map[string]string{
+		config.VarBucket: bucket, config.VarRegion: "cn-hangzhou", config.VarQuarantineMode: mode,
+		config.VarProfiles: `{"avatar":{"types":["image/png","image/jpeg"],"maxSize":1048576}}`,
+	}
+	c, err := config.Load(config.Record, func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// layout names the test objects as the functions name them.
+var layout = upload.Layout{Prefixes: config.Prefixes{Upload: "uploads", Records: "records", Quarantine: "quarantine"}}
+
+// keyOf returns the key user's upload of name under profile gets: name's
+// extension, the rest of it as the object id.
+func keyOf(profile, user, name string) string {
+	ext := path.Ext(name)
+	return layout.UploadKey(profile, user, time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC), strings.TrimSuffix(name, ext), ext)
+}
+
+// key returns the key of alice's avatar upload of name.
+func key(name string) string { return keyOf("avatar", "alice", name) }
+
 // env is one handler over a fake bucket and a memory store.
 type env struct {
 	objs  *fakeObjects
-	store *memStore
+	store *memstore.Store
 	h     *record.Handler
 	logs  *bytes.Buffer
 	now   time.Time // the handler's clock
@@ -30,17 +65,10 @@ type env struct {
 
 func newEnv(t *testing.T, mode string) *env {
 	t.Helper()
-	e := &env{objs: newFakeObjects(), store: newMemStore(), logs: &bytes.Buffer{},
+	e := &env{objs: newFakeObjects(), store: memstore.New(), logs: &bytes.Buffer{},
 		now: time.Date(2026, 11, 25, 13, 0, 0, 0, time.UTC)}
-	h, err := record.NewHandler(record.Config{
-		Bucket: bucket, QuarantineMode: mode,
-		Profile: func(name string) (record.Limits, bool) {
-			if name != "avatar" {
-				return record.Limits{}, false
-			}
-			return record.Limits{Types: []string{"image/png", "image/jpeg"}, MinSize: 1, MaxSize: 1 << 20}, true
-		},
-		Open: func(context.Context) (record.Objects, record.Store, error) { return e.objs, e.store, nil },
+	h, err := record.NewHandler(testConfig(t, mode), record.Options{
+		Open: func(context.Context) (record.Objects, records.Store, error) { return e.objs, e.store, nil },
 		Now:  func() time.Time { return e.now },
 		Logger: slog.New(slog.NewJSONHandler(io.MultiWriter(e.logs, testWriter{t}),
 			&slog.HandlerOptions{Level: slog.LevelDebug})),
@@ -68,21 +96,21 @@ func (e *env) upload(key, ctype string, body []byte) evRec {
 
 func (e *env) handle(t *testing.T, recs ...evRec) error {
 	t.Helper()
-	ctx := record.WithRequestID(context.Background(), "req-1")
+	ctx := invocation.NewContext(context.Background(), invocation.Info{RequestID: "req-1"})
 	return e.h.Handle(ctx, payload(t, recs...))
 }
 
 // get returns the stored record of key.
-func (e *env) get(t *testing.T, key string) record.Record {
+func (e *env) get(t *testing.T, key string) records.Record {
 	t.Helper()
 	info, err := e.objs.Head(context.Background(), key)
 	if err != nil {
-		info, err = e.objs.Head(context.Background(), "quarantine/"+key)
+		info, err = e.objs.Head(context.Background(), layout.QuarantineKey(key))
 	}
 	if err != nil {
 		t.Fatalf("no object %q: %v", key, err)
 	}
-	r, err := e.store.Get(context.Background(), record.ID(bucket, key, info.ETag))
+	r, err := e.store.Get(context.Background(), records.ID(bucket, key, info.ETag))
 	if err != nil {
 		t.Fatalf("no record of %q: %v", key, err)
 	}
@@ -91,21 +119,21 @@ func (e *env) get(t *testing.T, key string) record.Record {
 
 func TestRecordOK(t *testing.T) {
 	e := newEnv(t, "")
-	ev := e.upload("uploads/avatar/alice/a.png", "image/png", pngBytes(t))
+	ev := e.upload(key("a.png"), "image/png", pngBytes(t))
 	if err := e.handle(t, ev); err != nil {
 		t.Fatalf("Handle: %v", err)
 	}
 	info, _ := e.objs.Head(context.Background(), ev.key)
-	want := record.Record{
-		ID: record.ID(bucket, ev.key, ev.etag), Bucket: bucket, Key: ev.key, ETag: ev.etag,
+	want := records.Record{
+		ID: records.ID(bucket, ev.key, ev.etag), Bucket: bucket, Key: ev.key, ETag: ev.etag,
 		Size: info.Size, ContentType: "image/png", DetectedType: "image/png", Uploader: "alice",
-		Profile: "avatar", OriginalName: "my file.png", Status: record.StatusOK,
+		Profile: "avatar", OriginalName: "my file.png", Status: records.StatusOK,
 		Event: "ObjectCreated:PostObject", UploadedAt: info.LastModified, RecordedAt: e.now,
 	}
 	if d := cmp.Diff(want, e.get(t, ev.key)); d != "" {
 		t.Errorf("record (-want +got):\n%s", d)
 	}
-	for _, want := range []string{`"requestId":"req-1"`, `"key":"uploads/avatar/alice/a.png"`, `"status":"ok"`, `"bucket":"testbucket"`} {
+	for _, want := range []string{`"requestId":"req-1"`, `"key":"` + ev.key + `"`, `"status":"ok"`, `"bucket":"testbucket"`} {
 		if !strings.Contains(e.logs.String(), want) {
 			t.Errorf("logs lack %s", want)
 		}
@@ -119,12 +147,12 @@ func TestQuarantine(t *testing.T) {
 		body                            []byte
 		reason                          string
 	}{
-		{"text as png, move", "move", "uploads/avatar/alice/t.png", "image/png", "avatar", textBytes(), "declared image/png, content is text/plain"},
-		{"text as png, tag", "tag", "uploads/avatar/alice/t.png", "image/png", "avatar", textBytes(), "declared image/png, content is text/plain"},
-		{"too large", "move", "uploads/avatar/alice/big.png", "image/png", "avatar", big, fmt.Sprintf("size %d outside profile avatar limits [1, 1048576]", len(big))},
-		{"type not in profile", "move", "uploads/avatar/alice/x.gif", "image/gif", "avatar", gifBytes(t), "type image/gif not allowed by profile avatar"},
-		{"unknown profile", "move", "uploads/doc/alice/x.pdf", "application/pdf", "doc", pdfBytes(), `unknown profile "doc"`},
-		{"jpeg as png", "tag", "uploads/avatar/alice/j.png", "image/png", "avatar", jpegBytes(t), "declared image/png, content is image/jpeg"},
+		{"text as png, move", "move", key("t.png"), "image/png", "avatar", textBytes(), "declared image/png, content is text/plain"},
+		{"text as png, tag", "tag", key("t.png"), "image/png", "avatar", textBytes(), "declared image/png, content is text/plain"},
+		{"too large", "move", key("big.png"), "image/png", "avatar", big, fmt.Sprintf("size %d outside profile avatar limits [1, 1048576]", len(big))},
+		{"type not in profile", "move", key("x.gif"), "image/gif", "avatar", gifBytes(t), "type image/gif not allowed by profile avatar"},
+		{"unknown profile", "move", keyOf("doc", "alice", "x.pdf"), "application/pdf", "doc", pdfBytes(), `unknown profile "doc"`},
+		{"jpeg as png", "tag", key("j.png"), "image/png", "avatar", jpegBytes(t), "declared image/png, content is image/jpeg"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -134,7 +162,7 @@ func TestQuarantine(t *testing.T) {
 				t.Fatalf("Handle: %v", err)
 			}
 			r := e.get(t, tt.key)
-			if r.Status != record.StatusQuarantined || r.Reason != tt.reason {
+			if r.Status != records.StatusQuarantined || r.Reason != tt.reason {
 				t.Errorf("got status %q reason %q, want quarantined %q", r.Status, r.Reason, tt.reason)
 			}
 			checkQuarantined(t, e, tt.mode, tt.key, r)
@@ -143,18 +171,19 @@ func TestQuarantine(t *testing.T) {
 }
 
 // checkQuarantined checks where the object of r ended up.
-func checkQuarantined(t *testing.T, e *env, mode, key string, r record.Record) {
+func checkQuarantined(t *testing.T, e *env, mode, key string, r records.Record) {
 	t.Helper()
 	if mode == "tag" {
 		o := e.objs.objs[key]
-		if o == nil || o.tags[record.TagStatus] != record.StatusQuarantined || r.QuarantineKey != "" {
+		if o == nil || o.tags[record.TagStatus] != records.StatusQuarantined || r.QuarantineKey != "" {
 			t.Errorf("tag mode: got object %v, quarantineKey %q; want it tagged in place", o, r.QuarantineKey)
 		}
 		return
 	}
-	if e.objs.has(key) || !e.objs.has("quarantine/"+key) || r.QuarantineKey != "quarantine/"+key {
-		t.Errorf("move mode: original present %v, copy present %v, quarantineKey %q; want moved to quarantine/%s",
-			e.objs.has(key), e.objs.has("quarantine/"+key), r.QuarantineKey, key)
+	q := layout.QuarantineKey(key)
+	if e.objs.has(key) || !e.objs.has(q) || r.QuarantineKey != q {
+		t.Errorf("move mode: original present %v, copy present %v, quarantineKey %q; want moved to %s",
+			e.objs.has(key), e.objs.has(q), r.QuarantineKey, q)
 	}
 }
 
@@ -163,7 +192,7 @@ func TestSameEventTwiceIsOneIdenticalRecord(t *testing.T) {
 		for _, body := range [][]byte{pngBytes(t), textBytes()} {
 			t.Run(mode+" "+record.Sniff(body), func(t *testing.T) {
 				e := newEnv(t, mode)
-				ev := e.upload("uploads/avatar/alice/a.png", "image/png", body)
+				ev := e.upload(key("a.png"), "image/png", body)
 				if err := e.handle(t, ev); err != nil {
 					t.Fatalf("first Handle: %v", err)
 				}
@@ -172,7 +201,7 @@ func TestSameEventTwiceIsOneIdenticalRecord(t *testing.T) {
 				if err := e.handle(t, ev, ev); err != nil {
 					t.Fatalf("second Handle: %v", err)
 				}
-				if n := len(e.store.byID); n != 1 {
+				if n := e.store.Len(); n != 1 {
 					t.Errorf("got %d records, want 1", n)
 				}
 				if d := cmp.Diff(first, e.get(t, ev.key)); d != "" {
@@ -185,21 +214,22 @@ func TestSameEventTwiceIsOneIdenticalRecord(t *testing.T) {
 
 func TestIgnored(t *testing.T) {
 	e := newEnv(t, "")
-	for _, k := range []string{"records/alice/x.json", "quarantine/uploads/a.png", "elsewhere/a.png", "uploads/avatar/alice/a.png"} {
+	rec, quarantined := layout.RecordKey("alice", e.now, "x"), layout.QuarantineKey(key("a.png"))
+	for _, k := range []string{rec, quarantined, "elsewhere/a.png", key("a.png")} {
 		e.objs.put(k, "text/plain", "alice", "avatar", textBytes())
 	}
 	err := e.handle(t,
-		evRec{name: "ObjectCreated:PutObject", bucket: bucket, key: "records/alice/x.json"},
-		evRec{name: "ObjectCreated:CopyObject", bucket: bucket, key: "quarantine/uploads/a.png"},
+		evRec{name: "ObjectCreated:PutObject", bucket: bucket, key: rec},
+		evRec{name: "ObjectCreated:CopyObject", bucket: bucket, key: quarantined},
 		evRec{name: "ObjectCreated:PutObject", bucket: bucket, key: "elsewhere/a.png"},
-		evRec{name: "ObjectCreated:PutObject", bucket: "otherbucket", key: "uploads/avatar/alice/a.png"},
-		evRec{name: "ObjectRemoved:DeleteObject", bucket: bucket, key: "uploads/avatar/alice/a.png"},
+		evRec{name: "ObjectCreated:PutObject", bucket: "otherbucket", key: key("a.png")},
+		evRec{name: "ObjectRemoved:DeleteObject", bucket: bucket, key: key("a.png")},
 	)
 	if err != nil {
 		t.Fatalf("Handle: %v", err)
 	}
-	if len(e.objs.calls) != 0 || len(e.store.byID) != 0 {
-		t.Errorf("got calls %v and %d records, want none", e.objs.calls, len(e.store.byID))
+	if len(e.objs.calls) != 0 || e.store.Len() != 0 {
+		t.Errorf("got calls %v and %d records, want none", e.objs.calls, e.store.Len())
 	}
 	if n := strings.Count(e.logs.String(), `"status":"ignored"`); n != 5 {
 		t.Errorf("got %d ignored log lines, want 5", n)
@@ -221,28 +251,28 @@ func service(status int, code string) error {
 
 func TestBatchWithBadRecords(t *testing.T) {
 	e := newEnv(t, "")
-	good1 := e.upload("uploads/avatar/alice/1.png", "image/png", pngBytes(t))
-	good2 := e.upload("uploads/avatar/alice/2.jpg", "image/jpeg", jpegBytes(t))
-	flaky := e.upload("uploads/avatar/alice/3.png", "image/png", pngBytes(t))
+	good1 := e.upload(key("1.png"), "image/png", pngBytes(t))
+	good2 := e.upload(key("2.jpg"), "image/jpeg", jpegBytes(t))
+	flaky := e.upload(key("3.png"), "image/png", pngBytes(t))
 	e.objs.failNext("head", flaky.key, service(503, "ServiceUnavailable"))
-	gone := evRec{name: "ObjectCreated:PostObject", bucket: bucket, key: "uploads/avatar/alice/gone.png", etag: "ABC"}
+	gone := evRec{name: "ObjectCreated:PostObject", bucket: bucket, key: key("gone.png"), etag: "ABC"}
 	malformed := evRec{name: "ObjectCreated:PostObject", bucket: bucket}
 	err := e.handle(t, good1, malformed, gone, flaky, good2)
 	if err == nil || !strings.Contains(err.Error(), "1 of 5 records failed") {
 		t.Fatalf("Handle: got %v, want an error for the one transient failure", err)
 	}
 	for _, k := range []string{good1.key, good2.key} {
-		if r := e.get(t, k); r.Status != record.StatusOK {
+		if r := e.get(t, k); r.Status != records.StatusOK {
 			t.Errorf("%s: got status %q, want ok", k, r.Status)
 		}
 	}
-	if len(e.store.byID) != 2 {
-		t.Fatalf("after the first delivery: got %d records, want 2", len(e.store.byID))
+	if e.store.Len() != 2 {
+		t.Fatalf("after the first delivery: got %d records, want 2", e.store.Len())
 	}
 	if err := e.handle(t, good1, malformed, gone, flaky, good2); err != nil {
 		t.Fatalf("redelivery: got %v, want nil", err)
 	}
-	if len(e.store.byID) != 3 {
-		t.Errorf("after redelivery: got %d records, want 3", len(e.store.byID))
+	if e.store.Len() != 3 {
+		t.Errorf("after redelivery: got %d records, want 3", e.store.Len())
 	}
 }

@@ -2,14 +2,18 @@ package record
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strconv"
 	"time"
 
 	"github.com/aliyun/aliyun-oss-go-sdk/oss"
+
+	"github.com/ossgate/ossgate/function/internal/ossclient"
+	"github.com/ossgate/ossgate/function/internal/records"
+	"github.com/ossgate/ossgate/function/internal/upload"
 )
 
 // ObjectInfo is what HeadObject tells about an uploaded object.
@@ -19,13 +23,24 @@ type ObjectInfo struct {
 	ETag         string // as OSS sent it (quoted)
 	Size         int64
 	LastModified time.Time
-	Uploader     string // x-oss-meta-uploader
-	Profile      string // x-oss-meta-profile
-	Filename     string // x-oss-meta-filename, URL-unescaped when it unescapes
+	Uploader     string // upload.MetaUploader
+	Profile      string // upload.MetaProfile
+	Filename     string // upload.MetaFilename, unescaped (upload.UnescapeFilename)
+}
+
+// ErrNotFound is wrapped by Objects errors for a missing object (or the
+// error is OSS's own; see IsNotFound).
+var ErrNotFound = errors.New("record: object not found")
+
+// IsNotFound reports whether err reports a missing object or record: it
+// wraps ErrNotFound or records.ErrNotFound, or is OSS's answer for a missing
+// object.
+func IsNotFound(err error) bool {
+	return errors.Is(err, ErrNotFound) || errors.Is(err, records.ErrNotFound) || ossclient.IsNotFound(err)
 }
 
 // Objects is the object API the record function needs. Errors for a missing
-// object wrap ErrNotFound or are OSS NoSuchKey errors (see IsNotFound).
+// object satisfy IsNotFound.
 type Objects interface {
 	Head(ctx context.Context, key string) (ObjectInfo, error)
 	// ReadHead returns at most the first n bytes of key.
@@ -55,13 +70,10 @@ func (o OSSObjects) Head(ctx context.Context, key string) (ObjectInfo, error) {
 func infoFromHeader(key string, h http.Header) ObjectInfo {
 	size, _ := strconv.ParseInt(h.Get("Content-Length"), 10, 64)
 	lm, _ := http.ParseTime(h.Get("Last-Modified"))
-	name := h.Get("X-Oss-Meta-Filename")
-	if u, err := url.PathUnescape(name); err == nil {
-		name = u
-	}
 	return ObjectInfo{
 		Key: key, ContentType: h.Get("Content-Type"), ETag: h.Get("ETag"), Size: size, LastModified: lm.UTC(),
-		Uploader: h.Get("X-Oss-Meta-Uploader"), Profile: h.Get("X-Oss-Meta-Profile"), Filename: name,
+		Uploader: h.Get(upload.MetaUploader), Profile: h.Get(upload.MetaProfile),
+		Filename: upload.UnescapeFilename(h.Get(upload.MetaFilename)),
 	}
 }
 

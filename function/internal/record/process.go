@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
+
+	"github.com/ossgate/ossgate/function/config"
+	"github.com/ossgate/ossgate/function/internal/records"
 )
 
-// Outcomes logged as "status" besides StatusOK and StatusQuarantined.
+// Outcomes logged as "status" besides records.StatusOK and
+// records.StatusQuarantined.
 const (
 	statusIgnored   = "ignored"   // not an upload this function records
 	statusDuplicate = "duplicate" // already recorded, object already moved
@@ -17,7 +20,7 @@ const (
 	statusError     = "error"
 )
 
-// TagStatus is the tag ModeTag sets on a quarantined object.
+// TagStatus is the tag config.QuarantineTag sets on a quarantined object.
 const TagStatus = "ossgate-status"
 
 // outcome is what became of one event record; detail is the record ID or
@@ -43,7 +46,7 @@ func (h *Handler) process(ctx context.Context, s *session, r EventRecord) outcom
 		return outcome{status: statusError, err: fmt.Errorf("record: open: %w", err)}
 	}
 	info, err := headAny(ctx, objs, r.KeyCandidates())
-	if err == nil && r.OSS.Object.ETag != "" && NormalizeETag(r.OSS.Object.ETag) != NormalizeETag(info.ETag) {
+	if err == nil && r.OSS.Object.ETag != "" && records.NormalizeETag(r.OSS.Object.ETag) != records.NormalizeETag(info.ETag) {
 		return outcome{status: statusIgnored, detail: "superseded: the object changed since the event; its own event records it"}
 	}
 	var head []byte
@@ -60,7 +63,7 @@ func (h *Handler) process(ctx context.Context, s *session, r EventRecord) outcom
 	if err := store.Put(ctx, rec); err != nil {
 		return outcome{status: statusError, err: err}
 	}
-	if rec.Status == StatusQuarantined {
+	if rec.Status == records.StatusQuarantined {
 		if err := h.quarantine(ctx, objs, rec); err != nil {
 			return outcome{status: statusError, err: err}
 		}
@@ -73,18 +76,18 @@ func (h *Handler) ignore(r EventRecord) string {
 	switch {
 	case !r.IsCreated():
 		return "not an ObjectCreated event"
-	case r.OSS.Bucket.Name != h.cfg.Bucket:
-		return "another bucket than " + h.cfg.Bucket
+	case r.OSS.Bucket.Name != h.cfg.OSS.Bucket:
+		return "another bucket than " + h.cfg.OSS.Bucket
 	}
 	under := false
 	for _, k := range r.KeyCandidates() {
-		if strings.HasPrefix(k, h.cfg.RecordsPrefix+"/") || strings.HasPrefix(k, h.cfg.QuarantinePrefix+"/") {
+		if h.layout.IsOwnKey(k) {
 			return "under the records or quarantine prefix"
 		}
-		under = under || strings.HasPrefix(k, h.cfg.UploadPrefix+"/")
+		under = under || h.layout.IsUploadKey(k)
 	}
 	if !under {
-		return "outside the upload prefix " + h.cfg.UploadPrefix + "/"
+		return "outside the upload prefix " + h.cfg.Prefixes.Upload + "/"
 	}
 	return ""
 }
@@ -103,15 +106,15 @@ func headAny(ctx context.Context, objs Objects, keys []string) (ObjectInfo, erro
 
 // gone handles an object that no longer exists: already recorded (and moved
 // to quarantine) by an earlier delivery, or deleted before it was recorded.
-func (h *Handler) gone(ctx context.Context, store Store, r EventRecord, cause error) outcome {
+func (h *Handler) gone(ctx context.Context, store records.Store, r EventRecord, cause error) outcome {
 	if r.OSS.Object.ETag != "" {
 		for _, k := range r.KeyCandidates() {
-			id := ID(r.OSS.Bucket.Name, k, r.OSS.Object.ETag)
+			id := records.ID(r.OSS.Bucket.Name, k, r.OSS.Object.ETag)
 			_, err := store.Get(ctx, id)
 			if err == nil {
 				return outcome{status: statusDuplicate, detail: id}
 			}
-			if !errors.Is(err, ErrNotFound) {
+			if !errors.Is(err, records.ErrNotFound) {
 				return outcome{status: statusError, err: err}
 			}
 		}
@@ -121,18 +124,18 @@ func (h *Handler) gone(ctx context.Context, store Store, r EventRecord, cause er
 
 // build makes the record of the object info describes, whose first bytes
 // are head.
-func (h *Handler) build(r EventRecord, info ObjectInfo, head []byte) Record {
+func (h *Handler) build(r EventRecord, info ObjectInfo, head []byte) records.Record {
 	declared := BaseType(info.ContentType)
-	rec := Record{
-		ID: ID(r.OSS.Bucket.Name, info.Key, info.ETag), Bucket: r.OSS.Bucket.Name, Key: info.Key,
-		ETag: NormalizeETag(info.ETag), Size: info.Size, ContentType: declared, DetectedType: Sniff(head),
-		Uploader: info.Uploader, Profile: info.Profile, OriginalName: info.Filename, Status: StatusOK,
-		Event: r.Name, UploadedAt: info.LastModified.UTC(), RecordedAt: h.cfg.Now().UTC(),
+	rec := records.Record{
+		ID: records.ID(r.OSS.Bucket.Name, info.Key, info.ETag), Bucket: r.OSS.Bucket.Name, Key: info.Key,
+		ETag: records.NormalizeETag(info.ETag), Size: info.Size, ContentType: declared, DetectedType: Sniff(head),
+		Uploader: info.Uploader, Profile: info.Profile, OriginalName: info.Filename, Status: records.StatusOK,
+		Event: r.Name, UploadedAt: info.LastModified.UTC(), RecordedAt: h.o.Now().UTC(),
 	}
 	if reason := h.check(info, declared, head); reason != "" {
-		rec.Status, rec.Reason = StatusQuarantined, reason
-		if h.cfg.QuarantineMode == ModeMove {
-			rec.QuarantineKey = h.cfg.QuarantinePrefix + "/" + info.Key
+		rec.Status, rec.Reason = records.StatusQuarantined, reason
+		if h.cfg.QuarantineMode == config.QuarantineMove {
+			rec.QuarantineKey = h.layout.QuarantineKey(info.Key)
 		}
 	}
 	return rec
@@ -142,15 +145,15 @@ func (h *Handler) build(r EventRecord, info ObjectInfo, head []byte) Record {
 // "" when it does not.
 func (h *Handler) check(info ObjectInfo, declared string, head []byte) string {
 	var why []string
-	lim, ok := h.cfg.Profile(info.Profile)
+	p, ok := h.cfg.Profiles[info.Profile]
 	switch {
 	case !ok:
 		why = append(why, fmt.Sprintf("unknown profile %q", info.Profile))
-	case len(lim.Types) > 0 && !slices.Contains(lim.Types, declared):
+	case !p.Allows(declared):
 		why = append(why, fmt.Sprintf("type %s not allowed by profile %s", declared, info.Profile))
 	}
-	if ok && (info.Size < lim.MinSize || lim.MaxSize > 0 && info.Size > lim.MaxSize) {
-		why = append(why, fmt.Sprintf("size %d outside profile %s limits [%d, %d]", info.Size, info.Profile, lim.MinSize, lim.MaxSize))
+	if ok && (info.Size < p.MinSize || info.Size > p.MaxSize) {
+		why = append(why, fmt.Sprintf("size %d outside profile %s limits [%d, %d]", info.Size, info.Profile, p.MinSize, p.MaxSize))
 	}
 	if !TypeMatches(head, declared) {
 		why = append(why, fmt.Sprintf("declared %s, content is %s", declared, Sniff(head)))
@@ -160,9 +163,9 @@ func (h *Handler) check(info ObjectInfo, declared string, head []byte) string {
 
 // quarantine moves or tags the object of rec. Copying a source a concurrent
 // delivery has just moved away is not an error.
-func (h *Handler) quarantine(ctx context.Context, objs Objects, rec Record) error {
-	if h.cfg.QuarantineMode == ModeTag {
-		return objs.Tag(ctx, rec.Key, map[string]string{TagStatus: StatusQuarantined})
+func (h *Handler) quarantine(ctx context.Context, objs Objects, rec records.Record) error {
+	if h.cfg.QuarantineMode == config.QuarantineTag {
+		return objs.Tag(ctx, rec.Key, map[string]string{TagStatus: records.StatusQuarantined})
 	}
 	if err := objs.Copy(ctx, rec.Key, rec.QuarantineKey); err != nil {
 		if IsNotFound(err) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -11,6 +12,7 @@ import (
 
 	"github.com/ossgate/ossgate/function/internal/creds"
 	"github.com/ossgate/ossgate/function/internal/record"
+	"github.com/ossgate/ossgate/function/internal/records"
 )
 
 // TestRetryCompletesHalfDoneWork fails one step of a quarantine with a
@@ -38,7 +40,7 @@ func TestRetryCompletesHalfDoneWork(t *testing.T) {
 			if tt.quarantine {
 				body = textBytes()
 			}
-			ev := e.upload("uploads/avatar/alice/a.png", "image/png", body)
+			ev := e.upload(key("a.png"), "image/png", body)
 			e.objs.failNext(tt.op, ev.key, &net.OpError{Op: "dial", Err: errors.New("connection refused")})
 			err := e.handle(t, ev)
 			if err == nil || !record.Transient(err) {
@@ -50,29 +52,38 @@ func TestRetryCompletesHalfDoneWork(t *testing.T) {
 			r := e.get(t, ev.key)
 			if tt.quarantine {
 				checkQuarantined(t, e, mode, ev.key, r)
-			} else if r.Status != record.StatusOK {
+			} else if r.Status != records.StatusOK {
 				t.Errorf("got status %q, want ok", r.Status)
 			}
 			if err := e.handle(t, ev); err != nil {
 				t.Fatalf("third delivery: %v", err)
 			}
-			if d := cmp.Diff(r, e.get(t, ev.key)); d != "" || len(e.store.byID) != 1 {
-				t.Errorf("got %d records; changes after a duplicate (-before +after):\n%s", len(e.store.byID), d)
+			if d := cmp.Diff(r, e.get(t, ev.key)); d != "" || e.store.Len() != 1 {
+				t.Errorf("got %d records; changes after a duplicate (-before +after):\n%s", e.store.Len(), d)
 			}
 		})
 	}
+}
+
+// escapeSegments percent-escapes every segment of key, a space as %20.
+func escapeSegments(key string) string {
+	segs := strings.Split(key, "/")
+	for i, s := range segs {
+		segs[i] = strings.ReplaceAll(url.QueryEscape(s), "+", "%20")
+	}
+	return strings.Join(segs, "/")
 }
 
 func TestEncodedKeys(t *testing.T) {
 	tests := []struct {
 		name, stored, sent string
 	}{
-		{"as sent", "uploads/avatar/alice/my file+v2 100%.png", "uploads/avatar/alice/my file+v2 100%.png"},
-		{"percent-encoded", "uploads/avatar/alice/my file+v2 100%.png", "uploads/avatar/alice/my%20file%2Bv2%20100%25.png"},
-		{"plus for space", "uploads/avatar/alice/my file.png", "uploads/avatar/alice/my+file.png"},
-		{"literal plus", "uploads/avatar/alice/a+b.png", "uploads/avatar/alice/a+b.png"},
-		{"chinese encoded", "uploads/avatar/用户/照片 1.png", "uploads/avatar/%E7%94%A8%E6%88%B7/%E7%85%A7%E7%89%87%201.png"},
-		{"slash encoded", "uploads/avatar/alice/x.png", "uploads%2Favatar%2Falice%2Fx.png"},
+		{"as sent", key("my file+v2 100%.png"), key("my file+v2 100%.png")},
+		{"percent-encoded", key("my file+v2 100%.png"), escapeSegments(key("my file+v2 100%.png"))},
+		{"plus for space", key("my file.png"), strings.ReplaceAll(key("my file.png"), " ", "+")},
+		{"literal plus", key("a+b.png"), key("a+b.png")},
+		{"chinese encoded", keyOf("avatar", "alice", "照片 1.png"), escapeSegments(keyOf("avatar", "alice", "照片 1.png"))},
+		{"slash encoded", key("x.png"), url.QueryEscape(key("x.png"))},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -82,7 +93,7 @@ func TestEncodedKeys(t *testing.T) {
 			if err := e.handle(t, ev); err != nil {
 				t.Fatalf("Handle: %v", err)
 			}
-			if r := e.get(t, tt.stored); r.Key != tt.stored || r.Status != record.StatusOK {
+			if r := e.get(t, tt.stored); r.Key != tt.stored || r.Status != records.StatusOK {
 				t.Errorf("got key %q status %q, want %q ok", r.Key, r.Status, tt.stored)
 			}
 		})
@@ -91,15 +102,15 @@ func TestEncodedKeys(t *testing.T) {
 
 func TestSupersededAndGone(t *testing.T) {
 	e := newEnv(t, "")
-	ev := e.upload("uploads/avatar/alice/a.png", "image/png", pngBytes(t))
+	ev := e.upload(key("a.png"), "image/png", pngBytes(t))
 	old := ev
 	old.etag = "0123456789ABCDEF0123456789ABCDEF"
-	gone := evRec{name: "ObjectCreated:PostObject", bucket: bucket, key: "uploads/avatar/alice/gone.png"}
+	gone := evRec{name: "ObjectCreated:PostObject", bucket: bucket, key: key("gone.png")}
 	if err := e.handle(t, old, gone); err != nil {
 		t.Fatalf("Handle: %v", err)
 	}
-	if len(e.store.byID) != 0 {
-		t.Errorf("got %d records, want none", len(e.store.byID))
+	if e.store.Len() != 0 {
+		t.Errorf("got %d records, want none", e.store.Len())
 	}
 	for _, want := range []string{"superseded", `"status":"gone"`} {
 		if !strings.Contains(e.logs.String(), want) {
@@ -110,10 +121,8 @@ func TestSupersededAndGone(t *testing.T) {
 
 func TestNoCredentialsIsRetried(t *testing.T) {
 	e := newEnv(t, "")
-	h, err := record.NewHandler(record.Config{
-		Bucket:  bucket,
-		Profile: func(string) (record.Limits, bool) { return record.Limits{}, true },
-		Open: func(ctx context.Context) (record.Objects, record.Store, error) {
+	h, err := record.NewHandler(testConfig(t, ""), record.Options{
+		Open: func(ctx context.Context) (record.Objects, records.Store, error) {
 			_, err := creds.Resolve(ctx, nil)
 			return nil, nil, err
 		},
@@ -121,29 +130,14 @@ func TestNoCredentialsIsRetried(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev := e.upload("uploads/avatar/alice/a.png", "image/png", pngBytes(t))
+	ev := e.upload(key("a.png"), "image/png", pngBytes(t))
 	if err := h.Handle(context.Background(), payload(t, ev)); !errors.Is(err, creds.ErrNone) {
 		t.Errorf("Handle without credentials: got %v, want an error wrapping creds.ErrNone", err)
 	}
 }
 
-func TestNewHandlerValidates(t *testing.T) {
-	open := func(context.Context) (record.Objects, record.Store, error) { return nil, nil, nil }
-	prof := func(string) (record.Limits, bool) { return record.Limits{}, true }
-	tests := []struct {
-		name string
-		cfg  record.Config
-	}{
-		{"no bucket", record.Config{Open: open, Profile: prof}},
-		{"no open", record.Config{Bucket: "b", Profile: prof}},
-		{"no profile", record.Config{Bucket: "b", Open: open}},
-		{"bad mode", record.Config{Bucket: "b", Open: open, Profile: prof, QuarantineMode: "delete"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if _, err := record.NewHandler(tt.cfg); err == nil {
-				t.Error("NewHandler: got nil error, want one")
-			}
-		})
+func TestNewHandlerNeedsOpen(t *testing.T) {
+	if _, err := record.NewHandler(testConfig(t, ""), record.Options{}); err == nil {
+		t.Error("NewHandler without Open: got nil error, want one")
 	}
 }

@@ -1,6 +1,9 @@
-// Package record turns OSS "object created" events into one upload record per
-// object, exactly once, and lists a user's records.
-package record
+// Package records is what ossgate knows about completed uploads: the Record
+// type, the Store interface every record store implements (the memory store
+// in memstore, the OSS one in ossstore; a new one lives beside them and
+// passes storetest), the listing order and the cursor format. The record
+// function writes records; the sign function lists them (GET /uploads).
+package records
 
 import (
 	"context"
@@ -27,9 +30,9 @@ type Record struct {
 	Size          int64     `json:"size"`
 	ContentType   string    `json:"contentType"`  // the signed (declared) type
 	DetectedType  string    `json:"detectedType"` // sniffed from the first bytes
-	Uploader      string    `json:"uploader"`     // x-oss-meta-uploader
-	Profile       string    `json:"profile"`      // x-oss-meta-profile
-	OriginalName  string    `json:"originalName"` // x-oss-meta-filename, decoded
+	Uploader      string    `json:"uploader"`     // the upload's upload.MetaUploader
+	Profile       string    `json:"profile"`      // its upload.MetaProfile
+	OriginalName  string    `json:"originalName"` // its upload.MetaFilename, unescaped
 	Status        string    `json:"status"`       // StatusOK or StatusQuarantined
 	Reason        string    `json:"reason,omitempty"`
 	QuarantineKey string    `json:"quarantineKey,omitempty"`
@@ -45,8 +48,8 @@ type Page struct {
 	Next    string   `json:"next,omitempty"`
 }
 
-// Lister lists one user's records, newest first. A cursor comes from a
-// previous Page.Next; limit is at least 1.
+// Lister lists one user's records in listing order (see Before). A cursor
+// comes from a previous Page.Next; limit is at least 1.
 type Lister interface {
 	List(ctx context.Context, user, cursor string, limit int) (Page, error)
 }
@@ -63,12 +66,23 @@ type Store interface {
 	Get(ctx context.Context, id string) (Record, error)
 }
 
-// ErrNotFound is wrapped by errors that report a missing record or object.
-var ErrNotFound = errors.New("record: not found")
+// ErrNotFound is wrapped by Get errors for a record that is not stored.
+var ErrNotFound = errors.New("records: not found")
 
 // ErrBadCursor is wrapped by List errors for a cursor that did not come from
 // a previous page of the same user's listing.
-var ErrBadCursor = errors.New("record: invalid cursor")
+var ErrBadCursor = errors.New("records: invalid cursor")
+
+// Before reports whether a comes before b in a listing: newer first (by
+// UploadedAt, where times before 1970 count as 1970), then by ID. Every store
+// lists in this order.
+func Before(a, b Record) bool {
+	ta, tb := a.UploadedAt.UnixNano(), b.UploadedAt.UnixNano()
+	if ta, tb = max(ta, 0), max(tb, 0); ta != tb {
+		return ta > tb
+	}
+	return a.ID < b.ID
+}
 
 // ID returns the record ID of the object version bucket/key/etag: the first
 // 32 hex digits of SHA-256(bucket "\n" key "\n" etag), with etag unquoted and

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ossgate/ossgate/function/internal/upload"
 	"github.com/ossgate/ossgate/signer"
 )
 
@@ -13,7 +14,7 @@ import (
 func TestAppendResponseMatchesMarshal(t *testing.T) {
 	form, err := signer.Sign(testCreds, signer.Policy{
 		Expiration: testNow.Add(time.Minute),
-		Conditions: []signer.Condition{signer.Eq("key", "a/<b>&\"c\"\\ 中文 🙂"), signer.Eq("x-oss-meta-x", "\u2028")},
+		Conditions: []signer.Condition{signer.Eq("key", "a/<b>&\"c\"\\ 中文 🙂"), signer.Eq(upload.MetaFilename, "\u2028")},
 	}, "cn-hangzhou", testNow)
 	if err != nil {
 		t.Fatal(err)

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ossgate/ossgate/function/internal/creds"
+	"github.com/ossgate/ossgate/function/internal/invocation"
 )
 
 // FuzzSignRequest posts arbitrary bodies with a valid token: the handler
@@ -31,7 +31,7 @@ func FuzzSignRequest(f *testing.F) {
 	authz := token(f, "fuzzer")
 	f.Fuzz(func(t *testing.T, body []byte) {
 		r := httptest.NewRequest("POST", "/sign", strings.NewReader(string(body)))
-		r = r.WithContext(creds.NewContext(r.Context(), testCreds))
+		r = r.WithContext(invocation.NewContext(r.Context(), invocation.Info{Credentials: testCreds}))
 		r.Header.Set("Authorization", authz)
 		w := httptest.NewRecorder()
 		fx.h.ServeHTTP(w, r)
@@ -55,12 +55,12 @@ func BenchmarkHandler(b *testing.B) {
 	})
 	const body = `{"profile":"avatar","files":[{"name":"me.png","type":"image/png","size":52311}]}`
 	var rd strings.Reader
-	r, err := http.NewRequestWithContext(creds.NewContext(b.Context(), testCreds), "POST", "/sign", &rd)
+	info := invocation.Info{RequestID: "1-6744c0a7-3f1b2c4d5e6f708192a3b4c5", Credentials: testCreds} // as fcadapter puts it in FC
+	r, err := http.NewRequestWithContext(invocation.NewContext(b.Context(), info), "POST", "/sign", &rd)
 	if err != nil {
 		b.Fatal(err)
 	}
 	r.Header.Set("Authorization", token(b, "alice"))
-	r.Header.Set("X-Fc-Request-Id", "1-6744c0a7-3f1b2c4d5e6f708192a3b4c5") // set by fcadapter in FC
 	w := &benchWriter{h: http.Header{}}
 	b.ReportAllocs()
 	for b.Loop() {

@@ -1,7 +1,8 @@
 // Package sign is the sign function's HTTP core, a plain http.Handler:
 // POST /sign answers upload tickets (V4 POST policies signed with the
 // invocation's credentials), GET /uploads lists the caller's records,
-// GET /healthz answers probes. The FC adapter lives in function/fcadapter.
+// GET /healthz answers probes. The FC adapter lives in
+// function/internal/fcadapter.
 package sign
 
 import (
@@ -19,7 +20,9 @@ import (
 	"github.com/ossgate/ossgate/function/config"
 	"github.com/ossgate/ossgate/function/internal/auth"
 	"github.com/ossgate/ossgate/function/internal/creds"
-	"github.com/ossgate/ossgate/function/internal/record"
+	"github.com/ossgate/ossgate/function/internal/invocation"
+	"github.com/ossgate/ossgate/function/internal/records"
+	"github.com/ossgate/ossgate/function/internal/upload"
 )
 
 // Authenticator checks the Authorization header of a request.
@@ -30,10 +33,11 @@ type Authenticator interface {
 // ListerFactory returns a record lister for one request, built from the
 // credentials in ctx; errors wrapping creds.ErrNone become 503.
 type ListerFactory interface {
-	ListerFor(ctx context.Context) (record.Lister, error)
+	ListerFor(ctx context.Context) (records.Lister, error)
 }
 
-// Options configures a Handler. Config and Auth are required.
+// Options configures a Handler. Config (validated by package config) and
+// Auth are required.
 type Options struct {
 	Config config.Config
 	Auth   Authenticator
@@ -53,6 +57,7 @@ type Options struct {
 // Handler is the sign function's http.Handler. It is safe for concurrent use.
 type Handler struct {
 	o      Options
+	layout upload.Layout
 	routes map[string]route
 	fixed  map[string]*fixedConditions // by profile name
 }
@@ -71,12 +76,6 @@ func New(o Options) (*Handler, error) {
 	if o.Auth == nil {
 		return nil, errors.New("sign: no Authenticator")
 	}
-	if o.Config.Bucket == "" || o.Config.Region == "" || o.Config.UploadURL == "" || len(o.Config.Profiles) == 0 {
-		return nil, errors.New("sign: config lacks bucket, region, upload URL or profiles")
-	}
-	if o.Config.PublicBaseURL == "" {
-		o.Config.PublicBaseURL = o.Config.UploadURL
-	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -86,9 +85,9 @@ func New(o Options) (*Handler, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	h := &Handler{o: o, fixed: make(map[string]*fixedConditions, len(o.Config.Profiles))}
+	h := &Handler{o: o, layout: upload.Layout{Prefixes: o.Config.Prefixes}, fixed: make(map[string]*fixedConditions, len(o.Config.Profiles))}
 	for name, p := range o.Config.Profiles {
-		h.fixed[name] = newFixedConditions(o.Config.Bucket, p)
+		h.fixed[name] = newFixedConditions(o.Config.OSS.Bucket, p)
 	}
 	h.routes = map[string]route{
 		"/sign":    {http.MethodPost, h.sign},
@@ -147,10 +146,10 @@ func newUUID() (string, error) {
 	return u.String(), nil
 }
 
-// requestID is the FC request id when the adapter passed one, else a fresh
-// UUID.
+// requestID is the invocation's request id (see package invocation) when
+// it is a printable token of at most 128 bytes, else a fresh UUID.
 func (h *Handler) requestID(r *http.Request) string {
-	if id := r.Header.Get("X-Fc-Request-Id"); id != "" && len(id) <= 128 && !strings.ContainsFunc(id, func(c rune) bool { return c < '!' || c > '~' }) {
+	if id := invocation.FromContext(r.Context()).RequestID; id != "" && len(id) <= 128 && !strings.ContainsFunc(id, func(c rune) bool { return c < '!' || c > '~' }) {
 		return id
 	}
 	return uuid.NewString()
@@ -211,7 +210,7 @@ func (h *Handler) sign(w http.ResponseWriter, r *http.Request, e *entry) error {
 		if err != nil {
 			return fmt.Errorf("sign: object id: %w", err)
 		}
-		in := ticketInput{cfg: &h.o.Config, profile: p, user: id.User, file: f, id: oid, now: now, fixed: h.fixed[p.Name]}
+		in := ticketInput{oss: &h.o.Config.OSS, layout: h.layout, profile: p, user: id.User, file: f, id: oid, now: now, fixed: h.fixed[p.Name]}
 		u, err := in.ticket(c)
 		if err != nil {
 			return fmt.Errorf("sign: %w", err)

@@ -9,7 +9,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ossgate/ossgate/function/internal/creds"
-	"github.com/ossgate/ossgate/function/internal/record"
+	"github.com/ossgate/ossgate/function/internal/invocation"
+	"github.com/ossgate/ossgate/function/internal/records"
+	"github.com/ossgate/ossgate/function/internal/upload"
 )
 
 func TestRouting(t *testing.T) {
@@ -50,13 +52,15 @@ func TestRouting(t *testing.T) {
 
 func TestRequestID(t *testing.T) {
 	f := newFixture(t, nil)
-	w := f.do("GET", "/nope", "", "", map[string]string{"X-Fc-Request-Id": "fc-req-42"})
+	w := f.invoke("GET", "/nope", "", "", nil, invocation.Info{RequestID: "fc-req-42"})
 	if got := errorOf(t, w).Error.RequestID; got != "fc-req-42" || w.Header().Get("X-Request-Id") != "fc-req-42" {
 		t.Errorf("requestId: got %q / header %q, want fc-req-42", got, w.Header().Get("X-Request-Id"))
 	}
-	w = f.do("GET", "/nope", "", "", nil)
-	if got := errorOf(t, w).Error.RequestID; len(got) != 36 {
-		t.Errorf("generated requestId: got %q, want a UUID", got)
+	for name, info := range map[string]invocation.Info{"none": {}, "not a token": {RequestID: "a b"}} {
+		w = f.invoke("GET", "/nope", "", "", map[string]string{"X-Fc-Request-Id": "forged"}, info)
+		if got := errorOf(t, w).Error.RequestID; len(got) != 36 {
+			t.Errorf("%s: requestId: got %q, want a generated UUID (a client's header is not the invocation's id)", name, got)
+		}
 	}
 }
 
@@ -109,10 +113,10 @@ func TestCORS(t *testing.T) {
 	}
 }
 
-func recs(user string, n int) []record.Record {
-	out := make([]record.Record, n)
+func recs(user string, n int) []records.Record {
+	out := make([]records.Record, n)
 	for i := range out {
-		out[i] = record.Record{ID: fmt.Sprintf("%s-%d", user, i), Uploader: user, Key: "k"}
+		out[i] = records.Record{ID: fmt.Sprintf("%s-%d", user, i), Uploader: user, Key: "k"}
 	}
 	return out
 }
@@ -161,7 +165,7 @@ func TestUploads(t *testing.T) {
 				}
 				return
 			}
-			var page record.Page
+			var page records.Page
 			if err := json.Unmarshal(w.Body.Bytes(), &page); err != nil {
 				t.Fatal(err)
 			}
@@ -197,15 +201,16 @@ func TestUploadsAnonymous(t *testing.T) {
 	}
 	if w := f.do("POST", "/sign", "", `{"profile":"avatar","files":[{"name":"a.png","type":"image/png","size":5}]}`, nil); w.Code != 200 {
 		t.Fatalf("anonymous /sign: got %d, want 200; %s", w.Code, w.Body)
-	} else if u := decodeUploads(t, w.Body.Bytes())[0]; u.Fields["x-oss-meta-uploader"] != "anonymous" || !strings.Contains(u.Key, "/anonymous/") {
-		t.Errorf("anonymous ticket: uploader %q key %q", u.Fields["x-oss-meta-uploader"], u.Key)
+	} else if u := decodeUploads(t, w.Body.Bytes())[0]; u.Fields[upload.MetaUploader] != "anonymous" || !strings.Contains(u.Key, "/anonymous/") {
+		t.Errorf("anonymous ticket: uploader %q key %q", u.Fields[upload.MetaUploader], u.Key)
 	}
 }
 
 func TestLogs(t *testing.T) {
 	f := newFixture(t, nil)
 	authz := token(t, "alice")
-	f.do("POST", "/sign", authz, `{"profile":"avatar","files":[{"name":"a.png","type":"image/png","size":5}]}`, map[string]string{"X-Fc-Request-Id": "r-1"})
+	f.invoke("POST", "/sign", authz, `{"profile":"avatar","files":[{"name":"a.png","type":"image/png","size":5}]}`, nil,
+		invocation.Info{RequestID: "r-1", Credentials: testCreds})
 	f.do("POST", "/sign", authz, `{"profile":"avatar","files":[]}`, nil)
 	logs := f.logs.String()
 	for _, secret := range []string{strings.TrimPrefix(authz, "Bearer "), testCreds.AccessKeySecret, testCreds.SecurityToken, string(testSecret)} {
@@ -237,11 +242,7 @@ func TestLogs(t *testing.T) {
 func TestNewErrors(t *testing.T) {
 	good := newFixture(t, nil).h.o
 	tests := map[string]func(*Options){
-		"no auth":     func(o *Options) { o.Auth = nil },
-		"no bucket":   func(o *Options) { o.Config.Bucket = "" },
-		"no region":   func(o *Options) { o.Config.Region = "" },
-		"no upload":   func(o *Options) { o.Config.UploadURL = "" },
-		"no profiles": func(o *Options) { o.Config.Profiles = nil },
+		"no auth": func(o *Options) { o.Auth = nil },
 	}
 	for name, mod := range tests {
 		t.Run(name, func(t *testing.T) {

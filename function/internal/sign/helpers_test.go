@@ -18,7 +18,9 @@ import (
 	"github.com/ossgate/ossgate/function/config"
 	"github.com/ossgate/ossgate/function/internal/auth"
 	"github.com/ossgate/ossgate/function/internal/creds"
-	"github.com/ossgate/ossgate/function/internal/record"
+	"github.com/ossgate/ossgate/function/internal/invocation"
+	"github.com/ossgate/ossgate/function/internal/records"
+	"github.com/ossgate/ossgate/function/internal/upload"
 )
 
 var (
@@ -61,31 +63,31 @@ func token(t testing.TB, user string) string {
 // which user was asked for.
 type fakeListers struct {
 	mu      sync.Mutex
-	records map[string][]record.Record
+	records map[string][]records.Record
 	asked   []string
 	err     error
 }
 
-func (f *fakeListers) ListerFor(context.Context) (record.Lister, error) {
+func (f *fakeListers) ListerFor(context.Context) (records.Lister, error) {
 	if f.err != nil {
 		return nil, f.err
 	}
 	return f, nil
 }
 
-func (f *fakeListers) List(_ context.Context, user, cursor string, limit int) (record.Page, error) {
+func (f *fakeListers) List(_ context.Context, user, cursor string, limit int) (records.Page, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.asked = append(f.asked, user)
 	start := 0
 	if cursor != "" {
 		if _, err := fmt.Sscanf(cursor, "c%d", &start); err != nil {
-			return record.Page{}, fmt.Errorf("fake: %w", record.ErrBadCursor)
+			return records.Page{}, fmt.Errorf("fake: %w", records.ErrBadCursor)
 		}
 	}
 	all := f.records[user]
 	end := min(start+limit, len(all))
-	p := record.Page{Records: all[start:end]}
+	p := records.Page{Records: all[start:end]}
 	if end < len(all) {
 		p.Next = fmt.Sprintf("c%d", end)
 	}
@@ -102,11 +104,11 @@ type fixture struct {
 // sequential object ids and a JSON log in memory; mod may change options.
 func newFixture(t testing.TB, mod func(*Options)) *fixture {
 	t.Helper()
-	v, err := auth.New(context.Background(), auth.Config{Secret: testSecret, Now: func() time.Time { return testNow }})
+	v, err := auth.FromConfig(context.Background(), config.Auth{Secret: testSecret}, auth.Options{Now: func() time.Time { return testNow }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{logs: &bytes.Buffer{}, listers: &fakeListers{records: map[string][]record.Record{}}}
+	f := &fixture{logs: &bytes.Buffer{}, listers: &fakeListers{records: map[string][]records.Record{}}}
 	var mu sync.Mutex
 	n := 0
 	o := Options{
@@ -153,10 +155,14 @@ func (f *fixture) sendCreds(method, path, authz, body string, c creds.Credential
 }
 
 func (f *fixture) sendWith(method, path, authz, body string, hdr map[string]string, c creds.Credentials) *httptest.ResponseRecorder {
+	return f.invoke(method, path, authz, body, hdr, invocation.Info{Credentials: c})
+}
+
+// invoke sends a request whose context carries info, as the FC adapter
+// puts it there.
+func (f *fixture) invoke(method, path, authz, body string, hdr map[string]string, info invocation.Info) *httptest.ResponseRecorder {
 	r := httptest.NewRequest(method, path, strings.NewReader(body))
-	if c.AccessKeyID != "" {
-		r = r.WithContext(creds.NewContext(r.Context(), c))
-	}
+	r = r.WithContext(invocation.NewContext(r.Context(), info))
 	if authz != "" {
 		r.Header.Set("Authorization", authz)
 	}
@@ -179,6 +185,9 @@ func errorOf(t testing.TB, w *httptest.ResponseRecorder) errorBody {
 }
 
 var _ http.Handler = (*Handler)(nil)
+
+// testLayout names the objects as the handler does for testConfig.
+var testLayout = upload.Layout{Prefixes: config.Prefixes{Upload: "uploads", Records: "records", Quarantine: "quarantine"}}
 
 // anonymousAuth accepts every caller as anonymous.
 type anonymousAuth struct{}

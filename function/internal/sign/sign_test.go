@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ossgate/ossgate/function/internal/upload"
 )
 
 // policyDoc decodes a policy field.
@@ -58,7 +60,7 @@ func TestSign(t *testing.T) {
 		t.Fatalf("uploads: got %d, want 1", len(ups))
 	}
 	u := ups[0]
-	wantKey := "uploads/avatar/alice/2026/11/25/00000000-0000-4000-8000-000000000001.png"
+	wantKey := testLayout.UploadKey("avatar", "alice", testNow, "00000000-0000-4000-8000-000000000001", ".png")
 	want := wireUpload{
 		URL: "https://test-bucket.oss-cn-hangzhou.aliyuncs.com", Key: wantKey,
 		ExpiresAt: "2026-11-25T13:24:15Z", MaxSize: 52311,
@@ -71,8 +73,8 @@ func TestSign(t *testing.T) {
 	}
 	wantFields := map[string]string{
 		"key": wantKey, "Content-Type": "image/png", "success_action_status": "200",
-		"x-oss-meta-uploader": "alice", "x-oss-meta-profile": "avatar",
-		"x-oss-meta-filename":     "%E6%88%91%E7%9A%84%20%E5%A4%B4%E5%83%8F%25.png",
+		upload.MetaUploader: "alice", upload.MetaProfile: "avatar",
+		upload.MetaFilename:       "%E6%88%91%E7%9A%84%20%E5%A4%B4%E5%83%8F%25.png",
 		"x-oss-signature-version": "OSS4-HMAC-SHA256",
 		"x-oss-credential":        "STS.testAccessKeyId/20261125/cn-hangzhou/oss/aliyun_v4_request",
 		"x-oss-date":              "20261125T131415Z", "x-oss-security-token": "testSecurityToken",
@@ -95,9 +97,9 @@ func TestSign(t *testing.T) {
 		[]any{"eq", "$Content-Type", "image/png"},
 		[]any{"content-length-range", float64(52311), float64(52311)},
 		[]any{"eq", "$success_action_status", "200"},
-		[]any{"eq", "$x-oss-meta-uploader", "alice"},
-		[]any{"eq", "$x-oss-meta-profile", "avatar"},
-		[]any{"eq", "$x-oss-meta-filename", "%E6%88%91%E7%9A%84%20%E5%A4%B4%E5%83%8F%25.png"},
+		[]any{"eq", "$" + upload.MetaUploader, "alice"},
+		[]any{"eq", "$" + upload.MetaProfile, "avatar"},
+		[]any{"eq", "$" + upload.MetaFilename, "%E6%88%91%E7%9A%84%20%E5%A4%B4%E5%83%8F%25.png"},
 	}
 	if len(conds) < len(wantConds) {
 		t.Fatalf("conditions: got %d, want at least %d", len(conds), len(wantConds))
@@ -120,13 +122,13 @@ func TestSignMultipleFiles(t *testing.T) {
 	ups := decodeUploads(t, w.Body.Bytes())
 	got := []string{ups[0].Key, ups[1].Key}
 	want := []string{
-		"uploads/multi/bob@example.com/2026/11/25/00000000-0000-4000-8000-000000000001.png",
-		"uploads/multi/bob@example.com/2026/11/25/00000000-0000-4000-8000-000000000002.pdf",
+		testLayout.UploadKey("multi", "bob@example.com", testNow, "00000000-0000-4000-8000-000000000001", ".png"),
+		testLayout.UploadKey("multi", "bob@example.com", testNow, "00000000-0000-4000-8000-000000000002", ".pdf"),
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("keys (-want +got):\n%s", diff)
 	}
-	if ups[0].ObjectURL != "https://test-bucket.oss-cn-hangzhou.aliyuncs.com/uploads/multi/bob@example.com/2026/11/25/00000000-0000-4000-8000-000000000001.png" {
+	if ups[0].ObjectURL != "https://test-bucket.oss-cn-hangzhou.aliyuncs.com/"+want[0] {
 		t.Errorf("objectUrl: got %q", ups[0].ObjectURL)
 	}
 }
@@ -155,54 +157,20 @@ func TestSignDefaultProfile(t *testing.T) {
 	if w.Code != 200 {
 		t.Fatalf("status: got %d, want 200; body %s", w.Code, w.Body)
 	}
-	if k := decodeUploads(t, w.Body.Bytes())[0].Key; !strings.HasPrefix(k, "uploads/default/") {
-		t.Errorf("key: got %q, want uploads/default/...", k)
+	if k, want := decodeUploads(t, w.Body.Bytes())[0].Key, testLayout.UploadKey(DefaultProfile, "u1", testNow, "00000000-0000-4000-8000-000000000001", ".png"); k != want {
+		t.Errorf("key: got %q, want %q", k, want)
 	}
 }
 
 func TestSignPathStyleAndPublicBase(t *testing.T) {
 	f := newFixture(t, func(o *Options) {
-		o.Config.UploadURL = "http://127.0.0.1:9000/test-bucket"
-		o.Config.PublicBaseURL = "https://cdn.example.com"
+		o.Config.OSS.UploadURL = "http://127.0.0.1:9000/test-bucket"
+		o.Config.OSS.PublicBaseURL = "https://cdn.example.com"
 	})
 	w := f.do("POST", "/sign", token(t, "u1"), `{"profile":"avatar","files":[{"name":"a.png","type":"image/png","size":5}]}`, nil)
 	u := decodeUploads(t, w.Body.Bytes())[0]
-	if u.URL != "http://127.0.0.1:9000/test-bucket" || !strings.HasPrefix(u.ObjectURL, "https://cdn.example.com/uploads/") {
+	if u.URL != "http://127.0.0.1:9000/test-bucket" || u.ObjectURL != "https://cdn.example.com/"+u.Key {
 		t.Errorf("got url %q, objectUrl %q", u.URL, u.ObjectURL)
-	}
-}
-
-func TestUserSegment(t *testing.T) {
-	tests := []struct{ user, want string }{
-		{"alice", "alice"},
-		{"a.b_c@d-e", "a.b_c@d-e"},
-		{strings.Repeat("x", 64), strings.Repeat("x", 64)},
-		{strings.Repeat("x", 65), "~"},
-		{"..", "~"},
-		{".", "~"},
-		{"a/b", "~"},
-		{"auth0|12345", "~"},
-		{"用户", "~"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.user, func(t *testing.T) {
-			got := UserSegment(tt.user)
-			if tt.want == "~" {
-				if len(got) != 33 || got[0] != '~' {
-					t.Errorf("got %q, want ~ and 32 hex digits", got)
-				}
-				if again := UserSegment(tt.user); again != got {
-					t.Errorf("not deterministic: %q then %q", got, again)
-				}
-				return
-			}
-			if got != tt.want {
-				t.Errorf("got %q, want %q", got, tt.want)
-			}
-		})
-	}
-	if UserSegment("a/b") == UserSegment("a|b") {
-		t.Error("different users share a segment")
 	}
 }
 

@@ -6,7 +6,7 @@ import (
 	"strconv"
 
 	"github.com/ossgate/ossgate/function/internal/creds"
-	"github.com/ossgate/ossgate/function/internal/record"
+	"github.com/ossgate/ossgate/function/internal/records"
 )
 
 // Listing limits of GET /uploads.
@@ -48,13 +48,13 @@ func (h *Handler) uploads(w http.ResponseWriter, r *http.Request, e *entry) erro
 		return err
 	}
 	page, err := lister.List(r.Context(), id.User, cursor, limit)
-	if errors.Is(err, record.ErrBadCursor) {
+	if errors.Is(err, records.ErrBadCursor) {
 		return &Error{Code: CodeInvalidCursor, Message: "cursor is not one this service issued", Err: err}
 	} else if err != nil {
 		return err
 	}
 	if page.Records == nil {
-		page.Records = []record.Record{}
+		page.Records = []records.Record{}
 	}
 	writeJSON(w, http.StatusOK, page)
 	return nil

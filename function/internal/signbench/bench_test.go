@@ -16,6 +16,7 @@ import (
 	"github.com/ossgate/ossgate/bench"
 	"github.com/ossgate/ossgate/function/internal/fcadapter"
 	"github.com/ossgate/ossgate/function/internal/signbench"
+	"github.com/ossgate/ossgate/function/internal/upload"
 )
 
 func newCore(tb testing.TB) (bench.Fixture, http.Handler) {
@@ -59,7 +60,7 @@ func TestSignHandlerAnswersFixture(t *testing.T) {
 		t.Fatalf("got %d uploads, want 1", len(got.Uploads))
 	}
 	fl := got.Uploads[0].Fields
-	if fl["x-oss-meta-uploader"] != f.Sub || fl["x-oss-signature"] == "" || fl["x-oss-security-token"] != f.SecurityToken {
+	if fl[upload.MetaUploader] != f.Sub || fl["x-oss-signature"] == "" || fl["x-oss-security-token"] != f.SecurityToken {
 		t.Errorf("got fields %v, want uploader %q, a signature and the security token", fl, f.Sub)
 	}
 }

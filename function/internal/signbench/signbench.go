@@ -15,7 +15,7 @@ import (
 
 	"github.com/ossgate/ossgate/function/config"
 	"github.com/ossgate/ossgate/function/internal/auth"
-	"github.com/ossgate/ossgate/function/internal/creds"
+	"github.com/ossgate/ossgate/function/internal/invocation"
 	"github.com/ossgate/ossgate/function/internal/sign"
 	"github.com/ossgate/ossgate/signer"
 )
@@ -36,8 +36,7 @@ func Handler(ctx context.Context, env []string, c signer.Credentials, log io.Wri
 	if err != nil {
 		return nil, fmt.Errorf("signbench: %w", err)
 	}
-	v, err := auth.New(ctx, auth.Config{Secret: cfg.JWT.Secret, JWKSURL: cfg.JWT.JWKSURL, Issuer: cfg.JWT.Issuer,
-		Audience: cfg.JWT.Audience, AllowAnonymous: cfg.AllowAnonymous})
+	v, err := auth.FromConfig(ctx, cfg.Auth, auth.Options{})
 	if err != nil {
 		return nil, fmt.Errorf("signbench: %w", err)
 	}
@@ -46,6 +45,6 @@ func Handler(ctx context.Context, env []string, c signer.Credentials, log io.Wri
 		return nil, fmt.Errorf("signbench: %w", err)
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h.ServeHTTP(w, r.WithContext(creds.NewContext(r.Context(), c)))
+		h.ServeHTTP(w, r.WithContext(invocation.NewContext(r.Context(), invocation.Info{Credentials: c})))
 	}), nil
 }

@@ -1,85 +1,86 @@
-package record_test
+// Package memstore is a records.Store in memory: the record function's unit
+// tests use it, and it is the reference the other stores are held to by
+// records/storetest.
+package memstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
-	"strconv"
 	"sync"
-	"testing"
 
-	"github.com/ossgate/ossgate/function/internal/record"
-	"github.com/ossgate/ossgate/function/internal/record/storetest"
+	"github.com/ossgate/ossgate/function/internal/records"
 )
 
-// memStore is the in-memory Store the unit tests use. It orders records by
-// the OSS store's key layout, so both list alike.
-type memStore struct {
+// Store is a records.Store in memory. The zero value is not usable; make
+// one with New. It is safe for concurrent use.
+type Store struct {
 	mu   sync.Mutex
-	byID map[string]record.Record
-	puts int
+	byID map[string]records.Record
 }
 
-func newMemStore() *memStore { return &memStore{byID: map[string]record.Record{}} }
+// New returns an empty store.
+func New() *Store { return &Store{byID: map[string]records.Record{}} }
 
-func (m *memStore) Put(_ context.Context, r record.Record) error {
+// Put implements records.Store.
+func (m *Store) Put(_ context.Context, r records.Record) error {
+	if r.ID == "" {
+		return errors.New("memstore: put: empty id")
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.puts++
 	if _, ok := m.byID[r.ID]; !ok {
 		m.byID[r.ID] = r
 	}
 	return nil
 }
 
-func (m *memStore) Get(_ context.Context, id string) (record.Record, error) {
+// Len returns the number of records stored.
+func (m *Store) Len() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.byID)
+}
+
+// Get implements records.Store.
+func (m *Store) Get(_ context.Context, id string) (records.Record, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	r, ok := m.byID[id]
 	if !ok {
-		return record.Record{}, fmt.Errorf("mem: %s: %w", id, record.ErrNotFound)
+		return records.Record{}, fmt.Errorf("memstore: get %s: %w", id, records.ErrNotFound)
 	}
 	return r, nil
 }
 
-// List pages by offset; the cursor is "user\x00offset".
-func (m *memStore) List(_ context.Context, user, cursor string, limit int) (record.Page, error) {
+// List implements records.Lister. A cursor holds the ID of the last record
+// of its page; the next page starts after that record, so records stored
+// meanwhile never shift a page.
+func (m *Store) List(_ context.Context, user, cursor string, limit int) (records.Page, error) {
+	if limit < 1 {
+		return records.Page{}, fmt.Errorf("memstore: list: limit %d, want at least 1", limit)
+	}
+	after, err := records.DecodeCursor(cursor, user)
+	if err != nil {
+		return records.Page{}, fmt.Errorf("memstore: list: %w", err)
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	l := record.Layout{Prefix: "records"}
-	var mine []record.Record
+	last, ok := m.byID[after]
+	if after != "" && (!ok || last.Uploader != user) {
+		return records.Page{}, fmt.Errorf("memstore: list: %w: no record %q of this user", records.ErrBadCursor, after)
+	}
+	var mine []records.Record
 	for _, r := range m.byID {
-		if r.Uploader == user {
+		if r.Uploader == user && (after == "" || records.Before(last, r)) {
 			mine = append(mine, r)
 		}
 	}
-	sort.Slice(mine, func(i, j int) bool { return l.RecordKey(mine[i]) < l.RecordKey(mine[j]) })
-	off := 0
-	if cursor != "" {
-		u, n, ok := cutCursor(cursor)
-		if !ok || u != user || n > len(mine) {
-			return record.Page{}, fmt.Errorf("mem: %w", record.ErrBadCursor)
-		}
-		off = n
-	}
-	end := min(off+limit, len(mine))
-	p := record.Page{Records: append([]record.Record{}, mine[off:end]...)}
-	if end < len(mine) {
-		p.Next = user + "\x00" + strconv.Itoa(end)
+	sort.Slice(mine, func(i, j int) bool { return records.Before(mine[i], mine[j]) })
+	p := records.Page{Records: mine[:min(limit, len(mine))]}
+	if len(mine) > limit {
+		p.Next = records.EncodeCursor(user, mine[limit-1].ID)
 	}
 	return p, nil
-}
-
-func cutCursor(c string) (string, int, bool) {
-	for i := len(c) - 1; i >= 0; i-- {
-		if c[i] == 0 {
-			n, err := strconv.Atoi(c[i+1:])
-			return c[:i], n, err == nil && n >= 0
-		}
-	}
-	return "", 0, false
-}
-
-func TestMemStoreConformance(t *testing.T) {
-	storetest.RunStoreConformance(t, func(*testing.T) record.Store { return newMemStore() })
 }

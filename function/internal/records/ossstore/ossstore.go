@@ -1,18 +1,23 @@
-package record
+// Package ossstore is the records.Store of a deployment: one JSON object per
+// record in the bucket, under the records prefix (upload.Layout names the
+// keys). It needs no database and lists a user's records with one
+// ListObjectsV2 call per page.
+package ossstore
 
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
-	"strings"
 	"sync"
 
 	"github.com/aliyun/aliyun-oss-go-sdk/oss"
+
+	"github.com/ossgate/ossgate/function/internal/ossclient"
+	"github.com/ossgate/ossgate/function/internal/records"
+	"github.com/ossgate/ossgate/function/internal/upload"
 )
 
 // maxRecordSize bounds how much of a record object is read.
@@ -24,22 +29,22 @@ const listConcurrency = 8
 // maxListLimit is the most keys one ListObjectsV2 call returns.
 const maxListLimit = 1000
 
-// OSSStore keeps one JSON object per record in an OSS bucket (see Layout).
-// It holds a bucket built for one invocation or request; make a new one per
-// invocation so credentials are never reused past it.
-type OSSStore struct {
+// Store keeps records in an OSS bucket. It holds a bucket built for one
+// invocation or request; make a new one per invocation so credentials are
+// never reused past it.
+type Store struct {
 	bucket *oss.Bucket
-	layout Layout
+	layout upload.Layout
 }
 
-// NewOSSStore returns a store of records under prefix (e.g. "records") in
-// bucket. The bucket should come from ossclient.Bucket for the current
+// New returns a store of records in bucket, under layout's records prefix.
+// The bucket should come from an ossclient.Opener for the current
 // invocation or request.
-func NewOSSStore(bucket *oss.Bucket, prefix string) *OSSStore {
-	return &OSSStore{bucket: bucket, layout: Layout{Prefix: strings.TrimSuffix(prefix, "/")}}
+func New(bucket *oss.Bucket, layout upload.Layout) *Store {
+	return &Store{bucket: bucket, layout: layout}
 }
 
-// Put implements Store. The ID object is the claim: it is written first,
+// Put implements records.Store. The ID object is the claim: it is written first,
 // with x-oss-forbid-overwrite, holding the record object's key; the record
 // object is then written, also without overwriting, at the key the claim
 // holds — this Put's or an earlier one's. Concurrent Puts of one ID thus
@@ -47,32 +52,32 @@ func NewOSSStore(bucket *oss.Bucket, prefix string) *OSSStore {
 // completed by the next Put of that ID; until then Get and List do not see
 // the record. Put assumes an unversioned bucket, where OSS honours
 // x-oss-forbid-overwrite.
-func (s *OSSStore) Put(ctx context.Context, r Record) error {
+func (s *Store) Put(ctx context.Context, r records.Record) error {
 	if r.ID == "" {
-		return errors.New("record: put: empty id")
+		return errors.New("ossstore: put: empty id")
 	}
 	body, err := json.Marshal(r)
 	if err != nil {
-		return fmt.Errorf("record: put %s: %w", r.ID, err)
+		return fmt.Errorf("ossstore: put %s: %w", r.ID, err)
 	}
-	idKey, key := s.layout.IDKey(r.ID), s.layout.RecordKey(r)
+	idKey, key := s.layout.RecordIDKey(r.ID), s.layout.RecordKey(r.Uploader, r.UploadedAt, r.ID)
 	created, err := s.putOnce(ctx, idKey, []byte(key), "text/plain")
 	if err != nil {
-		return fmt.Errorf("record: put %s: %w", r.ID, err)
+		return fmt.Errorf("ossstore: put %s: %w", r.ID, err)
 	}
 	if !created {
 		if key, err = s.claimedKey(ctx, r.ID); err != nil {
-			return fmt.Errorf("record: put %s: %w", r.ID, err)
+			return fmt.Errorf("ossstore: put %s: %w", r.ID, err)
 		}
 	}
 	if _, err := s.putOnce(ctx, key, body, "application/json"); err != nil {
-		return fmt.Errorf("record: put %s: %w", r.ID, err)
+		return fmt.Errorf("ossstore: put %s: %w", r.ID, err)
 	}
 	return nil
 }
 
 // putOnce writes key unless it exists, and reports whether it wrote it.
-func (s *OSSStore) putOnce(ctx context.Context, key string, body []byte, ctype string) (bool, error) {
+func (s *Store) putOnce(ctx context.Context, key string, body []byte, ctype string) (bool, error) {
 	err := s.bucket.PutObject(key, bytes.NewReader(body), oss.ContentType(ctype),
 		oss.ForbidOverWrite(true), oss.WithContext(ctx))
 	var se oss.ServiceError
@@ -83,37 +88,37 @@ func (s *OSSStore) putOnce(ctx context.Context, key string, body []byte, ctype s
 }
 
 // claimedKey returns the record key the ID object of id holds.
-func (s *OSSStore) claimedKey(ctx context.Context, id string) (string, error) {
-	b, err := s.read(ctx, s.layout.IDKey(id))
+func (s *Store) claimedKey(ctx context.Context, id string) (string, error) {
+	b, err := s.read(ctx, s.layout.RecordIDKey(id))
 	if err != nil {
 		return "", err
 	}
 	key := string(b)
-	if !strings.HasPrefix(key, s.layout.Prefix+"/") || !strings.HasSuffix(key, "-"+id+".json") {
+	if !s.layout.IsRecordKeyOf(key, id) {
 		return "", fmt.Errorf("ID object holds %q, not a record key of %s", key, id)
 	}
 	return key, nil
 }
 
-// Get implements Store.
-func (s *OSSStore) Get(ctx context.Context, id string) (Record, error) {
+// Get implements records.Store.
+func (s *Store) Get(ctx context.Context, id string) (records.Record, error) {
 	key, err := s.claimedKey(ctx, id)
 	if err != nil {
-		return Record{}, fmt.Errorf("record: get %s: %w", id, err)
+		return records.Record{}, fmt.Errorf("ossstore: get %s: %w", id, err)
 	}
 	r, err := s.readRecord(ctx, key)
 	if err != nil {
-		return Record{}, fmt.Errorf("record: get %s: %w", id, err)
+		return records.Record{}, fmt.Errorf("ossstore: get %s: %w", id, err)
 	}
 	return r, nil
 }
 
-// read returns the body of key; a missing object wraps ErrNotFound.
-func (s *OSSStore) read(ctx context.Context, key string) ([]byte, error) {
+// read returns the body of key; a missing object wraps records.ErrNotFound.
+func (s *Store) read(ctx context.Context, key string) ([]byte, error) {
 	rc, err := s.bucket.GetObject(key, oss.WithContext(ctx))
 	if err != nil {
-		if IsNotFound(err) {
-			return nil, fmt.Errorf("%w: %w", ErrNotFound, err)
+		if ossclient.IsNotFound(err) {
+			return nil, fmt.Errorf("%w: %w", records.ErrNotFound, err)
 		}
 		return nil, err
 	}
@@ -121,60 +126,31 @@ func (s *OSSStore) read(ctx context.Context, key string) ([]byte, error) {
 	return io.ReadAll(io.LimitReader(rc, maxRecordSize))
 }
 
-func (s *OSSStore) readRecord(ctx context.Context, key string) (Record, error) {
+func (s *Store) readRecord(ctx context.Context, key string) (records.Record, error) {
 	b, err := s.read(ctx, key)
 	if err != nil {
-		return Record{}, err
+		return records.Record{}, err
 	}
-	var r Record
+	var r records.Record
 	if err := json.Unmarshal(b, &r); err != nil {
-		return Record{}, fmt.Errorf("%s: %w", key, err)
+		return records.Record{}, fmt.Errorf("%s: %w", key, err)
 	}
 	return r, nil
 }
 
-// cursor is what a Page.Next carries: the listing prefix it belongs to and
-// OSS's continuation token.
-type cursor struct {
-	Prefix string `json:"p"`
-	Token  string `json:"t"`
-}
-
-func encodeCursor(c cursor) string {
-	b, _ := json.Marshal(c) // a struct of strings always marshals
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-// decodeCursor returns the continuation token of s, checking that it was
-// issued for prefix.
-func decodeCursor(s, prefix string) (string, error) {
-	if s == "" {
-		return "", nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	var c cursor
-	if err == nil {
-		err = json.Unmarshal(b, &c)
-	}
-	if err != nil || c.Prefix != prefix || c.Token == "" {
-		return "", ErrBadCursor
-	}
-	return c.Token, nil
-}
-
-// List implements Lister: one ListObjectsV2 page under the user's prefix,
+// List implements records.Lister: one ListObjectsV2 page under the user's prefix,
 // then the records fetched in parallel (at most 8 at a time). A limit above
 // 1000 counts as 1000. Records that vanish meanwhile, or whose uploader is
 // not user, are left out.
-func (s *OSSStore) List(ctx context.Context, user, cur string, limit int) (Page, error) {
+func (s *Store) List(ctx context.Context, user, cur string, limit int) (records.Page, error) {
 	if limit < 1 {
-		return Page{}, fmt.Errorf("record: list: limit %d, want at least 1", limit)
+		return records.Page{}, fmt.Errorf("ossstore: list: limit %d, want at least 1", limit)
 	}
 	limit = min(limit, maxListLimit)
-	prefix := s.layout.UserPrefix(user)
-	token, err := decodeCursor(cur, prefix)
+	prefix := s.layout.UserRecordsPrefix(user)
+	token, err := records.DecodeCursor(cur, prefix)
 	if err != nil {
-		return Page{}, fmt.Errorf("record: list: %w", err)
+		return records.Page{}, fmt.Errorf("ossstore: list: %w", err)
 	}
 	opts := []oss.Option{oss.Prefix(prefix), oss.MaxKeys(limit), oss.WithContext(ctx)}
 	if token != "" {
@@ -182,22 +158,22 @@ func (s *OSSStore) List(ctx context.Context, user, cur string, limit int) (Page,
 	}
 	res, err := s.bucket.ListObjectsV2(opts...)
 	if err != nil {
-		return Page{}, fmt.Errorf("record: list: %w", err)
+		return records.Page{}, fmt.Errorf("ossstore: list: %w", err)
 	}
 	recs, err := s.fetchAll(ctx, res.Objects, user)
 	if err != nil {
-		return Page{}, fmt.Errorf("record: list: %w", err)
+		return records.Page{}, fmt.Errorf("ossstore: list: %w", err)
 	}
-	p := Page{Records: recs}
+	p := records.Page{Records: recs}
 	if res.IsTruncated && res.NextContinuationToken != "" {
-		p.Next = encodeCursor(cursor{Prefix: prefix, Token: res.NextContinuationToken})
+		p.Next = records.EncodeCursor(prefix, res.NextContinuationToken)
 	}
 	return p, nil
 }
 
 // fetchAll GETs the listed records in order, keeping those of user.
-func (s *OSSStore) fetchAll(ctx context.Context, objs []oss.ObjectProperties, user string) ([]Record, error) {
-	recs := make([]Record, len(objs))
+func (s *Store) fetchAll(ctx context.Context, objs []oss.ObjectProperties, user string) ([]records.Record, error) {
+	recs := make([]records.Record, len(objs))
 	errs := make([]error, len(objs))
 	sem := make(chan struct{}, listConcurrency)
 	var wg sync.WaitGroup
@@ -210,10 +186,10 @@ func (s *OSSStore) fetchAll(ctx context.Context, objs []oss.ObjectProperties, us
 		}()
 	}
 	wg.Wait()
-	out := make([]Record, 0, len(objs))
+	out := make([]records.Record, 0, len(objs))
 	for i, r := range recs {
 		switch {
-		case errors.Is(errs[i], ErrNotFound):
+		case errors.Is(errs[i], records.ErrNotFound):
 		case errs[i] != nil:
 			return nil, errs[i]
 		case r.Uploader == user:
@@ -221,14 +197,4 @@ func (s *OSSStore) fetchAll(ctx context.Context, objs []oss.ObjectProperties, us
 		}
 	}
 	return out, nil
-}
-
-// IsNotFound reports whether err is OSS's answer for a missing object
-// (NoSuchKey, or a 404 to a HEAD, which has no body), or wraps ErrNotFound.
-func IsNotFound(err error) bool {
-	if errors.Is(err, ErrNotFound) {
-		return true
-	}
-	var se oss.ServiceError
-	return errors.As(err, &se) && (se.Code == "NoSuchKey" || se.StatusCode == http.StatusNotFound && se.Code != "NoSuchBucket")
 }

@@ -6,10 +6,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/ossgate/ossgate/function/internal/record"
+	"github.com/ossgate/ossgate/function/internal/records"
 )
 
-func testListPaginates(t *testing.T, s record.Store) {
+func testListPaginates(t *testing.T, s records.Store) {
 	var want []string
 	for n := 7; n >= 1; n-- {
 		mustPut(t, s, Sample("carol", n))
@@ -36,7 +36,7 @@ func testListPaginates(t *testing.T, s record.Store) {
 	}
 }
 
-func testListOnlyOwn(t *testing.T, s record.Store) {
+func testListOnlyOwn(t *testing.T, s records.Store) {
 	// "dave" and "dave/x" and "dav" must not see each other's records.
 	users := []string{"dave", "dave/x", "dav", "dave_2F"}
 	for i, u := range users {
@@ -54,7 +54,7 @@ func testListOnlyOwn(t *testing.T, s record.Store) {
 	}
 }
 
-func testListEmpty(t *testing.T, s record.Store) {
+func testListEmpty(t *testing.T, s records.Store) {
 	p, err := s.List(ctx(t), "nobody", "", 5)
 	if err != nil {
 		t.Fatalf("List: %v", err)
@@ -64,7 +64,7 @@ func testListEmpty(t *testing.T, s record.Store) {
 	}
 }
 
-func testForeignCursor(t *testing.T, s record.Store) {
+func testForeignCursor(t *testing.T, s records.Store) {
 	for n := 1; n <= 3; n++ {
 		mustPut(t, s, Sample("erin", n), Sample("frank", n))
 	}
@@ -77,13 +77,13 @@ func testForeignCursor(t *testing.T, s record.Store) {
 	}
 	for _, cur := range []string{p.Next, "garbage", "e30"} {
 		_, err := s.List(ctx(t), "frank", cur, 1)
-		if !errors.Is(err, record.ErrBadCursor) {
+		if !errors.Is(err, records.ErrBadCursor) {
 			t.Errorf("List(frank, cursor %q): got %v, want ErrBadCursor", cur, err)
 		}
 	}
 }
 
-func testOddUsers(t *testing.T, s record.Store) {
+func testOddUsers(t *testing.T, s records.Store) {
 	for i, u := range []string{"用户 1", "a+b%20c", "_ids", "x.y@z", ""} {
 		r := Sample(u, i)
 		mustPut(t, s, r)

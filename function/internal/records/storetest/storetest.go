@@ -1,31 +1,35 @@
-// Package storetest is the conformance suite every record.Store passes.
+// Package storetest is the conformance suite every records.Store passes.
 package storetest
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/ossgate/ossgate/function/internal/record"
+	"github.com/ossgate/ossgate/function/config"
+	"github.com/ossgate/ossgate/function/internal/records"
+	"github.com/ossgate/ossgate/function/internal/upload"
 )
 
-// RunStoreConformance runs the suite against stores made by newStore; each
-// subtest gets a fresh, empty store.
-func RunStoreConformance(t *testing.T, newStore func(t *testing.T) record.Store) {
+// Run runs the suite against stores made by newStore; each subtest gets a
+// fresh, empty store.
+func Run(t *testing.T, newStore func(t *testing.T) records.Store) {
 	t.Helper()
 	tests := []struct {
 		name string
-		run  func(t *testing.T, s record.Store)
+		run  func(t *testing.T, s records.Store)
 	}{
 		{"PutGet", testPutGet},
 		{"GetMissing", testGetMissing},
 		{"PutIsIdempotent", testPutIdempotent},
 		{"ConcurrentPutsOfOneID", testConcurrentPuts},
 		{"ListNewestFirst", testListNewestFirst},
+		{"ListTiesByID", testListTiesByID},
 		{"ListPaginates", testListPaginates},
 		{"ListOnlyOwnRecords", testListOnlyOwn},
 		{"ListEmpty", testListEmpty},
@@ -39,14 +43,17 @@ func RunStoreConformance(t *testing.T, newStore func(t *testing.T) record.Store)
 
 var base = time.Date(2026, 11, 25, 13, 0, 0, 0, time.UTC)
 
+// layout names the sample uploads.
+var layout = upload.Layout{Prefixes: config.Prefixes{Upload: "uploads", Records: "records", Quarantine: "quarantine"}}
+
 // Sample returns a record of user uploaded n seconds after a fixed time.
-func Sample(user string, n int) record.Record {
-	key := fmt.Sprintf("uploads/avatar/%s/2026/11/25/obj%03d.png", user, n)
+func Sample(user string, n int) records.Record {
+	key := layout.UploadKey("avatar", user, base, fmt.Sprintf("obj%03d", n), ".png")
 	etag := fmt.Sprintf("%032X", n+1)
-	return record.Record{
-		ID: record.ID("bucket", key, etag), Bucket: "bucket", Key: key, ETag: etag,
+	return records.Record{
+		ID: records.ID("bucket", key, etag), Bucket: "bucket", Key: key, ETag: etag,
 		Size: int64(100 + n), ContentType: "image/png", DetectedType: "image/png",
-		Uploader: user, Profile: "avatar", OriginalName: "me 1.png", Status: record.StatusOK,
+		Uploader: user, Profile: "avatar", OriginalName: "me 1.png", Status: records.StatusOK,
 		Event:      "ObjectCreated:PostObject",
 		UploadedAt: base.Add(time.Duration(n) * time.Second), RecordedAt: base.Add(time.Hour),
 	}
@@ -58,7 +65,7 @@ func ctx(t *testing.T) context.Context {
 	return c
 }
 
-func mustPut(t *testing.T, s record.Store, rs ...record.Record) {
+func mustPut(t *testing.T, s records.Store, rs ...records.Record) {
 	t.Helper()
 	for _, r := range rs {
 		if err := s.Put(ctx(t), r); err != nil {
@@ -67,9 +74,9 @@ func mustPut(t *testing.T, s record.Store, rs ...record.Record) {
 	}
 }
 
-func testPutGet(t *testing.T, s record.Store) {
+func testPutGet(t *testing.T, s records.Store) {
 	want := Sample("alice", 1)
-	want.Status, want.Reason, want.QuarantineKey = record.StatusQuarantined, "declared image/png, found text/plain", "quarantine/"+want.Key
+	want.Status, want.Reason, want.QuarantineKey = records.StatusQuarantined, "declared image/png, found text/plain", layout.QuarantineKey(want.Key)
 	mustPut(t, s, want)
 	got, err := s.Get(ctx(t), want.ID)
 	if err != nil {
@@ -80,18 +87,18 @@ func testPutGet(t *testing.T, s record.Store) {
 	}
 }
 
-func testGetMissing(t *testing.T, s record.Store) {
+func testGetMissing(t *testing.T, s records.Store) {
 	_, err := s.Get(ctx(t), "0123456789abcdef0123456789abcdef")
-	if !errors.Is(err, record.ErrNotFound) {
+	if !errors.Is(err, records.ErrNotFound) {
 		t.Errorf("Get(missing): got %v, want an error wrapping ErrNotFound", err)
 	}
 }
 
-func testPutIdempotent(t *testing.T, s record.Store) {
+func testPutIdempotent(t *testing.T, s records.Store) {
 	first := Sample("alice", 1)
 	second := first
 	second.RecordedAt = first.RecordedAt.Add(time.Minute)
-	second.Status = record.StatusQuarantined
+	second.Status = records.StatusQuarantined
 	mustPut(t, s, first, second, first)
 	got, err := s.Get(ctx(t), first.ID)
 	if err != nil {
@@ -110,7 +117,7 @@ func testPutIdempotent(t *testing.T, s record.Store) {
 }
 
 // ids returns the IDs of rs in order.
-func ids(rs []record.Record) []string {
+func ids(rs []records.Record) []string {
 	out := make([]string, len(rs))
 	for i, r := range rs {
 		out[i] = r.ID
@@ -118,7 +125,7 @@ func ids(rs []record.Record) []string {
 	return out
 }
 
-func testListNewestFirst(t *testing.T, s record.Store) {
+func testListNewestFirst(t *testing.T, s records.Store) {
 	var want []string
 	for _, n := range []int{3, 1, 4, 2} {
 		mustPut(t, s, Sample("bob", n))
@@ -138,11 +145,31 @@ func testListNewestFirst(t *testing.T, s record.Store) {
 	}
 }
 
+// testListTiesByID lists records uploaded at the same instant by ID, as
+// records.Before orders them.
+func testListTiesByID(t *testing.T, s records.Store) {
+	var rs []records.Record
+	for n := range 4 {
+		r := Sample("hana", n)
+		r.UploadedAt = base
+		rs = append(rs, r)
+		mustPut(t, s, r)
+	}
+	sort.Slice(rs, func(i, j int) bool { return rs[i].ID < rs[j].ID })
+	p, err := s.List(ctx(t), "hana", "", 10)
+	if err != nil {
+		t.Fatalf("List: %v", err)
+	}
+	if d := cmp.Diff(ids(rs), ids(p.Records)); d != "" {
+		t.Errorf("List order of one instant (-want +got):\n%s", d)
+	}
+}
+
 // testConcurrentPuts races Puts of one ID that differ in every field but
 // the ID, as concurrent deliveries of one event (or of two uploads of the
 // same bytes to the same key) do: one record must come out, the same in Get
 // and List.
-func testConcurrentPuts(t *testing.T, s record.Store) {
+func testConcurrentPuts(t *testing.T, s records.Store) {
 	const n = 6
 	errs := make(chan error, n)
 	for i := range n {
