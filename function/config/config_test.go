@@ -135,6 +135,25 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 	}
 }
 
+func TestRecordQuarantineMode(t *testing.T) {
+	for v, want := range map[string]QuarantineMode{"": QuarantineMove, "move": QuarantineMove, "tag": QuarantineTag} {
+		c, err := Load(Record, env(map[string]string{VarQuarantineMode: v}))
+		if err != nil || c.QuarantineMode != want {
+			t.Errorf("%s=%q: got %q, %v; want %q", VarQuarantineMode, v, c.QuarantineMode, err, want)
+		}
+	}
+}
+
+func TestRole(t *testing.T) {
+	t.Setenv(VarFunction, "record")
+	if got := Role(nil); got != Record {
+		t.Errorf("Role(no args) with %s=record: got %q, want record", VarFunction, got)
+	}
+	if got := Role([]string{"sign"}); got != Sign {
+		t.Errorf("Role([sign]): got %q, want sign (the argument first)", got)
+	}
+}
+
 func TestRecordNeedsNoAuth(t *testing.T) {
 	if _, err := Load(Record, env(map[string]string{VarJWTSecret: ""})); err != nil {
 		t.Errorf("Load(Record) without JWT: got %v, want nil", err)
