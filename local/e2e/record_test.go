@@ -1,6 +1,6 @@
 package e2e
 
-// The record function end to end (issue 6): uploads through forms signed by
+// The record function end to end: uploads through forms signed by
 // the real sign function land in the local OSS endpoint, whose trigger feeds
 // the real record function; GET /uploads shows the records. The tests know
 // ossgate only through its API: keys and metadata come from tickets, records

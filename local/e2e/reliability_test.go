@@ -1,6 +1,6 @@
 package e2e
 
-// Reliability under faults (issue 9). Quick versions run in make test; with
+// Reliability under faults. Quick versions run in make test; with
 // OSSGATE_SOAK=1 (make soak) the same tests run at full size (1,000 uploads).
 
 import (

@@ -1,6 +1,6 @@
 package e2e
 
-// The sign function end to end (issue 5): the real binary under the FC
+// The sign function end to end: the real binary under the FC
 // emulator answers POST /sign over HTTP; the returned form uploads to the
 // strict local OSS endpoint, and every tampered use of a ticket is refused
 // with OSS's documented code.
