@@ -113,7 +113,7 @@ func fcEvent(f bench.Fixture) []byte {
 
 // BenchmarkSignThroughFCAdapter adds to the handler core what the function
 // does per invocation besides it: decode the FC event JSON (as the runtime
-// SDK does), adapt it to an http.Request and back (function/fcadapter), and
+// SDK does), adapt it to an http.Request and back (function/internal/fcadapter), and
 // encode the FC response JSON. The runtime API round trips are not in it.
 func BenchmarkSignThroughFCAdapter(b *testing.B) {
 	f, h := newCore(b)
