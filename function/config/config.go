@@ -1,6 +1,12 @@
 // Package config loads and validates ossgate's configuration from the
 // environment, once at start. Every variable any function reads is listed by
 // Vars; a misconfiguration is reported as one error naming every problem.
+//
+// It is the one place that reads the environment, applies defaults and
+// checks rules: the function's packages take their part of a loaded Config
+// as it is. It is public, unlike the rest of function/, because it is also
+// the contract the deploy checker (deploy/check.go, run by make deploy) and
+// the deploy tests validate s.yaml against.
 package config
 
 import (
