@@ -71,10 +71,10 @@ check:
 	$(GO) run $(STATICCHECK) ./...
 
 ## bench: every measurement (per call, loopback per core vs the Node alternative, FC emulator, cold
-## start, RSS, record events/s); rewrites bench/results.json and the README bench table. ~3 min on 2 cores.
+## start, RSS, record events/s); writes bench/results.json and bench/RESULTS.md. ~3 min on 2 cores.
 bench: deps-system bench/node-alt/node_modules/.installed
 	OSSGATE_BADINPUTS_MD=$(CURDIR)/bench/bad-inputs.md $(GO) test -count=1 -run '^TestBadInputs$$' ./local/e2e/
-	$(GO) run ./bench/cmd/ossgate-bench -out bench/results.json -readme README.md
+	$(GO) run ./bench/cmd/ossgate-bench -out bench/results.json -report bench/RESULTS.md
 
 ## soak: the long reliability runs (1,000 uploads, repeated faults) behind OSSGATE_SOAK=1.
 soak: deps

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -23,26 +24,42 @@ func TestParseGoBench(t *testing.T) {
 	}
 }
 
-func TestReplaceSection(t *testing.T) {
-	tests := []struct {
-		name, doc, want string
-		wantErr         bool
-	}{
-		{"replaces", "a\n<!-- section: bench -->\nold\n<!-- /section: bench -->\nz", "a\n<!-- section: bench -->\nnew\n<!-- /section: bench -->\nz", false},
-		{"empty section", "<!-- section: bench -->\n<!-- /section: bench -->", "<!-- section: bench -->\nnew\n<!-- /section: bench -->", false},
-		{"no markers", "nothing", "", true},
-		{"other section", "<!-- section: run -->\n<!-- /section: run -->", "", true},
+// TestWriteReport renders a report to a file: the date, the table and the
+// bad-inputs table are in it.
+func TestWriteReport(t *testing.T) {
+	r := &Results{Date: "2026-11-25T13:00:00Z", Machine: Machine{NProc: 2}, Command: "make bench"}
+	r.Add(Targeted(Figure{What: "cold start", Value: 8.1, Unit: "ms"}, "≤ 30 ms", true))
+	path := filepath.Join(t.TempDir(), "RESULTS.md")
+	if err := WriteReport(path, r, "| input | tried | answered by | outcome |\n"); err != nil {
+		t.Fatal(err)
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := ReplaceSection([]byte(tt.doc), "bench", "new\n")
-			if (err != nil) != tt.wantErr {
-				t.Fatalf("got error %v, want error %v", err, tt.wantErr)
-			}
-			if string(got) != tt.want {
-				t.Errorf("got %q, want %q", got, tt.want)
-			}
-		})
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"# Benchmark results", "Measured 2026-11-25 on 2 cores", "| cold start | 8.10 ms | ≤ 30 ms | yes |", "## Bad inputs", "| input | tried | answered by | outcome |"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("report lacks %q:\n%s", want, b)
+		}
+	}
+}
+
+// TestMakeBenchLeavesReadme reads the Makefile's bench recipe: it writes the
+// report and results.json, and never names README.md.
+func TestMakeBenchLeavesReadme(t *testing.T) {
+	b, err := os.ReadFile("../Makefile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, recipe, ok := strings.Cut(string(b), "\nbench:")
+	if !ok {
+		t.Fatal("Makefile: no bench target")
+	}
+	if i := strings.Index(recipe, "\n\n"); i >= 0 {
+		recipe = recipe[:i]
+	}
+	if strings.Contains(recipe, "README") || !strings.Contains(recipe, "-report "+ReportPath) || !strings.Contains(recipe, "-out bench/results.json") {
+		t.Errorf("bench recipe %q: want it to write %s and bench/results.json and leave README.md alone", recipe, ReportPath)
 	}
 }
 

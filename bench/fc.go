@@ -6,13 +6,12 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"time"
 
 	"github.com/ossgate/ossgate/internal/codepkg"
+	"github.com/ossgate/ossgate/internal/testutil"
 	"github.com/ossgate/ossgate/local/fcemu"
 )
 
@@ -68,24 +67,7 @@ func (f *Function) Close() {
 
 // PIDs returns the ids of the running ossgate processes of this code
 // package (bootstrap execs ossgate, so /proc/<pid>/exe names it).
-func (f *Function) PIDs() []int { return ExePIDs(filepath.Join(f.code, "ossgate")) }
-
-// ExePIDs returns the ids of the processes whose executable is exe.
-func ExePIDs(exe string) []int {
-	ents, _ := os.ReadDir("/proc")
-	var pids []int
-	for _, e := range ents {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		if l, err := os.Readlink("/proc/" + e.Name() + "/exe"); err == nil && l == exe {
-			pids = append(pids, pid)
-		}
-	}
-	sort.Ints(pids)
-	return pids
-}
+func (f *Function) PIDs() []int { return testutil.ExePIDs(filepath.Join(f.code, "ossgate")) }
 
 // Median returns the median of ds (0 for none).
 func Median(ds []time.Duration) time.Duration {

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/ossgate/ossgate/signer"
 )
 
 // Fixture is the one request every side of the comparison answers: the same
@@ -58,4 +60,9 @@ func (f Fixture) NodeInput(jwtKey string, iterations, warmup int) map[string]any
 		"authorization": f.Authorization, "body": f.Body,
 		"iterations": iterations, "warmup": warmup,
 	}
+}
+
+// Credentials returns the fixture's fake STS credentials.
+func (f Fixture) Credentials() signer.Credentials {
+	return signer.Credentials{AccessKeyID: f.AccessKeyID, AccessKeySecret: f.Secret, SecurityToken: f.SecurityToken}
 }

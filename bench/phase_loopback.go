@@ -21,12 +21,12 @@ type loopbackSide struct {
 }
 
 // Loopback compares throughput per core over loopback HTTP: the sign handler
-// on a plain net/http server (bench/cmd/signserver, GOMAXPROCS=1) against
+// on a plain net/http server (function/internal/signbench/signserver, GOMAXPROCS=1) against
 // the Node alternative's node:http server (both JWT key forms), each pinned
 // to one core, attacked alternately Rounds times; medians are reported.
 func (r *Runner) Loopback(ctx context.Context) error {
 	bin := filepath.Join(r.Work, "signserver")
-	build := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", bin, "./bench/cmd/signserver")
+	build := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", bin, "./function/internal/signbench/signserver")
 	build.Dir = r.Root
 	if out, err := build.CombinedOutput(); err != nil {
 		return fmt.Errorf("bench: build signserver: %w: %s", err, out)

@@ -27,7 +27,7 @@ func (r *Runner) PerCall(ctx context.Context) error {
 	} else {
 		r.Skip("signer benchmarks", fmt.Errorf("BenchmarkSign or BenchmarkHMACFloor missing in ./signer"))
 	}
-	core, cline, err := RunGoBench(ctx, "^BenchmarkSign(HandlerCore|ThroughFCAdapter)$", "1s", "./bench/")
+	core, cline, err := RunGoBench(ctx, "^BenchmarkSign(HandlerCore|ThroughFCAdapter)$", "1s", "./function/internal/signbench/")
 	hc := core["BenchmarkSignHandlerCore"]
 	if err != nil || hc.NsPerOp == 0 {
 		r.Skip("sign handler core benchmark", fmt.Errorf("BenchmarkSignHandlerCore did not run: %v", err))

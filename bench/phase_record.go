@@ -1,21 +1,19 @@
 package bench
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/aliyun/aliyun-oss-go-sdk/oss"
 
+	"github.com/ossgate/ossgate/internal/testutil"
 	"github.com/ossgate/ossgate/local/fcemu"
-	"github.com/ossgate/ossgate/local/ossemu"
 	"github.com/ossgate/ossgate/local/stack"
 )
 
@@ -35,25 +33,25 @@ func (r *Runner) Record(ctx context.Context) error {
 		}
 	}
 	st, err := stack.Start(ctx, stack.Config{CodeDir: code, DataDir: filepath.Join(r.Work, "data"),
-		SignEnv: []string{"OSSGATE_FUNCTION=empty"}, RecordInstances: RecordInstances,
+		Anonymous: true, RecordInstances: RecordInstances,
 		Events: fcemu.AsyncConfig{QueueSize: r.Events + 16, RetryBase: 50 * time.Millisecond}})
 	if err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
 	defer st.Close()
-	st.OSS.AddCredential(ossemu.Credential{AccessKeyID: "LTAIbench", AccessKeySecret: "fake-bench-secret"})
-	cl, err := oss.New(st.OSSURL, "LTAIbench", "fake-bench-secret", oss.ForcePathStyle(true))
+	key := st.AccessKey()
+	b, err := testutil.OSSBucket(st.OSSURL, st.Bucket, key.AccessKeyID, key.AccessKeySecret)
 	if err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
-	b, err := cl.Bucket(st.Bucket)
+	put, err := signedPuts(st, b, r.Events, 8)
 	if err != nil {
-		return fmt.Errorf("bench: %w", err)
+		return err
 	}
 	exe := filepath.Join(code, "ossgate")
-	cpu0 := cpuTicks(PIDsWithEnv(exe, "OSSGATE_FUNCTION=record"))
+	cpu0 := cpuTicks(testutil.PIDsWithEnv(exe, "OSSGATE_FUNCTION=record"))
 	t0 := time.Now()
-	if err := putObjects(b, r.Events, 8); err != nil {
+	if err := put(); err != nil {
 		return err
 	}
 	dctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
@@ -62,7 +60,7 @@ func (r *Runner) Record(ctx context.Context) error {
 		return fmt.Errorf("bench: drain: %w", err)
 	}
 	el := time.Since(t0)
-	cpu := cpuTicks(PIDsWithEnv(exe, "OSSGATE_FUNCTION=record")) - cpu0
+	cpu := cpuTicks(testutil.PIDsWithEnv(exe, "OSSGATE_FUNCTION=record")) - cpu0
 	if s := st.Record.AsyncStats(); s.Delivered != r.Events || s.Failed != 0 {
 		return fmt.Errorf("bench: record trigger: got %+v, want %d delivered", s, r.Events)
 	}
@@ -77,45 +75,30 @@ func (r *Runner) Record(ctx context.Context) error {
 	return nil
 }
 
-// putObjects puts n small PNG objects under uploads/ with the signed
-// metadata the record function reads, with workers clients.
-func putObjects(b *oss.Bucket, n, workers int) error {
-	jobs := make(chan int)
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				body := append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), fmt.Sprintf("bench-%06d", i)...)
-				errs[i] = b.PutObject(fmt.Sprintf("uploads/avatar/user-%d/2026/11/25/%06d.png", i%7, i), bytes.NewReader(body),
-					oss.ContentType("image/png"), oss.Meta("uploader", fmt.Sprintf("user-%d", i%7)),
-					oss.Meta("profile", "avatar"), oss.Meta("filename", "bench.png"))
-			}
-		}()
+// signedPuts asks the sign function (anonymous signing) for n tickets of
+// small PNG files, with workers clients, and returns a function that puts
+// every file with the SDK at its ticket's key with its ticket's labels: the
+// keys and metadata the record function reads, each PutObject firing the OSS
+// trigger. Tickets are asked for before the measurement starts.
+func signedPuts(st *stack.Stack, b *oss.Bucket, n, workers int) (func() error, error) {
+	c := &http.Client{Timeout: 20 * time.Second}
+	body := func(i int) []byte {
+		return append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), fmt.Sprintf("bench-%06d", i)...)
 	}
-	for i := range n {
-		jobs <- i
+	tickets := make([]testutil.Ticket, n)
+	err := testutil.Parallel(n, workers, func(i int) (err error) {
+		tickets[i], err = testutil.AskTicket(c, st.SignURL, "", "avatar", "bench.png", "image/png", len(body(i)))
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("bench: sign: %w", err)
 	}
-	close(jobs)
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("bench: put: %w", err)
-	}
-	return nil
-}
-
-// PIDsWithEnv returns the processes running exe whose environment holds kv.
-func PIDsWithEnv(exe, kv string) []int {
-	var out []int
-	for _, pid := range ExePIDs(exe) {
-		env, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/environ")
-		if err == nil && bytes.Contains(append([]byte{0}, env...), []byte("\x00"+kv+"\x00")) {
-			out = append(out, pid)
+	return func() error {
+		if err := testutil.Parallel(n, workers, func(i int) error { return testutil.PutAsTicket(b, tickets[i], body(i)) }); err != nil {
+			return fmt.Errorf("bench: put: %w", err)
 		}
-	}
-	return out
+		return nil
+	}, nil
 }
 
 // cpuTicks sums utime+stime (clock ticks, 100 per second) of pids.

@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -51,7 +50,7 @@ func (r *Results) WriteJSON(path string) error {
 	return nil
 }
 
-// Markdown renders r as the README table.
+// Markdown renders r as the table of bench/RESULTS.md.
 func (r *Results) Markdown() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Measured %s on %d cores (%s), %s, Node %s, load average at start/end %s, by `%s`; every figure's own command is in `bench/results.json`.\n\n",
@@ -84,23 +83,8 @@ func num(v float64) string {
 	}
 }
 
-// ReplaceSection returns doc with the text between the markers
-// "<!-- section: name -->" and "<!-- /section: name -->" replaced by body.
-func ReplaceSection(doc []byte, name, body string) ([]byte, error) {
-	open, end := []byte("<!-- section: "+name+" -->\n"), []byte("<!-- /section: "+name+" -->")
-	i, j := bytes.Index(doc, open), bytes.Index(doc, end)
-	if i < 0 || j < i {
-		return nil, fmt.Errorf("bench: no section %q markers", name)
-	}
-	var out bytes.Buffer
-	out.Write(doc[:i+len(open)])
-	out.WriteString(body)
-	out.Write(doc[j:])
-	return out.Bytes(), nil
-}
-
-// issueFloorNs is the HMAC floor on the machine issue 9's absolute targets
-// were set on ("the floor is about 2 µs").
+// issueFloorNs is the HMAC floor of the machine the absolute targets were
+// set for: about 2 µs.
 const issueFloorNs = 2000
 
 // calibration relates the absolute µs targets to this machine: the HMAC

@@ -33,10 +33,10 @@ func signMethods(t *testing.T) []string {
 }
 
 // inspectSignSources calls visit for every node of the non-test Go files of
-// function/sign.
+// function/internal/sign.
 func inspectSignSources(t *testing.T, visit func(ast.Node)) {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(repoRoot, "function", "sign", "*.go"))
+	files, err := filepath.Glob(filepath.Join(repoRoot, "function", "internal", "sign", "*.go"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +59,7 @@ func inspectSignSources(t *testing.T, visit func(ast.Node)) {
 func TestHTTPTriggerMethods(t *testing.T) {
 	want := signMethods(t)
 	if len(want) == 0 {
-		t.Fatal("function/sign names no HTTP method")
+		t.Fatal("function/internal/sign names no HTTP method")
 	}
 	var got []string
 	for _, tr := range function(t, loadSYAML(t), "sign").Triggers {
@@ -68,6 +68,6 @@ func TestHTTPTriggerMethods(t *testing.T) {
 		}
 	}
 	if d := cmp.Diff(want, sorted(got)); d != "" {
-		t.Errorf("HTTP trigger methods differ from those function/sign serves (-sign +s.yaml):\n%s", d)
+		t.Errorf("HTTP trigger methods differ from those function/internal/sign serves (-sign +s.yaml):\n%s", d)
 	}
 }

@@ -96,7 +96,7 @@ var postFieldActions = map[string]string{
 
 // signFormActions returns the extra actions the sign function's forms need:
 // one for every field of postFieldActions named by a string literal in the
-// non-test sources of function/sign.
+// non-test sources of function/internal/sign.
 func signFormActions(t *testing.T) []string {
 	t.Helper()
 	set := map[string]bool{}

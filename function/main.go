@@ -5,34 +5,34 @@
 //	ossgate sign    the HTTP-triggered sign function
 //	ossgate record  the OSS-triggered record function
 //	ossgate empty   an HTTP function that answers 204; the baseline for benchmarks
+//
+// main only wires: package config reads and checks the environment, the
+// packages under internal/ do the work.
 package main
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"os"
 
 	"github.com/aliyun/fc-runtime-go-sdk/events"
 	"github.com/aliyun/fc-runtime-go-sdk/fc"
+
+	"github.com/ossgate/ossgate/function/config"
 )
 
 func main() {
-	role := os.Getenv("OSSGATE_FUNCTION")
-	if len(os.Args) > 1 {
-		role = os.Args[1]
-	}
-	logger := newLogger(os.Getenv("OSSGATE_LOG_LEVEL"))
-	var err error
-	switch role {
-	case "sign":
-		err = runSign(logger)
-	case "record":
-		err = runRecord(logger)
-	case "empty":
+	role := config.Role(os.Args[1:])
+	if role == config.Empty {
 		fc.Start(emptyHTTP)
-	default:
-		err = fmt.Errorf("unknown function %q: want sign, record or empty (argument or OSSGATE_FUNCTION)", role)
+		return
+	}
+	cfg, err := config.FromEnv(role)  // an error for any role but sign and record
+	logger := newLogger(cfg.LogLevel) // the zero level, info, when cfg is not loaded
+	if err == nil && role == config.Sign {
+		err = runSign(cfg, logger)
+	} else if err == nil {
+		err = runRecord(cfg, logger)
 	}
 	if err != nil {
 		logger.Error("ossgate: cannot start", "function", role, "error", err.Error())
@@ -42,12 +42,8 @@ func main() {
 
 // newLogger returns the JSON logger every function writes to stderr, which
 // FC collects into the configured log store.
-func newLogger(level string) *slog.Logger {
-	var l slog.Level
-	if err := l.UnmarshalText([]byte(level)); err != nil || level == "" {
-		l = slog.LevelInfo
-	}
-	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: l}))
+func newLogger(level slog.Level) *slog.Logger {
+	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 }
 
 // emptyHTTP does no work: it is the baseline the sign function's throughput

@@ -7,55 +7,48 @@ import (
 
 	"github.com/aliyun/fc-runtime-go-sdk/fc"
 
-	"github.com/ossgate/ossgate/function/auth"
 	"github.com/ossgate/ossgate/function/config"
-	"github.com/ossgate/ossgate/function/creds"
-	"github.com/ossgate/ossgate/function/fcadapter"
-	"github.com/ossgate/ossgate/function/ossclient"
-	"github.com/ossgate/ossgate/function/record"
-	"github.com/ossgate/ossgate/function/sign"
+	"github.com/ossgate/ossgate/function/internal/auth"
+	"github.com/ossgate/ossgate/function/internal/creds"
+	"github.com/ossgate/ossgate/function/internal/fcadapter"
+	"github.com/ossgate/ossgate/function/internal/ossclient"
+	"github.com/ossgate/ossgate/function/internal/records"
+	"github.com/ossgate/ossgate/function/internal/records/ossstore"
+	"github.com/ossgate/ossgate/function/internal/sign"
+	"github.com/ossgate/ossgate/function/internal/upload"
 )
 
-// runSign loads the sign function's configuration, builds its handler and
-// serves FC invocations; it returns only on a configuration error.
-func runSign(logger *slog.Logger) error {
-	cfg, err := config.FromEnv(config.Sign)
-	if err != nil {
-		return err
-	}
-	v, err := auth.New(context.Background(), auth.Config{
-		Secret: cfg.JWT.Secret, JWKSURL: cfg.JWT.JWKSURL, Issuer: cfg.JWT.Issuer, Audience: cfg.JWT.Audience,
-		AllowAnonymous: cfg.AllowAnonymous,
-	})
+// runSign builds the sign function's handler from cfg and serves FC
+// invocations; it returns only on a wiring error.
+func runSign(cfg config.Config, logger *slog.Logger) error {
+	v, err := auth.FromConfig(context.Background(), cfg.Auth, auth.Options{})
 	if err != nil {
 		return fmt.Errorf("sign: %w", err)
 	}
 	h, err := sign.New(sign.Options{
 		Config: cfg, Auth: v, Fallback: creds.DefaultChain{}, Logger: logger,
-		Listers: recordListers{oss: ossclient.Config{Endpoint: cfg.InternalEndpoint, Region: cfg.Region, Fallback: creds.DefaultChain{}},
-			bucket: cfg.Bucket, prefix: cfg.RecordsPrefix},
+		Listers: recordListers{oss: ossclient.FromConfig(cfg.OSS, creds.DefaultChain{}), layout: upload.Layout{Prefixes: cfg.Prefixes}},
 	})
 	if err != nil {
 		return err
 	}
-	logger.Info("sign: started", "bucket", cfg.Bucket, "region", cfg.Region, "uploadURL", cfg.UploadURL,
-		"anonymous", cfg.AllowAnonymous, "hs256", len(cfg.JWT.Secret) > 0, "jwks", cfg.JWT.JWKSURL != "")
+	logger.Info("sign: started", "bucket", cfg.OSS.Bucket, "region", cfg.OSS.Region, "uploadURL", cfg.OSS.UploadURL,
+		"anonymous", cfg.Auth.AllowAnonymous, "hs256", len(cfg.Auth.Secret) > 0, "jwks", cfg.Auth.JWKSURL != "")
 	fc.Start(fcadapter.Wrap(h))
 	return nil
 }
 
-// recordListers builds the record function's OSS store per request, from
-// that request's credentials.
+// recordListers opens the OSS record store per request, with that
+// request's credentials.
 type recordListers struct {
-	oss    ossclient.Config
-	bucket string
-	prefix string
+	oss    ossclient.Opener
+	layout upload.Layout
 }
 
-func (l recordListers) ListerFor(ctx context.Context) (record.Lister, error) {
-	b, err := ossclient.Bucket(ctx, l.oss, l.bucket)
+func (l recordListers) ListerFor(ctx context.Context) (records.Lister, error) {
+	b, err := l.oss.Bucket(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return record.NewOSSStore(b, l.prefix), nil
+	return ossstore.New(b, l.layout), nil
 }

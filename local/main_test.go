@@ -1,12 +1,19 @@
 package main
 
 import (
+	"bufio"
+	"encoding/json"
 	"io"
+	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/ossgate/ossgate/internal/codepkg"
+	"github.com/ossgate/ossgate/internal/testutil"
 )
 
 func TestDemoSessionTokenVerifiesWithItsSecretOnly(t *testing.T) {
@@ -61,5 +68,61 @@ func TestParseFlagsEnv(t *testing.T) {
 				t.Errorf("env = %q, want %q", o.cfg.Env, tt.wantEnv)
 			}
 		})
+	}
+}
+
+// TestReadyJSON runs the launcher as the clients' tests do: random ports,
+// -ready-json, stopped by closing its standard input. The line must be the
+// only output on stdout, name answering endpoints and a key pair the local
+// OSS endpoint accepts.
+func TestReadyJSON(t *testing.T) {
+	code := t.TempDir()
+	if err := codepkg.Build(t.Context(), "..", "./function", code); err != nil {
+		t.Fatal(err)
+	}
+	stdinR, stdinW := io.Pipe()
+	stdoutR, stdoutW := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run([]string{"-sign-port", "0", "-oss-port", "0", "-data", t.TempDir(), "-code", code, "-demo", "../clients",
+			"-log-level", "warn", "-ready-json", "-until-stdin-closes", "-max-life", "2m"}, stdinR, stdoutW, io.Discard)
+		stdoutW.Close()
+	}()
+	sc := bufio.NewScanner(stdoutR)
+	if !sc.Scan() {
+		t.Fatalf("no ready line (run: %v)", <-done)
+	}
+	var r ready
+	dec := json.NewDecoder(strings.NewReader(sc.Text()))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&r); err != nil || r.SignURL == "" || r.OSSURL == "" || r.Bucket != "ossgate-local" || r.Region != "cn-hangzhou" || r.AccessKeyID == "" || r.AccessKeySecret == "" {
+		t.Fatalf("ready line %q: got %+v, %v; want every field", sc.Text(), r, err)
+	}
+	resp, err := http.Get(r.SignURL + "/healthz")
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Errorf("GET /healthz: got %v, %v; want 200", resp, err)
+	} else {
+		resp.Body.Close()
+	}
+	b, err := testutil.OSSBucket(r.OSSURL, r.Bucket, r.AccessKeyID, r.AccessKeySecret)
+	if err == nil {
+		err = b.PutObject("ready/probe.txt", strings.NewReader("hello"))
+	}
+	if err != nil {
+		t.Errorf("PutObject with the ready line's key pair: %v", err)
+	}
+	stdinW.Close()
+	if err := <-done; err != nil {
+		t.Errorf("run: %v", err)
+	}
+	if sc.Scan() {
+		t.Errorf("stdout after the ready line: %q, want nothing", sc.Text())
+	}
+}
+
+func TestParseFlagsLife(t *testing.T) {
+	o, err := parseFlags([]string{"-ready-json", "-until-stdin-closes", "-max-life", "5m"}, io.Discard)
+	if err != nil || !o.readyJSON || !o.untilStdinCloses || o.maxLife != 5*time.Minute {
+		t.Errorf("got %+v, %v; want -ready-json, -until-stdin-closes and a 5m life", o, err)
 	}
 }

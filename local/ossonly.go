@@ -11,11 +11,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
-	"os/signal"
 	"path/filepath"
 	"strconv"
-	"syscall"
 	"time"
 
 	"github.com/ossgate/ossgate/local/ossemu"
@@ -31,30 +28,19 @@ type ossOnlyInfo struct {
 	AccessKeySecret string `json:"accessKeySecret"`
 }
 
-// ossOnly runs -oss-only until SIGINT or SIGTERM: the local OSS endpoint
-// alone, no functions (see local/ossemu/STANDALONE.md).
-func ossOnly(o options, stdout, stderr io.Writer) error {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	return serveOSSOnly(ctx, o, stdout, stderr)
-}
-
 // serveOSSOnly starts ossemu on 127.0.0.1:-oss-port (0 = a free port) with
 // the -bucket, -region and -data of o and a fresh long-term AccessKey pair,
 // prints exactly one line, the JSON of ossOnlyInfo, on stdout, logs to
-// stderr, and serves until ctx ends.
-func serveOSSOnly(ctx context.Context, o options, stdout, stderr io.Writer) error {
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(o.logLevel)); err != nil {
-		return fmt.Errorf("-log-level: %w", err)
-	}
+// logger, and serves until ctx ends (SIGINT, SIGTERM, -max-life,
+// -until-stdin-closes).
+func serveOSSOnly(ctx context.Context, o options, logger *slog.Logger, stdout io.Writer) error {
 	dataDir, err := filepath.Abs(o.cfg.DataDir)
 	if err != nil {
 		return err
 	}
 	srv, err := ossemu.New(ossemu.Config{
 		DataDir: dataDir, Region: o.cfg.Region, Buckets: []string{o.cfg.Bucket},
-		Logger: slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level})),
+		Logger: logger,
 	})
 	if err != nil {
 		return err

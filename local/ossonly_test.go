@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"io"
 	"strings"
@@ -19,17 +18,13 @@ import (
 // puts, gets, lists and deletes an object with V1 and with V4 signatures.
 func TestOSSOnlyRoundTrip(t *testing.T) {
 	oracletest.Require(t)
-	o, err := parseFlags([]string{"-oss-only", "-oss-port", "0", "-data", t.TempDir(), "-log-level", "warn"}, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !o.ossOnly {
-		t.Fatal("-oss-only did not set ossOnly")
-	}
-	ctx, cancel := context.WithCancel(context.Background())
+	// The whole launcher, as `go run ./local -oss-only` runs it; closing its
+	// standard input stops it (-until-stdin-closes).
+	args := []string{"-oss-only", "-oss-port", "0", "-data", t.TempDir(), "-log-level", "warn", "-until-stdin-closes"}
+	stdin, stopIt := io.Pipe()
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
-	go func() { done <- serveOSSOnly(ctx, o, pw, io.Discard) }()
+	go func() { done <- run(args, stdin, pw, io.Discard) }()
 	lines := make(chan string, 1)
 	go func() {
 		l, _ := bufio.NewReader(pr).ReadString('\n')
@@ -61,14 +56,14 @@ func TestOSSOnlyRoundTrip(t *testing.T) {
 			t.Errorf("%s round trip (-want +got):\n%s", v, diff)
 		}
 	}
-	cancel()
+	stopIt.Close()
 	select {
 	case err := <-done:
 		if err != nil {
-			t.Errorf("serveOSSOnly: %v", err)
+			t.Errorf("run -oss-only: %v", err)
 		}
 	case <-time.After(10 * time.Second):
-		t.Error("-oss-only did not stop within 10 s of its context ending")
+		t.Error("-oss-only did not stop within 10 s of its standard input closing")
 	}
 	pw.Close()
 }

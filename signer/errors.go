@@ -9,7 +9,7 @@ var (
 	// credential strings holds characters a form field cannot carry.
 	ErrCredentials = errors.New("signer: invalid credentials")
 	// ErrRegion: the region is not a standard region id such as
-	// "cn-hangzhou" (lowercase letters, digits and hyphens, no "oss-" prefix).
+	// "cn-hangzhou" (see [ValidRegion]).
 	ErrRegion = errors.New("signer: invalid region")
 	// ErrTime: the signing time is outside the years 1..9999.
 	ErrTime = errors.New("signer: invalid signing time")
@@ -38,6 +38,9 @@ var (
 	// ErrBucket: the bucket name is not 3-63 lowercase letters, digits and
 	// hyphens starting and ending with a letter or digit.
 	ErrBucket = errors.New("signer: invalid bucket name")
+	// ErrEndpoint: an endpoint is not an http(s) URL with a host and
+	// nothing else (see [ParseEndpoint]).
+	ErrEndpoint = errors.New("signer: invalid endpoint")
 	// ErrDuplicate: two Eq conditions on the same field (compared
 	// case-insensitively), two Bucket or two ContentLengthRange conditions.
 	ErrDuplicate = errors.New("signer: duplicate condition")

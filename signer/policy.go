@@ -29,9 +29,9 @@ type Policy struct {
 // ({"expiration":  ,"conditions":[  ,  {"x-oss-date":  }  ]}) are appended
 // here. A caller's
 // condition is encoded once, when it is built (its fragment), rather than on
-// every Sign by reflection over a generic document: that reflection was a
-// quarter of Sign's time. The values that change per call are encoded per
-// call. The result is byte for byte what encoding/json writes for the whole
+// every Sign by reflection over a generic document, which would cost more
+// than the rest of the document's assembly. The values that change per call
+// are encoded per call. The result is byte for byte what encoding/json writes for the whole
 // document (TestDocumentMatchesEncodingJSON, FuzzSign).
 
 // perCall is the number of values that change per call: the expiration

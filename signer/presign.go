@@ -207,13 +207,13 @@ func validatePresign(c Credentials, r PresignRequest, region string, at time.Tim
 	if !validAccessKeyID(c.AccessKeyID) || !printable(c.SecurityToken) {
 		return nil, nil, fmt.Errorf("%w: AccessKey id or security token holds a slash, space or control character", ErrCredentials)
 	}
-	if !validRegion(region) {
+	if !ValidRegion(region) {
 		return nil, nil, fmt.Errorf("%w: %q (want a standard region id such as cn-hangzhou)", ErrRegion, region)
 	}
 	if y := at.Year(); y < 1 || y > 9999 {
 		return nil, nil, fmt.Errorf("%w: year %d", ErrTime, y)
 	}
-	if !validBucket(r.Bucket) {
+	if !ValidBucket(r.Bucket) {
 		return nil, nil, fmt.Errorf("%w: %q", ErrBucket, r.Bucket)
 	}
 	if r.Key != "" {

@@ -48,7 +48,7 @@ func validateInputs(c Credentials, p Policy, region string, at time.Time) error 
 	if !validAccessKeyID(c.AccessKeyID) || !printable(c.SecurityToken) {
 		return fmt.Errorf("%w: AccessKey id or security token holds a slash, space or control character", ErrCredentials)
 	}
-	if !validRegion(region) {
+	if !ValidRegion(region) {
 		return fmt.Errorf("%w: %q (want a standard region id such as cn-hangzhou)", ErrRegion, region)
 	}
 	if y := at.Year(); y < 1 || y > 9999 {
@@ -108,7 +108,7 @@ func validateConditions(conds []Condition) error {
 func (c *Condition) validate() error {
 	switch c.kind {
 	case kindBucket:
-		if !validBucket(c.value()) {
+		if !ValidBucket(c.value()) {
 			return fmt.Errorf("%w: %q", ErrBucket, c.value())
 		}
 		return nil
@@ -202,33 +202,6 @@ func validFieldName(s string) bool {
 		}
 	}
 	return true
-}
-
-// validRegion accepts standard region ids: lowercase letters and digits in
-// hyphen-separated groups, at least two groups, no "oss-" prefix.
-func validRegion(s string) bool {
-	if len(s) > 64 || strings.HasPrefix(s, "oss-") {
-		return false
-	}
-	hyphens := 0
-	for i := 0; i < len(s); i++ {
-		switch b := s[i]; {
-		case b == '-':
-			if i == 0 || i == len(s)-1 || s[i-1] == '-' {
-				return false
-			}
-			hyphens++
-		case !isLower(b) && !isDigit(b):
-			return false
-		}
-	}
-	return hyphens > 0
-}
-
-// validBucket accepts OSS bucket names: 3-63 lowercase letters, digits and
-// hyphens, starting and ending with a letter or digit.
-func validBucket(s string) bool {
-	return len(s) >= 3 && len(s) <= 63 && hyphenated(s, func(b byte) bool { return isLower(b) || isDigit(b) })
 }
 
 // hyphenated reports whether s is ok bytes and hyphens, with no leading or

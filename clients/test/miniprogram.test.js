@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createWxUploader } from '../miniprogram/ossgate-upload.js';
 import { createWx } from './wx-shim.js';
-import { startStack, getObject } from './stack.js';
+import { startLocal, getObject } from './stack.js';
 import { startFailingProxy } from './proxy.js';
 import { png, writeFile } from './fixtures.js';
 
@@ -25,7 +25,7 @@ let dir;
 let files;
 before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ossgate-mp-'));
-  stack = await startStack({ env: { OSSGATE_PROFILES: JSON.stringify(PROFILES) } });
+  stack = await startLocal({ env: { OSSGATE_PROFILES: JSON.stringify(PROFILES) } });
   files = {
     big: writeFile(path.join(dir, 'big photo.png'), png(200, 200, { noise: true })), // ~120 kB
     small: writeFile(path.join(dir, 'small.png'), png(8, 8)),

@@ -1,8 +1,8 @@
-// Starts the real offline stack for a Node test, on random 127.0.0.1 ports:
-// startLocal runs the very program behind `make run` (./local); startStack
-// runs clients/test/stackcmd, the same stack with extra function environment
-// (test profiles) and a credential to read objects back. Both need the
-// function binary from `make build` (build/code); test-js depends on it.
+// Starts the real offline stack for a Node test: the very program behind
+// `make run` (./local), on random 127.0.0.1 ports with a throw-away data
+// directory, announcing itself with one JSON line (-ready-json) and stopping
+// when this process closes its standard input. It needs the function binary
+// from `make build` (build/code); test-js depends on it.
 import { spawn, execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -23,27 +23,31 @@ function run(cmd, args, opts) {
 }
 
 /**
- * startStack resolves with {signURL, demoURL, ossURL, bucket, readerKeyId,
- * readerSecret, token(sub), stderr(), close()}. env is added to both
- * functions' environment. The sign function signs for anonymous callers and
- * also accepts HS256 tokens from token(sub) (a random secret per stack).
- * Set OSSGATE_STACK_VERBOSE=1 to see the functions' output.
+ * startLocal resolves with the launcher's ready line, {signURL, demoURL,
+ * ossURL, bucket, region, dataDir, accessKeyId, accessKeySecret}, plus
+ * token(sub), stderr() and close(). env is added to both functions'
+ * environment. The sign function signs for anonymous callers and also
+ * accepts HS256 tokens from token(sub) (a random secret per stack). Set
+ * OSSGATE_STACK_VERBOSE=1 to see the functions' output.
  */
-export async function startStack({ env = {} } = {}) {
-  const jwtSecret = crypto.randomBytes(32).toString('hex');
-  env = { OSSGATE_JWT_SECRET: jwtSecret, ...env };
+export async function startLocal({ env = {} } = {}) {
   const code = path.join(repoRoot, 'build', 'code');
   if (!fs.existsSync(path.join(code, 'bootstrap')) || !fs.existsSync(path.join(code, 'ossgate'))) {
     throw new Error(`no function code in ${code}: run make build first`);
   }
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ossgate-stackcmd-'));
-  const bin = path.join(tmp, 'stackcmd');
-  await run('go', ['build', '-o', bin, './clients/test/stackcmd'], { cwd: repoRoot });
-  const args = ['-code', code, '-demo', path.join(repoRoot, 'clients'), '-max-life', '5m'];
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ossgate-local-'));
+  const bin = path.join(tmp, 'local');
+  await run('go', ['build', '-o', bin, './local'], { cwd: repoRoot });
+  const jwtSecret = crypto.randomBytes(32).toString('hex');
+  const args = ['-sign-port', '0', '-oss-port', '0', '-data', path.join(tmp, 'data'), '-code', code,
+    '-demo', path.join(repoRoot, 'clients'), '-log-level', 'warn', '-ready-json', '-until-stdin-closes', '-max-life', '5m'];
   for (const [k, v] of Object.entries(env)) args.push('-env', `${k}=${v}`);
   const verbose = process.env.OSSGATE_STACK_VERBOSE === '1';
-  if (verbose) args.push('-v');
-  const child = spawn(bin, args, { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(bin, args, {
+    cwd: repoRoot,
+    env: { ...process.env, OSSGATE_JWT_SECRET: jwtSecret },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let errText = '';
   child.stderr.on('data', (c) => {
     errText = (errText + c.toString()).slice(-20_000);
@@ -60,49 +64,6 @@ export async function startStack({ env = {} } = {}) {
       const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;
       clearTimeout(t);
-      fs.rmSync(tmp, { recursive: true, force: true });
-    },
-  };
-}
-
-/**
- * startLocal runs the program behind `make run` (go build ./local, then the
- * binary with -sign-port 0 -oss-port 0 and a throw-away data directory) and
- * resolves with {signURL, demoURL, token(sub), stderr(), close()} once its
- * banner names the demo page. OSSGATE_JWT_SECRET is set so token(sub) works
- * besides anonymous signing.
- */
-export async function startLocal() {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ossgate-local-'));
-  const bin = path.join(tmp, 'local');
-  await run('go', ['build', '-o', bin, './local'], { cwd: repoRoot });
-  const jwtSecret = crypto.randomBytes(32).toString('hex');
-  const args = ['-sign-port', '0', '-oss-port', '0', '-data', path.join(tmp, 'data'), '-log-level', 'warn'];
-  const child = spawn(bin, args, {
-    cwd: repoRoot,
-    env: { ...process.env, OSSGATE_JWT_SECRET: jwtSecret },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const killOnExit = () => child.kill('SIGKILL');
-  process.on('exit', killOnExit);
-  let errText = '';
-  child.stderr.on('data', (c) => (errText = (errText + c.toString()).slice(-20_000)));
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  const banner = await waitFor(child, exited, () => errText, (out) => {
-    const sign = /sign endpoint\s+(http:\/\/\S+)\/sign/.exec(out);
-    const demo = /demo page\s+(http:\/\/\S+)/.exec(out);
-    return sign && demo ? { signURL: sign[1], demoURL: demo[1] } : null;
-  });
-  return {
-    ...banner,
-    token: (sub) => mintJWT(jwtSecret, sub),
-    stderr: () => errText,
-    async close() {
-      child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(t);
-      process.off('exit', killOnExit);
       fs.rmSync(tmp, { recursive: true, force: true });
     },
   };
@@ -146,14 +107,14 @@ function waitFor(child, exited, errText, parse) {
 
 /**
  * getObject reads bucket/key back from the local OSS endpoint with the
- * stack's reader credential (an OSS V1 header signature): {status, body, headers}.
+ * stack's AccessKey pair (an OSS V1 header signature): {status, body, headers}.
  */
 export async function getObject(stack, key) {
   const date = new Date().toUTCString();
   const resource = `/${stack.bucket}/${key}`;
-  const sig = crypto.createHmac('sha1', stack.readerSecret).update(`GET\n\n\n${date}\n${resource}`).digest('base64');
+  const sig = crypto.createHmac('sha1', stack.accessKeySecret).update(`GET\n\n\n${date}\n${resource}`).digest('base64');
   const res = await fetch(stack.ossURL + resource, {
-    headers: { Date: date, Authorization: `OSS ${stack.readerKeyId}:${sig}` },
+    headers: { Date: date, Authorization: `OSS ${stack.accessKeyId}:${sig}` },
     signal: AbortSignal.timeout(10_000),
   });
   return { status: res.status, body: Buffer.from(await res.arrayBuffer()), headers: res.headers };

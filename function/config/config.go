@@ -1,6 +1,12 @@
 // Package config loads and validates ossgate's configuration from the
 // environment, once at start. Every variable any function reads is listed by
 // Vars; a misconfiguration is reported as one error naming every problem.
+//
+// It is the one place that reads the environment, applies defaults and
+// checks rules: the function's packages take their part of a loaded Config
+// as it is. It is public, unlike the rest of function/, because it is also
+// the contract the deploy checker (deploy/check.go, run by make deploy) and
+// the deploy tests validate s.yaml against.
 package config
 
 import (
@@ -9,6 +15,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/ossgate/ossgate/signer"
 )
 
 // Function names a role of the ossgate binary; it selects which variables are
@@ -21,38 +29,67 @@ const (
 	Record Function = "record"
 )
 
-// Config is the validated configuration of one function.
+// Config is the validated configuration of one function. Every default is
+// applied and every rule checked here; the packages that take a part of it
+// use it as it is.
 type Config struct {
 	LogLevel slog.Level
-	Bucket   string
-	Region   string
-	// Endpoint is the public OSS endpoint (scheme and host); UploadURL is
-	// where clients post forms, derived from it (virtual-host style for a
-	// domain, path-style for an IP address or localhost).
-	Endpoint  string
-	UploadURL string
-	// InternalEndpoint is where SDK calls go.
-	InternalEndpoint string
-	// PublicBaseURL is the base of objectUrl, without a trailing slash.
-	PublicBaseURL    string
-	UploadPrefix     string
-	RecordsPrefix    string
-	QuarantinePrefix string
-	QuarantineMode   string // "move" or "tag"
-	Profiles         map[string]Profile
-	JWT              JWT
-	AllowAnonymous   bool
+	OSS      OSS
+	Prefixes Prefixes
+	Profiles map[string]Profile
+	// Auth and CORSOrigins are the sign function's.
+	Auth Auth
 	// CORSOrigins is the browser origin allowlist; "*" allows any origin.
 	CORSOrigins []string
+	// QuarantineMode is the record function's.
+	QuarantineMode QuarantineMode
 }
 
-// JWT configures caller authentication of the sign function.
-type JWT struct {
-	Secret   []byte // HS256; at least 32 bytes when set
-	JWKSURL  string // RS256/ES256 keys
-	Issuer   string // checked when set
-	Audience string // checked when set
+// OSS says where the bucket is and how it is reached.
+type OSS struct {
+	Bucket string // a valid bucket name (signer.ValidBucket)
+	Region string // a region id like cn-hangzhou (signer.ValidRegion)
+	// Endpoint is the public endpoint (scheme://host); UploadURL is where
+	// clients post forms, signer.BucketURL of it. Sign function only.
+	Endpoint  string
+	UploadURL string
+	// PublicBaseURL is the base of objectUrl, without a trailing slash;
+	// UploadURL unless configured. Sign function only.
+	PublicBaseURL string
+	// InternalEndpoint (scheme://host) is where SDK calls go.
+	InternalEndpoint string
 }
+
+// Prefixes are the key prefixes of the objects ossgate names, without
+// leading or trailing slash; none contains another.
+type Prefixes struct {
+	Upload     string // where tickets put uploads; the record trigger watches it
+	Records    string // where the OSS record store writes
+	Quarantine string // where quarantined uploads are moved
+}
+
+// Auth configures caller authentication of the sign function. At least one
+// of Secret and JWKSURL is set unless AllowAnonymous.
+type Auth struct {
+	Secret         []byte // HS256 key; at least MinSecretLen bytes when set
+	JWKSURL        string // RS256/ES256 keys
+	Issuer         string // required iss when set
+	Audience       string // required aud when set
+	AllowAnonymous bool   // a caller without a token signs as "anonymous"
+}
+
+// MinSecretLen is the shortest HS256 secret accepted, in bytes.
+const MinSecretLen = 32
+
+// QuarantineMode is what the record function does to an upload that breaks
+// its profile or its declared type.
+type QuarantineMode string
+
+// The quarantine modes.
+const (
+	QuarantineMove QuarantineMode = "move" // copy under Prefixes.Quarantine, then delete the original
+	QuarantineTag  QuarantineMode = "tag"  // tag the object ossgate-status=quarantined
+)
 
 // Variable names.
 const (
@@ -84,6 +121,19 @@ func Vars() []string {
 		VarProfiles, VarJWTSecret, VarJWKSURL, VarJWTIssuer, VarJWTAudience, VarAllowAnonymous, VarCORSOrigins}
 }
 
+// Empty is the binary's no-op HTTP function, the benchmarks' baseline; it
+// reads no configuration.
+const Empty Function = "empty"
+
+// Role returns the function the binary runs as: its first argument, else
+// the environment's OSSGATE_FUNCTION.
+func Role(args []string) Function {
+	if len(args) > 0 {
+		return Function(args[0])
+	}
+	return Function(os.Getenv(VarFunction))
+}
+
 // FromEnv loads the configuration of fn from the process environment.
 func FromEnv(fn Function) (Config, error) { return Load(fn, os.Getenv) }
 
@@ -97,7 +147,7 @@ func Load(fn Function, getenv func(string) string) (Config, error) {
 	} else if fn == Record {
 		l.record(&c)
 	} else {
-		l.fail("unknown function %q", fn)
+		l.fail("unknown function %q: want %s, %s or %s (the first argument, or %s)", fn, Sign, Record, Empty, VarFunction)
 	}
 	if len(l.problems) > 0 {
 		return Config{}, &Error{Problems: l.problems}
@@ -145,60 +195,63 @@ func (l *loader) common() Config {
 	if err := c.LogLevel.UnmarshalText([]byte(l.get(VarLogLevel, "info"))); err != nil {
 		l.fail("%s: want debug, info, warn or error, got %q", VarLogLevel, l.get(VarLogLevel, ""))
 	}
-	c.Bucket = l.get(VarBucket, "")
-	if !validBucket(c.Bucket) {
-		l.fail("%s: required, 3-63 lower-case letters, digits and hyphens, got %q", VarBucket, c.Bucket)
+	c.OSS.Bucket = l.get(VarBucket, "")
+	if !signer.ValidBucket(c.OSS.Bucket) {
+		l.fail("%s: required, 3-63 lower-case letters, digits and hyphens, got %q", VarBucket, c.OSS.Bucket)
 	}
-	c.Region = l.get(VarRegion, "")
-	if !validRegion(c.Region) {
-		l.fail("%s: required, like cn-hangzhou (without \"oss-\"), got %q", VarRegion, c.Region)
+	c.OSS.Region = l.get(VarRegion, "")
+	if !signer.ValidRegion(c.OSS.Region) {
+		l.fail("%s: required, like cn-hangzhou (without \"oss-\"), got %q", VarRegion, c.OSS.Region)
 	}
-	c.InternalEndpoint = l.endpoint(VarInternalEndpoint, "https://oss-"+c.Region+"-internal.aliyuncs.com")
-	c.UploadPrefix = l.prefix(VarUploadPrefix, "uploads")
-	c.RecordsPrefix = l.prefix(VarRecordsPrefix, "records")
-	c.QuarantinePrefix = l.prefix(VarQuarantinePrefix, "quarantine")
-	l.disjoint(c.UploadPrefix, c.RecordsPrefix, c.QuarantinePrefix)
+	c.OSS.InternalEndpoint = l.endpoint(VarInternalEndpoint, "https://oss-"+c.OSS.Region+"-internal.aliyuncs.com")
+	c.Prefixes = Prefixes{
+		Upload:     l.prefix(VarUploadPrefix, "uploads"),
+		Records:    l.prefix(VarRecordsPrefix, "records"),
+		Quarantine: l.prefix(VarQuarantinePrefix, "quarantine"),
+	}
+	l.disjoint(c.Prefixes)
 	c.Profiles = l.profiles()
 	return c
 }
 
 func (l *loader) sign(c *Config) {
-	c.Endpoint = l.endpoint(VarEndpoint, "https://oss-"+c.Region+".aliyuncs.com")
-	if c.Endpoint != "" && validBucket(c.Bucket) {
-		c.UploadURL = UploadURL(c.Endpoint, c.Bucket)
+	o := &c.OSS
+	o.Endpoint = l.endpoint(VarEndpoint, "https://oss-"+o.Region+".aliyuncs.com")
+	if o.Endpoint != "" && signer.ValidBucket(o.Bucket) {
+		o.UploadURL = signer.BucketURL(o.Endpoint, o.Bucket)
 	}
-	c.PublicBaseURL = strings.TrimRight(l.get(VarPublicBaseURL, c.UploadURL), "/")
-	if c.PublicBaseURL != c.UploadURL && l.absURL(VarPublicBaseURL, c.PublicBaseURL) == "" {
-		c.PublicBaseURL = ""
+	o.PublicBaseURL = strings.TrimRight(l.get(VarPublicBaseURL, o.UploadURL), "/")
+	if o.PublicBaseURL != o.UploadURL && l.absURL(VarPublicBaseURL, o.PublicBaseURL) == "" {
+		o.PublicBaseURL = ""
 	}
-	c.JWT = l.jwt()
-	anon, err := strconv.ParseBool(l.get(VarAllowAnonymous, "false"))
-	if err != nil {
-		l.fail("%s: want true or false, got %q", VarAllowAnonymous, l.get(VarAllowAnonymous, ""))
-	}
-	c.AllowAnonymous = anon
-	if err == nil && !anon && len(c.JWT.Secret) == 0 && c.JWT.JWKSURL == "" {
-		l.fail("no caller authentication: set %s or %s (or %s=true to sign for anyone)", VarJWTSecret, VarJWKSURL, VarAllowAnonymous)
-	}
+	c.Auth = l.auth()
 	c.CORSOrigins = l.origins()
 }
 
 func (l *loader) record(c *Config) {
-	c.QuarantineMode = l.get(VarQuarantineMode, "move")
-	if c.QuarantineMode != "move" && c.QuarantineMode != "tag" {
+	c.QuarantineMode = QuarantineMode(l.get(VarQuarantineMode, string(QuarantineMove)))
+	if c.QuarantineMode != QuarantineMove && c.QuarantineMode != QuarantineTag {
 		l.fail("%s: want move or tag, got %q", VarQuarantineMode, c.QuarantineMode)
 	}
 }
 
-func (l *loader) jwt() JWT {
-	j := JWT{Secret: []byte(l.getenv(VarJWTSecret)), Issuer: l.get(VarJWTIssuer, ""), Audience: l.get(VarJWTAudience, "")}
-	if n := len(j.Secret); n > 0 && n < 32 {
-		l.fail("%s: must be at least 32 bytes, got %d", VarJWTSecret, n)
+func (l *loader) auth() Auth {
+	a := Auth{Secret: []byte(l.getenv(VarJWTSecret)), Issuer: l.get(VarJWTIssuer, ""), Audience: l.get(VarJWTAudience, "")}
+	if n := len(a.Secret); n > 0 && n < MinSecretLen {
+		l.fail("%s: must be at least %d bytes, got %d", VarJWTSecret, MinSecretLen, n)
 	}
 	if u := l.get(VarJWKSURL, ""); u != "" {
-		j.JWKSURL = l.absURL(VarJWKSURL, u)
+		a.JWKSURL = l.absURL(VarJWKSURL, u)
 	}
-	return j
+	anon, err := strconv.ParseBool(l.get(VarAllowAnonymous, "false"))
+	if err != nil {
+		l.fail("%s: want true or false, got %q", VarAllowAnonymous, l.get(VarAllowAnonymous, ""))
+	}
+	a.AllowAnonymous = anon
+	if err == nil && !anon && len(a.Secret) == 0 && a.JWKSURL == "" {
+		l.fail("no caller authentication: set %s or %s (or %s=true to sign for anyone)", VarJWTSecret, VarJWKSURL, VarAllowAnonymous)
+	}
+	return a
 }
 
 func (l *loader) profiles() map[string]Profile {

@@ -30,13 +30,13 @@ func TestLoadDefaults(t *testing.T) {
 		t.Fatalf("Load: %v", err)
 	}
 	checks := []struct{ name, got, want string }{
-		{"Endpoint", c.Endpoint, "https://oss-cn-hangzhou.aliyuncs.com"},
-		{"UploadURL", c.UploadURL, "https://my-bucket.oss-cn-hangzhou.aliyuncs.com"},
-		{"PublicBaseURL", c.PublicBaseURL, "https://my-bucket.oss-cn-hangzhou.aliyuncs.com"},
-		{"InternalEndpoint", c.InternalEndpoint, "https://oss-cn-hangzhou-internal.aliyuncs.com"},
-		{"UploadPrefix", c.UploadPrefix, "uploads"},
-		{"RecordsPrefix", c.RecordsPrefix, "records"},
-		{"QuarantinePrefix", c.QuarantinePrefix, "quarantine"},
+		{"Endpoint", c.OSS.Endpoint, "https://oss-cn-hangzhou.aliyuncs.com"},
+		{"UploadURL", c.OSS.UploadURL, "https://my-bucket.oss-cn-hangzhou.aliyuncs.com"},
+		{"PublicBaseURL", c.OSS.PublicBaseURL, "https://my-bucket.oss-cn-hangzhou.aliyuncs.com"},
+		{"InternalEndpoint", c.OSS.InternalEndpoint, "https://oss-cn-hangzhou-internal.aliyuncs.com"},
+		{"UploadPrefix", c.Prefixes.Upload, "uploads"},
+		{"RecordsPrefix", c.Prefixes.Records, "records"},
+		{"QuarantinePrefix", c.Prefixes.Quarantine, "quarantine"},
 		{"LogLevel", c.LogLevel.String(), "INFO"},
 	}
 	for _, ch := range checks {
@@ -44,8 +44,8 @@ func TestLoadDefaults(t *testing.T) {
 			t.Errorf("%s: got %q, want %q", ch.name, ch.got, ch.want)
 		}
 	}
-	if c.AllowAnonymous || len(c.CORSOrigins) != 0 {
-		t.Errorf("got AllowAnonymous %v, CORSOrigins %v; want false, none", c.AllowAnonymous, c.CORSOrigins)
+	if c.Auth.AllowAnonymous || len(c.CORSOrigins) != 0 {
+		t.Errorf("got AllowAnonymous %v, CORSOrigins %v; want false, none", c.Auth.AllowAnonymous, c.CORSOrigins)
 	}
 	want := Profile{Name: "avatar", Types: []string{"image/jpeg", "image/png", "image/webp", "image/gif"},
 		MinSize: 1, MaxSize: 5 << 20, Expiry: 10 * time.Minute, SuccessActionStatus: 200, MaxFiles: 1}
@@ -66,34 +66,17 @@ func TestLoadValues(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Load: %v", err)
 	}
-	if got, want := c.UploadURL, "http://127.0.0.1:9000/my-bucket"; got != want {
+	if got, want := c.OSS.UploadURL, "http://127.0.0.1:9000/my-bucket"; got != want {
 		t.Errorf("UploadURL: got %q, want %q", got, want)
 	}
-	if got, want := c.PublicBaseURL, "https://cdn.example.com"; got != want {
+	if got, want := c.OSS.PublicBaseURL, "https://cdn.example.com"; got != want {
 		t.Errorf("PublicBaseURL: got %q, want %q", got, want)
 	}
 	if diff := cmp.Diff([]string{"https://a.example.com", "http://localhost:5173"}, c.CORSOrigins); diff != "" {
 		t.Errorf("CORSOrigins (-want +got):\n%s", diff)
 	}
-	if !c.AllowAnonymous || c.LogLevel.String() != "DEBUG" {
-		t.Errorf("got AllowAnonymous %v, LogLevel %v; want true, DEBUG", c.AllowAnonymous, c.LogLevel)
-	}
-}
-
-func TestUploadURL(t *testing.T) {
-	tests := []struct{ endpoint, want string }{
-		{"https://oss-cn-hangzhou.aliyuncs.com", "https://b1.oss-cn-hangzhou.aliyuncs.com"},
-		{"http://localhost:9000", "http://localhost:9000/b1"},
-		{"http://127.0.0.1:9000", "http://127.0.0.1:9000/b1"},
-		{"http://[::1]:9000", "http://[::1]:9000/b1"},
-		{"https://oss.example.com:8443", "https://b1.oss.example.com:8443"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.endpoint, func(t *testing.T) {
-			if got := UploadURL(tt.endpoint, "b1"); got != tt.want {
-				t.Errorf("got %q, want %q", got, tt.want)
-			}
-		})
+	if !c.Auth.AllowAnonymous || c.LogLevel.String() != "DEBUG" {
+		t.Errorf("got AllowAnonymous %v, LogLevel %v; want true, DEBUG", c.Auth.AllowAnonymous, c.LogLevel)
 	}
 }
 
@@ -149,6 +132,25 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not mention %q", err, want)
 		}
+	}
+}
+
+func TestRecordQuarantineMode(t *testing.T) {
+	for v, want := range map[string]QuarantineMode{"": QuarantineMove, "move": QuarantineMove, "tag": QuarantineTag} {
+		c, err := Load(Record, env(map[string]string{VarQuarantineMode: v}))
+		if err != nil || c.QuarantineMode != want {
+			t.Errorf("%s=%q: got %q, %v; want %q", VarQuarantineMode, v, c.QuarantineMode, err, want)
+		}
+	}
+}
+
+func TestRole(t *testing.T) {
+	t.Setenv(VarFunction, "record")
+	if got := Role(nil); got != Record {
+		t.Errorf("Role(no args) with %s=record: got %q, want record", VarFunction, got)
+	}
+	if got := Role([]string{"sign"}); got != Sign {
+		t.Errorf("Role([sign]): got %q, want sign (the argument first)", got)
 	}
 }
 

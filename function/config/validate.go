@@ -1,52 +1,22 @@
 package config
 
 import (
-	"net"
 	"net/url"
 	"regexp"
 	"strings"
+
+	"github.com/ossgate/ossgate/signer"
 )
 
-var (
-	bucketRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$`)
-	regionRE = regexp.MustCompile(`^[a-z]{2,}-[a-z0-9]+(-[a-z0-9]+)*$`)
-	prefixRE = regexp.MustCompile(`^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$`)
-)
+var prefixRE = regexp.MustCompile(`^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$`)
 
-func validBucket(b string) bool { return bucketRE.MatchString(b) }
-
-func validRegion(r string) bool { return regionRE.MatchString(r) && !strings.HasPrefix(r, "oss-") }
-
-// UploadURL returns where clients post forms for bucket at endpoint (a
-// scheme://host[:port] URL): virtual-host style
-// (https://<bucket>.oss-cn-hangzhou.aliyuncs.com) for a domain name,
-// path-style (http://127.0.0.1:9000/<bucket>) for an IP address or localhost.
-func UploadURL(endpoint, bucket string) string {
-	u, err := url.Parse(endpoint)
-	if err != nil {
-		return ""
-	}
-	host := u.Hostname()
-	if host == "localhost" || net.ParseIP(host) != nil {
-		return u.Scheme + "://" + u.Host + "/" + bucket
-	}
-	return u.Scheme + "://" + bucket + "." + u.Host
-}
-
-// endpoint reads an OSS endpoint: an http(s) URL with a host and no path; a
-// value without a scheme gets https://.
+// endpoint reads an OSS endpoint (see signer.ParseEndpoint).
 func (l *loader) endpoint(name, def string) string {
-	v := l.get(name, def)
-	if !strings.Contains(v, "://") {
-		v = "https://" + v
+	v, err := signer.ParseEndpoint(l.get(name, def))
+	if err != nil {
+		l.fail("%s: %w", name, err)
 	}
-	u, err := url.Parse(v)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
-		strings.Trim(u.Path, "/") != "" || u.RawQuery != "" || u.User != nil {
-		l.fail("%s: want an endpoint like https://oss-cn-hangzhou.aliyuncs.com, got %q", name, v)
-		return ""
-	}
-	return u.Scheme + "://" + u.Host
+	return v
 }
 
 // absURL validates an absolute http(s) URL and returns it, or "" after
@@ -73,9 +43,9 @@ func (l *loader) prefix(name, def string) string {
 // disjoint records a problem when one of the prefixes contains another: the
 // record function's trigger watches the upload prefix and must never fire on
 // what it writes itself.
-func (l *loader) disjoint(upload, records, quarantine string) {
+func (l *loader) disjoint(p Prefixes) {
 	names := []string{VarUploadPrefix, VarRecordsPrefix, VarQuarantinePrefix}
-	vals := []string{upload, records, quarantine}
+	vals := []string{p.Upload, p.Records, p.Quarantine}
 	for i := range vals {
 		for j := range vals {
 			if i != j && (vals[i] == vals[j] || strings.HasPrefix(vals[j], vals[i]+"/")) && (i < j || vals[i] != vals[j]) {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/ossgate/ossgate/internal/testutil"
 	"github.com/ossgate/ossgate/local/stack"
 )
 
@@ -37,7 +39,7 @@ type badInput struct {
 
 // signRaw posts body to /sign with authz ("" = none) and returns the status
 // and the error code (or, for 200, "ok: " plus check's verdict).
-func signRaw(t *testing.T, st *stack.Stack, authz, body string, check func(relTicket) string) outcome {
+func signRaw(t *testing.T, st *stack.Stack, authz, body string, check func(testutil.Ticket) string) outcome {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, st.SignURL+"/sign", strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
@@ -51,7 +53,7 @@ func signRaw(t *testing.T, st *stack.Stack, authz, body string, check func(relTi
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode == http.StatusOK {
-		var res struct{ Uploads []relTicket }
+		var res struct{ Uploads []testutil.Ticket }
 		if err := json.Unmarshal(b, &res); err != nil || len(res.Uploads) != 1 || check == nil {
 			return outcome{resp.StatusCode, "unexpected success"}
 		}
@@ -95,7 +97,7 @@ func postRaw(t *testing.T, url, ctype string, body []byte) outcome {
 
 // form encodes fields (after change: "" drops a field) then the file, or
 // the file first when fileFirst; it returns content type and body.
-func form(tk relTicket, change map[string]string, data []byte, fileFirst bool) (string, []byte) {
+func form(tk testutil.Ticket, change map[string]string, data []byte, fileFirst bool) (string, []byte) {
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	file := func() {
@@ -147,6 +149,20 @@ func writeBadInputsTable(t *testing.T, cases []badInput, got []outcome) {
 	}
 }
 
+// uploaderField is the name of tk's field that holds user: the uploader
+// metadata the policy pins.
+func uploaderField(tk testutil.Ticket, user string) string {
+	for k, v := range tk.Fields {
+		if v == user {
+			return k
+		}
+	}
+	return "(no field holds " + user + ")"
+}
+
+// noChange posts a ticket's fields as they are.
+func noChange(testutil.Ticket) map[string]string { return nil }
+
 // badInputs is every bad input tried against the stack. Accepted hostile
 // values (a 200) are checked by a verdict function: "ok: ..." says what was
 // made safe.
@@ -154,20 +170,29 @@ func badInputs() []badInput {
 	valid := func() string { return relToken("user-1") }
 	now := time.Now()
 	okFile := fileBody("a.png", "image/png", 100)
-	sign := func(authz func() string, body string, check func(relTicket) string) func(*testing.T, *stack.Stack) outcome {
+	sign := func(authz func() string, body string, check func(testutil.Ticket) string) func(*testing.T, *stack.Stack) outcome {
 		return func(t *testing.T, st *stack.Stack) outcome { return signRaw(t, st, authz(), body, check) }
 	}
-	safeKey := func(tk relTicket) string {
-		if strings.Contains(tk.Key, "..") || !strings.HasPrefix(tk.Key, "uploads/avatar/") || !strings.HasSuffix(tk.Key, ".png") {
+	safeKey := func(tk testutil.Ticket) string {
+		if strings.Contains("/"+tk.Key+"/", "/../") || !strings.HasPrefix(tk.Key, stack.UploadPrefix+"/") || !strings.HasSuffix(tk.Key, ".png") {
 			return "UNSAFE key " + tk.Key
 		}
-		return "ok: key stays under uploads/avatar/, .png from the type"
+		return "ok: key stays under the upload prefix, .png from the type"
 	}
-	safeMeta := func(tk relTicket) string {
-		if v := tk.Fields["x-oss-meta-filename"]; strings.ContainsAny(v, "<>\"\r\n\x00/") {
-			return "UNSAFE filename meta " + v
+	// safeMeta finds the field carrying the file name (the one that
+	// URL-unescapes to it) and wants it free of markup and line breaks.
+	safeMeta := func(name string) func(testutil.Ticket) string {
+		return func(tk testutil.Ticket) string {
+			for _, v := range tk.Fields {
+				if u, err := url.PathUnescape(v); err == nil && u == name && v != name {
+					if strings.ContainsAny(v, "<>\"\r\n\x00/") {
+						return "UNSAFE file name field " + v
+					}
+					return safeKey(tk) + "; file name only URL-escaped in its metadata field"
+				}
+			}
+			return "UNSAFE: no URL-escaped file name field"
 		}
-		return safeKey(tk) + "; file name only URL-escaped in x-oss-meta-filename"
 	}
 	with := func(claims jwt.Claims, m jwt.SigningMethod, key any) func(*testing.T, *stack.Stack) outcome {
 		return func(t *testing.T, st *stack.Stack) outcome {
@@ -175,14 +200,16 @@ func badInputs() []badInput {
 		}
 	}
 	exp := jwt.NewNumericDate(now.Add(time.Hour))
-	upload := func(change map[string]string, extra int, fileFirst, truncate bool) func(*testing.T, *stack.Stack) outcome {
+	// upload posts user-1's ticket for a.png with the fields change(tk)
+	// returns changed ("" drops a field).
+	upload := func(change func(testutil.Ticket) map[string]string, extra int, fileFirst, truncate bool) func(*testing.T, *stack.Stack) outcome {
 		return func(t *testing.T, st *stack.Stack) outcome {
 			data := pngFile(1)
-			tk, err := askTicket(http.DefaultClient, st.SignURL, valid(), "a.png", len(data))
+			tk, err := testutil.AskTicket(http.DefaultClient, st.SignURL, valid(), "avatar", "a.png", "image/png", len(data))
 			if err != nil {
 				t.Fatal(err)
 			}
-			ctype, body := form(tk, change, append(data, bytes.Repeat([]byte{0}, extra)...), fileFirst)
+			ctype, body := form(tk, change(tk), append(data, bytes.Repeat([]byte{0}, extra)...), fileFirst)
 			if truncate {
 				body = body[:len(body)-40]
 			}
@@ -209,17 +236,23 @@ func badInputs() []badInput {
 		{"invalid JWT", "signed with another secret", with(jwt.RegisteredClaims{Subject: "u", ExpiresAt: exp}, jwt.SigningMethodHS256, []byte("another-secret-of-32-bytes-or-more-0123")), outcome{401, "Unauthenticated"}},
 		{"invalid JWT", "`alg: none`", with(jwt.RegisteredClaims{Subject: "u", ExpiresAt: exp}, jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType), outcome{401, "Unauthenticated"}},
 		{"invalid JWT", "HS384 with the right secret", with(jwt.RegisteredClaims{Subject: "u", ExpiresAt: exp}, jwt.SigningMethodHS384, []byte(relSecret)), outcome{401, "Unauthenticated"}},
-		{"hostile key", "JWT sub `../../admin/x`", sign(func() string { return relToken("../../admin/x") }, okFile, safeKey), outcome{200, "ok: key stays under uploads/avatar/, .png from the type"}},
-		{"hostile key", "file name `../../../etc/passwd.png`", sign(valid, fileBody("../../../etc/passwd.png", "image/png", 10), safeMeta), outcome{200, "ok: key stays under uploads/avatar/, .png from the type; file name only URL-escaped in x-oss-meta-filename"}},
-		{"hostile metadata", "file name `\"><script>x</script>.png`", sign(valid, fileBody(`"><script>x</script>.png`, "image/png", 10), safeMeta), outcome{200, "ok: key stays under uploads/avatar/, .png from the type; file name only URL-escaped in x-oss-meta-filename"}},
-		{"hostile metadata", "file name with CR LF and NUL", sign(valid, fileBody("a\r\nx-oss-meta-uploader: root\x00.png", "image/png", 10), safeMeta), outcome{400, "InvalidFileName"}},
-		{"hostile metadata", "file name of 5,000 characters", sign(valid, fileBody(strings.Repeat("é", 5000)+".png", "image/png", 10), safeMeta), outcome{400, "InvalidFileName"}},
-		{"hostile key", "form posted with `key` changed to `uploads/avatar/user-2/x.png`", upload(map[string]string{"key": "uploads/avatar/user-2/x.png"}, 0, false, false), outcome{403, "AccessDenied"}},
-		{"hostile metadata", "form posted with `x-oss-meta-uploader` changed to `user-2`", upload(map[string]string{"x-oss-meta-uploader": "user-2"}, 0, false, false), outcome{403, "AccessDenied"}},
-		{"hostile metadata", "form posted with an extra `x-oss-meta-admin` field", upload(map[string]string{"x-oss-meta-admin": "true"}, 0, false, false), outcome{403, "AccessDenied"}},
-		{"oversized body", "form posted with 1 KiB more than the signed size", upload(nil, 1024, false, false), outcome{400, "EntityTooLarge"}},
-		{"truncated multipart", "form body cut 40 bytes before its end", upload(nil, 0, false, true), outcome{400, "MalformedPOSTRequest"}},
-		{"malformed multipart", "form with the file part first, fields after it", upload(nil, 0, true, false), outcome{400, "MalformedPOSTRequest"}},
+		{"hostile key", "JWT sub `../../admin/x`", sign(func() string { return relToken("../../admin/x") }, okFile, safeKey), outcome{200, "ok: key stays under the upload prefix, .png from the type"}},
+		{"hostile key", "file name `../../../etc/passwd.png`", sign(valid, fileBody("../../../etc/passwd.png", "image/png", 10), safeMeta("../../../etc/passwd.png")), outcome{200, "ok: key stays under the upload prefix, .png from the type; file name only URL-escaped in its metadata field"}},
+		{"hostile metadata", "file name `\"><script>x</script>.png`", sign(valid, fileBody(`"><script>x</script>.png`, "image/png", 10), safeMeta(`"><script>x</script>.png`)), outcome{200, "ok: key stays under the upload prefix, .png from the type; file name only URL-escaped in its metadata field"}},
+		{"hostile metadata", "file name with CR LF and NUL", sign(valid, fileBody("a\r\nuploader: root\x00.png", "image/png", 10), nil), outcome{400, "InvalidFileName"}},
+		{"hostile metadata", "file name of 5,000 characters", sign(valid, fileBody(strings.Repeat("é", 5000)+".png", "image/png", 10), nil), outcome{400, "InvalidFileName"}},
+		{"hostile key", "form posted with `key` changed to another key under the upload prefix", upload(func(testutil.Ticket) map[string]string {
+			return map[string]string{"key": stack.UploadPrefix + "/x.png"}
+		}, 0, false, false), outcome{403, "AccessDenied"}},
+		{"hostile metadata", "form posted with the uploader field changed to `user-2`", upload(func(tk testutil.Ticket) map[string]string {
+			return map[string]string{uploaderField(tk, "user-1"): "user-2"}
+		}, 0, false, false), outcome{403, "AccessDenied"}},
+		{"hostile metadata", "form posted with an extra `x-oss-meta-admin` field", upload(func(testutil.Ticket) map[string]string {
+			return map[string]string{"x-oss-meta-admin": "true"}
+		}, 0, false, false), outcome{403, "AccessDenied"}},
+		{"oversized body", "form posted with 1 KiB more than the signed size", upload(noChange, 1024, false, false), outcome{400, "EntityTooLarge"}},
+		{"truncated multipart", "form body cut 40 bytes before its end", upload(noChange, 0, false, true), outcome{400, "MalformedPOSTRequest"}},
+		{"malformed multipart", "form with the file part first, fields after it", upload(noChange, 0, true, false), outcome{400, "MalformedPOSTRequest"}},
 	}
 }
 
@@ -227,7 +260,7 @@ func badInputs() []badInput {
 // documented outcome for each: a clear error (or a made-safe value), never a
 // 5xx and never a panic. OSSGATE_BADINPUTS_MD=path writes the README table.
 func TestBadInputs(t *testing.T) {
-	out := &syncBuffer{}
+	out := &testutil.SyncBuffer{}
 	st := startStack(t, stack.Config{JWTSecret: relSecret, RecordEnv: []string{"OSSGATE_FUNCTION=empty"}, Output: out})
 	cases := badInputs()
 	got := make([]outcome, len(cases))

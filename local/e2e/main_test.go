@@ -4,15 +4,14 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/ossgate/ossgate/internal/codepkg"
+	"github.com/ossgate/ossgate/internal/testutil"
 	"github.com/ossgate/ossgate/local/stack"
 )
 
@@ -53,7 +52,7 @@ func startStack(t *testing.T, cfg stack.Config) *stack.Stack {
 	if cfg.DataDir == "" {
 		cfg.DataDir = t.TempDir()
 	}
-	out := &syncBuffer{}
+	out := &testutil.SyncBuffer{}
 	if cfg.Output == nil {
 		cfg.Output = out
 	}
@@ -81,22 +80,4 @@ func drainRecords(t *testing.T, st *stack.Stack) {
 	if err := st.DrainEvents(ctx); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// syncBuffer collects the functions' output across instances.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

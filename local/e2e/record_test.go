@@ -1,41 +1,34 @@
 package e2e
 
-// The record function end to end (issue 6): uploads through forms signed by
+// The record function end to end: uploads through forms signed by
 // the real sign function land in the local OSS endpoint, whose trigger feeds
-// the real record function; GET /uploads shows the records.
+// the real record function; GET /uploads shows the records. The tests know
+// ossgate only through its API: keys and metadata come from tickets, records
+// from GET /uploads.
 
 import (
-	"bytes"
-	"crypto/md5"
-	"encoding/json"
 	"fmt"
-	"io"
-	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/aliyun/aliyun-oss-go-sdk/oss"
-	"github.com/golang-jwt/jwt/v5"
 
-	"github.com/ossgate/ossgate/function/record"
+	"github.com/ossgate/ossgate/internal/testutil"
 	"github.com/ossgate/ossgate/local/fcemu"
-	"github.com/ossgate/ossgate/local/ossemu"
 	"github.com/ossgate/ossgate/local/stack"
 )
 
-// recCredential is a fake AccessKey the tests' own SDK clients use.
-var recCredential = ossemu.Credential{AccessKeyID: "LTAIrecordtest", AccessKeySecret: "fake-record-e2e-secret"}
-
-// recNoSign runs the no-op function in place of the sign function, for
-// tests that upload with the SDK.
-var recNoSign = []string{"OSSGATE_FUNCTION=empty"}
+// Record statuses of the API (docs/records.md).
+const (
+	statusOK          = "ok"
+	statusQuarantined = "quarantined"
+)
 
 // recEvents retries quickly, so that fault tests take seconds.
 func recEvents(dup bool, window int) fcemu.AsyncConfig {
@@ -46,99 +39,33 @@ func recEvents(dup bool, window int) fcemu.AsyncConfig {
 // recSecret is a fake HS256 secret for these tests only.
 const recSecret = "fake-record-e2e-hs256-secret-0123456789abcdef"
 
-// recToken returns a bearer token for user, valid ten minutes.
-func recToken(t *testing.T, user string) string {
-	t.Helper()
-	now := time.Now()
-	tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.RegisteredClaims{
-		Subject: user, IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(10 * time.Minute)),
-	}).SignedString([]byte(recSecret))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tok
-}
+// recToken returns an Authorization value for user, valid ten minutes.
+func recToken(user string) string { return testutil.Token(recSecret, user, 10*time.Minute) }
 
-// recTicket is one upload ticket of POST /sign.
-type recTicket struct {
-	URL    string            `json:"url"`
-	Key    string            `json:"key"`
-	Fields map[string]string `json:"fields"`
-}
-
-// recCall sends an authenticated JSON request to the sign function and
-// decodes a 200 answer into out.
-func recCall(t *testing.T, st *stack.Stack, token, method, path string, in, out any) {
-	t.Helper()
-	var body io.Reader
-	if in != nil {
-		b, _ := json.Marshal(in)
-		body = bytes.NewReader(b)
-	}
-	req, _ := http.NewRequest(method, st.SignURL+path, body)
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("%s %s: got %d %s, want 200", method, path, resp.StatusCode, b)
-	}
-	if err := json.Unmarshal(b, out); err != nil {
-		t.Fatalf("%s %s: %v in %s", method, path, err, b)
-	}
-}
+var recClient = &http.Client{Timeout: 10 * time.Second}
 
 // recUpload asks for a ticket declaring ctype and posts data with it,
 // exactly as a client would, and returns the object key.
-func recUpload(t *testing.T, st *stack.Stack, token, name, ctype string, data []byte) string {
+func recUpload(t *testing.T, st *stack.Stack, user, name, ctype string, data []byte) string {
 	t.Helper()
-	var res struct{ Uploads []recTicket }
-	recCall(t, st, token, http.MethodPost, "/sign", map[string]any{
-		"profile": "avatar", "files": []map[string]any{{"name": name, "type": ctype, "size": len(data)}},
-	}, &res)
-	if len(res.Uploads) != 1 {
-		t.Fatalf("POST /sign: got %d tickets, want 1", len(res.Uploads))
+	tk, err := testutil.AskTicket(recClient, st.SignURL, recToken(user), "avatar", name, ctype, len(data))
+	if err == nil {
+		err = testutil.PostForm(recClient, tk, ctype, data)
 	}
-	tk := res.Uploads[0]
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	for k, v := range tk.Fields {
-		_ = mw.WriteField(k, v)
-	}
-	fw, _ := mw.CreateFormFile("file", name)
-	_, _ = fw.Write(data)
-	_ = mw.Close()
-	resp, err := http.Post(tk.URL, mw.FormDataContentType(), &body)
 	if err != nil {
-		t.Fatalf("upload: %v", err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		b, _ := io.ReadAll(resp.Body)
-		t.Fatalf("upload %s: got %d %s, want 2xx", tk.Key, resp.StatusCode, b)
+		t.Fatal(err)
 	}
 	return tk.Key
 }
 
-// recList returns every record GET /uploads shows user, following cursors.
-func recList(t *testing.T, st *stack.Stack, token string) []record.Record {
+// recList returns every record GET /uploads shows user, two per page.
+func recList(t *testing.T, st *stack.Stack, user string) []testutil.Record {
 	t.Helper()
-	var all []record.Record
-	cursor := ""
-	for range 100 {
-		var p record.Page
-		recCall(t, st, token, http.MethodGet, "/uploads?limit=2&cursor="+url.QueryEscape(cursor), nil, &p)
-		all = append(all, p.Records...)
-		if cursor = p.Next; cursor == "" {
-			return all
-		}
+	recs, err := testutil.ListUploads(recClient, st.SignURL, recToken(user), 2)
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatal("GET /uploads: more than 100 pages")
-	return nil
+	return recs
 }
 
 // recPNG is a real PNG header followed by bytes unique to i.
@@ -149,63 +76,56 @@ func recPNG(i int) []byte {
 
 func TestRecordSignedUploads(t *testing.T) {
 	st := startStack(t, stack.Config{JWTSecret: recSecret})
-	alice, bob := recToken(t, "alice"), recToken(t, "bob@example.com")
-	pngKey := recUpload(t, st, alice, "me 1.png", "image/png", recPNG(1))
-	textKey := recUpload(t, st, alice, "fake.png", "image/png", []byte("plain text, not a picture\n"))
-	bobKey := recUpload(t, st, bob, "bob.png", "image/png", recPNG(2))
+	pngKey := recUpload(t, st, "alice", "me 1.png", "image/png", recPNG(1))
+	textKey := recUpload(t, st, "alice", "fake.png", "image/png", []byte("plain text, not a picture\n"))
+	bobKey := recUpload(t, st, "bob@example.com", "bob.png", "image/png", recPNG(2))
 	drainRecords(t, st)
 
-	got := map[string]record.Record{}
-	for _, r := range recList(t, st, alice) {
+	got := map[string]testutil.Record{}
+	for _, r := range recList(t, st, "alice") {
 		got[r.Key] = r
 	}
 	if len(got) != 2 {
 		t.Fatalf("GET /uploads (alice): got %d records %v, want 2", len(got), got)
 	}
-	if r := got[pngKey]; r.Status != record.StatusOK || r.Uploader != "alice" || r.Profile != "avatar" ||
+	if r := got[pngKey]; r.Status != statusOK || r.Uploader != "alice" || r.Profile != "avatar" ||
 		r.OriginalName != "me 1.png" || r.DetectedType != "image/png" || r.Size != int64(len(recPNG(1))) {
 		t.Errorf("png upload: got %+v, want ok, alice, avatar, \"me 1.png\", image/png", r)
 	}
 	r := got[textKey]
-	if r.Status != record.StatusQuarantined || r.DetectedType != "text/plain" || r.QuarantineKey != "quarantine/"+textKey {
-		t.Errorf("text posted as image/png: got %+v, want quarantined at quarantine/%s", r, textKey)
+	if r.Status != statusQuarantined || r.DetectedType != "text/plain" || r.QuarantineKey == "" || r.QuarantineKey == textKey {
+		t.Errorf("text posted as image/png: got %+v, want quarantined under another key", r)
 	}
 	b := recBucket(t, st)
 	if in, _ := b.IsObjectExist(textKey); in {
 		t.Errorf("quarantined %s is still under the upload prefix", textKey)
 	}
-	if moved, err := b.IsObjectExist("quarantine/" + textKey); !moved {
-		t.Errorf("quarantine/%s: got absent (%v), want the moved object", textKey, err)
+	if moved, err := b.IsObjectExist(r.QuarantineKey); !moved {
+		t.Errorf("%s: got absent (%v), want the moved object", r.QuarantineKey, err)
 	}
-	bobs := recList(t, st, bob)
+	bobs := recList(t, st, "bob@example.com")
 	if len(bobs) != 1 || bobs[0].Key != bobKey {
 		t.Errorf("GET /uploads (bob): got %+v, want only %s", bobs, bobKey)
 	}
 }
 
-func md5sum(b []byte) [16]byte { return md5.Sum(b) }
-
-// recBucket is an SDK client of the stack's bucket with a fake key.
+// recBucket is an SDK client of the stack's bucket with a local AccessKey.
 func recBucket(t *testing.T, st *stack.Stack) *oss.Bucket {
 	t.Helper()
-	st.OSS.AddCredential(recCredential)
-	cl, err := oss.New(st.OSSURL, recCredential.AccessKeyID, recCredential.AccessKeySecret, oss.ForcePathStyle(true), oss.Timeout(5, 10))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := cl.Bucket(st.Bucket)
+	c := st.AccessKey()
+	b, err := testutil.OSSBucket(st.OSSURL, st.Bucket, c.AccessKeyID, c.AccessKeySecret)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return b
 }
 
-// recCount counts the record objects and ID objects under records/.
-func recCount(t *testing.T, b *oss.Bucket) (recs, ids int) {
+// recCount counts the objects under prefix.
+func recCount(t *testing.T, b *oss.Bucket, prefix string) int {
 	t.Helper()
-	token := ""
+	n, token := 0, ""
 	for range 1000 {
-		opts := []oss.Option{oss.Prefix("records/"), oss.MaxKeys(1000)}
+		opts := []oss.Option{oss.Prefix(prefix), oss.MaxKeys(1000)}
 		if token != "" {
 			opts = append(opts, oss.ContinuationToken(token))
 		}
@@ -213,42 +133,59 @@ func recCount(t *testing.T, b *oss.Bucket) (recs, ids int) {
 		if err != nil {
 			t.Fatalf("ListObjectsV2: %v", err)
 		}
-		for _, o := range res.Objects {
-			if strings.HasPrefix(o.Key, "records/_ids/") {
-				ids++
-			} else {
-				recs++
-			}
-		}
+		n += len(res.Objects)
 		if token = res.NextContinuationToken; !res.IsTruncated {
-			return recs, ids
+			return n
 		}
 	}
 	t.Fatal("ListObjectsV2: too many pages")
-	return 0, 0
+	return 0
 }
 
-// recPut puts n PNG objects labelled as the sign function labels uploads,
-// each firing the record trigger, and returns their keys.
-func recPut(t *testing.T, b *oss.Bucket, n int, body func(int) []byte) []string {
+// recUser is the user of upload i of recPut.
+func recUser(i int) string { return fmt.Sprintf("user-%d", i%3) }
+
+// recPut puts n PNG objects with the SDK, at the keys and with the labels of
+// tickets the sign function hands out, each firing the record trigger with a
+// PutObject event; it returns their keys.
+func recPut(t *testing.T, st *stack.Stack, b *oss.Bucket, n int, body func(int) []byte) []string {
 	t.Helper()
 	keys := make([]string, n)
 	for i := range keys {
-		user := fmt.Sprintf("user-%d", i%3)
-		keys[i] = fmt.Sprintf("uploads/avatar/%s/2026/11/25/rec%04d.png", user, i)
-		err := b.PutObject(keys[i], bytes.NewReader(body(i)), oss.ContentType("image/png"),
-			oss.Meta("uploader", user), oss.Meta("profile", "avatar"), oss.Meta("filename", "f.png"))
-		if err != nil {
-			t.Fatalf("PutObject %s: %v", keys[i], err)
+		tk, err := testutil.AskTicket(recClient, st.SignURL, recToken(recUser(i)), "avatar", "f.png", "image/png", len(body(i)))
+		if err == nil {
+			err = testutil.PutAsTicket(b, tk, body(i))
 		}
+		if err != nil {
+			t.Fatalf("upload %d: %v", i, err)
+		}
+		keys[i] = tk.Key
 	}
 	return keys
+}
+
+// recStatuses returns the status of every record GET /uploads shows the
+// users of recPut, by key, and fails on a key listed twice.
+func recStatuses(t *testing.T, st *stack.Stack) map[string]string {
+	t.Helper()
+	got := map[string]string{}
+	for u := range 3 {
+		for _, r := range recList(t, st, recUser(u)) {
+			if _, dup := got[r.Key]; dup {
+				t.Errorf("%s: listed twice, want one record", r.Key)
+			}
+			got[r.Key] = r.Status
+		}
+	}
+	return got
 }
 
 // TestRecordDuplicateReorder delivers every event twice and shuffled:
 // still exactly one record per upload, and nothing retried forever.
 func TestRecordDuplicateReorder(t *testing.T) {
-	st := startStack(t, stack.Config{Events: recEvents(true, 5), RecordInstances: 2, SignEnv: recNoSign})
+	const recordsPrefix = "e2e-records"
+	st := startStack(t, stack.Config{Events: recEvents(true, 5), RecordInstances: 2, JWTSecret: recSecret,
+		Env: []string{"OSSGATE_RECORDS_PREFIX=" + recordsPrefix}})
 	b := recBucket(t, st)
 	const n = 12
 	body := func(i int) []byte {
@@ -257,32 +194,29 @@ func TestRecordDuplicateReorder(t *testing.T) {
 		}
 		return recPNG(i)
 	}
-	keys := recPut(t, b, n, body)
+	keys := recPut(t, st, b, n, body)
 	drainRecords(t, st)
 	if s := st.Record.AsyncStats(); s.Accepted != 2*n || s.Failed != 0 {
 		t.Errorf("trigger queue: got %+v, want %d deliveries accepted, none failed", s, 2*n)
 	}
-	recs, ids := recCount(t, b)
-	if recs != n || ids != n {
-		t.Errorf("got %d record objects and %d ID objects, want %d of each", recs, ids, n)
+	// The OSS store keeps two objects per record: the record and its ID claim.
+	if got := recCount(t, b, recordsPrefix+"/"); got != 2*n {
+		t.Errorf("got %d objects under %s/, want %d (a record and an ID claim per upload)", got, recordsPrefix, 2*n)
 	}
-	store := record.NewOSSStore(b, "records")
+	got := recStatuses(t, st)
 	for i, k := range keys {
-		etag := fmt.Sprintf("%X", md5sum(body(i)))
-		r, err := store.Get(t.Context(), record.ID(st.Bucket, k, etag))
-		if err != nil {
-			t.Errorf("record of %s: %v", k, err)
-			continue
+		if want := map[bool]string{true: statusQuarantined, false: statusOK}[i%4 == 3]; got[k] != want {
+			t.Errorf("record of %s: got status %q, want %q", k, got[k], want)
 		}
-		if want := map[bool]string{true: record.StatusQuarantined, false: record.StatusOK}[i%4 == 3]; r.Status != want {
-			t.Errorf("record of %s: got status %q, want %q", k, r.Status, want)
-		}
+	}
+	if len(got) != n {
+		t.Errorf("got %d records, want %d", len(got), n)
 	}
 }
 
 // faultyOSS is a reverse proxy to the stack's OSS endpoint that answers 503
-// to the first HEAD of every uploaded object: the record function's SDK
-// calls go through it.
+// to the first HEAD of every object: the record function's SDK calls go
+// through it (and it HEADs only uploaded objects).
 type faultyOSS struct {
 	target atomic.Pointer[url.URL]
 	mu     sync.Mutex
@@ -291,7 +225,7 @@ type faultyOSS struct {
 }
 
 func (f *faultyOSS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method == http.MethodHead && strings.Contains(r.URL.Path, "/uploads/") {
+	if r.Method == http.MethodHead {
 		f.mu.Lock()
 		first := !f.seen[r.URL.Path]
 		f.seen[r.URL.Path] = true
@@ -315,7 +249,7 @@ func TestRecordRetriesInjectedHeadFailure(t *testing.T) {
 	f := &faultyOSS{seen: map[string]bool{}}
 	proxy := httptest.NewServer(f)
 	t.Cleanup(proxy.Close)
-	st := startStack(t, stack.Config{Events: recEvents(false, 0), SignEnv: recNoSign,
+	st := startStack(t, stack.Config{Events: recEvents(false, 0), JWTSecret: recSecret,
 		RecordEnv: []string{"OSSGATE_INTERNAL_ENDPOINT=" + proxy.URL}})
 	u, err := url.Parse(st.OSSURL)
 	if err != nil {
@@ -324,17 +258,16 @@ func TestRecordRetriesInjectedHeadFailure(t *testing.T) {
 	f.target.Store(u)
 	b := recBucket(t, st)
 	const n = 3
-	keys := recPut(t, b, n, recPNG)
+	keys := recPut(t, st, b, n, recPNG)
 	drainRecords(t, st)
 	s := st.Record.AsyncStats()
 	if f.failed.Load() != n || s.Retried < n || s.Failed != 0 {
 		t.Errorf("got %d injected failures and queue %+v; want %d failures, each retried, none given up", f.failed.Load(), s, n)
 	}
-	store := record.NewOSSStore(b, "records")
-	for i, k := range keys {
-		r, err := store.Get(t.Context(), record.ID(st.Bucket, k, fmt.Sprintf("%X", md5sum(recPNG(i)))))
-		if err != nil || r.Status != record.StatusOK {
-			t.Errorf("record of %s: got %+v (%v), want ok", k, r, err)
+	got := recStatuses(t, st)
+	for _, k := range keys {
+		if got[k] != statusOK {
+			t.Errorf("record of %s: got status %q, want ok", k, got[k])
 		}
 	}
 }

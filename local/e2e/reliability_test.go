@@ -1,16 +1,14 @@
 package e2e
 
-// Reliability under faults (issue 9). Quick versions run in make test; with
+// Reliability under faults. Quick versions run in make test; with
 // OSSGATE_SOAK=1 (make soak) the same tests run at full size (1,000 uploads).
 
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net"
 	"net/http"
 	"os"
@@ -24,8 +22,8 @@ import (
 	"time"
 
 	"github.com/aliyun/aliyun-oss-go-sdk/oss"
-	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/ossgate/ossgate/internal/testutil"
 	"github.com/ossgate/ossgate/local/fcemu"
 	"github.com/ossgate/ossgate/local/ossemu"
 	"github.com/ossgate/ossgate/local/stack"
@@ -49,16 +47,12 @@ func fastRetries(dup bool, window int) fcemu.AsyncConfig {
 		Duplicate: dup, ReorderWindow: window, Seed: 9}
 }
 
-// testBucket registers a fake AccessKey with the stack's OSS endpoint and
-// returns an SDK bucket client for it, path-style.
+// testBucket registers a fake AccessKey with an OSS endpoint and returns an
+// SDK bucket client for it, path-style.
 func testBucket(t *testing.T, oe *ossemu.Server, url, bucket string) *oss.Bucket {
 	t.Helper()
 	oe.AddCredential(ossemu.Credential{AccessKeyID: "LTAIreliability", AccessKeySecret: "fake-reliability-secret"})
-	cl, err := oss.New(url, "LTAIreliability", "fake-reliability-secret", oss.ForcePathStyle(true), oss.Timeout(5, 10))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := cl.Bucket(bucket)
+	b, err := testutil.OSSBucket(url, bucket, "LTAIreliability", "fake-reliability-secret")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,88 +65,50 @@ func pngFile(i int) []byte {
 	return append(b, fmt.Sprintf("ossgate-reliability-%06d", i)...)
 }
 
-// putUploads puts n PNG objects under the upload prefix, as the sign
-// function's tickets name and label them, with workers concurrent clients,
-// and returns their keys. Every PutObject fires the record trigger.
-func putUploads(t *testing.T, b *oss.Bucket, n, workers int) []string {
+// relUser is the user of upload i.
+func relUser(i int) string { return fmt.Sprintf("user-%d", i%7) }
+
+// relUsers is every user relUser names.
+const relUsers = 7
+
+// putUploads puts n PNG objects with the SDK, with workers concurrent
+// clients, at the keys and with the labels of tickets the sign function
+// hands out, and returns their keys. Every PutObject fires the record
+// trigger.
+func putUploads(t *testing.T, st *stack.Stack, n, workers int) []string {
 	t.Helper()
+	b := testBucket(t, st.OSS, st.OSSURL, st.Bucket)
+	c := &http.Client{Timeout: 20 * time.Second}
 	keys := make([]string, n)
-	for i := range keys {
-		keys[i] = fmt.Sprintf("uploads/avatar/user-%d/2026/11/25/%06d.png", i%7, i)
-	}
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	var failed atomic.Int64
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				err := b.PutObject(keys[i], bytes.NewReader(pngFile(i)), oss.ContentType("image/png"),
-					oss.Meta("uploader", fmt.Sprintf("user-%d", i%7)), oss.Meta("profile", "avatar"),
-					oss.Meta("filename", fmt.Sprintf("photo%%20%d.png", i)))
-				if err != nil && failed.Add(1) == 1 {
-					t.Errorf("PutObject %s: %v", keys[i], err)
-				}
-			}
-		}()
-	}
-	for i := range keys {
-		jobs <- i
-	}
-	close(jobs)
-	wg.Wait()
-	if f := failed.Load(); f > 0 {
-		t.Fatalf("got %d failed uploads, want 0", f)
+	err := testutil.Parallel(n, workers, func(i int) error {
+		tk, err := testutil.AskTicket(c, st.SignURL, relToken(relUser(i)), "avatar", fmt.Sprintf("photo %d.png", i), "image/png", len(pngFile(i)))
+		if err != nil {
+			return err
+		}
+		keys[i] = tk.Key
+		return testutil.PutAsTicket(b, tk, pngFile(i))
+	})
+	if err != nil {
+		t.Fatalf("uploads: %.2000v", err)
 	}
 	return keys
 }
 
-// recordsByKey lists every record object under records/ and returns how
-// many records name each uploaded key.
-func recordsByKey(t *testing.T, b *oss.Bucket) map[string]int {
+// checkExactlyOnce wants, in what GET /uploads shows every user, one record
+// per key and no other record.
+func checkExactlyOnce(t *testing.T, st *stack.Stack, keys []string) {
 	t.Helper()
+	c := &http.Client{Timeout: 20 * time.Second}
 	got := map[string]int{}
-	token := ""
-	for {
-		res, err := b.ListObjectsV2(oss.Prefix("records/"), oss.MaxKeys(1000), oss.ContinuationToken(token))
+	for u := range relUsers {
+		recs, err := testutil.ListUploads(c, st.SignURL, relToken(relUser(u)), 100)
 		if err != nil {
-			t.Fatalf("ListObjectsV2 records/: %v", err)
+			t.Fatal(err)
 		}
-		for _, o := range res.Objects {
-			if strings.HasPrefix(o.Key, "records/_ids/") {
-				continue
-			}
-			got[readRecordKey(t, b, o.Key)]++
+		for _, r := range recs {
+			got[r.Key]++
 		}
-		if !res.IsTruncated {
-			return got
-		}
-		token = res.NextContinuationToken
 	}
-}
-
-func readRecordKey(t *testing.T, b *oss.Bucket, key string) string {
-	t.Helper()
-	r, err := b.GetObject(key)
-	if err != nil {
-		t.Fatalf("GetObject %s: %v", key, err)
-	}
-	defer r.Close()
-	var rec struct {
-		Key    string `json:"key"`
-		Status string `json:"status"`
-	}
-	if err := json.NewDecoder(r).Decode(&rec); err != nil {
-		t.Fatalf("record %s: %v", key, err)
-	}
-	return rec.Key
-}
-
-// checkExactlyOnce wants one record per key and no other record.
-func checkExactlyOnce(t *testing.T, b *oss.Bucket, keys []string) {
-	t.Helper()
-	got := recordsByKey(t, b)
 	missing, dup := 0, 0
 	for _, k := range keys {
 		switch got[k] {
@@ -193,41 +149,24 @@ func drainWithin(t *testing.T, st *stack.Stack, d time.Duration) {
 // delivers every event twice and shuffled: exactly one record each.
 func TestReliabilityDuplicatedReorderedEvents(t *testing.T) {
 	n := 1000
-	out := &syncBuffer{}
+	out := &testutil.SyncBuffer{}
 	st := startStack(t, stack.Config{
 		JWTSecret: relSecret, SignInstances: 2, RecordInstances: 2,
 		Events: fastRetries(true, 32), Output: out,
 	})
-	b := testBucket(t, st.OSS, st.OSSURL, st.Bucket)
 	keys := signedUploads(t, st, n, 8)
 	drainWithin(t, st, 90*time.Second)
 	if s := st.Record.AsyncStats(); s.Accepted != 2*n || s.Failed != 0 {
 		t.Errorf("trigger: got %+v, want %d deliveries accepted (each event twice) and none failed", s, 2*n)
 	}
-	checkExactlyOnce(t, b, keys)
+	checkExactlyOnce(t, st, keys)
 	noPanics(t, out.String())
 }
 
 // recordPIDs returns the running record-function processes of the code
 // package (bootstrap execs ossgate with OSSGATE_FUNCTION=record).
 func recordPIDs(code string) []int {
-	exe := filepath.Join(code, "ossgate")
-	ents, _ := os.ReadDir("/proc")
-	var pids []int
-	for _, e := range ents {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		if l, err := os.Readlink("/proc/" + e.Name() + "/exe"); err != nil || l != exe {
-			continue
-		}
-		env, _ := os.ReadFile("/proc/" + e.Name() + "/environ")
-		if bytes.Contains(env, []byte("\x00OSSGATE_FUNCTION=record\x00")) || bytes.HasPrefix(env, []byte("OSSGATE_FUNCTION=record\x00")) {
-			pids = append(pids, pid)
-		}
-	}
-	return pids
+	return testutil.PIDsWithEnv(filepath.Join(code, "ossgate"), "OSSGATE_FUNCTION=record")
 }
 
 // faultyFront sits between the record function and the OSS endpoint: it
@@ -280,18 +219,17 @@ func TestReliabilityRecordKillAndTransientHeadFailures(t *testing.T) {
 	n, kills := scaled(120, 400), scaled(3, 10)
 	front := &faultyFront{getDelay: 30 * time.Millisecond, failEvery: 3}
 	frontAddr := serveLoopback(t, front)
-	out := &syncBuffer{}
+	out := &testutil.SyncBuffer{}
 	st := startStack(t, stack.Config{
-		SignEnv: []string{"OSSGATE_FUNCTION=empty"}, RecordInstances: 2, RecordTimeout: 10 * time.Second,
+		JWTSecret: relSecret, RecordInstances: 2, RecordTimeout: 10 * time.Second,
 		RecordEnv: []string{"OSSGATE_INTERNAL_ENDPOINT=http://" + frontAddr},
 		Events:    fastRetries(false, 0), Output: out,
 	})
 	front.oss.Store(st.OSS)
-	b := testBucket(t, st.OSS, st.OSSURL, st.Bucket)
 
 	killed := make(chan int, 1)
 	go func() { killed <- killDuringInvocations(front, kills, 20*time.Second) }()
-	keys := putUploads(t, b, n, 4)
+	keys := putUploads(t, st, n, 4)
 	k := <-killed
 	drainWithin(t, st, 90*time.Second)
 	if k < kills {
@@ -306,7 +244,7 @@ func TestReliabilityRecordKillAndTransientHeadFailures(t *testing.T) {
 	if s := st.Record.AsyncStats(); s.Failed != 0 || s.Retried == 0 {
 		t.Errorf("trigger: got %+v, want retries and no delivery given up", s)
 	}
-	checkExactlyOnce(t, b, keys)
+	checkExactlyOnce(t, st, keys)
 }
 
 // killDuringInvocations SIGKILLs a record-function process while one of its
@@ -357,18 +295,18 @@ func (r *truncatingReader) Read(p []byte) (int, error) {
 // restartableOSS serves an ossemu over one data directory at a fixed
 // address, and can be stopped hard (connections cut) and started again.
 type restartableOSS struct {
-	t    *testing.T
 	dir  string
 	addr string
 	oe   *ossemu.Server
 	srv  *http.Server
 }
 
-func (r *restartableOSS) start() {
-	r.t.Helper()
+// start starts the endpoint on the data directory and the address of the
+// previous start (a random port the first time).
+func (r *restartableOSS) start() error {
 	oe, err := ossemu.New(ossemu.Config{DataDir: r.dir, Region: "cn-hangzhou", Buckets: []string{"reliability"}})
 	if err != nil {
-		r.t.Fatal(err)
+		return err
 	}
 	var ln net.Listener
 	for try := 0; ; try++ {
@@ -378,11 +316,13 @@ func (r *restartableOSS) start() {
 		time.Sleep(10 * time.Millisecond)
 	}
 	if err != nil {
-		r.t.Fatalf("listen again on %s: %v", r.addr, err)
+		_ = oe.Close()
+		return fmt.Errorf("listen again on %s: %w", r.addr, err)
 	}
 	r.addr = ln.Addr().String()
 	r.oe, r.srv = oe, &http.Server{Handler: oe, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = r.srv.Serve(ln) }()
+	return nil
 }
 
 func (r *restartableOSS) stop() {
@@ -396,9 +336,11 @@ func (r *restartableOSS) stop() {
 // mid-body on purpose: every object visible afterwards is complete.
 func TestReliabilityOSSRestartNoPartialObject(t *testing.T) {
 	n, restarts := scaled(120, 600), scaled(3, 10)
-	r := &restartableOSS{t: t, dir: t.TempDir(), addr: "127.0.0.1:0"}
-	r.start()
-	t.Cleanup(r.stop)
+	r := &restartableOSS{dir: t.TempDir(), addr: "127.0.0.1:0"}
+	if err := r.start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.stop() })
 	// Credentials live in memory; re-add them after every start.
 	creds := ossemu.Credential{AccessKeyID: "LTAIreliability", AccessKeySecret: "fake-reliability-secret"}
 	r.oe.AddCredential(creds)
@@ -407,6 +349,18 @@ func TestReliabilityOSSRestartNoPartialObject(t *testing.T) {
 	var mu sync.Mutex // held while the endpoint is being swapped
 	stop := make(chan struct{})
 	swapped := make(chan int)
+	// restart stops the endpoint and starts it again; on error the old one
+	// stays stopped and the uploads fail from then on.
+	restart := func() error {
+		mu.Lock()
+		defer mu.Unlock()
+		r.stop()
+		if err := r.start(); err != nil {
+			return err
+		}
+		r.oe.AddCredential(creds)
+		return nil
+	}
 	go func() {
 		done := 0
 		defer func() { swapped <- done }()
@@ -416,11 +370,10 @@ func TestReliabilityOSSRestartNoPartialObject(t *testing.T) {
 				return
 			case <-time.After(120 * time.Millisecond):
 			}
-			mu.Lock()
-			r.stop()
-			r.start()
-			r.oe.AddCredential(creds)
-			mu.Unlock()
+			if err := restart(); err != nil {
+				t.Errorf("restart %d: %v", done+1, err)
+				return
+			}
 			done++
 		}
 	}()
@@ -494,68 +447,7 @@ func checkComplete(t *testing.T, b *oss.Bucket, n int) {
 const relSecret = "fake-reliability-hs256-secret-0123456789abcdef"
 
 // relToken returns an Authorization header value for user.
-func relToken(user string) string {
-	tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.RegisteredClaims{
-		Subject: user, ExpiresAt: jwt.NewNumericDate(time.Now().Add(10 * time.Minute)),
-	}).SignedString([]byte(relSecret))
-	if err != nil {
-		panic(err) // HMAC signing of fixed claims cannot fail
-	}
-	return "Bearer " + tok
-}
-
-// relTicket is one upload of a POST /sign answer.
-type relTicket struct {
-	URL    string            `json:"url"`
-	Key    string            `json:"key"`
-	Fields map[string]string `json:"fields"`
-}
-
-// askTicket posts one file's request to /sign and returns the ticket; safe
-// to call from many goroutines.
-func askTicket(c *http.Client, signURL, authz, name string, size int) (relTicket, error) {
-	body := fmt.Sprintf(`{"profile":"avatar","files":[{"name":%q,"type":"image/png","size":%d}]}`, name, size)
-	req, err := http.NewRequest(http.MethodPost, signURL+"/sign", strings.NewReader(body))
-	if err != nil {
-		return relTicket{}, err
-	}
-	req.Header.Set("Authorization", authz)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := c.Do(req)
-	if err != nil {
-		return relTicket{}, err
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	var res struct{ Uploads []relTicket }
-	if resp.StatusCode != http.StatusOK || json.Unmarshal(b, &res) != nil || len(res.Uploads) != 1 {
-		return relTicket{}, fmt.Errorf("POST /sign: got %d %.300s, want 200 with one ticket", resp.StatusCode, b)
-	}
-	return res.Uploads[0], nil
-}
-
-// postForm uploads data with tk's fields as a multipart POST (file last).
-func postForm(c *http.Client, tk relTicket, data []byte) error {
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	for k, v := range tk.Fields {
-		_ = mw.WriteField(k, v)
-	}
-	fw, _ := mw.CreatePart(map[string][]string{
-		"Content-Disposition": {`form-data; name="file"; filename="f.png"`}, "Content-Type": {"image/png"}})
-	_, _ = fw.Write(data)
-	_ = mw.Close()
-	resp, err := c.Post(tk.URL, mw.FormDataContentType(), &body)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		b, _ := io.ReadAll(resp.Body)
-		return fmt.Errorf("PostObject %s: got %d %.300s, want 2xx", tk.Key, resp.StatusCode, b)
-	}
-	return nil
-}
+func relToken(user string) string { return testutil.Token(relSecret, user, 10*time.Minute) }
 
 // signedUploads performs n real uploads as the clients do (ask /sign for a
 // ticket, post the form to the OSS endpoint) with workers in parallel, and
@@ -564,29 +456,16 @@ func signedUploads(t *testing.T, st *stack.Stack, n, workers int) []string {
 	t.Helper()
 	c := &http.Client{Timeout: 20 * time.Second}
 	keys := make([]string, n)
-	errs := make([]error, n)
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				data := pngFile(i)
-				tk, err := askTicket(c, st.SignURL, relToken(fmt.Sprintf("user-%d", i%7)), fmt.Sprintf("photo %d.png", i), len(data))
-				if err == nil {
-					err = postForm(c, tk, data)
-				}
-				keys[i], errs[i] = tk.Key, err
-			}
-		}()
-	}
-	for i := range n {
-		jobs <- i
-	}
-	close(jobs)
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	err := testutil.Parallel(n, workers, func(i int) error {
+		data := pngFile(i)
+		tk, err := testutil.AskTicket(c, st.SignURL, relToken(relUser(i)), "avatar", fmt.Sprintf("photo %d.png", i), "image/png", len(data))
+		if err != nil {
+			return err
+		}
+		keys[i] = tk.Key
+		return testutil.PostForm(c, tk, "image/png", data)
+	})
+	if err != nil {
 		t.Fatalf("uploads: %.2000v", err)
 	}
 	return keys
@@ -597,7 +476,7 @@ func signedUploads(t *testing.T, st *stack.Stack, n, workers int) []string {
 // and no panic in any instance's output.
 func TestReliabilityConcurrentSign(t *testing.T) {
 	const n = 1000
-	out := &syncBuffer{}
+	out := &testutil.SyncBuffer{}
 	st := startStack(t, stack.Config{SignInstances: 4, JWTSecret: relSecret,
 		RecordEnv: []string{"OSSGATE_FUNCTION=empty"}, Output: out})
 	c := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: n}}
@@ -610,7 +489,7 @@ func TestReliabilityConcurrentSign(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-start
-			tk, err := askTicket(c, st.SignURL, relToken(fmt.Sprintf("user-%d", i%13)), "a.png", 100+i)
+			tk, err := testutil.AskTicket(c, st.SignURL, relToken(fmt.Sprintf("user-%d", i%13)), "avatar", "a.png", "image/png", 100+i)
 			keys[i], errs[i] = tk.Key, err
 		}()
 	}

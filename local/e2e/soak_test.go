@@ -12,6 +12,7 @@ import (
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
 	"github.com/ossgate/ossgate/bench"
+	"github.com/ossgate/ossgate/internal/testutil"
 	"github.com/ossgate/ossgate/local/stack"
 )
 
@@ -31,7 +32,7 @@ func TestSoakAllFaultsAtOnce(t *testing.T) {
 	const n, kills = 1000, 10
 	front := &faultyFront{getDelay: 20 * time.Millisecond, failEvery: 4}
 	frontAddr := serveLoopback(t, front)
-	out := &syncBuffer{}
+	out := &testutil.SyncBuffer{}
 	st := startStack(t, stack.Config{
 		JWTSecret: relSecret, SignInstances: 2, RecordInstances: 2, RecordTimeout: 10 * time.Second,
 		RecordEnv: []string{"OSSGATE_INTERNAL_ENDPOINT=http://" + frontAddr},
@@ -49,7 +50,7 @@ func TestSoakAllFaultsAtOnce(t *testing.T) {
 	if s := st.Record.AsyncStats(); s.Failed != 0 {
 		t.Errorf("trigger: got %+v, want no delivery given up", s)
 	}
-	checkExactlyOnce(t, testBucket(t, st.OSS, st.OSSURL, st.Bucket), keys)
+	checkExactlyOnce(t, st, keys)
 }
 
 // TestSoakSignMemoryStable loads /sign with vegeta for a warm-up and then
@@ -57,7 +58,7 @@ func TestSoakAllFaultsAtOnce(t *testing.T) {
 // not keep growing (≤ 25% over the warm-up level) and peaks at ≤ 30 MiB.
 func TestSoakSignMemoryStable(t *testing.T) {
 	requireSoak(t)
-	out := &syncBuffer{}
+	out := &testutil.SyncBuffer{}
 	st := startStack(t, stack.Config{JWTSecret: relSecret, SignInstances: 2,
 		RecordEnv: []string{"OSSGATE_FUNCTION=empty"}, Output: out})
 	f, err := bench.NewFixture(time.Now())
@@ -75,7 +76,7 @@ func TestSoakSignMemoryStable(t *testing.T) {
 		}
 	}
 	rss := func() (cur, peak int64) {
-		for _, pid := range bench.PIDsWithEnv(filepath.Join(codeDir, "ossgate"), "OSSGATE_FUNCTION=sign") {
+		for _, pid := range testutil.PIDsWithEnv(filepath.Join(codeDir, "ossgate"), "OSSGATE_FUNCTION=sign") {
 			c, _ := bench.ProcStatusKB(pid, "VmRSS")
 			p, _ := bench.ProcStatusKB(pid, "VmHWM")
 			cur, peak = max(cur, c), max(peak, p)

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ossgate/ossgate/internal/testutil"
 )
 
 type ctxInfo struct {
@@ -54,7 +56,7 @@ func TestInvokeContext(t *testing.T) {
 	var n atomic.Int32
 	var mu sync.Mutex
 	var issued []Credential
-	logs := &syncBuffer{}
+	logs := &testutil.SyncBuffer{}
 	e := start(t, Config{
 		Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Name:   "ctxfn", Env: []string{"FN_TEST_ENV=hello"}, Timeout: 7 * time.Second,
@@ -93,7 +95,7 @@ func TestInvokeContext(t *testing.T) {
 	}
 	e.Close() // flush the function's output
 	for _, c := range issued {
-		for name, text := range map[string]string{"emulator log": logs.String(), "function output": e.out.w.(*syncBuffer).String()} {
+		for name, text := range map[string]string{"emulator log": logs.String(), "function output": e.out.w.(*testutil.SyncBuffer).String()} {
 			if strings.Contains(text, c.AccessKeySecret) || strings.Contains(text, c.SecurityToken) {
 				t.Errorf("%s holds a secret or token", name)
 			}

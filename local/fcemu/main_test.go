@@ -1,14 +1,13 @@
 package fcemu
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
-	"sync"
 	"testing"
 
 	"github.com/ossgate/ossgate/internal/codepkg"
+	"github.com/ossgate/ossgate/internal/testutil"
 )
 
 // codeDir holds the test function built as "ossgate" next to the
@@ -33,24 +32,6 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// syncBuffer collects function output; it is logged when the test fails.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // start starts an emulator of the test function; it is closed (and its
 // output logged on failure) when the test ends.
 func start(t *testing.T, cfg Config) *Emulator {
@@ -58,7 +39,7 @@ func start(t *testing.T, cfg Config) *Emulator {
 	if cfg.CodeDir == "" {
 		cfg.CodeDir = codeDir
 	}
-	out := &syncBuffer{}
+	out := &testutil.SyncBuffer{}
 	cfg.Output = out
 	e, err := Start(cfg)
 	if err != nil {

@@ -41,7 +41,7 @@ func serviceCode(err error) string {
 }
 
 // authModes are the SDK's header signatures: V1 (the v3 default) and V4
-// (what function/ossclient uses).
+// (what function/internal/ossclient uses).
 var authModes = []struct {
 	name string
 	opts []oss.ClientOption

@@ -34,6 +34,15 @@ func (s *Stack) minter() func() fcemu.Credential {
 	}
 }
 
+// AccessKey registers a fresh random AccessKey pair (no security token, no
+// expiry) with the OSS endpoint and returns it: a credential for a test or a
+// client that reads objects back or writes its own.
+func (s *Stack) AccessKey() ossemu.Credential {
+	c := ossemu.Credential{AccessKeyID: "LTAIlocal" + randomHex(8), AccessKeySecret: randomB64(30)}
+	s.OSS.AddCredential(c)
+	return c
+}
+
 func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)

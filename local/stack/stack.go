@@ -21,6 +21,10 @@ import (
 	"github.com/ossgate/ossgate/local/ossemu"
 )
 
+// UploadPrefix is the functions' OSSGATE_UPLOAD_PREFIX in every stack: the
+// record trigger watches it.
+const UploadPrefix = "uploads"
+
 // Config configures a Stack. CodeDir and DataDir are required; every other
 // zero value is the documented default.
 type Config struct {
@@ -134,7 +138,7 @@ func (s *Stack) start(ctx context.Context, cfg Config) error {
 		return err
 	}
 	s.OSS.AddTrigger(cfg.Bucket, ossemu.Trigger{
-		Prefix: "uploads/",
+		Prefix: UploadPrefix + "/",
 		Events: []string{"ObjectCreated:PostObject", "ObjectCreated:PutObject", "ObjectCreated:CompleteMultipartUpload"},
 		Deliver: func(_ context.Context, event []byte) error {
 			return s.Record.InvokeAsync(event)
@@ -194,7 +198,7 @@ func (s *Stack) env(cfg Config) []string {
 		"OSSGATE_REGION=" + cfg.Region,
 		"OSSGATE_ENDPOINT=" + s.OSSURL,
 		"OSSGATE_INTERNAL_ENDPOINT=" + s.OSSURL,
-		"OSSGATE_UPLOAD_PREFIX=uploads",
+		"OSSGATE_UPLOAD_PREFIX=" + UploadPrefix,
 		"OSSGATE_ALLOW_ANONYMOUS=" + strconv.FormatBool(cfg.Anonymous),
 		"ALIBABA_CLOUD_ECS_METADATA_DISABLED=true",
 	}

@@ -1,6 +1,6 @@
 // Command ossgate-bench measures ossgate against the Node.js alternative and
 // under the FC runtime emulator, and writes every figure with the command
-// that produced it to bench/results.json (and the README bench table).
+// that produced it to bench/results.json, and the report bench/RESULTS.md.
 // `make bench` runs it from the module root; everything listens on
 // 127.0.0.1 and every attack is bounded in time.
 package main
@@ -20,28 +20,28 @@ import (
 
 func main() {
 	out := flag.String("out", "bench/results.json", "results file")
-	readme := flag.String("readme", "README.md", "README whose bench section is rewritten (empty: none)")
+	report := flag.String("report", bench.ReportPath, "report written from the results (empty: none)")
 	phases := flag.String("phases", "percall,loopback,fc,record,ossrss", "phases to run, comma-separated")
 	workers := flag.Int("workers", 8, "vegeta workers (and connections) per attack")
 	duration := flag.Duration("duration", 5*time.Second, "duration of each attack")
 	cold := flag.Int("cold", 7, "cold starts measured (median reported)")
 	events := flag.Int("events", 500, "objects uploaded for the record phase")
-	render := flag.Bool("render", false, "measure nothing: rewrite the README bench section from the -out file")
+	render := flag.Bool("render", false, "measure nothing: rewrite the report from the -out file")
 	flag.Parse()
 	if *render {
-		if err := renderOnly(*out, *readme); err != nil {
+		if err := renderOnly(*out, *report); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
 		return
 	}
-	if err := run(*out, *readme, strings.Split(*phases, ","), bench.Load{Workers: *workers, Duration: *duration}, *cold, *events); err != nil {
+	if err := run(*out, *report, strings.Split(*phases, ","), bench.Load{Workers: *workers, Duration: *duration}, *cold, *events); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 }
 
-func run(out, readme string, phases []string, load bench.Load, cold, events int) error {
+func run(out, report string, phases []string, load bench.Load, cold, events int) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
@@ -78,11 +78,11 @@ func run(out, readme string, phases []string, load bench.Load, cold, events int)
 		return err
 	}
 	fmt.Print(res.Markdown())
-	return writeReadme(readme, res)
+	return writeReport(report, res)
 }
 
-// renderOnly rewrites the README bench section from a results file.
-func renderOnly(out, readme string) error {
+// renderOnly rewrites the report from a results file.
+func renderOnly(out, report string) error {
 	b, err := os.ReadFile(out)
 	if err != nil {
 		return err
@@ -91,26 +91,17 @@ func renderOnly(out, readme string) error {
 	if err := json.Unmarshal(b, &res); err != nil {
 		return fmt.Errorf("ossgate-bench: %s: %w", out, err)
 	}
-	return writeReadme(readme, &res)
+	return writeReport(report, &res)
 }
 
-// writeReadme replaces the bench section of readme ("" = none) with res and
-// bench/bad-inputs.md.
-func writeReadme(readme string, res *bench.Results) error {
-	if readme == "" {
+// writeReport writes the report ("" = none) of res and bench/bad-inputs.md.
+func writeReport(report string, res *bench.Results) error {
+	if report == "" {
 		return nil
-	}
-	doc, err := os.ReadFile(readme)
-	if err != nil {
-		return err
 	}
 	bad, err := os.ReadFile("bench/bad-inputs.md")
 	if err != nil {
 		return fmt.Errorf("ossgate-bench: %w (OSSGATE_BADINPUTS_MD=$PWD/bench/bad-inputs.md go test -run TestBadInputs ./local/e2e writes it)", err)
 	}
-	doc, err = bench.ReplaceSection(doc, "bench", bench.ReadmeSection(res, string(bad)))
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(readme, doc, 0o644)
+	return bench.WriteReport(report, res, string(bad))
 }

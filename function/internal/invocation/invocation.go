@@ -1,0 +1,33 @@
+// Package invocation carries what the runtime says about one function
+// invocation (its request id and the execution role's credentials) in a
+// context. The FC adapter (function/internal/fcadapter) puts it there; the
+// handlers read it from there and nowhere else.
+package invocation
+
+import (
+	"context"
+
+	"github.com/ossgate/ossgate/signer"
+)
+
+// Info is what the runtime says about one invocation.
+type Info struct {
+	// RequestID is the runtime's id of the invocation; empty when unknown.
+	RequestID string
+	// Credentials are the execution role's STS credentials for this
+	// invocation; zero when the runtime gave none. Never log them.
+	Credentials signer.Credentials
+}
+
+type ctxKey struct{}
+
+// NewContext returns a copy of ctx carrying info.
+func NewContext(ctx context.Context, info Info) context.Context {
+	return context.WithValue(ctx, ctxKey{}, info)
+}
+
+// FromContext returns the Info NewContext put into ctx, or the zero Info.
+func FromContext(ctx context.Context) Info {
+	info, _ := ctx.Value(ctxKey{}).(Info)
+	return info
+}

@@ -1,0 +1,177 @@
+package record
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/ossgate/ossgate/function/config"
+	"github.com/ossgate/ossgate/function/internal/records"
+)
+
+// Outcomes logged as "status" besides records.StatusOK and
+// records.StatusQuarantined.
+const (
+	statusIgnored   = "ignored"   // not an upload this function records
+	statusDuplicate = "duplicate" // already recorded, object already moved
+	statusGone      = "gone"      // object deleted before it was recorded
+	statusMalformed = "malformed"
+	statusError     = "error"
+)
+
+// TagStatus is the tag config.QuarantineTag sets on a quarantined object.
+const TagStatus = "ossgate-status"
+
+// outcome is what became of one event record; detail is the record ID or
+// why it was ignored, reason why a record was quarantined.
+type outcome struct {
+	status, detail, reason string
+	err                    error
+}
+
+// process records one event record. Every step is idempotent, so a
+// redelivered or retried event completes whatever an earlier attempt left
+// undone: the record is written before the quarantine action, and a record
+// that exists already is kept as it is.
+func (h *Handler) process(ctx context.Context, s *session, r EventRecord) outcome {
+	if r.Err != nil {
+		return outcome{status: statusMalformed, err: r.Err}
+	}
+	if why := h.ignore(r); why != "" {
+		return outcome{status: statusIgnored, detail: why}
+	}
+	objs, store, err := s.get(ctx)
+	if err != nil {
+		return outcome{status: statusError, err: fmt.Errorf("record: open: %w", err)}
+	}
+	info, err := headAny(ctx, objs, r.KeyCandidates())
+	if err == nil && r.OSS.Object.ETag != "" && records.NormalizeETag(r.OSS.Object.ETag) != records.NormalizeETag(info.ETag) {
+		return outcome{status: statusIgnored, detail: "superseded: the object changed since the event; its own event records it"}
+	}
+	var head []byte
+	if err == nil && info.Size > 0 {
+		head, err = objs.ReadHead(ctx, info.Key, SniffLen)
+	}
+	if IsNotFound(err) {
+		return h.gone(ctx, store, r, err)
+	}
+	if err != nil {
+		return outcome{status: statusError, err: err}
+	}
+	rec := h.build(r, info, head)
+	if err := store.Put(ctx, rec); err != nil {
+		return outcome{status: statusError, err: err}
+	}
+	if rec.Status == records.StatusQuarantined {
+		if err := h.quarantine(ctx, objs, rec); err != nil {
+			return outcome{status: statusError, err: err}
+		}
+	}
+	return outcome{status: rec.Status, detail: rec.ID, reason: rec.Reason}
+}
+
+// ignore says why r is not recorded, or "" when it is.
+func (h *Handler) ignore(r EventRecord) string {
+	switch {
+	case !r.IsCreated():
+		return "not an ObjectCreated event"
+	case r.OSS.Bucket.Name != h.cfg.OSS.Bucket:
+		return "another bucket than " + h.cfg.OSS.Bucket
+	}
+	under := false
+	for _, k := range r.KeyCandidates() {
+		if h.layout.IsOwnKey(k) {
+			return "under the records or quarantine prefix"
+		}
+		under = under || h.layout.IsUploadKey(k)
+	}
+	if !under {
+		return "outside the upload prefix " + h.cfg.Prefixes.Upload + "/"
+	}
+	return ""
+}
+
+// headAny heads the first candidate key that exists.
+func headAny(ctx context.Context, objs Objects, keys []string) (ObjectInfo, error) {
+	var err error
+	for _, k := range keys {
+		var info ObjectInfo
+		if info, err = objs.Head(ctx, k); !IsNotFound(err) {
+			return info, err
+		}
+	}
+	return ObjectInfo{}, err
+}
+
+// gone handles an object that no longer exists: already recorded (and moved
+// to quarantine) by an earlier delivery, or deleted before it was recorded.
+func (h *Handler) gone(ctx context.Context, store records.Store, r EventRecord, cause error) outcome {
+	if r.OSS.Object.ETag != "" {
+		for _, k := range r.KeyCandidates() {
+			id := records.ID(r.OSS.Bucket.Name, k, r.OSS.Object.ETag)
+			_, err := store.Get(ctx, id)
+			if err == nil {
+				return outcome{status: statusDuplicate, detail: id}
+			}
+			if !errors.Is(err, records.ErrNotFound) {
+				return outcome{status: statusError, err: err}
+			}
+		}
+	}
+	return outcome{status: statusGone, err: cause}
+}
+
+// build makes the record of the object info describes, whose first bytes
+// are head.
+func (h *Handler) build(r EventRecord, info ObjectInfo, head []byte) records.Record {
+	declared := BaseType(info.ContentType)
+	rec := records.Record{
+		ID: records.ID(r.OSS.Bucket.Name, info.Key, info.ETag), Bucket: r.OSS.Bucket.Name, Key: info.Key,
+		ETag: records.NormalizeETag(info.ETag), Size: info.Size, ContentType: declared, DetectedType: Sniff(head),
+		Uploader: info.Uploader, Profile: info.Profile, OriginalName: info.Filename, Status: records.StatusOK,
+		Event: r.Name, UploadedAt: info.LastModified.UTC(), RecordedAt: h.o.Now().UTC(),
+	}
+	if reason := h.check(info, declared, head); reason != "" {
+		rec.Status, rec.Reason = records.StatusQuarantined, reason
+		if h.cfg.QuarantineMode == config.QuarantineMove {
+			rec.QuarantineKey = h.layout.QuarantineKey(info.Key)
+		}
+	}
+	return rec
+}
+
+// check returns why the object breaks its profile or its declared type, or
+// "" when it does not.
+func (h *Handler) check(info ObjectInfo, declared string, head []byte) string {
+	var why []string
+	p, ok := h.cfg.Profiles[info.Profile]
+	switch {
+	case !ok:
+		why = append(why, fmt.Sprintf("unknown profile %q", info.Profile))
+	case !p.Allows(declared):
+		why = append(why, fmt.Sprintf("type %s not allowed by profile %s", declared, info.Profile))
+	}
+	if ok && (info.Size < p.MinSize || info.Size > p.MaxSize) {
+		why = append(why, fmt.Sprintf("size %d outside profile %s limits [%d, %d]", info.Size, info.Profile, p.MinSize, p.MaxSize))
+	}
+	if !TypeMatches(head, declared) {
+		why = append(why, fmt.Sprintf("declared %s, content is %s", declared, Sniff(head)))
+	}
+	return strings.Join(why, "; ")
+}
+
+// quarantine moves or tags the object of rec. Copying a source a concurrent
+// delivery has just moved away is not an error.
+func (h *Handler) quarantine(ctx context.Context, objs Objects, rec records.Record) error {
+	if h.cfg.QuarantineMode == config.QuarantineTag {
+		return objs.Tag(ctx, rec.Key, map[string]string{TagStatus: records.StatusQuarantined})
+	}
+	if err := objs.Copy(ctx, rec.Key, rec.QuarantineKey); err != nil {
+		if IsNotFound(err) {
+			return nil
+		}
+		return err
+	}
+	return objs.Delete(ctx, rec.Key)
+}

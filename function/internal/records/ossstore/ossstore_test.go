@@ -1,0 +1,92 @@
+package ossstore_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"testing"
+
+	"github.com/ossgate/ossgate/function/config"
+	"github.com/ossgate/ossgate/function/internal/invocation"
+	"github.com/ossgate/ossgate/function/internal/ossclient"
+	"github.com/ossgate/ossgate/function/internal/record"
+	"github.com/ossgate/ossgate/function/internal/records"
+	"github.com/ossgate/ossgate/function/internal/records/ossstore"
+	"github.com/ossgate/ossgate/function/internal/records/storetest"
+	"github.com/ossgate/ossgate/function/internal/upload"
+	"github.com/ossgate/ossgate/internal/testutil"
+	"github.com/ossgate/ossgate/local/ossemu"
+	"github.com/ossgate/ossgate/signer"
+)
+
+const bucket = "testbucket"
+
+var layout = upload.Layout{Prefixes: config.Prefixes{Upload: "uploads", Records: "records", Quarantine: "quarantine"}}
+
+// fake are STS-style credentials the local OSS endpoint accepts.
+var fake = signer.Credentials{AccessKeyID: "STS.fake-store-test", AccessKeySecret: "fake-store-secret", SecurityToken: "fake-store-token"}
+
+// ctx carries the fake invocation credentials, as the FC adapter puts them.
+func ctx(t *testing.T) context.Context {
+	return invocation.NewContext(t.Context(), invocation.Info{Credentials: fake})
+}
+
+// newStore returns a store over a fresh local OSS endpoint, reached through
+// the SDK as the functions reach OSS, and the endpoint's fault injector.
+func newStore(t *testing.T) (*ossstore.Store, *testutil.Faults) {
+	t.Helper()
+	l := testutil.StartLocalOSS(t, bucket, ossemu.Credential{AccessKeyID: fake.AccessKeyID, AccessKeySecret: fake.AccessKeySecret, SecurityToken: fake.SecurityToken})
+	b, err := ossclient.FromConfig(config.OSS{Bucket: bucket, Region: "cn-hangzhou", InternalEndpoint: l.URL}, nil).Bucket(ctx(t))
+	if err != nil {
+		t.Fatalf("ossclient: %v", err)
+	}
+	return ossstore.New(b, layout), l.Faults
+}
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) records.Store {
+		s, _ := newStore(t)
+		return s
+	})
+}
+
+func TestTransientErrors(t *testing.T) {
+	s, faults := newStore(t)
+	r := storetest.Sample("alice", 1)
+	key := layout.RecordKey(r.Uploader, r.UploadedAt, r.ID)
+	faults.FailNext(http.MethodPut, "/"+bucket+"/"+key, 1)
+	if err := s.Put(ctx(t), r); !record.Transient(err) {
+		t.Fatalf("Put with a 503: got %v, want a transient error", err)
+	}
+	// Cut off between the claim and the record: nothing is visible yet.
+	if _, err := s.Get(ctx(t), r.ID); !errors.Is(err, records.ErrNotFound) {
+		t.Errorf("Get after a half-done Put: got %v, want ErrNotFound", err)
+	}
+	if p, err := s.List(ctx(t), "alice", "", 10); err != nil || len(p.Records) != 0 {
+		t.Errorf("List after a half-done Put: got %d records, %v; want none", len(p.Records), err)
+	}
+	if err := s.Put(ctx(t), r); err != nil {
+		t.Fatalf("Put retried: %v", err)
+	}
+	if got, err := s.Get(ctx(t), r.ID); err != nil || got.ID != r.ID {
+		t.Errorf("Get after the retried Put: got %+v, %v; want the record", got, err)
+	}
+	faults.FailNext(http.MethodGet, "/"+bucket+"/"+key, 1)
+	if _, err := s.List(ctx(t), "alice", "", 10); !record.Transient(err) {
+		t.Errorf("List with a 503 GET: got %v, want a transient error", err)
+	}
+}
+
+func TestListLimitAboveOSSMaximum(t *testing.T) {
+	s, _ := newStore(t)
+	if err := s.Put(ctx(t), storetest.Sample("alice", 1)); err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.List(ctx(t), "alice", "", 5000)
+	if err != nil || len(p.Records) != 1 {
+		t.Errorf("List(limit 5000): got %d records, %v; want 1, nil", len(p.Records), err)
+	}
+	if _, err := s.List(ctx(t), "alice", "", 0); err == nil {
+		t.Error("List(limit 0): got nil error, want one")
+	}
+}

@@ -1,0 +1,99 @@
+// Package records is what ossgate knows about completed uploads: the Record
+// type, the Store interface every record store implements (the memory store
+// in memstore, the OSS one in ossstore; a new one lives beside them and
+// passes storetest), the listing order and the cursor format. The record
+// function writes records; the sign function lists them (GET /uploads).
+package records
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"strings"
+	"time"
+)
+
+// Status values of a Record.
+const (
+	StatusOK          = "ok"
+	StatusQuarantined = "quarantined"
+)
+
+// Record describes one completed upload. Its ID is derived from bucket, key
+// and ETag, so the same upload always maps to the same record.
+type Record struct {
+	ID            string    `json:"id"`
+	Bucket        string    `json:"bucket"`
+	Key           string    `json:"key"`
+	ETag          string    `json:"etag"`
+	Size          int64     `json:"size"`
+	ContentType   string    `json:"contentType"`  // the signed (declared) type
+	DetectedType  string    `json:"detectedType"` // sniffed from the first bytes
+	Uploader      string    `json:"uploader"`     // the upload's upload.MetaUploader
+	Profile       string    `json:"profile"`      // its upload.MetaProfile
+	OriginalName  string    `json:"originalName"` // its upload.MetaFilename, unescaped
+	Status        string    `json:"status"`       // StatusOK or StatusQuarantined
+	Reason        string    `json:"reason,omitempty"`
+	QuarantineKey string    `json:"quarantineKey,omitempty"`
+	Event         string    `json:"event"` // e.g. ObjectCreated:PostObject
+	UploadedAt    time.Time `json:"uploadedAt"`
+	RecordedAt    time.Time `json:"recordedAt"`
+}
+
+// Page is one page of a user's records, newest first. Next is the cursor of
+// the following page, empty on the last one.
+type Page struct {
+	Records []Record `json:"records"`
+	Next    string   `json:"next,omitempty"`
+}
+
+// Lister lists one user's records in listing order (see Before). A cursor
+// comes from a previous Page.Next; limit is at least 1.
+type Lister interface {
+	List(ctx context.Context, user, cursor string, limit int) (Page, error)
+}
+
+// Store keeps records. Implementations are safe for concurrent use.
+type Store interface {
+	Lister
+	// Put stores r unless a record with r.ID is already stored, in which
+	// case it does nothing and returns nil: the first write wins, so a
+	// duplicate or retried event never changes a record.
+	Put(ctx context.Context, r Record) error
+	// Get returns the record with the given ID, or an error wrapping
+	// ErrNotFound.
+	Get(ctx context.Context, id string) (Record, error)
+}
+
+// ErrNotFound is wrapped by Get errors for a record that is not stored.
+var ErrNotFound = errors.New("records: not found")
+
+// ErrBadCursor is wrapped by List errors for a cursor that did not come from
+// a previous page of the same user's listing.
+var ErrBadCursor = errors.New("records: invalid cursor")
+
+// Before reports whether a comes before b in a listing: newer first (by
+// UploadedAt, where times before 1970 count as 1970), then by ID. Every store
+// lists in this order.
+func Before(a, b Record) bool {
+	ta, tb := a.UploadedAt.UnixNano(), b.UploadedAt.UnixNano()
+	if ta, tb = max(ta, 0), max(tb, 0); ta != tb {
+		return ta > tb
+	}
+	return a.ID < b.ID
+}
+
+// ID returns the record ID of the object version bucket/key/etag: the first
+// 32 hex digits of SHA-256(bucket "\n" key "\n" etag), with etag unquoted and
+// upper-cased so that `"abc"` and `ABC` name the same version.
+func ID(bucket, key, etag string) string {
+	sum := sha256.Sum256([]byte(bucket + "\n" + key + "\n" + NormalizeETag(etag)))
+	return hex.EncodeToString(sum[:])[:32]
+}
+
+// NormalizeETag strips the quotes OSS puts around an ETag header and
+// upper-cases it, the form OSS events carry.
+func NormalizeETag(etag string) string {
+	return strings.ToUpper(strings.Trim(strings.TrimSpace(etag), `"`))
+}

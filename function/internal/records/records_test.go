@@ -1,0 +1,46 @@
+package records
+
+import (
+	"errors"
+	"testing"
+	"time"
+)
+
+func TestCursorRoundTrip(t *testing.T) {
+	c := EncodeCursor("records/alice/", "token 1")
+	if got, err := DecodeCursor(c, "records/alice/"); err != nil || got != "token 1" {
+		t.Errorf("DecodeCursor: got %q, %v; want the position back", got, err)
+	}
+	if got, err := DecodeCursor("", "records/alice/"); err != nil || got != "" {
+		t.Errorf("DecodeCursor(empty): got %q, %v; want the first page", got, err)
+	}
+	for _, bad := range []string{c + "x", "garbage", "e30", EncodeCursor("records/bob/", "token 1"), EncodeCursor("records/alice/", "")} {
+		if _, err := DecodeCursor(bad, "records/alice/"); !errors.Is(err, ErrBadCursor) {
+			t.Errorf("DecodeCursor(%q): got %v, want ErrBadCursor", bad, err)
+		}
+	}
+}
+
+func TestBefore(t *testing.T) {
+	t0 := time.Date(2026, 11, 25, 13, 0, 0, 0, time.UTC)
+	ordered := []Record{
+		{ID: "b", UploadedAt: t0.Add(time.Nanosecond)},
+		{ID: "a", UploadedAt: t0},
+		{ID: "b", UploadedAt: t0},
+		{ID: "a", UploadedAt: time.Unix(-5, 0)},
+		{ID: "c", UploadedAt: time.Unix(0, 0)},
+	}
+	for i := range ordered {
+		for j := range ordered {
+			if got, want := Before(ordered[i], ordered[j]), i < j; got != want {
+				t.Errorf("Before(%d, %d): got %v, want %v", i, j, got, want)
+			}
+		}
+	}
+}
+
+func TestID(t *testing.T) {
+	if ID("b", "k", `"abc"`) != ID("b", "k", "ABC") || ID("b", "k", "abc") == ID("b", "k2", "abc") || len(ID("b", "k", "e")) != 32 {
+		t.Error("ID: want 32 hex digits, the same for the quoted and upper-case ETag, different for another key")
+	}
+}

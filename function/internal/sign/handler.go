@@ -1,0 +1,226 @@
+// Package sign is the sign function's HTTP core, a plain http.Handler:
+// POST /sign answers upload tickets (V4 POST policies signed with the
+// invocation's credentials), GET /uploads lists the caller's records,
+// GET /healthz answers probes. The FC adapter lives in
+// function/internal/fcadapter.
+package sign
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/ossgate/ossgate/function/config"
+	"github.com/ossgate/ossgate/function/internal/auth"
+	"github.com/ossgate/ossgate/function/internal/creds"
+	"github.com/ossgate/ossgate/function/internal/invocation"
+	"github.com/ossgate/ossgate/function/internal/records"
+	"github.com/ossgate/ossgate/function/internal/upload"
+)
+
+// Authenticator checks the Authorization header of a request.
+type Authenticator interface {
+	Authenticate(ctx context.Context, header string) (auth.Identity, error)
+}
+
+// ListerFactory returns a record lister for one request, built from the
+// credentials in ctx; errors wrapping creds.ErrNone become 503.
+type ListerFactory interface {
+	ListerFor(ctx context.Context) (records.Lister, error)
+}
+
+// Options configures a Handler. Config (validated by package config) and
+// Auth are required.
+type Options struct {
+	Config config.Config
+	Auth   Authenticator
+	// Listers serves GET /uploads; nil leaves the route out.
+	Listers ListerFactory
+	// Fallback supplies credentials when the request context carries none
+	// (see creds.Resolve); nil means none, so such a request gets 503.
+	Fallback creds.Fallback
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// NewID returns a random object id; nil means a UUID v4.
+	NewID func() (string, error)
+	// Logger receives one JSON line per request; nil discards.
+	Logger *slog.Logger
+}
+
+// Handler is the sign function's http.Handler. It is safe for concurrent use.
+type Handler struct {
+	o      Options
+	layout upload.Layout
+	routes map[string]route
+	fixed  map[string]*fixedConditions // by profile name
+}
+
+// route is one path: the one method it serves besides OPTIONS, and how.
+type route struct {
+	method string
+	serve  func(http.ResponseWriter, *http.Request, *entry) error
+}
+
+// allow is the route's Allow header value.
+func (rt route) allow() string { return rt.method + ", OPTIONS" }
+
+// New returns a Handler for o.
+func New(o Options) (*Handler, error) {
+	if o.Auth == nil {
+		return nil, errors.New("sign: no Authenticator")
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.NewID == nil {
+		o.NewID = newUUID
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	h := &Handler{o: o, layout: upload.Layout{Prefixes: o.Config.Prefixes}, fixed: make(map[string]*fixedConditions, len(o.Config.Profiles))}
+	for name, p := range o.Config.Profiles {
+		h.fixed[name] = newFixedConditions(o.Config.OSS.Bucket, p)
+	}
+	h.routes = map[string]route{
+		"/sign":    {http.MethodPost, h.sign},
+		"/healthz": {http.MethodGet, h.healthz},
+	}
+	if o.Listers != nil {
+		h.routes["/uploads"] = route{http.MethodGet, h.uploads}
+	}
+	return h, nil
+}
+
+// ServeHTTP routes the request, answers CORS and errors, and logs one line.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	e := &entry{start: h.o.Now(), requestID: h.requestID(r), method: r.Method, path: r.URL.Path}
+	w.Header().Set("X-Request-Id", e.requestID)
+	e.status = h.serve(w, r, e)
+	h.log(r.Context(), e)
+}
+
+// serve does the work of ServeHTTP and returns the status written.
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request, e *entry) int {
+	preflight := h.cors(w, r) // before routing, so a browser can read every error
+	rt, ok := h.routes[r.URL.Path]
+	if !ok {
+		e.err = errorf(CodeNotFound, "no such path %.100q", r.URL.Path)
+		return writeError(w, e.err, e.requestID)
+	}
+	if r.Method == http.MethodOptions {
+		if !preflight {
+			w.Header().Set("Allow", rt.allow())
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return http.StatusNoContent
+	}
+	if r.Method != rt.method {
+		w.Header().Set("Allow", rt.allow())
+		e.err = errorf(CodeMethodNotAllowed, "%.16s not allowed on %s (allowed: %s)", r.Method, r.URL.Path, rt.allow())
+		return writeError(w, e.err, e.requestID)
+	}
+	if err := rt.serve(w, r, e); err != nil {
+		e.err = asError(err)
+		return writeError(w, e.err, e.requestID)
+	}
+	return http.StatusOK
+}
+
+// newUUID returns a random (version 4) UUID read from crypto/rand, as
+// uuid.NewRandom does, without its allocation of the 16 random bytes.
+func newUUID() (string, error) {
+	var u uuid.UUID
+	if _, err := rand.Read(u[:]); err != nil {
+		return "", err
+	}
+	u[6] = u[6]&0x0f | 0x40 // version 4
+	u[8] = u[8]&0x3f | 0x80 // variant RFC 4122
+	return u.String(), nil
+}
+
+// requestID is the invocation's request id (see package invocation) when
+// it is a printable token of at most 128 bytes, else a fresh UUID.
+func (h *Handler) requestID(r *http.Request) string {
+	if id := invocation.FromContext(r.Context()).RequestID; id != "" && len(id) <= 128 && !strings.ContainsFunc(id, func(c rune) bool { return c < '!' || c > '~' }) {
+		return id
+	}
+	return uuid.NewString()
+}
+
+func (h *Handler) healthz(w http.ResponseWriter, _ *http.Request, _ *entry) error {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	return nil
+}
+
+// authenticate checks the caller and records the user on e.
+func (h *Handler) authenticate(r *http.Request, e *entry) (auth.Identity, error) {
+	id, err := h.o.Auth.Authenticate(r.Context(), r.Header.Get("Authorization"))
+	if err != nil {
+		msg := "missing or invalid bearer token"
+		if errors.Is(err, auth.ErrUnauthenticated) {
+			msg = strings.TrimPrefix(strings.TrimPrefix(err.Error(), auth.ErrUnauthenticated.Error()), ": ")
+		}
+		return auth.Identity{}, &Error{Code: CodeUnauthenticated, Message: msg, Err: err}
+	}
+	e.user = id.User
+	return id, nil
+}
+
+// credentials resolves this request's credentials; none is a 503.
+func (h *Handler) credentials(ctx context.Context) (creds.Credentials, error) {
+	c, err := creds.Resolve(ctx, h.o.Fallback)
+	if err != nil {
+		return c, &Error{Code: CodeNoCredentials, Message: "no credentials to sign with: the function is not running with an execution role", Err: err}
+	}
+	return c, nil
+}
+
+// sign serves POST /sign.
+func (h *Handler) sign(w http.ResponseWriter, r *http.Request, e *entry) error {
+	id, err := h.authenticate(r, e)
+	if err != nil {
+		return err
+	}
+	req, err := decodeRequest(w, r)
+	if err != nil {
+		return err
+	}
+	e.profile = req.Profile
+	p, err := validate(&req, h.o.Config.Profiles)
+	if err != nil {
+		return err
+	}
+	e.profile = p.Name
+	c, err := h.credentials(r.Context())
+	if err != nil {
+		return err
+	}
+	now := h.o.Now().UTC().Truncate(time.Second)
+	res := Response{Uploads: make([]Upload, 0, len(req.Files))}
+	for _, f := range req.Files {
+		oid, err := h.o.NewID()
+		if err != nil {
+			return fmt.Errorf("sign: object id: %w", err)
+		}
+		in := ticketInput{oss: &h.o.Config.OSS, layout: h.layout, profile: p, user: id.User, file: f, id: oid, now: now, fixed: h.fixed[p.Name]}
+		u, err := in.ticket(c)
+		if err != nil {
+			return fmt.Errorf("sign: %w", err)
+		}
+		res.Uploads = append(res.Uploads, u)
+		e.keys = append(e.keys, u.Key)
+	}
+	buf := getBuffer()
+	*buf = appendResponse((*buf)[:0], res)
+	writeRaw(w, http.StatusOK, *buf)
+	putBuffer(buf)
+	return nil
+}

@@ -1,0 +1,96 @@
+package sign
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/ossgate/ossgate/function/config"
+	"github.com/ossgate/ossgate/function/internal/upload"
+	"github.com/ossgate/ossgate/signer"
+)
+
+// Upload is one ticket: where to post, the exact form fields to send before
+// the file part, and what the policy allows.
+type Upload struct {
+	URL       string      `json:"url"`
+	Key       string      `json:"key"`
+	Fields    signer.Form `json:"fields"`
+	ExpiresAt time.Time   `json:"expiresAt"`
+	// MaxSize is the largest file the policy accepts; the policy pins the
+	// size to exactly the declared one, so it equals it.
+	MaxSize   int64  `json:"maxSize"`
+	ObjectURL string `json:"objectUrl"`
+}
+
+// Response is the body of a successful POST /sign.
+type Response struct {
+	Uploads []Upload `json:"uploads"`
+}
+
+// ticketInput is everything one ticket depends on.
+type ticketInput struct {
+	oss     *config.OSS
+	layout  upload.Layout
+	profile config.Profile
+	user    string
+	file    FileRequest
+	id      string           // random object id
+	now     time.Time        // UTC, whole seconds
+	fixed   *fixedConditions // the profile's, from Handler; file.Type is one of its types
+}
+
+// fixedConditions are the conditions of a profile's tickets that are the
+// same on every request, built once when the Handler is made (a
+// signer.Condition is immutable and safe to share).
+type fixedConditions struct {
+	bucket, status, profile signer.Condition
+	contentType             map[string]signer.Condition // by allowed type
+}
+
+// newFixedConditions returns the fixed conditions of profile p's tickets.
+func newFixedConditions(bucket string, p config.Profile) *fixedConditions {
+	f := &fixedConditions{
+		bucket:      signer.Bucket(bucket),
+		status:      signer.Eq("success_action_status", strconv.Itoa(p.SuccessActionStatus)),
+		profile:     signer.Eq(upload.MetaProfile, p.Name),
+		contentType: make(map[string]signer.Condition, len(p.Types)),
+	}
+	for _, t := range p.Types {
+		f.contentType[t] = signer.Eq("Content-Type", t)
+	}
+	return f
+}
+
+// policy returns the policy pinning bucket, key, type, the exact size,
+// success status and the uploader, profile and file name metadata.
+func (in ticketInput) policy(key string) signer.Policy {
+	f := in.fixed
+	return signer.Policy{
+		Expiration: in.now.Add(in.profile.Expiry),
+		Conditions: []signer.Condition{
+			f.bucket,
+			signer.Eq("key", key),
+			f.contentType[in.file.Type],
+			signer.ContentLengthRange(in.file.Size, in.file.Size),
+			f.status,
+			signer.Eq(upload.MetaUploader, in.user),
+			f.profile,
+			signer.Eq(upload.MetaFilename, upload.EscapeFilename(in.file.Name)),
+		},
+	}
+}
+
+// ticket signs the upload of in.file with c.
+func (in ticketInput) ticket(c signer.Credentials) (Upload, error) {
+	ext, _ := config.Extension(in.file.Type) // validated types always have one
+	key := in.layout.UploadKey(in.profile.Name, in.user, in.now, in.id, ext)
+	p := in.policy(key)
+	form, err := signer.Sign(c, p, in.oss.Region, in.now)
+	if err != nil {
+		return Upload{}, err
+	}
+	return Upload{
+		URL: in.oss.UploadURL, Key: key, Fields: form, ExpiresAt: p.Expiration,
+		MaxSize: in.file.Size, ObjectURL: in.oss.PublicBaseURL + "/" + upload.EscapeKey(key),
+	}, nil
+}

@@ -1,0 +1,158 @@
+package upload_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ossgate/ossgate/function/config"
+	"github.com/ossgate/ossgate/function/internal/auth"
+	"github.com/ossgate/ossgate/function/internal/invocation"
+	"github.com/ossgate/ossgate/function/internal/ossclient"
+	"github.com/ossgate/ossgate/function/internal/record"
+	"github.com/ossgate/ossgate/function/internal/records"
+	"github.com/ossgate/ossgate/function/internal/records/memstore"
+	"github.com/ossgate/ossgate/function/internal/records/ossstore"
+	"github.com/ossgate/ossgate/function/internal/sign"
+	"github.com/ossgate/ossgate/function/internal/upload"
+	"github.com/ossgate/ossgate/internal/testutil"
+	"github.com/ossgate/ossgate/local/ossemu"
+	"github.com/ossgate/ossgate/signer"
+)
+
+// asUser authenticates every caller as the user its Authorization header
+// names ("User <id>"): the contract must hold for any id a token may carry,
+// whatever auth accepts today.
+type asUser struct{}
+
+func (asUser) Authenticate(_ context.Context, header string) (auth.Identity, error) {
+	return auth.Identity{User: strings.TrimPrefix(header, "User ")}, nil
+}
+
+// agreeUsers are ids that take every branch of both user segments.
+var agreeUsers = []string{
+	"alice", "bob@example.com", "A-Z.09_x", "anonymous", "a/b", "..", ".", "ü", "用户 1", "_ids", "~x",
+	"a_2Fb", "a%2Fb", "a+b c", strings.Repeat("x", 64), strings.Repeat("x", 65), strings.Repeat("é", 100),
+	strings.Repeat("u/", 100),
+}
+
+// TestSignAndRecordAgree uploads, for every user of agreeUsers, a file with
+// the ticket the real sign handler hands out, to the local OSS endpoint
+// whose trigger feeds the real record handler, and wants GET /uploads to
+// list the record of exactly that key for exactly that user: sign's upload
+// key and metadata, and record's reading of them and its record key, agree.
+// It runs over the OSS store (where the record key layout matters) and the
+// memory store.
+func TestSignAndRecordAgree(t *testing.T) {
+	fake := signer.Credentials{AccessKeyID: "STS.fake-agree", AccessKeySecret: "fake-agree-secret", SecurityToken: "fake-agree-token"}
+	for _, storeName := range []string{"oss", "memory"} {
+		t.Run(storeName, func(t *testing.T) {
+			const bucket = "agree-bucket"
+			l := testutil.StartLocalOSS(t, bucket, ossemu.Credential{AccessKeyID: fake.AccessKeyID, AccessKeySecret: fake.AccessKeySecret, SecurityToken: fake.SecurityToken})
+			env := map[string]string{config.VarBucket: bucket, config.VarRegion: "cn-hangzhou", config.VarEndpoint: l.URL,
+				config.VarInternalEndpoint: l.URL, config.VarAllowAnonymous: "true"}
+			getenv := func(k string) string { return env[k] }
+			signCfg, err := config.Load(config.Sign, getenv)
+			if err != nil {
+				t.Fatal(err)
+			}
+			recordCfg, err := config.Load(config.Record, getenv)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := invocation.NewContext(t.Context(), invocation.Info{Credentials: fake})
+			b, err := ossclient.FromConfig(recordCfg.OSS, nil).Bucket(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var store records.Store = memstore.New()
+			if storeName == "oss" {
+				store = ossstore.New(b, upload.Layout{Prefixes: recordCfg.Prefixes})
+			}
+			rh, err := record.NewHandler(recordCfg, record.Options{
+				Open: func(context.Context) (record.Objects, records.Store, error) {
+					return record.OSSObjects{Bucket: b}, store, nil
+				},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			l.Server.AddTrigger(bucket, ossemu.Trigger{Prefix: recordCfg.Prefixes.Upload + "/", Events: []string{"ObjectCreated:*"},
+				Deliver: func(_ context.Context, event []byte) error { return rh.Handle(ctx, event) }})
+			sh, err := sign.New(sign.Options{Config: signCfg, Auth: asUser{}, Listers: listers{store}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, user := range agreeUsers {
+				name := fmt.Sprintf("file %d ü.png", i)
+				key := uploadAs(t, sh, l.Server, ctx, user, name, pngFile(i))
+				recs := listAs(t, sh, ctx, user)
+				if len(recs) != 1 || recs[0].Key != key || recs[0].Uploader != user || recs[0].OriginalName != name || recs[0].Status != records.StatusOK {
+					t.Errorf("user %q: GET /uploads: got %+v, want one ok record of %s by that user, named %q", user, recs, key, name)
+				}
+			}
+		})
+	}
+}
+
+// listers serves GET /uploads from one store.
+type listers struct{ records.Store }
+
+func (l listers) ListerFor(context.Context) (records.Lister, error) { return l.Store, nil }
+
+// pngFile is a PNG signature followed by bytes unique to i.
+func pngFile(i int) []byte {
+	return append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), fmt.Sprintf("agree-%03d", i)...)
+}
+
+// serve sends one request to h with ctx and returns the answer.
+func serve(t *testing.T, h http.Handler, ctx context.Context, method, path, user, body string) *httptest.ResponseRecorder {
+	t.Helper()
+	r := httptest.NewRequestWithContext(ctx, method, path, strings.NewReader(body))
+	r.Header.Set("Authorization", "User "+user)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	if w.Code != http.StatusOK {
+		t.Fatalf("%s %s as %q: got %d %s", method, path, user, w.Code, w.Body)
+	}
+	return w
+}
+
+// uploadAs asks sh for user's ticket for data, posts the form to the local
+// OSS endpoint and waits until its event has been delivered; it returns the
+// ticket's key.
+func uploadAs(t *testing.T, sh http.Handler, oe *ossemu.Server, ctx context.Context, user, name string, data []byte) string {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"profile": "avatar", "files": []map[string]any{{"name": name, "type": "image/png", "size": len(data)}}})
+	var res struct{ Uploads []testutil.Ticket }
+	if err := json.Unmarshal(serve(t, sh, ctx, http.MethodPost, "/sign", user, string(body)).Body.Bytes(), &res); err != nil || len(res.Uploads) != 1 {
+		t.Fatalf("POST /sign as %q: %v, %d tickets", user, err, len(res.Uploads))
+	}
+	tk := res.Uploads[0]
+	if err := testutil.PostForm(&http.Client{Timeout: 10 * time.Second}, tk, "image/png", data); err != nil {
+		t.Fatalf("user %q: %v", user, err)
+	}
+	for range 1000 {
+		if oe.PendingDeliveries() == 0 {
+			return tk.Key
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatalf("user %q: the event of %s was not delivered in 5 s", user, tk.Key)
+	return ""
+}
+
+// listAs returns what GET /uploads shows user.
+func listAs(t *testing.T, sh http.Handler, ctx context.Context, user string) []records.Record {
+	t.Helper()
+	var p records.Page
+	if err := json.Unmarshal(serve(t, sh, ctx, http.MethodGet, "/uploads", user, "").Body.Bytes(), &p); err != nil {
+		t.Fatalf("GET /uploads as %q: %v", user, err)
+	}
+	return p.Records
+}

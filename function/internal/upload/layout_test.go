@@ -1,0 +1,93 @@
+package upload
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ossgate/ossgate/function/config"
+)
+
+var testLayout = Layout{config.Prefixes{Upload: "up", Records: "rec", Quarantine: "q/x"}}
+
+func TestUploadKey(t *testing.T) {
+	day := time.Date(2026, 11, 25, 23, 30, 0, 0, time.FixedZone("UTC+8", 8*3600))
+	tests := []struct{ user, want string }{
+		{"alice", "up/avatar/alice/2026/11/25/id-1.png"},
+		{"a/b", "up/avatar/" + UploadUserSegment("a/b") + "/2026/11/25/id-1.png"},
+	}
+	for _, tt := range tests {
+		if got := testLayout.UploadKey("avatar", tt.user, day, "id-1", ".png"); got != tt.want {
+			t.Errorf("UploadKey(%q): got %q, want %q (the day in UTC)", tt.user, got, tt.want)
+		}
+	}
+}
+
+func TestKeyKinds(t *testing.T) {
+	up := testLayout.UploadKey("avatar", "alice", time.Now(), "id", ".png")
+	q := testLayout.QuarantineKey(up)
+	rec := testLayout.RecordKey("alice", time.Now(), "0123")
+	tests := []struct {
+		key           string
+		upload, owned bool
+	}{
+		{up, true, false},
+		{q, false, true},
+		{rec, false, true},
+		{testLayout.RecordIDKey("0123"), false, true},
+		{"upx/a.png", false, false},
+		{"other/a.png", false, false},
+	}
+	for _, tt := range tests {
+		if got := testLayout.IsUploadKey(tt.key); got != tt.upload {
+			t.Errorf("IsUploadKey(%q): got %v, want %v", tt.key, got, tt.upload)
+		}
+		if got := testLayout.IsOwnKey(tt.key); got != tt.owned {
+			t.Errorf("IsOwnKey(%q): got %v, want %v", tt.key, got, tt.owned)
+		}
+	}
+	if q != "q/x/"+up {
+		t.Errorf("QuarantineKey: got %q, want the upload key under the quarantine prefix", q)
+	}
+	if !testLayout.IsRecordKeyOf(rec, "0123") || testLayout.IsRecordKeyOf(rec, "123") || testLayout.IsRecordKeyOf(up, "0123") {
+		t.Errorf("IsRecordKeyOf(%q): want true for its id only", rec)
+	}
+	if !strings.HasPrefix(rec, testLayout.UserRecordsPrefix("alice")) || strings.HasPrefix(rec, testLayout.UserRecordsPrefix("alic")) {
+		t.Errorf("RecordKey %q: want it under alice's records prefix only", rec)
+	}
+}
+
+// TestRecordKeysSortNewestFirst checks the order OSS lists a user's records
+// in: newest first, then by id; times before 1970 count as 1970.
+func TestRecordKeysSortNewestFirst(t *testing.T) {
+	t0 := time.Date(2026, 11, 25, 13, 0, 0, 0, time.UTC)
+	ordered := []string{
+		testLayout.RecordKey("u", t0.Add(time.Nanosecond), "b"),
+		testLayout.RecordKey("u", t0, "a"),
+		testLayout.RecordKey("u", t0, "b"),
+		testLayout.RecordKey("u", time.Unix(0, 0), "c"),
+	}
+	for i := 1; i < len(ordered); i++ {
+		if ordered[i-1] >= ordered[i] {
+			t.Errorf("%q sorts after %q, want before", ordered[i-1], ordered[i])
+		}
+	}
+	if a, b := testLayout.RecordKey("u", time.Unix(-5, 0), "c"), ordered[3]; a != b {
+		t.Errorf("before 1970: got %q, want %q", a, b)
+	}
+}
+
+func TestFilenameRoundTrip(t *testing.T) {
+	for _, name := range []string{"me 1.png", "用户 照片.jpg", `"><script>x</script>.png`, "a%2Fb", "100%.txt", "../../etc/passwd"} {
+		v := EscapeFilename(name)
+		if strings.ContainsAny(v, "<>\"\r\n /") {
+			t.Errorf("EscapeFilename(%q) = %q: want no markup, space, slash or line break", name, v)
+		}
+		if got := UnescapeFilename(v); got != name {
+			t.Errorf("UnescapeFilename(EscapeFilename(%q)) = %q", name, got)
+		}
+	}
+	if got := UnescapeFilename("100%"); got != "100%" {
+		t.Errorf("UnescapeFilename(100%%): got %q, want it as it is", got)
+	}
+}
