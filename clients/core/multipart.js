@@ -343,14 +343,20 @@ function partEngine(ctx, state) {
     return !Number.isNaN(at) && at - cfg.expiryMarginMs <= cfg.now();
   };
 
-  /** fetchUrls asks for a fresh URL of part n, together with the URLs other waiting parts will need (≤ 100 a call). */
-  const fetchUrls = (n, signal) => {
+  /**
+   * fetchUrls asks for a fresh URL of part n, together with the URLs other
+   * parts will need (≤ 100 a call): those missing or expiring, and, when OSS
+   * refused a URL as expired (staleAt: its expiresAt), every URL that expires
+   * no later, in flight or not, since OSS will refuse them too.
+   */
+  const fetchUrls = (n, signal, staleAt) => {
     if (refreshing.has(n)) return refreshing.get(n);
     const batch = [n];
     for (let m = 1; m <= schedule.partCount && batch.length < MAX_URLS_PER_CALL; m++) {
-      if (m === n || state.done.has(m) || inFlight.has(m) || refreshing.has(m)) continue;
+      if (m === n || state.done.has(m) || refreshing.has(m)) continue;
       const have = state.urls.get(m);
-      if (!have || expiring(have)) batch.push(m);
+      const stale = have && !Number.isNaN(staleAt) && Date.parse(have.expiresAt) <= staleAt;
+      if (stale || (!inFlight.has(m) && (!have || expiring(have)))) batch.push(m);
     }
     const p = (async () => {
       const token = await ctx.token();
@@ -379,12 +385,14 @@ function partEngine(ctx, state) {
     });
   };
 
-  /** urlFor returns a usable URL for part n: the one at hand unless it is missing, expiring, or refused as expired (force). */
-  const urlFor = (n, force, signal) => {
+  /**
+   * urlFor returns a usable URL for part n: the one at hand unless it is
+   * missing, expiring, or the one OSS just refused as expired (refused).
+   */
+  const urlFor = (n, refused, signal) => {
     const have = state.urls.get(n);
-    if (have && !force && !expiring(have)) return Promise.resolve(have);
-    if (force) state.urls.delete(n);
-    return fetchUrls(n, signal);
+    if (have && have !== refused && !expiring(have)) return Promise.resolve(have);
+    return fetchUrls(n, signal, refused ? Date.parse(refused.expiresAt) : NaN);
   };
 
   const readPart = async (n) => {
@@ -409,12 +417,12 @@ function partEngine(ctx, state) {
     let body = null;
     let failures = 0;
     let refreshes = 0;
-    let force = false;
+    let refused = null;
     try {
       for (;;) {
         throwIfAborted(signal);
-        const part = await urlFor(n, force, signal);
-        force = false;
+        const part = await urlFor(n, refused, signal);
+        refused = null;
         if (body === null) body = await readPart(n);
         inFlight.set(n, 0);
         let err;
@@ -445,7 +453,7 @@ function partEngine(ctx, state) {
         if (err.code === Codes.Aborted || (signal && signal.aborted)) throw abortError();
         if (isExpiredUrlError(err, part, cfg.now()) && refreshes < cfg.urlRefreshes) {
           refreshes++;
-          force = true;
+          refused = part;
           continue;
         }
         failures++;

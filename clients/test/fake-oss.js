@@ -194,8 +194,10 @@ export async function startFakeOSS(opts = {}) {
       counted = false;
       rec.end = oss.now();
     };
-    res.on('close', leave);
-    req.on('aborted', () => (rec.aborted = true));
+    res.on('close', () => {
+      if (!res.writableEnded && rec.code !== 'reset' && rec.code !== 'dropped') rec.aborted = true; // the client went away before the answer
+      leave();
+    });
     const action = oss.script.put.length ? oss.script.put.shift() : null;
     if (action === 'reset') {
       rec.code = 'reset';
