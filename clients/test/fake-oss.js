@@ -52,6 +52,7 @@ const md5 = (buf) => crypto.createHash('md5').update(buf).digest();
  *   inFlight, maxInFlight   parts being received or held right now, and the most at once
  *   events             'part' (number, uploadId) each time a part is stored
  *   corsOrigins        origins allowed by CORS ('*' for all; default all)
+ *   preflights         every CORS preflight: {origin, method, headers, allowed}
  *   presignPart(key, uploadId, n, size, contentType, ttlSec) → url
  *   initiate, listParts, complete, abort   the API calls the sign function makes
  *   close()
@@ -73,6 +74,7 @@ export async function startFakeOSS(opts = {}) {
     maxInFlight: 0,
     events: new EventEmitter(),
     corsOrigins: opts.corsOrigins || ['*'],
+    preflights: [],
   };
   let rid = 0;
   const requestId = () => 'FAKEOSS' + String(++rid).padStart(8, '0');
@@ -144,6 +146,7 @@ export async function startFakeOSS(opts = {}) {
     const allowed = origin && (oss.corsOrigins.includes('*') || oss.corsOrigins.includes(origin));
     if (req.method === 'OPTIONS') {
       req.resume();
+      oss.preflights.push({ origin, method: req.headers['access-control-request-method'], headers: req.headers['access-control-request-headers'], allowed: !!allowed });
       if (!allowed) return sendXML(res, 403, 'AccessDenied', 'CORSResponse: This CORS request is not allowed.');
       res.writeHead(200, {
         'Access-Control-Allow-Origin': origin,

@@ -121,6 +121,7 @@ function addRow(file, cancel) {
       }
       if (s.state === 'retrying' && s.error) status.textContent = s.part ? `Retrying part ${s.part} after ${s.error.code}…` : `Retrying after ${s.error.code}…`;
       if (s.state === 'done' || s.state === 'failed') cancelBtn.remove();
+      if (s.state === 'failed' && s.error.code === 'Aborted') status.textContent = 'Cancelled';
       if (s.state === 'done') {
         status.textContent = 'Uploaded as ';
         status.append(el('code', 'key', s.result.key)); // the bucket is private: no link
