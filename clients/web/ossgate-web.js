@@ -76,32 +76,13 @@ export function webTransport(o) {
  * upload progress within the part.
  */
 function xhrPut(XHR, { url, headers, body, onProgress, signal }, timeoutMs) {
-  return new Promise((resolve, reject) => {
-    if (signal && signal.aborted) return reject(abortError());
-    const xhr = new XHR();
-    let off = () => {};
-    const fail = (err) => {
-      off();
-      reject(err);
-    };
-    xhr.open('PUT', url);
-    if (timeoutMs) xhr.timeout = timeoutMs;
-    for (const k of Object.keys(headers || {})) {
-      const lk = k.toLowerCase();
-      if (lk === 'content-length' || lk === 'host') continue; // forbidden: the browser sets them
-      xhr.setRequestHeader(k, headers[k]);
-    }
-    if (onProgress) xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : body.size);
-    xhr.onload = () => {
-      off();
-      resolve({ status: xhr.status, body: xhr.responseText, headers: {} });
-    };
-    xhr.onerror = () => fail(networkError('part upload failed: no answer from ' + url.split('?')[0]));
-    xhr.ontimeout = () => fail(networkError('part upload timed out'));
-    xhr.onabort = () => fail(abortError());
-    off = onAbort(signal, () => xhr.abort());
-    xhr.send(body);
-  });
+  const h = {};
+  for (const k of Object.keys(headers || {})) {
+    const lk = k.toLowerCase();
+    if (lk !== 'content-length' && lk !== 'host') h[k] = headers[k]; // forbidden: the browser sets them
+  }
+  const where = url.split('?')[0]; // not the signature
+  return xhrSend(XHR, { method: 'PUT', url, headers: h, body: () => body, size: body.size, onProgress, signal, what: 'part upload', where }, timeoutMs);
 }
 
 /**
@@ -128,6 +109,22 @@ export function localStorageAdapter(ls) {
 
 /** xhrUpload posts fields first and the file last as multipart/form-data, reporting upload progress. */
 function xhrUpload(XHR, { url, fields, file, onProgress, signal }, timeoutMs) {
+  const form = () => {
+    const f = new FormData();
+    for (const k of Object.keys(fields)) f.append(k, fields[k]);
+    f.append('file', file.blob, file.name);
+    return f;
+  };
+  return xhrSend(XHR, { method: 'POST', url, headers: {}, body: form, size: file.size, onProgress, signal, what: 'upload', where: url }, timeoutMs);
+}
+
+/**
+ * xhrSend makes one XHR request whose body() is built once the request is
+ * open, reporting upload progress (size when the browser gives no total) and
+ * resolving with the status and body text only: reading a header OSS did not
+ * expose through CORS logs an error.
+ */
+function xhrSend(XHR, { method, url, headers, body, size, onProgress, signal, what, where }, timeoutMs) {
   return new Promise((resolve, reject) => {
     if (signal && signal.aborted) return reject(abortError());
     const xhr = new XHR();
@@ -136,21 +133,18 @@ function xhrUpload(XHR, { url, fields, file, onProgress, signal }, timeoutMs) {
       off();
       reject(err);
     };
-    xhr.open('POST', url);
+    xhr.open(method, url);
     if (timeoutMs) xhr.timeout = timeoutMs;
-    xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
+    for (const k of Object.keys(headers)) xhr.setRequestHeader(k, headers[k]);
+    if (onProgress) xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : size);
     xhr.onload = () => {
       off();
-      // Only the body: reading a header OSS did not expose through CORS logs an error.
       resolve({ status: xhr.status, body: xhr.responseText, headers: {} });
     };
-    xhr.onerror = () => fail(networkError('upload failed: no answer from ' + url));
-    xhr.ontimeout = () => fail(networkError('upload timed out'));
+    xhr.onerror = () => fail(networkError(what + ' failed: no answer from ' + where));
+    xhr.ontimeout = () => fail(networkError(what + ' timed out'));
     xhr.onabort = () => fail(abortError());
     off = onAbort(signal, () => xhr.abort());
-    const form = new FormData();
-    for (const k of Object.keys(fields)) form.append(k, fields[k]);
-    form.append('file', file.blob, file.name);
-    xhr.send(form);
+    xhr.send(body());
   });
 }
