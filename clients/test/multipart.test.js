@@ -479,6 +479,26 @@ describe('resume', () => {
     assert.equal(r.multipart.resumed, false);
   });
 
+  test('a wx.chooseMedia video chosen again (a new temp path) resumes; the entry holds no URL', async (t) => {
+    const storageFile = path.join(dir, 'media.json');
+    const { fake, up, wx } = await setup(t, { up: { multipartThreshold: 1 }, fake: { partDelayMs: 60 }, wx: { storageFile } });
+    const f = makeFile(6 * PART, 'tmp_a1b2c3.mp4');
+    const pick = (p) => ({ tempFilePath: p, size: f.size, duration: 12.5, width: 1280, height: 720, fileType: 'video', thumbTempFilePath: p + '.jpg' });
+    const ctl = createAbort();
+    await up.upload([pick(f.path)], { signal: ctl.signal, keepOnAbort: true, onProgress: (p) => p.partsDone >= 2 && ctl.abort() });
+    const [id] = await storageKeys(wx);
+    const entry = await new Promise((resolve) => wx.getStorage({ key: id, success: (r) => resolve(r.data) }));
+    assert.deepEqual(Object.keys(entry).sort(), ['createdAt', 'key', 'name', 'objectUrl', 'partSize', 'profile', 'size', 'uploadId']);
+    assert.ok(!JSON.stringify(entry).includes('x-oss-signature'), 'no presigned URL is stored');
+    const again = path.join(dir, 'tmp_d4e5f6.mp4');
+    fs.copyFileSync(f.path, again);
+    fake.oss.partDelayMs = 0;
+    const r = await up.uploadFile(pick(again));
+    assert.equal(r.multipart.resumed, true);
+    assert.equal(fake.mp.creates.length, 1);
+    assert.equal(sha(stored(fake, r.key).content), sha(f.bytes));
+  });
+
   test('the same file twice at once: two uploads, both complete', async (t) => {
     const { fake, up } = await setup(t, { up: { multipartThreshold: 1 } });
     const f = makeFile(4 * PART);
