@@ -1,7 +1,9 @@
 // Errors in one shape, whoever produced them: the sign function's JSON
 // ({"error":{"code","message","requestId"}}), OSS's XML (<Error><Code>..),
 // the network, or an abort. Every failure the clients report is an
-// OssgateError carrying {code, message, status, requestId}.
+// OssgateError carrying {code, message, status, requestId}, plus details:
+// the extra fields of a JSON error (MultipartRequired's threshold and
+// partSize, PartsMissing's missing), or {} when there are none.
 
 /** Codes the clients themselves produce (the others come from the servers). */
 export const Codes = Object.freeze({
@@ -10,25 +12,30 @@ export const Codes = Object.freeze({
   BadResponse: 'BadResponse', // a 2xx answer the client cannot use
   Http: 'HttpError', // a non-2xx answer without a recognisable error body
   Token: 'TokenUnavailable', // the caller's getToken failed
+  FileRead: 'FileReadError', // a part of the file could not be read, or its size changed
 });
 
 /** OssgateError is the one error type the clients throw or report. */
 export class OssgateError extends Error {
   /**
-   * @param {{code: string, message: string, status?: number, requestId?: string}} e
-   *   status is the HTTP status (0 when there was no HTTP answer).
+   * @param {{code: string, message: string, status?: number, requestId?: string, details?: object}} e
+   *   status is the HTTP status (0 when there was no HTTP answer); details
+   *   the error's extra fields.
    */
-  constructor({ code, message, status = 0, requestId = '' }) {
+  constructor({ code, message, status = 0, requestId = '', details }) {
     super(message || code);
     this.name = 'OssgateError';
     this.code = code;
     this.status = status;
     this.requestId = requestId;
+    this.details = details && typeof details === 'object' ? details : {};
   }
 
-  /** toJSON gives the plain {code, message, status, requestId} object. */
+  /** toJSON gives the plain {code, message, status, requestId} object, with details when there are some. */
   toJSON() {
-    return { code: this.code, message: this.message, status: this.status, requestId: this.requestId };
+    const out = { code: this.code, message: this.message, status: this.status, requestId: this.requestId };
+    if (Object.keys(this.details).length > 0) out.details = this.details;
+    return out;
   }
 }
 
@@ -91,11 +98,14 @@ export function errorFromResponse(status, body, headers) {
   const json = parseJSON(body);
   if (json && typeof json === 'object' && json.error && typeof json.error === 'object') {
     const e = json.error;
+    const details = {};
+    for (const k of Object.keys(e)) if (k !== 'code' && k !== 'message' && k !== 'requestId') details[k] = e[k];
     return new OssgateError({
       code: String(e.code || Codes.Http),
       message: String(e.message || ''),
       status,
       requestId: String(e.requestId || headerId),
+      details,
     });
   }
   const text = typeof body === 'string' ? body : '';

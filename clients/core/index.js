@@ -7,3 +7,6 @@ export { createAbort, backoffDelay, isRetryable } from './retry.js';
 export { ticketExpired, isStaleTicket } from './tickets.js';
 export { listUrlFor } from './records.js';
 export { mimeFromName, baseName } from './mime.js';
+export { partSchedule, multipartUrlFor, MAX_PARTS } from './multipart.js';
+export { STORAGE_PREFIX, storageKeyFor } from './resume.js';
+export { createLimiter } from './pool.js';

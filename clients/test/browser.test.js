@@ -9,21 +9,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { startLocal } from './stack.js';
 import { png } from './fixtures.js';
-
-const CHROMIUM = process.env.OSSGATE_CHROMIUM || '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-// make test sets OSSGATE_REQUIRE_BROWSER=1: there a missing Chromium fails.
-const missing = !fs.existsSync(CHROMIUM);
-const skip = missing && process.env.OSSGATE_REQUIRE_BROWSER !== '1' ? `no ${CHROMIUM} (make deps installs it)` : false;
+import { CHROMIUM, CHROMIUM_ARGS as ARGS, chromiumMissing as missing, chromiumSkip as skip } from './chromium.js';
 
 describe('demo page in Chromium', { skip, timeout: 240_000 }, () => {
   let stack;

@@ -7,7 +7,16 @@ const signUrl = params.get('sign') || new URL('/sign', location.href).href;
 const uploader = createWebUploader({ signUrl, getToken: () => params.get('token') || '' });
 
 const profileSelect = $('#profile');
-if (params.get('profile')) profileSelect.value = params.get('profile');
+if (params.get('profile')) {
+  const name = params.get('profile');
+  if (![...profileSelect.options].some((o) => o.value === name)) {
+    const opt = document.createElement('option');
+    opt.value = name;
+    opt.textContent = name;
+    profileSelect.append(opt);
+  }
+  profileSelect.value = name;
+}
 
 const drop = $('#drop');
 const input = $('#file-input');
@@ -28,23 +37,30 @@ drop.addEventListener('drop', (e) => {
 });
 $('#refresh').addEventListener('click', () => refreshRecords());
 
-/** start uploads files, one row per file, then waits for their records. */
+/**
+ * start uploads files, one row per file, then waits for their records. Large
+ * files go in parts (the sign function says which); Cancel aborts the batch
+ * and the unfinished multipart uploads server-side.
+ */
 async function start(files) {
-  const rows = files.map(addRow);
+  const ctl = new AbortController();
+  const rows = files.map((f) => addRow(f, () => ctl.abort()));
   $('#files').prepend(...rows.map((r) => r.li));
   const results = await uploader.upload(files, {
     profile: profileSelect.value,
-    onProgress: (p) => rows[p.index].progress(p.percent),
+    signal: ctl.signal,
+    onProgress: (p) => rows[p.index].progress(p),
     onState: (s) => rows[s.index].state(s),
   });
+  refreshPending();
   const keys = results.filter((r) => r.ok).map((r) => r.key);
   if (keys.length) await waitForRecords(keys);
 }
 
 const STATE_TEXT = { signing: 'Getting a ticket…', uploading: 'Uploading…', retrying: 'Retrying…', done: 'Uploaded', failed: 'Failed' };
 
-/** addRow renders a file's row and returns {li, progress, state}. */
-function addRow(file) {
+/** addRow renders a file's row and returns {li, progress, state}; cancel aborts its batch. */
+function addRow(file, cancel) {
   const li = el('li', 'file');
   li.dataset.name = file.name;
   const thumb = el('div', 'thumb');
@@ -69,20 +85,43 @@ function addRow(file) {
   bar.append(fill);
   const percent = el('span', 'percent', '0%');
   const error = el('div', 'error');
+  const cancelBtn = el('button', 'ghost cancel', 'Cancel');
+  cancelBtn.type = 'button';
+  cancelBtn.addEventListener('click', () => {
+    cancelBtn.disabled = true;
+    cancel();
+  });
   const body = el('div', 'body');
   body.append(name, meta, bar, status, error);
-  li.append(thumb, body, percent);
+  const side = el('div', 'side');
+  side.append(percent, cancelBtn);
+  li.append(thumb, body, side);
+  let parts = null; // {partCount, partSize, resumed} once the file goes multipart
+  let uploading = '';
   return {
     li,
     progress(p) {
-      fill.style.width = p + '%';
-      bar.setAttribute('aria-valuenow', String(p));
-      percent.textContent = p + '%';
+      fill.style.width = p.percent + '%';
+      bar.setAttribute('aria-valuenow', String(p.percent));
+      bar.dataset.loaded = String(p.loaded);
+      percent.textContent = p.percent + '%';
+      if (parts && li.dataset.state === 'uploading') {
+        status.textContent = `${uploading} ${formatSize(p.loaded)} of ${formatSize(p.total)} · ${p.partsDone} of ${p.partCount} parts`;
+      }
     },
     state(s) {
       li.dataset.state = s.state;
       status.textContent = STATE_TEXT[s.state] || s.state;
-      if (s.state === 'retrying' && s.error) status.textContent = `Retrying after ${s.error.code}…`;
+      if (s.state === 'signing' && s.resumed) status.textContent = 'Resuming an unfinished upload…';
+      if (s.state === 'uploading' && s.multipart) {
+        parts = s.multipart;
+        li.dataset.multipart = parts.resumed ? 'resumed' : 'new';
+        uploading = parts.resumed ? 'Resumed:' : 'Uploading:';
+        meta.textContent = `${file.type || 'unknown type'} · ${formatSize(file.size)} · ${parts.partCount} parts of ${formatSize(parts.partSize)}`;
+      }
+      if (s.state === 'retrying' && s.error) status.textContent = s.part ? `Retrying part ${s.part} after ${s.error.code}…` : `Retrying after ${s.error.code}…`;
+      if (s.state === 'done' || s.state === 'failed') cancelBtn.remove();
+      if (s.state === 'failed' && s.error.code === 'Aborted') status.textContent = 'Cancelled';
       if (s.state === 'done') {
         status.textContent = 'Uploaded as ';
         status.append(el('code', 'key', s.result.key)); // the bucket is private: no link
@@ -94,6 +133,38 @@ function addRow(file) {
       }
     },
   };
+}
+
+/**
+ * refreshPending lists the multipart uploads this browser left unfinished (a
+ * reload, a closed tab): choosing the same file again continues it from the
+ * parts already stored; Discard aborts it.
+ */
+async function refreshPending() {
+  const box = $('#pending');
+  const list = $('#pending-list');
+  const pending = await uploader.pending();
+  list.textContent = '';
+  for (const p of pending) {
+    const li = el('li', 'pending-item');
+    li.dataset.name = p.name;
+    const when = p.createdAt ? ' · started ' + new Date(p.createdAt).toLocaleString() : '';
+    li.append(el('span', 'name', p.name), el('span', 'muted', ` ${formatSize(p.size)} · ${p.profile}${when}`));
+    const discard = el('button', 'ghost', 'Discard');
+    discard.type = 'button';
+    discard.addEventListener('click', async () => {
+      discard.disabled = true;
+      try {
+        await uploader.discard(p);
+      } catch (err) {
+        li.append(el('span', 'error', ` ${err.code} ${err.message}`));
+      }
+      refreshPending();
+    });
+    li.append(discard);
+    list.append(li);
+  }
+  box.hidden = pending.length === 0;
 }
 
 /** waitForRecords polls the list with backoff until every key is recorded (the record function is asynchronous). */
@@ -156,3 +227,4 @@ function formatSize(n) {
 }
 
 refreshRecords();
+refreshPending();
