@@ -76,14 +76,19 @@ func openStore(dir string, buckets []string) (*store, error) {
 }
 
 // removeTemps removes every temp file (or claimed directory) directly in dir.
+// A file or directory that vanishes meanwhile is not an error: a server
+// that is still shutting down over the same data directory (a restart)
+// may remove its own temp files, or an upload's directory, at the same time.
 func removeTemps(dir string) error {
 	entries, err := os.ReadDir(dir)
-	if err != nil {
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	} else if err != nil {
 		return fmt.Errorf("ossemu: read dir: %w", err)
 	}
 	for _, e := range entries {
 		if strings.HasPrefix(e.Name(), tmpPrefix) {
-			if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+			if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return fmt.Errorf("ossemu: remove temp file: %w", err)
 			}
 		}
