@@ -27,7 +27,9 @@ type Resource struct {
 }
 
 // Props are the fc3 function properties ossgate sets (names as in the fc3
-// component's IFunction type).
+// component's IFunction type), each one FC 3.0 accepts for the go1 runtime.
+// instanceConcurrency is deliberately absent: FC 3.0 does not support it for
+// built-in runtimes, so the strict decoder refuses it.
 type Props struct {
 	Region               string            `yaml:"region"`
 	FunctionName         string            `yaml:"functionName"`
@@ -37,7 +39,6 @@ type Props struct {
 	Code                 string            `yaml:"code"`
 	MemorySize           int               `yaml:"memorySize"`
 	Timeout              int               `yaml:"timeout"`
-	InstanceConcurrency  int               `yaml:"instanceConcurrency"`
 	Role                 string            `yaml:"role"`
 	LogConfig            string            `yaml:"logConfig"`
 	EnvironmentVariables map[string]string `yaml:"environmentVariables"`

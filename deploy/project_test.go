@@ -77,9 +77,6 @@ func TestSYAMLFunctions(t *testing.T) {
 					t.Errorf("%s: got %q, want %q", c.field, c.got, c.want)
 				}
 			}
-			if pr.InstanceConcurrency != 1 {
-				t.Errorf("instanceConcurrency: got %d, want 1 (the go1 runtime serves one invocation per instance)", pr.InstanceConcurrency)
-			}
 			if pr.MemorySize < 128 || pr.MemorySize%64 != 0 || pr.Timeout < 1 || pr.Timeout > 300 {
 				t.Errorf("memorySize %d, timeout %d: want a multiple of 64 MB from 128, and 1-300 s", pr.MemorySize, pr.Timeout)
 			}
