@@ -75,6 +75,9 @@ func TestCheck(t *testing.T) {
 		{"short secret", nil, func(string) string { return "short" }, "", []string{"sign: OSSGATE_JWT_SECRET: must be at least 32 bytes"}},
 		{"no bucket", func(p *Project) { p.Vars["bucket"] = "" }, secret, "", []string{"record: OSSGATE_BUCKET: required", "sign: OSSGATE_BUCKET: required", "sourceArn"}},
 		{"bad mode", func(p *Project) { p.Vars["quarantineMode"] = "drop" }, secret, "", []string{"record: OSSGATE_QUARANTINE_MODE"}},
+		{"jwks without issuer and audience", func(p *Project) { p.Vars["jwtJwksUrl"] = "https://issuer.example/jwks.json" }, secret, "",
+			[]string{"sign: OSSGATE_JWT_JWKS_URL needs OSSGATE_JWT_ISSUER and OSSGATE_JWT_AUDIENCE"}},
+		{"bad max ttl", func(p *Project) { p.Vars["jwtMaxTtl"] = "10y" }, secret, "", []string{"sign: OSSGATE_JWT_MAX_TTL"}},
 		{"no code", nil, secret, "missing", []string{"record: code ./build/ossgate.zip is missing", "sign: code ./build/ossgate.zip is missing"}},
 	}
 	for _, tt := range tests {

@@ -15,6 +15,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ossgate/ossgate/signer"
 )
@@ -74,8 +75,10 @@ type Auth struct {
 	Secret         []byte // HS256 key; at least MinSecretLen bytes when set
 	JWKSURL        string // RS256/ES256 keys
 	Issuer         string // required iss when set
-	Audience       string // required aud when set
+	Audience       string // required aud when set; both are set whenever JWKSURL is
 	AllowAnonymous bool   // a caller without a token signs as "anonymous"
+	// MaxTTL is the longest lifetime (exp - iat) a token may have.
+	MaxTTL time.Duration
 }
 
 // MinSecretLen is the shortest HS256 secret accepted, in bytes.
@@ -111,6 +114,7 @@ const (
 	VarJWTAudience      = "OSSGATE_JWT_AUDIENCE"
 	VarAllowAnonymous   = "OSSGATE_ALLOW_ANONYMOUS"
 	VarCORSOrigins      = "OSSGATE_CORS_ORIGINS"
+	VarJWTMaxTTL        = "OSSGATE_JWT_MAX_TTL"
 )
 
 // Vars returns the name of every environment variable ossgate reads, in a
@@ -118,7 +122,8 @@ const (
 func Vars() []string {
 	return []string{VarFunction, VarLogLevel, VarBucket, VarRegion, VarEndpoint, VarInternalEndpoint,
 		VarPublicBaseURL, VarUploadPrefix, VarRecordsPrefix, VarQuarantinePrefix, VarQuarantineMode,
-		VarProfiles, VarJWTSecret, VarJWKSURL, VarJWTIssuer, VarJWTAudience, VarAllowAnonymous, VarCORSOrigins}
+		VarProfiles, VarJWTSecret, VarJWKSURL, VarJWTIssuer, VarJWTAudience, VarAllowAnonymous, VarCORSOrigins,
+		VarJWTMaxTTL}
 }
 
 // Empty is the binary's no-op HTTP function, the benchmarks' baseline; it
@@ -243,6 +248,7 @@ func (l *loader) auth() Auth {
 	if u := l.get(VarJWKSURL, ""); u != "" {
 		a.JWKSURL = l.absURL(VarJWKSURL, u)
 	}
+	l.jwt(&a)
 	anon, err := strconv.ParseBool(l.get(VarAllowAnonymous, "false"))
 	if err != nil {
 		l.fail("%s: want true or false, got %q", VarAllowAnonymous, l.get(VarAllowAnonymous, ""))

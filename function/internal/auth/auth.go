@@ -28,8 +28,8 @@ const (
 	MaxSubjectLen  = 128
 )
 
-// ErrUnauthenticated is wrapped by every error Authenticate returns; the
-// wrapped message says why, without echoing the token.
+// ErrUnauthenticated is wrapped by every error Authenticate returns (an
+// *Error, which says why), and never echoes the token.
 var ErrUnauthenticated = errors.New("auth: unauthenticated")
 
 // Options are the optional inputs of FromConfig; the zero value of each
@@ -37,8 +37,13 @@ var ErrUnauthenticated = errors.New("auth: unauthenticated")
 type Options struct {
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
-	// HTTPClient fetches the JWKS; nil means a client with a 10 s timeout.
+	// HTTPClient fetches the JWKS; nil means a new client. Either way the
+	// fetch follows no redirect, reads at most MaxJWKSBytes and times out
+	// after FetchTimeout.
 	HTTPClient *http.Client
+	// FetchTimeout bounds one fetch of the JWKS; 0 means
+	// DefaultFetchTimeout.
+	FetchTimeout time.Duration
 }
 
 // Identity is an authenticated caller.
@@ -55,33 +60,33 @@ type Verifier struct {
 	parser *jwt.Parser
 }
 
-// FromConfig returns a Verifier for the validated cfg. With a JWKSURL it
-// starts fetching the key set in the background (refreshed hourly and on an
-// unknown kid, until ctx ends); a fetch failure surfaces as 401s, not as an
-// error here.
+// FromConfig returns a Verifier for the validated cfg (a zero MaxTTL means
+// config.DefaultJWTMaxTTL). With a JWKSURL it fetches the key set before it
+// returns, and keeps refreshing it in the background (hourly and on an
+// unknown kid, until ctx ends); a key set that cannot be fetched, or holds
+// no usable key, is an error naming the URL, so the function does not start.
 func FromConfig(ctx context.Context, cfg config.Auth, o Options) (*Verifier, error) {
 	v := &Verifier{cfg: cfg, now: o.Now}
 	if v.now == nil {
 		v.now = time.Now
+	}
+	if v.cfg.MaxTTL <= 0 {
+		v.cfg.MaxTTL = config.DefaultJWTMaxTTL
 	}
 	var methods []string
 	if len(cfg.Secret) > 0 {
 		methods = append(methods, jwt.SigningMethodHS256.Alg())
 	}
 	if cfg.JWKSURL != "" {
-		client := o.HTTPClient
-		if client == nil {
-			client = &http.Client{Timeout: 10 * time.Second}
-		}
-		k, err := keyfunc.NewDefaultOverrideCtx(ctx, []string{cfg.JWKSURL}, keyfunc.Override{Client: client})
+		k, err := newKeySet(ctx, cfg.JWKSURL, o)
 		if err != nil {
-			return nil, fmt.Errorf("auth: jwks: %w", err)
+			return nil, err
 		}
 		v.jwks = k
 		methods = append(methods, jwt.SigningMethodRS256.Alg(), jwt.SigningMethodES256.Alg())
 	}
 	opts := []jwt.ParserOption{
-		jwt.WithValidMethods(methods), jwt.WithExpirationRequired(), jwt.WithLeeway(Leeway),
+		jwt.WithValidMethods(methods), jwt.WithExpirationRequired(), jwt.WithIssuedAt(), jwt.WithLeeway(Leeway),
 		jwt.WithTimeFunc(func() time.Time { return v.now() }),
 	}
 	if cfg.Issuer != "" {
@@ -96,35 +101,58 @@ func FromConfig(ctx context.Context, cfg config.Auth, o Options) (*Verifier, err
 
 // Authenticate checks the value of an Authorization header. An empty header
 // yields the anonymous identity when allowed; a present token must be valid
-// even then. Errors wrap ErrUnauthenticated.
+// even then: signed with a configured key, exp, iat and sub present, nbf and
+// iat not in the future and exp not past (each with Leeway), iss and aud
+// the configured ones when set, and exp - iat at most the configured
+// MaxTTL. Errors are *Error values (wrapping ErrUnauthenticated).
 func (v *Verifier) Authenticate(ctx context.Context, header string) (Identity, error) {
 	if header == "" {
 		if v.cfg.AllowAnonymous {
 			return Identity{User: Anonymous, Anonymous: true}, nil
 		}
-		return Identity{}, fmt.Errorf("%w: missing bearer token", ErrUnauthenticated)
+		return Identity{}, refuse(ReasonMissing, "no Authorization header")
 	}
 	scheme, token, ok := strings.Cut(header, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
-		return Identity{}, fmt.Errorf("%w: want \"Authorization: Bearer <token>\"", ErrUnauthenticated)
+		return Identity{}, refuse(ReasonMalformed, "not \"Authorization: Bearer <token>\"")
 	}
 	if len(token) > MaxTokenLength {
-		return Identity{}, fmt.Errorf("%w: token longer than %d bytes", ErrUnauthenticated, MaxTokenLength)
+		return Identity{}, refuse(ReasonMalformed, fmt.Sprintf("token longer than %d bytes", MaxTokenLength))
 	}
 	if len(v.cfg.Secret) == 0 && v.jwks == nil {
-		return Identity{}, fmt.Errorf("%w: tokens are not accepted (no key configured)", ErrUnauthenticated)
+		return Identity{}, refuse(ReasonNoKey, "tokens are not accepted (no key configured)")
 	}
 	var claims tokenClaims
 	if _, err := v.parser.ParseWithClaims(token, &claims, v.keyfunc(ctx)); err != nil {
-		return Identity{}, fmt.Errorf("%w: %w", ErrUnauthenticated, err)
+		return Identity{}, &Error{Reason: v.parseReason(err, &claims), Detail: err}
+	}
+	if err := v.checkLifetime(&claims); err != nil {
+		return Identity{}, err
 	}
 	if !validSubject(claims.Subject) {
-		return Identity{}, fmt.Errorf("%w: sub must be 1 to %d printable ASCII characters", ErrUnauthenticated, MaxSubjectLen)
+		return Identity{}, refuse(ReasonClaims, fmt.Sprintf("sub must be 1 to %d printable ASCII characters", MaxSubjectLen))
 	}
 	if claims.Subject == Anonymous {
-		return Identity{}, fmt.Errorf("%w: sub %q is reserved", ErrUnauthenticated, Anonymous)
+		return Identity{}, refuse(ReasonClaims, fmt.Sprintf("sub %q is reserved", Anonymous))
 	}
 	return Identity{User: claims.Subject}, nil
+}
+
+// checkLifetime requires iat and refuses a token valid for longer than the
+// configured MaxTTL (exp - iat); the parser has checked both are numbers.
+func (v *Verifier) checkLifetime(c *tokenClaims) error {
+	iat, err := c.GetIssuedAt()
+	if err != nil || iat == nil {
+		return refuse(ReasonClaims, "iat is required")
+	}
+	exp, err := c.GetExpirationTime()
+	if err != nil || exp == nil {
+		return refuse(ReasonClaims, "exp is required")
+	}
+	if life := exp.Sub(iat.Time); life > v.cfg.MaxTTL {
+		return refuse(ReasonClaims, fmt.Sprintf("lifetime exp - iat of %s is over the %s allowed", life, v.cfg.MaxTTL))
+	}
+	return nil
 }
 
 // keyfunc picks the key for the token's algorithm: the secret for HS256, the

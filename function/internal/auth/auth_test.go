@@ -38,6 +38,7 @@ func claims() jwt.RegisteredClaims {
 		Audience:  jwt.ClaimStrings{"ossgate"},
 		ExpiresAt: jwt.NewNumericDate(testNow.Add(5 * time.Minute)),
 		NotBefore: jwt.NewNumericDate(testNow.Add(-time.Minute)),
+		IssuedAt:  jwt.NewNumericDate(testNow.Add(-time.Minute)),
 	}
 }
 

@@ -164,11 +164,7 @@ func (h *Handler) healthz(w http.ResponseWriter, _ *http.Request, _ *entry) erro
 func (h *Handler) authenticate(r *http.Request, e *entry) (auth.Identity, error) {
 	id, err := h.o.Auth.Authenticate(r.Context(), r.Header.Get("Authorization"))
 	if err != nil {
-		msg := "missing or invalid bearer token"
-		if errors.Is(err, auth.ErrUnauthenticated) {
-			msg = strings.TrimPrefix(strings.TrimPrefix(err.Error(), auth.ErrUnauthenticated.Error()), ": ")
-		}
-		return auth.Identity{}, &Error{Code: CodeUnauthenticated, Message: msg, Err: err}
+		return auth.Identity{}, unauthenticated(err)
 	}
 	e.user = id.User
 	return id, nil

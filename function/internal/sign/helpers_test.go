@@ -51,7 +51,7 @@ func testConfig(t testing.TB) config.Config {
 func token(t testing.TB, user string) string {
 	t.Helper()
 	s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.RegisteredClaims{
-		Subject: user, ExpiresAt: jwt.NewNumericDate(testNow.Add(time.Hour)),
+		Subject: user, IssuedAt: jwt.NewNumericDate(testNow), ExpiresAt: jwt.NewNumericDate(testNow.Add(time.Hour)),
 	}).SignedString(testSecret)
 	if err != nil {
 		t.Fatal(err)
