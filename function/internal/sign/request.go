@@ -10,6 +10,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/ossgate/ossgate/function/config"
 )
 
@@ -59,7 +61,7 @@ func decodeRequest(w http.ResponseWriter, r *http.Request) (Request, error) {
 }
 
 // validate checks req against the profiles and returns the profile it names,
-// with every file's Type normalised to lower case.
+// with every file's Type normalised to lower case and its Name to NFC.
 func validate(req *Request, profiles map[string]config.Profile) (config.Profile, error) {
 	name := req.Profile
 	if name == "" {
@@ -81,6 +83,7 @@ func validate(req *Request, profiles map[string]config.Profile) (config.Profile,
 	for i := range req.Files {
 		f := &req.Files[i]
 		f.Type = strings.ToLower(strings.TrimSpace(f.Type))
+		f.Name = norm.NFC.String(f.Name)
 		if err := validateFile(i, *f, p); err != nil {
 			return p, err
 		}
@@ -91,8 +94,8 @@ func validate(req *Request, profiles map[string]config.Profile) (config.Profile,
 // validateFile checks one declared file against profile p.
 func validateFile(i int, f FileRequest, p config.Profile) error {
 	switch {
-	case f.Name == "" || len(f.Name) > MaxNameBytes || !utf8.ValidString(f.Name) || strings.IndexFunc(f.Name, unicode.IsControl) >= 0:
-		return errorf(CodeInvalidFileName, "files[%d]: name must be 1 to %d bytes of UTF-8 without control characters", i, MaxNameBytes)
+	case f.Name == "" || len(f.Name) > MaxNameBytes || !utf8.ValidString(f.Name) || strings.IndexFunc(f.Name, hiddenRune) >= 0:
+		return errorf(CodeInvalidFileName, "files[%d]: name must be 1 to %d bytes of UTF-8 without control or invisible formatting characters (Unicode Cc, Cf, Zl, Zp)", i, MaxNameBytes)
 	case !p.Allows(f.Type):
 		return errorf(CodeUnsupportedType, "files[%d]: type %.100q not allowed by profile %s (allowed: %s)", i, f.Type, p.Name, strings.Join(p.Types, ", "))
 	case f.Size <= 0:
@@ -103,6 +106,14 @@ func validateFile(i int, f FileRequest, p config.Profile) error {
 		return errorf(CodeFileTooSmall, "files[%d]: size %d under the %d bytes profile %s requires", i, f.Size, p.MinSize, p.Name)
 	}
 	return nil
+}
+
+// hiddenRune reports whether r may not occur in a file name: a control
+// character (Cc) or one that is invisible or reorders text around it (Cf:
+// bidi overrides and isolates, zero-width characters; Zl, Zp: line and
+// paragraph separators), so that a name cannot look like another.
+func hiddenRune(r rune) bool {
+	return unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp)
 }
 
 func profileNames(profiles map[string]config.Profile) string {
