@@ -48,7 +48,8 @@ func TestLoadDefaults(t *testing.T) {
 		t.Errorf("got AllowAnonymous %v, CORSOrigins %v; want false, none", c.Auth.AllowAnonymous, c.CORSOrigins)
 	}
 	want := Profile{Name: "avatar", Types: []string{"image/jpeg", "image/png", "image/webp", "image/gif"},
-		MinSize: 1, MaxSize: 5 << 20, Expiry: 10 * time.Minute, SuccessActionStatus: 200, MaxFiles: 1}
+		MinSize: 1, MaxSize: 5 << 20, Expiry: 10 * time.Minute, SuccessActionStatus: 200, MaxFiles: 1,
+		Disposition: DispositionInline, RejectPolyglots: true}
 	if diff := cmp.Diff(want, c.Profiles["avatar"]); diff != "" {
 		t.Errorf("avatar profile (-want +got):\n%s", diff)
 	}

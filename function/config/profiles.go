@@ -38,6 +38,12 @@ type Profile struct {
 	SuccessActionStatus int `json:"successActionStatus"`
 	// MaxFiles is the largest number of files one request may sign.
 	MaxFiles int `json:"maxFiles"`
+	// Disposition is the Content-Disposition type every ticket pins,
+	// DispositionAttachment or DispositionInline (see contentRules).
+	Disposition string `json:"disposition"`
+	// RejectPolyglots makes the record function quarantine an image, PDF
+	// or text upload whose first bytes also hold HTML or script markup.
+	RejectPolyglots bool `json:"rejectPolyglots"`
 }
 
 // Allows reports whether the profile allows the MIME type t.
@@ -52,6 +58,8 @@ type profileJSON struct {
 	Expiry              string   `json:"expiry"`
 	SuccessActionStatus int      `json:"successActionStatus"`
 	MaxFiles            int      `json:"maxFiles"`
+	Disposition         string   `json:"disposition"`
+	RejectPolyglots     *bool    `json:"rejectPolyglots"` // nil: true
 }
 
 // DefaultProfiles is the built-in profile set used when OSSGATE_PROFILES is
@@ -143,6 +151,7 @@ func buildProfile(name string, pj profileJSON) (Profile, error) {
 	if p.MaxFiles < 1 || p.MaxFiles > MaxFilesLimit {
 		bad("maxFiles must be between 1 and %d, got %d", MaxFilesLimit, p.MaxFiles)
 	}
+	contentRules(&p, pj, bad)
 	if len(problems) > 0 {
 		return Profile{}, fmt.Errorf("profile %q: %s", name, strings.Join(problems, "; "))
 	}

@@ -14,7 +14,7 @@ func TestParseProfiles(t *testing.T) {
 		t.Fatalf("ParseProfiles: %v", err)
 	}
 	want := map[string]Profile{"clip": {Name: "clip", Types: []string{"video/mp4"}, MinSize: 10, MaxSize: 1000,
-		Expiry: 90 * time.Second, SuccessActionStatus: 204, MaxFiles: 3}}
+		Expiry: 90 * time.Second, SuccessActionStatus: 204, MaxFiles: 3, Disposition: DispositionAttachment, RejectPolyglots: true}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
@@ -52,6 +52,8 @@ func TestParseProfilesErrors(t *testing.T) {
 		{"bad status", `{"a":{"types":["image/png"],"maxSize":1,"successActionStatus":302}}`, "successActionStatus"},
 		{"too many files", `{"a":{"types":["image/png"],"maxSize":1,"maxFiles":21}}`, "maxFiles"},
 		{"negative files", `{"a":{"types":["image/png"],"maxSize":1,"maxFiles":-1}}`, "maxFiles"},
+		{"bad disposition", `{"a":{"types":["image/png"],"maxSize":1,"disposition":"download"}}`, "disposition"},
+		{"polyglots not bool", `{"a":{"types":["image/png"],"maxSize":1,"rejectPolyglots":"no"}}`, "rejectPolyglots"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -72,5 +74,27 @@ func TestExtension(t *testing.T) {
 	}
 	if ext, ok := Extension("text/html"); ok {
 		t.Errorf("Extension(text/html): got %q, want unknown", ext)
+	}
+}
+
+// TestContentRules checks the defaults and choices of disposition and
+// rejectPolyglots.
+func TestContentRules(t *testing.T) {
+	got, err := ParseProfiles([]byte(`{
+		"img": {"types": ["image/png", "image/heic"], "maxSize": 10},
+		"doc": {"types": ["application/pdf"], "maxSize": 10},
+		"mix": {"types": ["image/png", "video/mp4"], "maxSize": 10},
+		"inl": {"types": ["application/pdf"], "maxSize": 10, "disposition": "inline", "rejectPolyglots": false},
+		"att": {"types": ["image/png"], "maxSize": 10, "disposition": "attachment", "rejectPolyglots": true}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]struct {
+		disp     string
+		polyglot bool
+	}{"img": {"inline", true}, "doc": {"attachment", true}, "mix": {"attachment", true}, "inl": {"inline", false}, "att": {"attachment", true}} {
+		if p := got[name]; p.Disposition != want.disp || p.RejectPolyglots != want.polyglot {
+			t.Errorf("%s: got disposition %q, rejectPolyglots %v; want %q, %v", name, p.Disposition, p.RejectPolyglots, want.disp, want.polyglot)
+		}
 	}
 }

@@ -45,6 +45,9 @@ type ticketInput struct {
 type fixedConditions struct {
 	bucket, status, profile signer.Condition
 	contentType             map[string]signer.Condition // by allowed type
+	// forbidOverwrite makes a ticket single-use: OSS stores its key once
+	// and answers any later post of it 409 FileAlreadyExists.
+	forbidOverwrite signer.Condition
 }
 
 // newFixedConditions returns the fixed conditions of profile p's tickets.
@@ -54,6 +57,8 @@ func newFixedConditions(bucket string, p config.Profile) *fixedConditions {
 		status:      signer.Eq("success_action_status", strconv.Itoa(p.SuccessActionStatus)),
 		profile:     signer.Eq(upload.MetaProfile, p.Name),
 		contentType: make(map[string]signer.Condition, len(p.Types)),
+
+		forbidOverwrite: signer.Eq("x-oss-forbid-overwrite", "true"),
 	}
 	for _, t := range p.Types {
 		f.contentType[t] = signer.Eq("Content-Type", t)
@@ -62,7 +67,9 @@ func newFixedConditions(bucket string, p config.Profile) *fixedConditions {
 }
 
 // policy returns the policy pinning bucket, key, type, the exact size,
-// success status and the uploader, profile and file name metadata.
+// success status, the uploader, profile and file name metadata, that the
+// key is written once (x-oss-forbid-overwrite) and how OSS serves it
+// (Content-Disposition: the profile's disposition with the file name).
 func (in ticketInput) policy(key string) signer.Policy {
 	f := in.fixed
 	return signer.Policy{
@@ -76,6 +83,8 @@ func (in ticketInput) policy(key string) signer.Policy {
 			signer.Eq(upload.MetaUploader, in.user),
 			f.profile,
 			signer.Eq(upload.MetaFilename, upload.EscapeFilename(in.file.Name)),
+			f.forbidOverwrite,
+			signer.Eq("Content-Disposition", upload.ContentDisposition(in.profile.Disposition, in.file.Name)),
 		},
 	}
 }
