@@ -48,9 +48,9 @@ between runs by up to ±30%; read the ratios, not the third digit.
 |---|---|---|
 | ` + "`TestReliabilityConcurrentSign`" + ` | 1,000 concurrent ` + "`/sign`" + ` requests over 4 emulated instances: all 200, unique keys, no panic in any instance's output | ` + "`make test`" + ` |
 | ` + "`TestReliabilityDuplicatedReorderedEvents`" + ` | real uploads (ticket from ` + "`/sign`" + `, form posted to the local OSS endpoint), every event delivered twice and shuffled: exactly one record per upload | 1,000 uploads in ` + "`make test`" + ` |
-| ` + "`TestReliabilityRecordKillAndTransientHeadFailures`" + ` | record instances SIGKILLed while one of their OSS calls is in flight, every third HeadObject answered 503: every upload recorded exactly once | 120 uploads / 3 kills; 400 / 10 in ` + "`make soak`" + ` |
+| ` + "`TestReliabilityRecordKillAndTransientReadFailures`" + ` | record instances SIGKILLed while one of their OSS calls is in flight, every third read of an upload answered 503: every upload recorded exactly once | 120 uploads / 3 kills; 400 / 10 in ` + "`make soak`" + ` |
 | ` + "`TestReliabilityOSSRestartNoPartialObject`" + ` | the OSS endpoint cut off and restarted on the same data directory during 256 KiB uploads, a fifth of them abandoned mid-body: every visible object is byte-identical to what was sent, no abandoned one visible | 120 uploads / 3 restarts; 600 / 10 in ` + "`make soak`" + ` |
-| ` + "`TestSoakAllFaultsAtOnce`" + ` | 1,000 real uploads with duplicate+reorder, HeadObject failures and 10 kills at once: exactly one record each | ` + "`make soak`" + ` |
+| ` + "`TestSoakAllFaultsAtOnce`" + ` | 1,000 real uploads with duplicate+reorder, failed reads of uploads and 10 kills at once: exactly one record each | ` + "`make soak`" + ` |
 | ` + "`TestSoakSignMemoryStable`" + ` | vegeta on ` + "`/sign`" + ` for 15 s then 60 s: no error, RSS growth ≤ 25%, peak ≤ 30 MiB | ` + "`make soak`" + ` |
 | ` + "`TestNodeAltTicketAcceptedByOSS`" + ` | the Node alternative's form (both key forms) is accepted by the strict local OSS endpoint: it does the same job | ` + "`make test`" + ` |
 | ` + "`make fuzz`" + ` | every ` + "`Fuzz`" + ` target for ` + "`FUZZTIME`" + ` (default 60 s) each; ` + "`make test`" + ` runs their seed corpora | ` + "`make fuzz`" + ` |

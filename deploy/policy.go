@@ -34,7 +34,8 @@ func (s *Strings) UnmarshalJSON(b []byte) error {
 }
 
 // Policy is a RAM policy document: a permission policy (Action, Resource,
-// Condition) or a trust policy (Action sts:AssumeRole, Principal).
+// Condition), a trust policy (Action sts:AssumeRole, Principal) or an OSS
+// bucket policy (Principal, Action, Resource, Condition).
 type Policy struct {
 	Version   string      `json:"Version"`
 	Statement []Statement `json:"Statement"`
@@ -45,8 +46,32 @@ type Statement struct {
 	Effect    string                        `json:"Effect"`
 	Action    Strings                       `json:"Action"`
 	Resource  Strings                       `json:"Resource,omitempty"`
-	Principal map[string]Strings            `json:"Principal,omitempty"`
+	Principal *Principal                    `json:"Principal,omitempty"`
 	Condition map[string]map[string]Strings `json:"Condition,omitempty"`
+}
+
+// Principal is a statement's Principal: in a trust policy an object of
+// principal kinds to names ({"Service": ["fc.aliyuncs.com"]}), in an OSS
+// bucket policy a list of account or user ids, "*" for everyone.
+type Principal struct {
+	Kinds map[string]Strings // trust policy form
+	IDs   Strings            // bucket policy form
+}
+
+// UnmarshalJSON accepts either form.
+func (p *Principal) UnmarshalJSON(b []byte) error {
+	if bytes.HasPrefix(bytes.TrimSpace(b), []byte("{")) {
+		return json.Unmarshal(b, &p.Kinds)
+	}
+	return json.Unmarshal(b, &p.IDs)
+}
+
+// MarshalJSON writes the form it holds.
+func (p Principal) MarshalJSON() ([]byte, error) {
+	if p.Kinds != nil {
+		return json.Marshal(p.Kinds)
+	}
+	return json.Marshal(p.IDs)
 }
 
 // ParsePolicy decodes a rendered policy document strictly: unknown fields,

@@ -16,6 +16,8 @@ import (
 //	trigger-policy.json  permission policy of the role OSS assumes to invoke the record function
 //	fc-trust.json        trust policy of both execution roles (fc.aliyuncs.com)
 //	oss-trust.json       trust policy of the trigger role (oss.aliyuncs.com)
+//	quarantine-tag-bucket-policy.json
+//	                     bucket policy for quarantineMode tag: nobody reads an upload tagged quarantined
 //
 //go:embed ram/*.json
 var RAM embed.FS

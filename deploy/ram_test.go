@@ -21,6 +21,7 @@ import (
 // with its actions from the OSS RAM documentation.
 var ossActions = map[string][]string{
 	"Bucket.GetObject":             {"oss:GetObject"},
+	"Bucket.DoGetObject":           {"oss:GetObject"},
 	"Bucket.GetObjectMeta":         {"oss:GetObject"},
 	"Bucket.GetObjectDetailedMeta": {"oss:GetObject"},
 	"Bucket.IsObjectExist":         {"oss:GetObject"},
@@ -33,6 +34,13 @@ var ossActions = map[string][]string{
 	"Bucket.PutObjectTagging":      {"oss:PutObjectTagging"},
 	"Bucket.GetObjectTagging":      {"oss:GetObjectTagging"},
 	"Client.Bucket":                nil, // builds a handle, no request
+}
+
+// optionActions maps the OSS SDK's request options that need more than the
+// action of the call they are passed to onto the RAM action they add: an
+// object ACL set on a write (x-oss-object-acl) needs oss:PutObjectAcl.
+var optionActions = map[string]string{
+	ossPkg + ".ObjectACL": "oss:PutObjectAcl",
 }
 
 // signerSign is the function whose POST policies carry the sign role's
@@ -48,6 +56,9 @@ func codeActions(t *testing.T, reached []string) []string {
 	for _, name := range reached {
 		if name == signerSign {
 			set["oss:PutObject"] = true
+		}
+		if a, ok := optionActions[name]; ok {
+			set[a] = true
 		}
 		m := sdkMethod.FindStringSubmatch(name)
 		if m == nil {
@@ -71,7 +82,8 @@ func codeActions(t *testing.T, reached []string) []string {
 // policy it signs carries; it reads and lists records for GET /uploads. The
 // record role reads uploads (HEAD, first bytes) and its records
 // (idempotency), writes records and quarantined copies, deletes and tags
-// uploads (quarantine move and tag modes).
+// uploads (quarantine move and tag modes); its quarantined copies are
+// written private (x-oss-object-acl).
 var where = map[string]map[string][]string{
 	"sign": {
 		"oss:PutObject":   {config.VarUploadPrefix},
@@ -81,6 +93,7 @@ var where = map[string]map[string][]string{
 	"record": {
 		"oss:GetObject":        {config.VarUploadPrefix, config.VarRecordsPrefix},
 		"oss:PutObject":        {config.VarRecordsPrefix, config.VarQuarantinePrefix},
+		"oss:PutObjectAcl":     {config.VarQuarantinePrefix},
 		"oss:DeleteObject":     {config.VarUploadPrefix},
 		"oss:PutObjectTagging": {config.VarUploadPrefix},
 		"oss:ListObjects":      {"list:" + config.VarRecordsPrefix},
@@ -131,7 +144,7 @@ func renderedRAM(t *testing.T) (map[string]Policy, map[string]string) {
 
 func TestRAMDocuments(t *testing.T) {
 	docs, _ := renderedRAM(t)
-	want := []string{"fc-trust.json", "oss-trust.json", "record-policy.json", "sign-policy.json", "trigger-policy.json"}
+	want := []string{"fc-trust.json", "oss-trust.json", "quarantine-tag-bucket-policy.json", "record-policy.json", "sign-policy.json", "trigger-policy.json"}
 	if got := keys(docs); !cmp.Equal(got, want) {
 		t.Fatalf("documents: got %v, want %v", got, want)
 	}
@@ -142,7 +155,7 @@ func TestRAMDocuments(t *testing.T) {
 	}
 	for name, service := range map[string]string{"fc-trust.json": "fc.aliyuncs.com", "oss-trust.json": "oss.aliyuncs.com"} {
 		p := docs[name]
-		want := []Statement{{Effect: "Allow", Action: Strings{"sts:AssumeRole"}, Principal: map[string]Strings{"Service": {service}}}}
+		want := []Statement{{Effect: "Allow", Action: Strings{"sts:AssumeRole"}, Principal: &Principal{Kinds: map[string]Strings{"Service": {service}}}}}
 		if d := cmp.Diff(want, p.Statement); d != "" {
 			t.Errorf("%s (-want +got):\n%s", name, d)
 		}

@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -215,8 +216,8 @@ func TestRecordDuplicateReorder(t *testing.T) {
 }
 
 // faultyOSS is a reverse proxy to the stack's OSS endpoint that answers 503
-// to the first HEAD of every object: the record function's SDK calls go
-// through it (and it HEADs only uploaded objects).
+// to the first read (GET) of every uploaded object: the record function's
+// SDK calls go through it.
 type faultyOSS struct {
 	target atomic.Pointer[url.URL]
 	mu     sync.Mutex
@@ -225,7 +226,7 @@ type faultyOSS struct {
 }
 
 func (f *faultyOSS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method == http.MethodHead {
+	if isUploadRead(r) {
 		f.mu.Lock()
 		first := !f.seen[r.URL.Path]
 		f.seen[r.URL.Path] = true
@@ -242,10 +243,16 @@ func (f *faultyOSS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}}).ServeHTTP(w, r)
 }
 
-// TestRecordRetriesInjectedHeadFailure fails the record function's first
-// HeadObject of each upload with a 503: the function returns an error, the
+// isUploadRead reports whether r is a GET of an object under the upload
+// prefix: the record function's one read of an upload.
+func isUploadRead(r *http.Request) bool {
+	return r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/"+stack.UploadPrefix+"/")
+}
+
+// TestRecordRetriesInjectedReadFailure fails the record function's first
+// read of each upload with a 503: the function returns an error, the
 // emulator retries as FC does, and every record is complete.
-func TestRecordRetriesInjectedHeadFailure(t *testing.T) {
+func TestRecordRetriesInjectedReadFailure(t *testing.T) {
 	f := &faultyOSS{seen: map[string]bool{}}
 	proxy := httptest.NewServer(f)
 	t.Cleanup(proxy.Close)

@@ -170,11 +170,12 @@ func recordPIDs(code string) []int {
 }
 
 // faultyFront sits between the record function and the OSS endpoint: it
-// answers every third HeadObject with a 503 ServiceUnavailable and holds
-// every GET for a moment, so that a kill lands mid-invocation.
+// answers every failEvery-th read of an upload with a 503
+// ServiceUnavailable and holds every GET for a moment, so that a kill lands
+// mid-invocation.
 type faultyFront struct {
 	oss       atomic.Pointer[ossemu.Server]
-	heads     atomic.Int64
+	reads     atomic.Int64
 	failed    atomic.Int64
 	inflight  atomic.Int64
 	getDelay  time.Duration
@@ -182,15 +183,13 @@ type faultyFront struct {
 }
 
 func (f *faultyFront) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	switch r.Method {
-	case http.MethodHead:
-		if f.heads.Add(1)%f.failEvery == 0 {
-			f.failed.Add(1)
-			w.Header().Set("Content-Type", "application/xml")
-			w.WriteHeader(http.StatusServiceUnavailable)
-			return
-		}
-	case http.MethodGet:
+	if isUploadRead(r) && f.reads.Add(1)%f.failEvery == 0 {
+		f.failed.Add(1)
+		w.Header().Set("Content-Type", "application/xml")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		return
+	}
+	if r.Method == http.MethodGet {
 		f.inflight.Add(1)
 		defer f.inflight.Add(-1)
 		time.Sleep(f.getDelay)
@@ -212,10 +211,10 @@ func serveLoopback(t *testing.T, h http.Handler) string {
 	return ln.Addr().String()
 }
 
-// TestReliabilityRecordKillAndTransientHeadFailures kills record-function
-// instances in the middle of invocations and fails HeadObject transiently:
-// every upload is still recorded exactly once.
-func TestReliabilityRecordKillAndTransientHeadFailures(t *testing.T) {
+// TestReliabilityRecordKillAndTransientReadFailures kills record-function
+// instances in the middle of invocations and fails reads of uploads
+// transiently: every upload is still recorded exactly once.
+func TestReliabilityRecordKillAndTransientReadFailures(t *testing.T) {
 	n, kills := scaled(120, 400), scaled(3, 10)
 	front := &faultyFront{getDelay: 30 * time.Millisecond, failEvery: 3}
 	frontAddr := serveLoopback(t, front)
@@ -239,7 +238,7 @@ func TestReliabilityRecordKillAndTransientHeadFailures(t *testing.T) {
 		t.Errorf("got %d restarts, want at least the %d kills", r, k)
 	}
 	if front.failed.Load() == 0 {
-		t.Error("got no HeadObject failure injected, want some")
+		t.Error("got no read failure injected, want some")
 	}
 	if s := st.Record.AsyncStats(); s.Failed != 0 || s.Retried == 0 {
 		t.Errorf("trigger: got %+v, want retries and no delivery given up", s)

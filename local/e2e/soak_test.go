@@ -25,7 +25,7 @@ func requireSoak(t *testing.T) {
 
 // TestSoakAllFaultsAtOnce performs 1,000 real uploads through /sign tickets
 // and POST forms while the trigger duplicates and reorders every event,
-// HeadObject fails transiently and record instances are killed mid-invocation:
+// reads of uploads fail transiently and record instances are killed mid-invocation:
 // exactly one record per upload.
 func TestSoakAllFaultsAtOnce(t *testing.T) {
 	requireSoak(t)

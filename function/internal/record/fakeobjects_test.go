@@ -7,7 +7,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aliyun/aliyun-oss-go-sdk/oss"
+
 	"github.com/ossgate/ossgate/function/internal/record"
+	"github.com/ossgate/ossgate/function/internal/records"
 )
 
 // fakeObject is one object of fakeObjects.
@@ -24,6 +27,19 @@ type fakeObjects struct {
 	objs  map[string]*fakeObject
 	fail  map[string][]error
 	calls []string
+	// later[key] replaces the object at key just before the second
+	// operation on key from now: a newer upload landing while one is
+	// processed.
+	later map[string]*laterObject
+	// denyTagged makes reads of an object tagged quarantined fail 403
+	// AccessDenied, as the tag-mode bucket policy of deploy/ram does.
+	denyTagged bool
+}
+
+// laterObject is a replacement waiting for its moment.
+type laterObject struct {
+	obj  *fakeObject
+	seen bool // the first operation has happened
 }
 
 func newFakeObjects() *fakeObjects {
@@ -41,6 +57,20 @@ func (f *fakeObjects) put(key, ctype, uploader, profile string, body []byte) {
 	}}
 }
 
+// replaceLater makes a new upload of body replace key just before the
+// second operation on it.
+func (f *fakeObjects) replaceLater(key string, body []byte) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	o := *f.objs[key]
+	o.body, o.info.Size = body, int64(len(body))
+	o.info.ETag = fmt.Sprintf(`"%032X"`, len(body)*7919+len(key)+1)
+	if f.later == nil {
+		f.later = map[string]*laterObject{}
+	}
+	f.later[key] = &laterObject{obj: &o}
+}
+
 func (f *fakeObjects) failNext(op, key string, errs ...error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -49,6 +79,12 @@ func (f *fakeObjects) failNext(op, key string, errs ...error) {
 
 // enter records the call and returns an injected error, if any.
 func (f *fakeObjects) enter(op, key string) error {
+	if l := f.later[key]; l != nil && l.seen {
+		f.objs[key] = l.obj
+		delete(f.later, key)
+	} else if l != nil {
+		l.seen = true
+	}
 	f.calls = append(f.calls, op+" "+key)
 	if errs := f.fail[op+" "+key]; len(errs) > 0 {
 		f.fail[op+" "+key] = errs[1:]
@@ -65,30 +101,35 @@ func (f *fakeObjects) get(key string) (*fakeObject, error) {
 	return o, nil
 }
 
-func (f *fakeObjects) Head(_ context.Context, key string) (record.ObjectInfo, error) {
+// info returns what the fake holds about key, outside the Objects API.
+func (f *fakeObjects) info(key string) (record.ObjectInfo, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if err := f.enter("head", key); err != nil {
-		return record.ObjectInfo{}, err
+	o, ok := f.objs[key]
+	if !ok {
+		return record.ObjectInfo{}, false
 	}
-	o, err := f.get(key)
-	if err != nil {
-		return record.ObjectInfo{}, err
-	}
-	return o.info, nil
+	return o.info, true
 }
 
-func (f *fakeObjects) ReadHead(_ context.Context, key string, n int64) ([]byte, error) {
+// Read implements record.Objects as OSS answers a ranged GET with If-Match.
+func (f *fakeObjects) Read(_ context.Context, key, etag string, n int64) (record.ObjectInfo, []byte, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := f.enter("read", key); err != nil {
-		return nil, err
+		return record.ObjectInfo{}, nil, err
 	}
 	o, err := f.get(key)
 	if err != nil {
-		return nil, err
+		return record.ObjectInfo{}, nil, err
 	}
-	return append([]byte(nil), o.body[:min(int64(len(o.body)), n)]...), nil
+	if f.denyTagged && o.tags[record.TagStatus] != "" {
+		return record.ObjectInfo{}, nil, oss.ServiceError{StatusCode: 403, Code: "AccessDenied"}
+	}
+	if etag != "" && records.NormalizeETag(etag) != records.NormalizeETag(o.info.ETag) {
+		return record.ObjectInfo{}, nil, fmt.Errorf("fake: %q: %w", key, record.ErrSuperseded)
+	}
+	return o.info, append([]byte(nil), o.body[:min(int64(len(o.body)), n)]...), nil
 }
 
 func (f *fakeObjects) Copy(_ context.Context, src, dst string) error {

@@ -79,6 +79,8 @@ func (h *Handler) Handle(ctx context.Context, payload json.RawMessage) error {
 			l.Warn("record: dropped", "status", o.status, "error", o.err.Error())
 		case o.status == statusIgnored:
 			l.Debug("record: ignored", "status", o.status, "reason", o.detail)
+		case o.status == statusSuperseded:
+			l.Info("record: superseded", "status", o.status, "reason", o.detail)
 		case o.reason != "":
 			l.Warn("record: done", "status", o.status, "id", o.detail, "reason", o.reason)
 		default:

@@ -26,13 +26,19 @@ import (
 const bucket = "testbucket"
 
 // testConfig is the record configuration of the tests: the built-in
-// prefixes, quarantine mode mode ("" = the default) and one profile, avatar
-// (PNG or JPEG, 1 byte to 1 MiB).
+// prefixes, quarantine mode mode ("" = the default) and the profiles
+// avatar (PNG or JPEG, 1 byte to 1 MiB), pics (every image type), docs
+// (PDF), notes (text/plain and text/csv) and loose (PNG or PDF, polyglots
+// allowed).
 func testConfig(t testing.TB, mode string) config.Config {
 	t.Helper()
 	env := map[string]string{
 		config.VarBucket: bucket, config.VarRegion: "cn-hangzhou", config.VarQuarantineMode: mode,
-		config.VarProfiles: `{"avatar":{"types":["image/png","image/jpeg"],"maxSize":1048576}}`,
+		config.VarProfiles: `{"avatar":{"types":["image/png","image/jpeg"],"maxSize":1048576},
+			"pics":{"types":["image/png","image/jpeg","image/gif","image/webp","image/heic","image/avif"],"maxSize":1048576},
+			"docs":{"types":["application/pdf"],"maxSize":1048576},
+			"notes":{"types":["text/plain","text/csv"],"maxSize":1048576},
+			"loose":{"types":["image/png","application/pdf"],"maxSize":1048576,"rejectPolyglots":false}}`,
 	}
 	c, err := config.Load(config.Record, func(k string) string { return env[k] })
 	if err != nil {
@@ -90,7 +96,7 @@ func (w testWriter) Write(b []byte) (int, error) {
 // upload stores an object and returns the event record announcing it.
 func (e *env) upload(key, ctype string, body []byte) evRec {
 	e.objs.put(key, ctype, "alice", "avatar", body)
-	info, _ := e.objs.Head(context.Background(), key)
+	info, _ := e.objs.info(key)
 	return evRec{name: "ObjectCreated:PostObject", bucket: bucket, key: key, etag: strings.Trim(info.ETag, `"`)}
 }
 
@@ -103,14 +109,7 @@ func (e *env) handle(t *testing.T, recs ...evRec) error {
 // get returns the stored record of key.
 func (e *env) get(t *testing.T, key string) records.Record {
 	t.Helper()
-	info, err := e.objs.Head(context.Background(), key)
-	if err != nil {
-		info, err = e.objs.Head(context.Background(), layout.QuarantineKey(key))
-	}
-	if err != nil {
-		t.Fatalf("no object %q: %v", key, err)
-	}
-	r, err := e.store.Get(context.Background(), records.ID(bucket, key, info.ETag))
+	r, err := e.store.Get(context.Background(), records.ID(bucket, key))
 	if err != nil {
 		t.Fatalf("no record of %q: %v", key, err)
 	}
@@ -123,9 +122,9 @@ func TestRecordOK(t *testing.T) {
 	if err := e.handle(t, ev); err != nil {
 		t.Fatalf("Handle: %v", err)
 	}
-	info, _ := e.objs.Head(context.Background(), ev.key)
+	info, _ := e.objs.info(ev.key)
 	want := records.Record{
-		ID: records.ID(bucket, ev.key, ev.etag), Bucket: bucket, Key: ev.key, ETag: ev.etag,
+		ID: records.ID(bucket, ev.key), Bucket: bucket, Key: ev.key, ETag: ev.etag,
 		Size: info.Size, ContentType: "image/png", DetectedType: "image/png", Uploader: "alice",
 		Profile: "avatar", OriginalName: "my file.png", Status: records.StatusOK,
 		Event: "ObjectCreated:PostObject", UploadedAt: info.LastModified, RecordedAt: e.now,
@@ -254,7 +253,7 @@ func TestBatchWithBadRecords(t *testing.T) {
 	good1 := e.upload(key("1.png"), "image/png", pngBytes(t))
 	good2 := e.upload(key("2.jpg"), "image/jpeg", jpegBytes(t))
 	flaky := e.upload(key("3.png"), "image/png", pngBytes(t))
-	e.objs.failNext("head", flaky.key, service(503, "ServiceUnavailable"))
+	e.objs.failNext("read", flaky.key, service(503, "ServiceUnavailable"))
 	gone := evRec{name: "ObjectCreated:PostObject", bucket: bucket, key: key("gone.png"), etag: "ABC"}
 	malformed := evRec{name: "ObjectCreated:PostObject", bucket: bucket}
 	err := e.handle(t, good1, malformed, gone, flaky, good2)

@@ -55,11 +55,11 @@ func TestPipelineOverOSS(t *testing.T) {
 			h := emuHandler(t, e, mode)
 			good := sdkUpload(t, b, key("a b+c.png"), "image/png", pngBytes(t))
 			bad := sdkUpload(t, b, key("t.png"), "image/png", textBytes())
-			e.Faults.FailNext(http.MethodHead, "/"+bucket+"/"+good.key, 1)
+			e.Faults.FailNext(http.MethodGet, "/"+bucket+"/"+good.key, 1)
 			ctx := e.ctx(t)
 			p := payload(t, good, bad)
 			if err := h.Handle(ctx, p); !record.Transient(err) {
-				t.Fatalf("Handle with a failing HEAD: got %v, want a transient error", err)
+				t.Fatalf("Handle with a failing GET: got %v, want a transient error", err)
 			}
 			for range 2 { // the retry, then a duplicate
 				if err := h.Handle(ctx, p); err != nil {

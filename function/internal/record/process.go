@@ -13,11 +13,12 @@ import (
 // Outcomes logged as "status" besides records.StatusOK and
 // records.StatusQuarantined.
 const (
-	statusIgnored   = "ignored"   // not an upload this function records
-	statusDuplicate = "duplicate" // already recorded, object already moved
-	statusGone      = "gone"      // object deleted before it was recorded
-	statusMalformed = "malformed"
-	statusError     = "error"
+	statusIgnored    = "ignored"    // not an upload this function records
+	statusSuperseded = "superseded" // a newer write replaced the object; its own event decides
+	statusDuplicate  = "duplicate"  // already recorded, object already moved or hidden
+	statusGone       = "gone"       // object deleted before it was recorded
+	statusMalformed  = "malformed"
+	statusError      = "error"
 )
 
 // TagStatus is the tag config.QuarantineTag sets on a quarantined object.
@@ -33,7 +34,10 @@ type outcome struct {
 // process records one event record. Every step is idempotent, so a
 // redelivered or retried event completes whatever an earlier attempt left
 // undone: the record is written before the quarantine action, and a record
-// that exists already is kept as it is.
+// that exists already is kept as it is (a key is recorded once). The object
+// is read once, pinned to the event's ETag, so the record describes the
+// bytes it was checked on; a version the event is not about is left to its
+// own event.
 func (h *Handler) process(ctx context.Context, s *session, r EventRecord) outcome {
 	if r.Err != nil {
 		return outcome{status: statusMalformed, err: r.Err}
@@ -45,18 +49,13 @@ func (h *Handler) process(ctx context.Context, s *session, r EventRecord) outcom
 	if err != nil {
 		return outcome{status: statusError, err: fmt.Errorf("record: open: %w", err)}
 	}
-	info, err := headAny(ctx, objs, r.KeyCandidates())
-	if err == nil && r.OSS.Object.ETag != "" && records.NormalizeETag(r.OSS.Object.ETag) != records.NormalizeETag(info.ETag) {
-		return outcome{status: statusIgnored, detail: "superseded: the object changed since the event; its own event records it"}
-	}
-	var head []byte
-	if err == nil && info.Size > 0 {
-		head, err = objs.ReadHead(ctx, info.Key, SniffLen)
-	}
-	if IsNotFound(err) {
-		return h.gone(ctx, store, r, err)
-	}
-	if err != nil {
+	info, head, err := readAny(ctx, objs, r.KeyCandidates(), r.OSS.Object.ETag)
+	switch {
+	case errors.Is(err, ErrSuperseded):
+		return outcome{status: statusSuperseded, detail: "a newer write replaced the object since the event; its own event records it"}
+	case IsNotFound(err) || IsDenied(err):
+		return h.settled(ctx, store, r, err)
+	case err != nil:
 		return outcome{status: statusError, err: err}
 	}
 	rec := h.build(r, info, head)
@@ -92,34 +91,39 @@ func (h *Handler) ignore(r EventRecord) string {
 	return ""
 }
 
-// headAny heads the first candidate key that exists.
-func headAny(ctx context.Context, objs Objects, keys []string) (ObjectInfo, error) {
+// readAny reads, with one ranged GET pinned to etag, the first SniffLen
+// bytes of the first candidate key that exists, and what OSS tells about it.
+func readAny(ctx context.Context, objs Objects, keys []string, etag string) (ObjectInfo, []byte, error) {
 	var err error
 	for _, k := range keys {
 		var info ObjectInfo
-		if info, err = objs.Head(ctx, k); !IsNotFound(err) {
-			return info, err
+		var head []byte
+		if info, head, err = objs.Read(ctx, k, etag, SniffLen); !IsNotFound(err) {
+			return info, head, err
 		}
 	}
-	return ObjectInfo{}, err
+	return ObjectInfo{}, nil, err
 }
 
-// gone handles an object that no longer exists: already recorded (and moved
-// to quarantine) by an earlier delivery, or deleted before it was recorded.
-func (h *Handler) gone(ctx context.Context, store records.Store, r EventRecord, cause error) outcome {
-	if r.OSS.Object.ETag != "" {
-		for _, k := range r.KeyCandidates() {
-			id := records.ID(r.OSS.Bucket.Name, k, r.OSS.Object.ETag)
-			_, err := store.Get(ctx, id)
-			if err == nil {
-				return outcome{status: statusDuplicate, detail: id}
-			}
-			if !errors.Is(err, records.ErrNotFound) {
-				return outcome{status: statusError, err: err}
-			}
+// settled handles an object that cannot be read any more (cause): already
+// recorded by an earlier delivery, and then moved to quarantine, or tagged
+// and hidden by the tag-mode bucket policy (a duplicate); else deleted before
+// it was recorded (gone), or a read refused for another reason (cause).
+func (h *Handler) settled(ctx context.Context, store records.Store, r EventRecord, cause error) outcome {
+	for _, k := range r.KeyCandidates() {
+		id := records.ID(r.OSS.Bucket.Name, k)
+		_, err := store.Get(ctx, id)
+		if err == nil {
+			return outcome{status: statusDuplicate, detail: id}
+		}
+		if !errors.Is(err, records.ErrNotFound) {
+			return outcome{status: statusError, err: err}
 		}
 	}
-	return outcome{status: statusGone, err: cause}
+	if IsNotFound(cause) {
+		return outcome{status: statusGone, err: cause}
+	}
+	return outcome{status: statusError, err: cause}
 }
 
 // build makes the record of the object info describes, whose first bytes
@@ -127,7 +131,7 @@ func (h *Handler) gone(ctx context.Context, store records.Store, r EventRecord, 
 func (h *Handler) build(r EventRecord, info ObjectInfo, head []byte) records.Record {
 	declared := BaseType(info.ContentType)
 	rec := records.Record{
-		ID: records.ID(r.OSS.Bucket.Name, info.Key, info.ETag), Bucket: r.OSS.Bucket.Name, Key: info.Key,
+		ID: records.ID(r.OSS.Bucket.Name, info.Key), Bucket: r.OSS.Bucket.Name, Key: info.Key,
 		ETag: records.NormalizeETag(info.ETag), Size: info.Size, ContentType: declared, DetectedType: Sniff(head),
 		Uploader: info.Uploader, Profile: info.Profile, OriginalName: info.Filename, Status: records.StatusOK,
 		Event: r.Name, UploadedAt: info.LastModified.UTC(), RecordedAt: h.o.Now().UTC(),
@@ -155,8 +159,8 @@ func (h *Handler) check(info ObjectInfo, declared string, head []byte) string {
 	if ok && (info.Size < p.MinSize || info.Size > p.MaxSize) {
 		why = append(why, fmt.Sprintf("size %d outside profile %s limits [%d, %d]", info.Size, info.Profile, p.MinSize, p.MaxSize))
 	}
-	if !TypeMatches(head, declared) {
-		why = append(why, fmt.Sprintf("declared %s, content is %s", declared, Sniff(head)))
+	if reason := CheckContent(head, info.Size, declared, !ok || p.RejectPolyglots); reason != "" {
+		why = append(why, reason)
 	}
 	return strings.Join(why, "; ")
 }

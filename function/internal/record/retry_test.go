@@ -23,7 +23,6 @@ func TestRetryCompletesHalfDoneWork(t *testing.T) {
 		name, op   string
 		quarantine bool
 	}{
-		{"head fails", "head", false},
 		{"read fails", "read", false},
 		{"copy fails after the record", "copy", true},
 		{"delete fails after the copy", "delete", true},

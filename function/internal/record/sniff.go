@@ -7,9 +7,11 @@ import (
 	"github.com/gabriel-vasile/mimetype"
 )
 
-// SniffLen is how many leading bytes of an object are read to detect its
-// type (the detection library's default read limit).
-const SniffLen = 3072
+// SniffLen is how many leading bytes of an object the record function reads
+// (one ranged GET) to detect its type and check its content: enough for an
+// image header after the metadata segments a phone writes before it, and
+// for the markup scan; type detection itself looks at the first 3072.
+const SniffLen = 64 << 10
 
 // Sniff returns the MIME type detected from the leading bytes of a content,
 // without parameters. Empty content is "text/plain".

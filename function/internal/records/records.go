@@ -20,8 +20,8 @@ const (
 	StatusQuarantined = "quarantined"
 )
 
-// Record describes one completed upload. Its ID is derived from bucket, key
-// and ETag, so the same upload always maps to the same record.
+// Record describes one completed upload. Its ID is derived from bucket and
+// key, so an upload always maps to the same record, and a key to one.
 type Record struct {
 	ID            string    `json:"id"`
 	Bucket        string    `json:"bucket"`
@@ -84,11 +84,11 @@ func Before(a, b Record) bool {
 	return a.ID < b.ID
 }
 
-// ID returns the record ID of the object version bucket/key/etag: the first
-// 32 hex digits of SHA-256(bucket "\n" key "\n" etag), with etag unquoted and
-// upper-cased so that `"abc"` and `ABC` name the same version.
-func ID(bucket, key, etag string) string {
-	sum := sha256.Sum256([]byte(bucket + "\n" + key + "\n" + NormalizeETag(etag)))
+// ID returns the record ID of the upload at bucket/key: the first 32 hex
+// digits of SHA-256(bucket "\n" key). It names the key, not a version of it,
+// so a key gets one record however often it is written (first write wins).
+func ID(bucket, key string) string {
+	sum := sha256.Sum256([]byte(bucket + "\n" + key))
 	return hex.EncodeToString(sum[:])[:32]
 }
 

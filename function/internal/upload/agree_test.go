@@ -105,9 +105,11 @@ type listers struct{ records.Store }
 
 func (l listers) ListerFor(context.Context) (records.Lister, error) { return l.Store, nil }
 
-// pngFile is a PNG signature followed by bytes unique to i.
+// pngFile is a PNG header (signature and the IHDR chunk of a 1×1 image)
+// followed by bytes unique to i: content the record function accepts as
+// image/png.
 func pngFile(i int) []byte {
-	return append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), fmt.Sprintf("agree-%03d", i)...)
+	return append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"), fmt.Sprintf("agree-%03d", i)...)
 }
 
 // serve sends one request to h with ctx and returns the answer.

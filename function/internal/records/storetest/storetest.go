@@ -51,7 +51,7 @@ func Sample(user string, n int) records.Record {
 	key := layout.UploadKey("avatar", user, base, fmt.Sprintf("obj%03d", n), ".png")
 	etag := fmt.Sprintf("%032X", n+1)
 	return records.Record{
-		ID: records.ID("bucket", key, etag), Bucket: "bucket", Key: key, ETag: etag,
+		ID: records.ID("bucket", key), Bucket: "bucket", Key: key, ETag: etag,
 		Size: int64(100 + n), ContentType: "image/png", DetectedType: "image/png",
 		Uploader: user, Profile: "avatar", OriginalName: "me 1.png", Status: records.StatusOK,
 		Event:      "ObjectCreated:PostObject",
