@@ -5,8 +5,16 @@ package e2e
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"io"
+	"net/http"
+	"net/http/httptest"
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/aliyun/aliyun-oss-go-sdk/oss"
 
@@ -108,4 +116,28 @@ func readObject(t *testing.T, b *oss.Bucket, key string) []byte {
 		t.Fatalf("GetObject %s: %v", key, err)
 	}
 	return data
+}
+
+// TestJWKSFetchFailureStopsSignFunction (issue 14, finding 4, with the real
+// binary): a sign function whose key set cannot be fetched (here a 500)
+// exits non-zero at start with a log line naming the URL, instead of
+// starting and answering every caller 401.
+func TestJWKSFetchFailureStopsSignFunction(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		http.Error(w, "key service down", http.StatusInternalServerError)
+	}))
+	t.Cleanup(srv.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, filepath.Join(codeDir, "ossgate"), "sign")
+	cmd.Env = []string{"OSSGATE_BUCKET=b-jwks", "OSSGATE_REGION=cn-hangzhou", "OSSGATE_JWT_JWKS_URL=" + srv.URL + "/jwks.json",
+		"OSSGATE_JWT_ISSUER=https://issuer.example", "OSSGATE_JWT_AUDIENCE=app", "ALIBABA_CLOUD_ECS_METADATA_DISABLED=true"}
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() == 0 || ctx.Err() != nil {
+		t.Fatalf("ossgate sign: got %v (output %s), want a non-zero exit at start", err, out)
+	}
+	if s := string(out); !strings.Contains(s, "cannot start") || !strings.Contains(s, srv.URL+"/jwks.json") {
+		t.Errorf("output %s: want a start-up error naming the key set URL", out)
+	}
 }
