@@ -44,6 +44,7 @@ type options struct {
 	readyJSON        bool          // announce with one JSON line instead of the banner
 	untilStdinCloses bool          // also stop when standard input closes
 	maxLife          time.Duration // also stop after this long; 0 = no limit
+	stsControl       bool          // serve the loopback STS test control (stscontrol.go)
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -65,6 +66,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.readyJSON, "ready-json", false, "once everything answers, print one JSON line (URLs, bucket, region, a local AccessKey pair) instead of the banner")
 	fs.BoolVar(&o.untilStdinCloses, "until-stdin-closes", false, "also stop when standard input closes (so a parent that dies takes the stack with it)")
 	fs.DurationVar(&o.maxLife, "max-life", 0, "also stop after this long (0 = no limit)")
+	fs.BoolVar(&o.stsControl, "sts-control", false, "tests only: serve a loopback control that makes the functions' STS credentials expired, invalid or unknown at the local OSS (its URL is stsControlURL in the -ready-json line)")
 	var extraEnv []string
 	fs.Func("env", "extra `KEY=VALUE` for both functions, e.g. OSSGATE_PROFILES=...; repeatable", func(kv string) error {
 		if k, _, ok := strings.Cut(kv, "="); !ok || k == "" {
@@ -143,10 +145,19 @@ func runStack(ctx context.Context, o options, logger *slog.Logger, stdout, stder
 	if err := waitAnswering(startCtx, st); err != nil {
 		return err
 	}
+	controlURL := ""
+	if o.stsControl {
+		var stopControl func()
+		if controlURL, stopControl, err = serveSTSControl(st); err != nil {
+			return err
+		}
+		defer stopControl()
+		fmt.Fprintln(stderr, "sts control (tests only):", controlURL)
+	}
 	say := stdout // the human lines; with -ready-json stdout holds the JSON line only
 	if o.readyJSON {
 		say = stderr
-		if err := writeReady(stdout, st); err != nil {
+		if err := writeReady(stdout, st, controlURL); err != nil {
 			return err
 		}
 	} else {

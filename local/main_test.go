@@ -85,7 +85,7 @@ func TestReadyJSON(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		done <- run([]string{"-sign-port", "0", "-oss-port", "0", "-data", t.TempDir(), "-code", code, "-demo", "../clients",
-			"-log-level", "warn", "-ready-json", "-until-stdin-closes", "-max-life", "2m"}, stdinR, stdoutW, io.Discard)
+			"-log-level", "warn", "-ready-json", "-until-stdin-closes", "-max-life", "2m", "-sts-control"}, stdinR, stdoutW, io.Discard)
 		stdoutW.Close()
 	}()
 	sc := bufio.NewScanner(stdoutR)
@@ -97,6 +97,13 @@ func TestReadyJSON(t *testing.T) {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&r); err != nil || r.SignURL == "" || r.OSSURL == "" || r.Bucket != "ossgate-local" || r.Region != "cn-hangzhou" || r.AccessKeyID == "" || r.AccessKeySecret == "" {
 		t.Fatalf("ready line %q: got %+v, %v; want every field", sc.Text(), r, err)
+	}
+	if !strings.HasPrefix(r.STSControlURL, "http://127.0.0.1:") {
+		t.Errorf("stsControlURL %q: want a loopback URL with -sts-control", r.STSControlURL)
+	} else if resp, err := http.Post(r.STSControlURL+"/sts?state=valid", "", nil); err != nil || resp.StatusCode != http.StatusNoContent {
+		t.Errorf("POST %s/sts?state=valid: got %v, %v; want 204", r.STSControlURL, resp, err)
+	} else {
+		resp.Body.Close()
 	}
 	resp, err := http.Get(r.SignURL + "/healthz")
 	if err != nil || resp.StatusCode != http.StatusOK {

@@ -23,14 +23,17 @@ type ready struct {
 	DataDir         string `json:"dataDir"`
 	AccessKeyID     string `json:"accessKeyId"`
 	AccessKeySecret string `json:"accessKeySecret"`
+	// STSControlURL is the -sts-control test control, when on.
+	STSControlURL string `json:"stsControlURL,omitempty"`
 }
 
 // writeReady writes st's ready line to w: one JSON object and a newline.
-func writeReady(w io.Writer, st *stack.Stack) error {
+// controlURL is the STS test control's ("" when off).
+func writeReady(w io.Writer, st *stack.Stack, controlURL string) error {
 	key := st.AccessKey()
 	return json.NewEncoder(w).Encode(ready{
 		SignURL: st.SignURL, DemoURL: st.DemoURL, OSSURL: st.OSSURL, Bucket: st.Bucket, Region: st.Region,
-		DataDir: st.DataDir, AccessKeyID: key.AccessKeyID, AccessKeySecret: key.AccessKeySecret,
+		DataDir: st.DataDir, AccessKeyID: key.AccessKeyID, AccessKeySecret: key.AccessKeySecret, STSControlURL: controlURL,
 	})
 }
 

@@ -37,3 +37,11 @@ func (s *Server) credentialFor(ak, token string) (Credential, error) {
 	}
 	return c, nil
 }
+
+// RemoveCredential forgets the credential with AccessKeyId ak (if any):
+// requests signed with it then get InvalidAccessKeyId.
+func (s *Server) RemoveCredential(ak string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.creds, ak)
+}

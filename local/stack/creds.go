@@ -16,8 +16,8 @@ const stsLifetime = time.Hour
 
 // minter returns the per-invocation credential source: every call mints a
 // fresh STS-style triple (AccessKeyId "STS." + random, random secret and
-// token, valid one hour) and registers it with the OSS endpoint before the
-// function sees it.
+// token, valid one hour) and registers it with the OSS endpoint (in the
+// state SetSTS chose for new credentials) before the function sees it.
 func (s *Stack) minter() func() fcemu.Credential {
 	return func() fcemu.Credential {
 		c := fcemu.Credential{
@@ -26,7 +26,7 @@ func (s *Stack) minter() func() fcemu.Credential {
 			SecurityToken:   "CAIS" + randomB64(96),
 			Expires:         time.Now().Add(stsLifetime),
 		}
-		s.OSS.AddCredential(ossemu.Credential{
+		s.register(ossemu.Credential{
 			AccessKeyID: c.AccessKeyID, AccessKeySecret: c.AccessKeySecret,
 			SecurityToken: c.SecurityToken, Expires: c.Expires,
 		})

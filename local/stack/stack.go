@@ -70,6 +70,7 @@ type Stack struct {
 	Record *fcemu.Emulator // the record function's instances; Record.Drain waits for the trigger queue
 
 	closers []func()
+	sts     stsBook // the minted STS credentials (sts.go)
 }
 
 // Start starts ossemu, the record function and the sign function, in that
