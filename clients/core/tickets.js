@@ -55,12 +55,22 @@ export function ticketExpired(ticket, nowMs, marginMs) {
 }
 
 /**
+ * StaleCredentialCodes are the codes OSS answers a ticket whose STS
+ * credentials it no longer accepts: expired (SecurityTokenExpired, and
+ * sometimes InvalidAccessKeyId once the temporary key is gone), or a token
+ * that no longer matches its key (InvalidSecurityToken). The sign function
+ * signs each ticket with its current credentials, so a fresh ticket can
+ * succeed.
+ */
+export const StaleCredentialCodes = Object.freeze(['SecurityTokenExpired', 'InvalidSecurityToken', 'InvalidAccessKeyId']);
+
+/**
  * isStaleTicket tells whether OSS refused an upload because its ticket went
- * stale (a fresh one can succeed): AccessDenied "Policy expired", or an STS
- * token that expired.
+ * stale (a fresh one can succeed): AccessDenied "Policy expired", or one of
+ * StaleCredentialCodes.
  */
 export function isStaleTicket(err) {
   if (!err) return false;
-  if (err.code === 'SecurityTokenExpired') return true;
+  if (StaleCredentialCodes.includes(err.code)) return true;
   return err.code === 'AccessDenied' && /policy expired/i.test(err.message || '');
 }

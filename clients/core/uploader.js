@@ -389,22 +389,39 @@ async function postWithFreshTicket(run, index, ticket) {
   return ticket;
 }
 
-/** post sends one multipart POST to OSS, retrying transient failures. */
+/**
+ * post sends one multipart POST to OSS, retrying transient failures. A
+ * ticket writes its key once (x-oss-forbid-overwrite), so a 409
+ * FileAlreadyExists on a retry after an attempt that may have reached OSS
+ * (no answer, or a 5xx) means that attempt stored the file: it counts as
+ * uploaded. A 409 otherwise (someone else posted this ticket first) is
+ * reported.
+ */
 function post(run, index, ticket) {
   const { cfg, opts } = run;
   const file = run.files[index];
+  let mayHaveLanded = false;
   return withRetry(async () => {
     emitState(run, index, 'uploading');
     emitProgress(run, index, 0, file.size, false);
-    const res = await cfg.transport.upload({
-      url: ticket.url,
-      fields: ticket.fields,
-      file,
-      signal: opts.signal,
-      onProgress: (loaded, total) => emitProgress(run, index, loaded, total, false),
-    });
-    if (res.status < 200 || res.status > 299) throw errorFromResponse(res.status, res.body, res.headers);
-    return res;
+    let res;
+    try {
+      res = await cfg.transport.upload({
+        url: ticket.url,
+        fields: ticket.fields,
+        file,
+        signal: opts.signal,
+        onProgress: (loaded, total) => emitProgress(run, index, loaded, total, false),
+      });
+    } catch (e) {
+      mayHaveLanded = true;
+      throw e;
+    }
+    if (res.status >= 200 && res.status <= 299) return res;
+    const err = errorFromResponse(res.status, res.body, res.headers);
+    if (res.status === 409 && err.code === 'FileAlreadyExists' && mayHaveLanded) return res;
+    if (res.status >= 500) mayHaveLanded = true;
+    throw err;
   }, retryOpts(run, [index]));
 }
 

@@ -25,12 +25,16 @@ function run(cmd, args, opts) {
 /**
  * startLocal resolves with the launcher's ready line, {signURL, demoURL,
  * ossURL, bucket, region, dataDir, accessKeyId, accessKeySecret}, plus
- * token(sub), stderr() and close(). env is added to both functions'
- * environment. The sign function signs for anonymous callers and also
- * accepts HS256 tokens from token(sub) (a random secret per stack). Set
- * OSSGATE_STACK_VERBOSE=1 to see the functions' output.
+ * token(sub), setSTS(accessKeyId, state), stderr() and close(). env is added
+ * to both functions' environment. The sign function signs for anonymous
+ * callers and also accepts HS256 tokens from token(sub) (a random secret per
+ * stack). With stsControl the launcher runs with -sts-control and
+ * setSTS(accessKeyId, 'expired' | 'invalid' | 'unknown' | 'valid') makes the
+ * local OSS treat the STS credential a ticket was signed with so (accessKeyId
+ * '' : every credential, those minted later too). Set OSSGATE_STACK_VERBOSE=1
+ * to see the functions' output.
  */
-export async function startLocal({ env = {} } = {}) {
+export async function startLocal({ env = {}, stsControl = false } = {}) {
   const code = path.join(repoRoot, 'build', 'code');
   if (!fs.existsSync(path.join(code, 'bootstrap')) || !fs.existsSync(path.join(code, 'ossgate'))) {
     throw new Error(`no function code in ${code}: run make build first`);
@@ -42,6 +46,7 @@ export async function startLocal({ env = {} } = {}) {
   const args = ['-sign-port', '0', '-oss-port', '0', '-data', path.join(tmp, 'data'), '-code', code,
     '-demo', path.join(repoRoot, 'clients'), '-log-level', 'warn', '-ready-json', '-until-stdin-closes', '-max-life', '5m'];
   for (const [k, v] of Object.entries(env)) args.push('-env', `${k}=${v}`);
+  if (stsControl) args.push('-sts-control');
   const verbose = process.env.OSSGATE_STACK_VERBOSE === '1';
   const child = spawn(bin, args, {
     cwd: repoRoot,
@@ -58,6 +63,12 @@ export async function startLocal({ env = {} } = {}) {
   return {
     ...info,
     token: (sub) => mintJWT(jwtSecret, sub),
+    async setSTS(accessKeyId, state) {
+      if (!info.stsControlURL) throw new Error('setSTS: start the stack with stsControl: true');
+      const q = new URLSearchParams({ accessKeyId, state });
+      const res = await fetch(`${info.stsControlURL}/sts?${q}`, { method: 'POST', signal: AbortSignal.timeout(10_000) });
+      if (res.status !== 204) throw new Error(`setSTS(${accessKeyId}, ${state}): ${res.status} ${await res.text()}`);
+    },
     stderr: () => errText,
     async close() {
       child.stdin.end();
