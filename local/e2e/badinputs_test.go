@@ -230,6 +230,8 @@ func badInputs() []badInput {
 		{"invalid JWT", "no Authorization header", sign(func() string { return "" }, okFile, nil), outcome{401, "Unauthenticated"}},
 		{"invalid JWT", "`Bearer not.a.jwt`", sign(func() string { return "Bearer not.a.jwt" }, okFile, nil), outcome{401, "Unauthenticated"}},
 		{"invalid JWT", "`Basic` scheme", sign(func() string { return "Basic dXNlcjpwYXNz" }, okFile, nil), outcome{401, "Unauthenticated"}},
+		{"invalid JWT", "valid for ten years (`exp − iat` over the 24 h maximum)", with(jwt.RegisteredClaims{Subject: "u", IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.AddDate(10, 0, 0))}, jwt.SigningMethodHS256, []byte(relSecret)), outcome{401, "Unauthenticated"}},
+		{"invalid JWT", "no iat claim", with(jwt.RegisteredClaims{Subject: "u", ExpiresAt: exp}, jwt.SigningMethodHS256, []byte(relSecret)), outcome{401, "Unauthenticated"}},
 		{"invalid JWT", "expired an hour ago", with(jwt.RegisteredClaims{Subject: "u", ExpiresAt: jwt.NewNumericDate(now.Add(-time.Hour))}, jwt.SigningMethodHS256, []byte(relSecret)), outcome{401, "Unauthenticated"}},
 		{"invalid JWT", "not valid before an hour from now", with(jwt.RegisteredClaims{Subject: "u", ExpiresAt: exp, NotBefore: jwt.NewNumericDate(now.Add(time.Hour))}, jwt.SigningMethodHS256, []byte(relSecret)), outcome{401, "Unauthenticated"}},
 		{"invalid JWT", "no exp claim", with(jwt.RegisteredClaims{Subject: "u"}, jwt.SigningMethodHS256, []byte(relSecret)), outcome{401, "Unauthenticated"}},
@@ -253,6 +255,20 @@ func badInputs() []badInput {
 		{"oversized body", "form posted with 1 KiB more than the signed size", upload(noChange, 1024, false, false), outcome{400, "EntityTooLarge"}},
 		{"truncated multipart", "form body cut 40 bytes before its end", upload(noChange, 0, false, true), outcome{400, "MalformedPOSTRequest"}},
 		{"malformed multipart", "form with the file part first, fields after it", upload(noChange, 0, true, false), outcome{400, "MalformedPOSTRequest"}},
+		{"hostile metadata", "file name with U+202E RIGHT-TO-LEFT OVERRIDE (`photo\u202egnp.exe`, shown as `photoexe.png`)", sign(valid, fileBody("photo\u202egnp.exe", "image/png", 10), nil), outcome{400, "InvalidFileName"}},
+		{"reused ticket", "form of one ticket posted a second time, with other bytes of the same size", func(t *testing.T, st *stack.Stack) outcome {
+			tk, err := testutil.AskTicket(http.DefaultClient, st.SignURL, valid(), "avatar", "a.png", "image/png", len(pngFile(1)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, data := range [][]byte{pngFile(1), pngFile(2)} {
+				ctype, body := form(tk, nil, data, false)
+				if o := postRaw(t, tk.URL, ctype, body); o.Status != 200 {
+					return o
+				}
+			}
+			return outcome{200, "stored twice"}
+		}, outcome{409, "FileAlreadyExists"}},
 	}
 }
 

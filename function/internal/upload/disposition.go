@@ -19,8 +19,9 @@ const maxFallbackName = 100
 //	attachment; filename="report _Q3_.pdf"; filename*=UTF-8''report%20%22Q3%22.pdf
 //
 // The plain filename, for clients that ignore filename*, keeps the printable
-// ASCII of the name except '"', '\\' and '%' (any other character becomes
-// '_'), at most maxFallbackName bytes with the extension kept. The value is
+// ASCII of the name except the quote, the backslash, '%' and the characters
+// file systems refuse (/:*?<>|): each of these, and any other character,
+// becomes '_'; at most maxFallbackName bytes, with the extension kept. The value is
 // printable ASCII whatever name holds; an empty name gives disposition alone.
 func ContentDisposition(disposition, name string) string {
 	if name == "" {
@@ -50,7 +51,7 @@ func fallbackName(name string) string {
 	b := make([]byte, 0, min(len(name), maxFallbackName))
 	for _, r := range name {
 		switch {
-		case r == '"' || r == '\\' || r == '%' || r < ' ' || r >= utf8.RuneSelf || r == 0x7f:
+		case strings.ContainsRune(`"\\%/:*?<>|`, r) || r < ' ' || r >= utf8.RuneSelf || r == 0x7f:
 			b = append(b, '_')
 		default:
 			b = append(b, byte(r))

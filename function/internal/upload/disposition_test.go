@@ -14,7 +14,7 @@ import (
 // break, short enough for any client.
 func TestContentDisposition(t *testing.T) {
 	names := []string{
-		"me.png", `report "Q3".pdf`, `back\slash.txt`, "crlf\r\nInjected: yes.pdf", "100% done;.csv",
+		"me.png", `report "Q3".pdf`, `back\slash.txt`, "crlf\r\nInjected: yes.pdf", "100% done;.csv", `"><script>x</script>.png`, "a/b:c*d?e|f.txt",
 		"用户 照片.jpg", "emoji 😀.png", "naïve café.docx", "tab\there.txt", "a'b=c,d.pdf", "",
 		strings.Repeat("长", 85) + ".pdf", strings.Repeat("x", 300) + ".pdf",
 	}
@@ -34,8 +34,8 @@ func TestContentDisposition(t *testing.T) {
 			}
 			_, rest, _ := strings.Cut(v, `filename="`)
 			fallback, _, _ := strings.Cut(rest, `"`)
-			if strings.ContainsAny(fallback, `\%`) || len(fallback) > maxFallbackName {
-				t.Errorf("ContentDisposition(%q, %q): fallback %q, want at most %d bytes without \\ or %%", disp, name, fallback, maxFallbackName)
+			if strings.ContainsAny(fallback, `\%/:*?<>|`) || len(fallback) > maxFallbackName {
+				t.Errorf("ContentDisposition(%q, %q): fallback %q, want at most %d bytes without \\ %% / : * ? < > |", disp, name, fallback, maxFallbackName)
 			}
 		}
 	}
