@@ -49,14 +49,14 @@ func fetchableJWKS(u string) bool {
 	case "https":
 		return true
 	case "http":
-		return LoopbackHost(p.Hostname())
+		return loopbackHost(p.Hostname())
 	}
 	return false
 }
 
-// LoopbackHost reports whether host (without port or brackets) is
+// loopbackHost reports whether host (without port or brackets) is
 // "localhost" or a literal loopback address (127.0.0.0/8, ::1).
-func LoopbackHost(host string) bool {
+func loopbackHost(host string) bool {
 	if strings.EqualFold(host, "localhost") {
 		return true
 	}
