@@ -57,9 +57,8 @@ func newFixedConditions(bucket string, p config.Profile) *fixedConditions {
 		status:      signer.Eq("success_action_status", strconv.Itoa(p.SuccessActionStatus)),
 		profile:     signer.Eq(upload.MetaProfile, p.Name),
 		contentType: make(map[string]signer.Condition, len(p.Types)),
-
-		forbidOverwrite: signer.Eq("x-oss-forbid-overwrite", "true"),
 	}
+	f.forbidOverwrite = signer.Eq("x-oss-forbid-overwrite", "true")
 	for _, t := range p.Types {
 		f.contentType[t] = signer.Eq("Content-Type", t)
 	}
