@@ -38,6 +38,10 @@ type Profile struct {
 	SuccessActionStatus int `json:"successActionStatus"`
 	// MaxFiles is the largest number of files one request may sign.
 	MaxFiles int `json:"maxFiles"`
+	// Quota and Rate limit each user of the profile (see quota.go); their
+	// zero values limit nothing.
+	Quota Quota `json:"quota"`
+	Rate  Rate  `json:"rate"`
 }
 
 // Allows reports whether the profile allows the MIME type t.
@@ -52,6 +56,8 @@ type profileJSON struct {
 	Expiry              string   `json:"expiry"`
 	SuccessActionStatus int      `json:"successActionStatus"`
 	MaxFiles            int      `json:"maxFiles"`
+	Quota               *Quota   `json:"quota"`
+	Rate                *Rate    `json:"rate"`
 }
 
 // DefaultProfiles is the built-in profile set used when OSSGATE_PROFILES is
@@ -142,6 +148,13 @@ func buildProfile(name string, pj profileJSON) (Profile, error) {
 	}
 	if p.MaxFiles < 1 || p.MaxFiles > MaxFilesLimit {
 		bad("maxFiles must be between 1 and %d, got %d", MaxFilesLimit, p.MaxFiles)
+	}
+	problems = append(problems, checkLimits(pj.Quota, pj.Rate)...)
+	if pj.Quota != nil {
+		p.Quota = *pj.Quota
+	}
+	if pj.Rate != nil {
+		p.Rate = *pj.Rate
 	}
 	if len(problems) > 0 {
 		return Profile{}, fmt.Errorf("profile %q: %s", name, strings.Join(problems, "; "))

@@ -109,8 +109,14 @@ func headAny(ctx context.Context, objs Objects, keys []string) (ObjectInfo, erro
 func (h *Handler) gone(ctx context.Context, store records.Store, r EventRecord, cause error) outcome {
 	if r.OSS.Object.ETag != "" {
 		for _, k := range r.KeyCandidates() {
+			// The uploader is in the object's metadata, gone with it; the
+			// key names a plain user id (not one kept as a hash) itself.
+			user, ok := h.layout.UploaderOfUploadKey(k)
+			if !ok {
+				continue
+			}
 			id := records.ID(r.OSS.Bucket.Name, k, r.OSS.Object.ETag)
-			_, err := store.Get(ctx, id)
+			_, err := store.Get(ctx, user, id)
 			if err == nil {
 				return outcome{status: statusDuplicate, detail: id}
 			}

@@ -41,6 +41,18 @@ func (l Layout) UploadKey(profile, user string, day time.Time, id, ext string) s
 	return string(b)
 }
 
+// UploaderOfUploadKey returns the user an UploadKey names, when its user
+// segment is the user id itself (UploadUserSegment keeps plain ids as they
+// are and hashes the others, which cannot be reversed).
+func (l Layout) UploaderOfUploadKey(key string) (string, bool) {
+	rest, ok := strings.CutPrefix(key, l.Upload+"/")
+	parts := strings.SplitN(rest, "/", 3)
+	if !ok || len(parts) < 3 || strings.HasPrefix(parts[1], "~") || UploadUserSegment(parts[1]) != parts[1] {
+		return "", false
+	}
+	return parts[1], true
+}
+
 // IsUploadKey reports whether key is under the upload prefix.
 func (l Layout) IsUploadKey(key string) bool { return strings.HasPrefix(key, l.Upload+"/") }
 

@@ -91,3 +91,18 @@ func TestFilenameRoundTrip(t *testing.T) {
 		t.Errorf("UnescapeFilename(100%%): got %q, want it as it is", got)
 	}
 }
+
+func TestUploaderOfUploadKey(t *testing.T) {
+	day := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
+	for _, user := range []string{"alice", "bob@example.com", "a/b", "..", "用户", "~x"} {
+		got, ok := testLayout.UploaderOfUploadKey(testLayout.UploadKey("avatar", user, day, "id", ".png"))
+		if plain := UploadUserSegment(user) == user; ok != plain || ok && got != user {
+			t.Errorf("UploaderOfUploadKey(key of %q): got %q, %v; want %q, %v", user, got, ok, user, plain)
+		}
+	}
+	for _, key := range []string{"other/avatar/alice/x.png", "up/avatar", "up/alice.png"} {
+		if got, ok := testLayout.UploaderOfUploadKey(key); ok {
+			t.Errorf("UploaderOfUploadKey(%q): got %q, want none", key, got)
+		}
+	}
+}
