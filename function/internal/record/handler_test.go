@@ -110,7 +110,7 @@ func (e *env) get(t *testing.T, key string) records.Record {
 	if err != nil {
 		t.Fatalf("no object %q: %v", key, err)
 	}
-	r, err := e.store.Get(context.Background(), records.ID(bucket, key, info.ETag))
+	r, err := e.store.Get(context.Background(), info.Uploader, records.ID(bucket, key, info.ETag))
 	if err != nil {
 		t.Fatalf("no record of %q: %v", key, err)
 	}
@@ -214,7 +214,7 @@ func TestSameEventTwiceIsOneIdenticalRecord(t *testing.T) {
 
 func TestIgnored(t *testing.T) {
 	e := newEnv(t, "")
-	rec, quarantined := layout.RecordKey("alice", e.now, "x"), layout.QuarantineKey(key("a.png"))
+	rec, quarantined := layout.RecordKey("alice", "x"), layout.QuarantineKey(key("a.png"))
 	for _, k := range []string{rec, quarantined, "elsewhere/a.png", key("a.png")} {
 		e.objs.put(k, "text/plain", "alice", "avatar", textBytes())
 	}
