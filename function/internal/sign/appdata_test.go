@@ -100,12 +100,12 @@ func TestQuotaEndpoint(t *testing.T) {
 	alice := token(t, "alice")
 	signMulti(f, alice, 100, 200)
 	var a struct {
-		Profile   string
-		Quota     config.Quota
-		Used      struct{ Files, Bytes int64 }
-		Left      struct{ Files, Bytes int64 }
-		ResetsAt  time.Time
-		Rate      *config.Rate
+		Profile  string
+		Quota    config.Quota
+		Used     struct{ Files, Bytes int64 }
+		Left     struct{ Files, Bytes int64 }
+		ResetsAt time.Time
+		Rate     *config.Rate
 	}
 	w := f.do("GET", "/quota?profile=multi", alice, "", nil)
 	if err := json.Unmarshal(w.Body.Bytes(), &a); err != nil || w.Code != 200 {
