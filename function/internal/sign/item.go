@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/ossgate/ossgate/function/internal/auth"
 	"github.com/ossgate/ossgate/function/internal/creds"
 	"github.com/ossgate/ossgate/function/internal/records"
 )
@@ -48,34 +49,40 @@ func errNoUpload(err error) *Error {
 	return &Error{Code: CodeNotFound, Message: "no such upload", Err: err}
 }
 
-// getUpload serves GET /uploads/{id}: the caller's record, deleted or not,
-// with its download URLs.
-func (h *Handler) getUpload(w http.ResponseWriter, r *http.Request, e *entry) error {
-	id, err := h.owner(r, e, "reading an upload")
+// ownRecord authenticates a signed-in caller, opens the record store and
+// reads the caller's record the /uploads/{id} path names.
+func (h *Handler) ownRecord(r *http.Request, e *entry, what string) (auth.Identity, records.Store, records.Record, error) {
+	id, s, err := h.ownerStore(r, e, what)
 	if err != nil {
-		return err
+		return id, nil, records.Record{}, err
 	}
 	rid := strings.TrimPrefix(r.URL.Path, itemPrefix)
 	if !validID(rid) {
-		return errNoUpload(nil)
+		return id, nil, records.Record{}, errNoUpload(nil)
+	}
+	rec, err := s.Get(r.Context(), id.User, rid)
+	if err != nil {
+		return id, nil, records.Record{}, recordError(err)
+	}
+	e.keys = append(e.keys, rec.Key)
+	return id, s, rec, nil
+}
+
+// getUpload serves GET /uploads/{id}: the caller's record, deleted or not,
+// with its download URLs.
+func (h *Handler) getUpload(w http.ResponseWriter, r *http.Request, e *entry) error {
+	_, _, rec, err := h.ownRecord(r, e, "reading an upload")
+	if err != nil {
+		return err
 	}
 	c, err := h.credentials(r.Context())
 	if err != nil {
 		return err
 	}
-	s, err := h.store(r.Context())
-	if err != nil {
-		return err
-	}
-	rec, err := s.Get(r.Context(), id.User, rid)
-	if err != nil {
-		return recordError(err)
-	}
 	v, err := h.viewOf(c, rec, h.o.Now())
 	if err != nil {
 		return err
 	}
-	e.keys = append(e.keys, rec.Key)
 	writeJSON(w, http.StatusOK, v)
 	return nil
 }
@@ -95,32 +102,19 @@ func recordError(err error) *Error {
 // (deleting a deleted object is no error); deleting twice is 404. A
 // quarantined copy (under the quarantine prefix) is left to operators.
 func (h *Handler) deleteUpload(w http.ResponseWriter, r *http.Request, e *entry) error {
-	id, err := h.owner(r, e, "deleting an upload")
+	id, s, rec, err := h.ownRecord(r, e, "deleting an upload")
 	if err != nil {
 		return err
 	}
-	rid := strings.TrimPrefix(r.URL.Path, itemPrefix)
-	if !validID(rid) {
+	if rec.Status == records.StatusDeleted {
 		return errNoUpload(nil)
 	}
-	s, err := h.store(r.Context())
-	if err != nil {
-		return err
-	}
-	rec, err := s.Get(r.Context(), id.User, rid)
-	if err == nil && rec.Status == records.StatusDeleted {
-		err = records.ErrNotFound
-	}
-	if err != nil {
-		return recordError(err)
-	}
-	e.keys = append(e.keys, rec.Key)
 	if rec.QuarantineKey == "" && h.layout.IsUploadKey(rec.Key) {
 		if err := h.deleteObject(r, rec.Key); err != nil {
 			return err
 		}
 	}
-	rec, err = s.Delete(r.Context(), id.User, rid, h.o.Now())
+	rec, err = s.Delete(r.Context(), id.User, rec.ID, h.o.Now())
 	if err != nil {
 		return recordError(err)
 	}

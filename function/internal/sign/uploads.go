@@ -38,11 +38,22 @@ func (h *Handler) owner(r *http.Request, e *entry, what string) (auth.Identity, 
 	return id, nil
 }
 
+// ownerStore authenticates a signed-in caller (see owner) and opens the
+// record store.
+func (h *Handler) ownerStore(r *http.Request, e *entry, what string) (auth.Identity, records.Store, error) {
+	id, err := h.owner(r, e, what)
+	if err != nil {
+		return id, nil, err
+	}
+	s, err := h.store(r.Context())
+	return id, s, err
+}
+
 // uploads serves GET /uploads?limit=&cursor=&profile=&status=&since=: the
 // caller's records, newest first, each with its download URLs. The user
 // comes from the token only.
 func (h *Handler) uploads(w http.ResponseWriter, r *http.Request, e *entry) error {
-	id, err := h.owner(r, e, "listing uploads")
+	id, s, err := h.ownerStore(r, e, "listing uploads")
 	if err != nil {
 		return err
 	}
@@ -51,10 +62,6 @@ func (h *Handler) uploads(w http.ResponseWriter, r *http.Request, e *entry) erro
 		return err
 	}
 	c, err := h.credentials(r.Context())
-	if err != nil {
-		return err
-	}
-	s, err := h.store(r.Context())
 	if err != nil {
 		return err
 	}
