@@ -76,7 +76,7 @@ bench: deps-system bench/node-alt/node_modules/.installed
 	OSSGATE_BADINPUTS_MD=$(CURDIR)/bench/bad-inputs.md $(GO) test -count=1 -run '^TestBadInputs$$' ./local/e2e/
 	$(GO) run ./bench/cmd/ossgate-bench -out bench/results.json -report bench/RESULTS.md
 
-## soak: the long reliability runs (1,000 uploads, repeated faults) behind OSSGATE_SOAK=1.
+## soak: the long reliability runs (1,000 uploads, repeated faults, the records database killed) behind OSSGATE_SOAK=1.
 soak: deps
 	OSSGATE_SOAK=1 $(GO) test -race -count=1 -timeout 20m -run 'Soak|Reliab' -v ./local/e2e/
 

@@ -155,3 +155,19 @@ func TestMarkdownCalibration(t *testing.T) {
 		})
 	}
 }
+
+func TestStoresTable(t *testing.T) {
+	r := &Results{}
+	if got := r.StoresTable(); !strings.Contains(got, "Not measured") {
+		t.Errorf("without the records phase: got %q, want a note", got)
+	}
+	r.Add(Figure{ID: "records_oss_requests_per_record_oss", Value: 2, Note: "per record: GetObject 1.00 PutObject 1.00; measured 2026-11-30 by -phases records"})
+	r.Add(Figure{ID: "uploads_first_page_oss_requests_oss", Value: 7, Note: "GetObject 5, ListObjects 1, PutObject 1"})
+	r.Add(Figure{ID: "uploads_page_oss_requests_oss", Value: 2})
+	r.Add(Figure{ID: "uploads_page_p50_oss", Value: 4.5})
+	got := r.StoresTable()
+	want := "| OSS (default) | 2.00 (GetObject 1.00 PutObject 1.00) | 7.00 (GetObject 5, ListObjects 1, PutObject 1) | 2.00 | 4.50 ms |  |"
+	if !strings.Contains(got, want) || strings.Contains(got, "MariaDB |") {
+		t.Errorf("got:\n%s\nwant the row %q and no other", got, want)
+	}
+}

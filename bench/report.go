@@ -42,6 +42,9 @@ between runs by up to ±30%; read the ratios, not the third digit.
 ## Figures
 
 ` + r.Markdown() + `
+## Record stores
+
+` + r.StoresTable() + `
 ## Reliability
 
 | test | what it does | where |
@@ -50,6 +53,8 @@ between runs by up to ±30%; read the ratios, not the third digit.
 | ` + "`TestReliabilityDuplicatedReorderedEvents`" + ` | real uploads (ticket from ` + "`/sign`" + `, form posted to the local OSS endpoint), every event delivered twice and shuffled: exactly one record per upload | 1,000 uploads in ` + "`make test`" + ` |
 | ` + "`TestReliabilityRecordKillAndTransientReadFailures`" + ` | record instances SIGKILLed while one of their OSS calls is in flight, every third read of an upload answered 503: every upload recorded exactly once | 120 uploads / 3 kills; 400 / 10 in ` + "`make soak`" + ` |
 | ` + "`TestReliabilityOSSRestartNoPartialObject`" + ` | the OSS endpoint cut off and restarted on the same data directory during 256 KiB uploads, a fifth of them abandoned mid-body: every visible object is byte-identical to what was sent, no abandoned one visible | 120 uploads / 3 restarts; 600 / 10 in ` + "`make soak`" + ` |
+| ` + "`TestReliabilityDatabaseKillRestart`" + ` | the records database (MariaDB, then PostgreSQL, real servers) SIGKILLed and restarted between batches of real uploads while their events are being recorded: the record function's database errors are transient, FC retries, every upload ends with exactly one record | 200 uploads / 3 kills per database; 1,000 / 9 in ` + "`make soak`" + ` |
+| ` + "`TestQuotaConcurrentSign`" + ` | 50 concurrent ` + "`/sign`" + ` of one user at a quota of 10 files, over 2 sign instances, with the OSS, MariaDB and PostgreSQL stores: 1 to 10 admitted (10 in every run so far), the rest 429 with Retry-After | ` + "`make test`" + ` |
 | ` + "`TestSoakAllFaultsAtOnce`" + ` | 1,000 real uploads with duplicate+reorder, failed reads of uploads and 10 kills at once: exactly one record each | ` + "`make soak`" + ` |
 | ` + "`TestSoakSignMemoryStable`" + ` | vegeta on ` + "`/sign`" + ` for 15 s then 60 s: no error, RSS growth ≤ 25%, peak ≤ 30 MiB | ` + "`make soak`" + ` |
 | ` + "`TestNodeAltTicketAcceptedByOSS`" + ` | the Node alternative's form (both key forms) is accepted by the strict local OSS endpoint: it does the same job | ` + "`make test`" + ` |

@@ -111,3 +111,52 @@ func (r *Results) figure(id string) (Figure, bool) {
 	}
 	return Figure{}, false
 }
+
+// StoresTable renders the records phase's figures side by side, a row per
+// record store: what a record costs the record function in OSS requests,
+// what a page of GET /uploads costs the sign function (the first after the
+// uploads, then every one after), and its latency. It is a note when the
+// phase did not run.
+func (r *Results) StoresTable() string {
+	var b strings.Builder
+	b.WriteString("What each record store costs, from the `records` phase of `ossgate-bench` (100 uploads of one user through the " +
+		"whole stack, then 60 pages of 20 records; OSS requests counted by the local OSS endpoint itself). The record function " +
+		"reads each upload with a HEAD and a ranged GET until the one-ranged-GET read lands; the OSS store adds one conditional " +
+		"PUT, the SQL stores one INSERT. The first page after new records folds them into the user's index (OSS store).\n\n")
+	b.WriteString("| store | OSS requests per record | first page after the uploads | OSS requests per page | page p50 | page p90 |\n|---|---|---|---|---|---|\n")
+	rows := 0
+	for _, s := range []struct{ id, label string }{{"oss", "OSS (default)"}, {"mariadb", "MariaDB"}, {"postgres", "PostgreSQL"}} {
+		rec, ok := r.figure("records_oss_requests_per_record_" + s.id)
+		if !ok {
+			continue
+		}
+		rows++
+		cell := func(id, unit string) string {
+			f, ok := r.figure(id + s.id)
+			if !ok {
+				return ""
+			}
+			return num(f.Value) + unit
+		}
+		first, _ := r.figure("uploads_first_page_oss_requests_" + s.id)
+		recNote, firstNote := ownNote(strings.TrimPrefix(rec.Note, "per record: ")), ownNote(first.Note)
+		if firstNote == "" {
+			firstNote = "none"
+		}
+		fmt.Fprintf(&b, "| %s | %s (%s) | %s (%s) | %s | %s | %s |\n", s.label, num(rec.Value), recNote,
+			num(first.Value), firstNote, cell("uploads_page_oss_requests_", ""), cell("uploads_page_p50_", " ms"), cell("uploads_page_p90_", " ms"))
+	}
+	if rows == 0 {
+		return "Not measured in this run (`go run ./bench/cmd/ossgate-bench -phases records -merge` adds it).\n"
+	}
+	return b.String()
+}
+
+// ownNote is a figure's note without what -merge added ("measured <date>
+// by -phases ...").
+func ownNote(n string) string {
+	if i := strings.Index(n, "measured "); i >= 0 {
+		n = strings.TrimSuffix(strings.TrimSpace(n[:i]), ";")
+	}
+	return n
+}

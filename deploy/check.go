@@ -54,6 +54,9 @@ func Check(p Project, baseDir string) []string {
 				add("%s: trigger %s: sourceArn %q is not acs:oss:<region>:<account>:<bucket>", n, t.TriggerName, t.SourceArn)
 			}
 		}
+		for _, problem := range checkVPC(pr.VPCConfig) {
+			add("%s: vpcConfig: %s", n, problem)
+		}
 		fn := config.Function(pr.EnvironmentVariables[config.VarFunction])
 		if fn != config.Sign && fn != config.Record {
 			add("%s: %s must be sign or record, got %q", n, config.VarFunction, fn)
@@ -70,6 +73,38 @@ func Check(p Project, baseDir string) []string {
 		case err != nil:
 			add("%s: %v", n, err)
 		}
+	}
+	return out
+}
+
+var (
+	vpcID   = regexp.MustCompile(`^vpc-[a-z0-9]+$`)
+	vswID   = regexp.MustCompile(`^vsw-[a-z0-9]+$`)
+	sgID    = regexp.MustCompile(`^sg-[a-z0-9]+$`)
+	vpcVars = "fill in the vars vpcId, vSwitchId and securityGroupId"
+)
+
+// checkVPC returns the problems of a function's vpcConfig (none when it
+// has none): the VPC, at least one vSwitch and the security group, each an
+// ID of its kind.
+func checkVPC(v *VPCConfig) []string {
+	if v == nil {
+		return nil
+	}
+	var out []string
+	if !vpcID.MatchString(v.VpcID) {
+		out = append(out, fmt.Sprintf("vpcId %q is not a VPC ID (vpc-...): %s", v.VpcID, vpcVars))
+	}
+	if len(v.VSwitchIDs) == 0 {
+		out = append(out, "no vSwitchIds: "+vpcVars)
+	}
+	for _, id := range v.VSwitchIDs {
+		if !vswID.MatchString(id) {
+			out = append(out, fmt.Sprintf("vSwitchId %q is not a vSwitch ID (vsw-...): %s", id, vpcVars))
+		}
+	}
+	if !sgID.MatchString(v.SecurityGroupID) {
+		out = append(out, fmt.Sprintf("securityGroupId %q is not a security group ID (sg-...): %s", v.SecurityGroupID, vpcVars))
 	}
 	return out
 }

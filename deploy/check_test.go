@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestResolve(t *testing.T) {
@@ -111,4 +113,71 @@ func TestCheck(t *testing.T) {
 			t.Errorf("problems lack %q; got:\n%s", want, got)
 		}
 	})
+}
+
+// withVPC returns s.yaml with its vpcConfig blocks uncommented, as
+// deploy/README.md tells a user with a database in a VPC to do.
+func withVPC(t *testing.T) Project {
+	t.Helper()
+	text, err := os.ReadFile(filepath.Join(repoRoot, "s.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(text), "\n")
+	n := 0
+	for i := 0; i < len(lines); i++ {
+		if strings.TrimSpace(lines[i]) != "# vpcConfig:" {
+			continue
+		}
+		for j := i; j < i+4; j++ {
+			lines[j] = strings.Replace(lines[j], "# ", "", 1)
+		}
+		n++
+	}
+	if n != 2 {
+		t.Fatalf("s.yaml has %d commented vpcConfig blocks, want 2 (sign and record)", n)
+	}
+	p, err := ParseProject([]byte(strings.Join(lines, "\n")))
+	if err != nil {
+		t.Fatalf("s.yaml with vpcConfig: %v", err)
+	}
+	p.Vars["bucket"] = "example-bucket"
+	return p
+}
+
+func TestVPCConfig(t *testing.T) {
+	env := func(k string) string {
+		return map[string]string{"OSSGATE_JWT_SECRET": fakeSecret, "OSSGATE_RECORDS_DSN": "mysql://app:pw@rm-abc.mysql.rds.aliyuncs.com:3306/app"}[k]
+	}
+	render := func(p Project) Project {
+		r, err := p.Rendered(Env{Getenv: env, Config: map[string]string{"AccountID": fakeAccount}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	p := withVPC(t)
+	p.Vars["vpcId"], p.Vars["vSwitchId"], p.Vars["securityGroupId"] = "vpc-bp1abc", "vsw-bp1def", "sg-bp1ghi"
+	r := render(p)
+	if got := Check(r, withCode(t)); len(got) > 0 {
+		t.Errorf("complete VPC: got problems %q, want none", got)
+	}
+	for _, fn := range []string{"sign", "record"} {
+		want := &VPCConfig{VpcID: "vpc-bp1abc", VSwitchIDs: []string{"vsw-bp1def"}, SecurityGroupID: "sg-bp1ghi"}
+		if got := function(t, r, fn).VPCConfig; !cmp.Equal(want, got) {
+			t.Errorf("%s vpcConfig: got %+v, want %+v", fn, got, want)
+		}
+		if got := function(t, r, fn).EnvironmentVariables["OSSGATE_RECORDS_DSN"]; got != env("OSSGATE_RECORDS_DSN") {
+			t.Errorf("%s OSSGATE_RECORDS_DSN: got %q, want it from the environment", fn, got)
+		}
+	}
+	got := strings.Join(Check(render(withVPC(t)), withCode(t)), "\n")
+	for _, want := range []string{"sign: vpcConfig: vpcId \"\"", "record: vpcConfig: securityGroupId", "vSwitchId \"\""} {
+		if !strings.Contains(got, want) {
+			t.Errorf("empty VPC vars: problems lack %q; got:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "pw@") {
+		t.Errorf("problems show the DSN's password:\n%s", got)
+	}
 }

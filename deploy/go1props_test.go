@@ -16,7 +16,7 @@ import (
 // adding it here, after checking the fc3 component accepts it for go1.
 var go1Props = []string{
 	"code", "description", "environmentVariables", "functionName", "handler", "logConfig",
-	"memorySize", "region", "role", "runtime", "timeout", "triggers",
+	"memorySize", "region", "role", "runtime", "timeout", "triggers", "vpcConfig",
 }
 
 // TestSYAMLNoInstanceConcurrencyOnGo1 checks that s.yaml and the strict

@@ -41,8 +41,17 @@ type Props struct {
 	Timeout              int               `yaml:"timeout"`
 	Role                 string            `yaml:"role"`
 	LogConfig            string            `yaml:"logConfig"`
+	VPCConfig            *VPCConfig        `yaml:"vpcConfig"`
 	EnvironmentVariables map[string]string `yaml:"environmentVariables"`
 	Triggers             []Trigger         `yaml:"triggers"`
+}
+
+// VPCConfig is an fc3 function's vpcConfig: the VPC its instances join,
+// to reach a database by its internal address.
+type VPCConfig struct {
+	VpcID           string   `yaml:"vpcId"`
+	VSwitchIDs      []string `yaml:"vSwitchIds"`
+	SecurityGroupID string   `yaml:"securityGroupId"`
 }
 
 // Trigger is an fc3 trigger (names as in the fc3 component's ITrigger).
@@ -178,6 +187,13 @@ func (p Project) Rendered(e Env) (Project, error) {
 			env[k] = res(v)
 		}
 		pr.EnvironmentVariables = env
+		if v := pr.VPCConfig; v != nil {
+			rv := VPCConfig{VpcID: res(v.VpcID), SecurityGroupID: res(v.SecurityGroupID)}
+			for _, id := range v.VSwitchIDs {
+				rv.VSwitchIDs = append(rv.VSwitchIDs, res(id))
+			}
+			pr.VPCConfig = &rv
+		}
 		pr.Triggers = append([]Trigger(nil), pr.Triggers...)
 		for i := range pr.Triggers {
 			t := &pr.Triggers[i]

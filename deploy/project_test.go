@@ -148,6 +148,12 @@ func TestNoSecretInSYAML(t *testing.T) {
 	if got, ok := function(t, p, "record").EnvironmentVariables[config.VarJWTSecret]; ok {
 		t.Errorf("record gets %s = %q; it does not read it, so it must not get it", config.VarJWTSecret, got)
 	}
+	dsn := regexp.MustCompile(`^\$\{env\('OSSGATE_RECORDS_DSN', ''\)\}$`)
+	for _, fn := range []string{"sign", "record"} {
+		if got := function(t, p, fn).EnvironmentVariables[config.VarRecordsDSN]; !dsn.MatchString(got) {
+			t.Errorf("%s %s: got %q, want a ${env('OSSGATE_RECORDS_DSN', '')} reference (it holds a password)", fn, config.VarRecordsDSN, got)
+		}
+	}
 	if got := function(t, p, "sign").EnvironmentVariables[config.VarAllowAnonymous]; got != "false" {
 		t.Errorf("sign %s: got %q, want \"false\" in a deployment", config.VarAllowAnonymous, got)
 	}
@@ -176,7 +182,7 @@ func TestTriggers(t *testing.T) {
 		if c.AuthType != "anonymous" {
 			t.Errorf("authType: got %q, want anonymous (the function checks the JWT)", c.AuthType)
 		}
-		if want := []string{"GET", "OPTIONS", "POST"}; !cmp.Equal(sorted(c.Methods), want) {
+		if want := []string{"DELETE", "GET", "OPTIONS", "POST"}; !cmp.Equal(sorted(c.Methods), want) {
 			t.Errorf("methods: got %v, want %v", c.Methods, want)
 		}
 	})

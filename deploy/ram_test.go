@@ -44,8 +44,13 @@ var optionActions = map[string]string{
 }
 
 // signerSign is the function whose POST policies carry the sign role's
-// oss:PutObject (OSS authorizes a PostObject as a PutObject of the signer).
-const signerSign = modulePath + "/signer.Sign"
+// oss:PutObject (OSS authorizes a PostObject as a PutObject of the signer);
+// signerPresign's URLs carry its oss:GetObject (the presigned GETs of
+// downloadUrl and thumbnailUrl, the only method the code presigns).
+const (
+	signerSign    = modulePath + "/signer.Sign"
+	signerPresign = modulePath + "/signer.Presign"
+)
 
 var sdkMethod = regexp.MustCompile(`^\(\*?` + regexp.QuoteMeta(ossPkg) + `\.(Bucket|Client)\)\.(\w+)$`)
 
@@ -59,6 +64,9 @@ func codeActions(t *testing.T, reached []string) []string {
 		}
 		if a, ok := optionActions[name]; ok {
 			set[a] = true
+		}
+		if name == signerPresign {
+			set["oss:GetObject"] = true
 		}
 		m := sdkMethod.FindStringSubmatch(name)
 		if m == nil {
@@ -79,16 +87,19 @@ func codeActions(t *testing.T, reached []string) []string {
 // under a key prefix (the value of an OSSGATE_*_PREFIX variable), or
 // "list:" + prefix for oss:ListObjects on the bucket limited by oss:Prefix.
 // The sign role's oss:PutObject under the upload prefix is what every POST
-// policy it signs carries; it reads and lists records for GET /uploads. The
-// record role reads uploads (HEAD, first bytes) and its records
-// (idempotency), writes records and quarantined copies, deletes and tags
-// uploads (quarantine move and tag modes); its quarantined copies are
-// written private (x-oss-object-acl).
+// policy it signs carries, its oss:GetObject there what the download URLs
+// it presigns carry, and it deletes uploads (DELETE /uploads/{id}); it
+// lists, reads and writes the OSS record store's index generations and
+// deletes what a fold makes obsolete. The record role reads uploads (one
+// ranged GET) and lists and reads its records (idempotency), writes records
+// and quarantined copies, deletes and tags uploads (quarantine move and tag
+// modes); its quarantined copies are written private (x-oss-object-acl).
 var where = map[string]map[string][]string{
 	"sign": {
-		"oss:PutObject":   {config.VarUploadPrefix},
-		"oss:GetObject":   {config.VarRecordsPrefix},
-		"oss:ListObjects": {"list:" + config.VarRecordsPrefix},
+		"oss:PutObject":    {config.VarUploadPrefix, config.VarRecordsPrefix},
+		"oss:GetObject":    {config.VarUploadPrefix, config.VarRecordsPrefix},
+		"oss:DeleteObject": {config.VarUploadPrefix, config.VarRecordsPrefix},
+		"oss:ListObjects":  {"list:" + config.VarRecordsPrefix},
 	},
 	"record": {
 		"oss:GetObject":        {config.VarUploadPrefix, config.VarRecordsPrefix},

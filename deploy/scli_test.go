@@ -46,7 +46,29 @@ func newSCLI(t *testing.T) *sCLI {
 		}
 		t.Skip(msg)
 	}
-	return &sCLI{t: t, bin: bin, home: t.TempDir()}
+	return &sCLI{t: t, bin: bin, home: lingeringDir(t)}
+}
+
+// lingeringDir returns a temporary directory for the CLI's HOME, removed
+// when the test ends. The CLI may leave a detached child writing its logs
+// there for a moment after it exits (t.TempDir's cleanup then fails with
+// "directory not empty"), so removal is retried for up to 5 s.
+func lingeringDir(t *testing.T) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "ossgate-s-home-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		for range 50 {
+			if err = os.RemoveAll(dir); err == nil {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		t.Errorf("remove %s: %v", dir, err)
+	})
+	return dir
 }
 
 // run runs command (a program and its arguments) without network, with the

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 
 	"github.com/aliyun/fc-runtime-go-sdk/fc"
@@ -12,14 +13,16 @@ import (
 	"github.com/ossgate/ossgate/function/internal/ossclient"
 	"github.com/ossgate/ossgate/function/internal/record"
 	"github.com/ossgate/ossgate/function/internal/records"
-	"github.com/ossgate/ossgate/function/internal/records/ossstore"
-	"github.com/ossgate/ossgate/function/internal/upload"
 )
 
 // runRecord builds the record function's handler from cfg and serves OSS
 // trigger events until the runtime stops it.
 func runRecord(cfg config.Config, logger *slog.Logger) error {
-	oss, layout := ossclient.FromConfig(cfg.OSS, creds.DefaultChain{}), upload.Layout{Prefixes: cfg.Prefixes}
+	oss := ossclient.FromConfig(cfg.OSS, creds.DefaultChain{})
+	st, err := newStores(cfg, oss, logger)
+	if err != nil {
+		return fmt.Errorf("record: %w", err)
+	}
 	h, err := record.NewHandler(cfg, record.Options{
 		// Every invocation gets its own client, signed with its credentials.
 		Open: func(ctx context.Context) (record.Objects, records.Store, error) {
@@ -27,7 +30,7 @@ func runRecord(cfg config.Config, logger *slog.Logger) error {
 			if err != nil {
 				return nil, nil, err
 			}
-			return record.OSSObjects{Bucket: b}, ossstore.New(b, layout), nil
+			return record.OSSObjects{Bucket: b}, st.of(b), nil
 		},
 		Logger: logger,
 	})
@@ -35,7 +38,8 @@ func runRecord(cfg config.Config, logger *slog.Logger) error {
 		return err
 	}
 	logger.Info("record: started", "bucket", cfg.OSS.Bucket, "region", cfg.OSS.Region, "uploadPrefix", cfg.Prefixes.Upload,
-		"recordsPrefix", cfg.Prefixes.Records, "quarantinePrefix", cfg.Prefixes.Quarantine, "quarantineMode", cfg.QuarantineMode)
+		"recordsPrefix", cfg.Prefixes.Records, "quarantinePrefix", cfg.Prefixes.Quarantine, "quarantineMode", cfg.QuarantineMode,
+		"records", st.describe(cfg))
 	fc.Start(fcadapter.WrapEvent(h.Handle))
 	return nil
 }

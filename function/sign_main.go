@@ -12,10 +12,7 @@ import (
 	"github.com/ossgate/ossgate/function/internal/creds"
 	"github.com/ossgate/ossgate/function/internal/fcadapter"
 	"github.com/ossgate/ossgate/function/internal/ossclient"
-	"github.com/ossgate/ossgate/function/internal/records"
-	"github.com/ossgate/ossgate/function/internal/records/ossstore"
 	"github.com/ossgate/ossgate/function/internal/sign"
-	"github.com/ossgate/ossgate/function/internal/upload"
 )
 
 // runSign builds the sign function's handler from cfg and serves FC
@@ -25,30 +22,18 @@ func runSign(cfg config.Config, logger *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("sign: %w", err)
 	}
+	st, err := newStores(cfg, ossclient.FromConfig(cfg.OSS, creds.DefaultChain{}), logger)
+	if err != nil {
+		return fmt.Errorf("sign: %w", err)
+	}
 	h, err := sign.New(sign.Options{
-		Config: cfg, Auth: v, Fallback: creds.DefaultChain{}, Logger: logger,
-		Listers: recordListers{oss: ossclient.FromConfig(cfg.OSS, creds.DefaultChain{}), layout: upload.Layout{Prefixes: cfg.Prefixes}},
+		Config: cfg, Auth: v, Fallback: creds.DefaultChain{}, Logger: logger, Store: st, Objects: st,
 	})
 	if err != nil {
 		return err
 	}
 	logger.Info("sign: started", "bucket", cfg.OSS.Bucket, "region", cfg.OSS.Region, "uploadURL", cfg.OSS.UploadURL,
-		"anonymous", cfg.Auth.AllowAnonymous, "hs256", len(cfg.Auth.Secret) > 0, "jwks", cfg.Auth.JWKSURL != "")
+		"anonymous", cfg.Auth.AllowAnonymous, "hs256", len(cfg.Auth.Secret) > 0, "jwks", cfg.Auth.JWKSURL != "", "records", st.describe(cfg))
 	fc.Start(fcadapter.Wrap(h))
 	return nil
-}
-
-// recordListers opens the OSS record store per request, with that
-// request's credentials.
-type recordListers struct {
-	oss    ossclient.Opener
-	layout upload.Layout
-}
-
-func (l recordListers) ListerFor(ctx context.Context) (records.Lister, error) {
-	b, err := l.oss.Bucket(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return ossstore.New(b, l.layout), nil
 }

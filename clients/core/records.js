@@ -29,3 +29,44 @@ export function listUrlFor(signUrl) {
   const s = String(signUrl);
   return /\/sign$/.test(s) ? s.slice(0, -5) + '/uploads' : s.replace(/\/?$/, '/uploads');
 }
+
+/**
+ * deleteRecord deletes one of the caller's uploads: DELETE listUrl/{id}.
+ * It resolves with the record as deleted ({status: 'deleted', deletedAt, ...});
+ * an upload already deleted, or not the caller's, rejects with NotFound (404).
+ *
+ * opts: {transport, listUrl, token, id, signal}.
+ */
+export async function deleteRecord(opts) {
+  const url = opts.listUrl.replace(/\?.*$/, '') + '/' + encodeURIComponent(opts.id);
+  const headers = {};
+  if (opts.token) headers.Authorization = 'Bearer ' + opts.token;
+  const res = await opts.transport.request({ url, method: 'DELETE', headers, signal: opts.signal });
+  if (res.status < 200 || res.status > 299) throw errorFromResponse(res.status, res.body, res.headers);
+  return parseJSON(res.body);
+}
+
+/**
+ * getQuota fetches GET quotaUrl?profile=: the profile's quota and rate and,
+ * with a quota, {used, left, resetsAt} for the caller.
+ *
+ * opts: {transport, quotaUrl, token, profile, signal}.
+ */
+export async function getQuota(opts) {
+  const url = opts.quotaUrl + '?profile=' + encodeURIComponent(opts.profile || '');
+  const headers = {};
+  if (opts.token) headers.Authorization = 'Bearer ' + opts.token;
+  const res = await opts.transport.request({ url, method: 'GET', headers, signal: opts.signal });
+  if (res.status < 200 || res.status > 299) throw errorFromResponse(res.status, res.body, res.headers);
+  const json = parseJSON(res.body);
+  if (!json || typeof json !== 'object') {
+    throw new OssgateError({ code: Codes.BadResponse, message: 'quota: answer is not a JSON object', status: res.status });
+  }
+  return json;
+}
+
+/** quotaUrlFor derives the quota URL from the sign URL: …/sign → …/quota. */
+export function quotaUrlFor(signUrl) {
+  const s = String(signUrl);
+  return /\/sign$/.test(s) ? s.slice(0, -5) + '/quota' : s.replace(/\/?$/, '/quota');
+}

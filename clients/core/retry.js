@@ -18,13 +18,23 @@ export function backoffDelay(attempt, opts, random) {
   return Math.round(exp / 2 + random() * (exp / 2));
 }
 
+/** A QuotaExceeded answer is retried only when it says to come back this soon (seconds). */
+export const QUOTA_RETRY_MAX_S = 5;
+
 /**
  * isRetryable tells whether another try may succeed: no HTTP answer at all,
- * a 5xx, or 429. Every other 4xx is final, and so is an abort.
+ * a 5xx, or 429 — but a 429 QuotaExceeded only when its retryAfter is at most
+ * QUOTA_RETRY_MAX_S (a race of the caller's own calls, a per-second rate): a
+ * quota full until tomorrow is final. Every other 4xx is final, and so is an
+ * abort.
  */
 export function isRetryable(err) {
   if (!err || err.code === Codes.Aborted) return false;
   if (err.code === Codes.Network) return true;
+  if (err.status === 429 && err.code === 'QuotaExceeded') {
+    const after = err.details && Number(err.details.retryAfter);
+    return after > 0 && after <= QUOTA_RETRY_MAX_S;
+  }
   return err.status >= 500 || err.status === 429;
 }
 

@@ -24,7 +24,7 @@ import { mimeFromName } from './mime.js';
 import { createLimiter, runPool } from './pool.js';
 import { RetryDefaults, isRetryable, sleep, withRetry } from './retry.js';
 import { isStaleTicket, requestTickets, ticketExpired } from './tickets.js';
-import { listRecords, listUrlFor } from './records.js';
+import { deleteRecord, getQuota, listRecords, listUrlFor, quotaUrlFor } from './records.js';
 import { MultipartDefaults, multipartApi, multipartUrlFor, runMultipart } from './multipart.js';
 import { safeStorage, storageKeyFor, validEntry } from './resume.js';
 
@@ -38,7 +38,7 @@ export const UploaderDefaults = Object.freeze({
 });
 
 /**
- * createUploader returns {upload, uploadFile, list, pending, discard} bound to
+ * createUploader returns {upload, uploadFile, list, remove, quota, pending, discard} bound to
  * one sign function.
  *
  * options: transport and signUrl (required); profile (the sign function's
@@ -73,6 +73,10 @@ export const UploaderDefaults = Object.freeze({
  * records from GET listUrl (default: signUrl with /sign replaced by /uploads),
  * {records, next}, retrying transient failures.
  *
+ * remove(id, {signal}) deletes one of the caller's uploads (DELETE
+ * /uploads/{id}) and resolves with its record, now status "deleted"; quota(profile,
+ * {signal}) resolves with GET /quota?profile= (quota, rate, used, left, resetsAt).
+ *
  * pending() resolves with the unfinished multipart uploads in storage:
  * [{id, key, uploadId, name, size, partSize, profile, createdAt}];
  * discard(idOrEntry) aborts one of them server-side and forgets it.
@@ -92,6 +96,16 @@ export function createUploader(options) {
       const req = { transport: cfg.transport, listUrl: cfg.listUrl, token, cursor: o.cursor, limit: o.limit, signal: o.signal };
       return withRetry(() => listRecords(req), retryOpts({ cfg, opts: o, files: [] }, []));
     },
+    async remove(id, opts) {
+      const o = opts || {};
+      const req = { transport: cfg.transport, listUrl: cfg.listUrl, token: await tokenOf(cfg), id, signal: o.signal };
+      return withRetry(() => deleteRecord(req), retryOpts({ cfg, opts: o, files: [] }, []));
+    },
+    async quota(profile, opts) {
+      const o = opts || {};
+      const req = { transport: cfg.transport, quotaUrl: cfg.quotaUrl, token: await tokenOf(cfg), profile, signal: o.signal };
+      return withRetry(() => getQuota(req), retryOpts({ cfg, opts: o, files: [] }, []));
+    },
     pending: () => pendingUploads(cfg),
     discard: (idOrEntry, opts) => discardUpload(cfg, idOrEntry, opts || {}),
   };
@@ -107,6 +121,7 @@ function withDefaults(o) {
   cfg.sleep = cfg.sleep || sleep;
   cfg.getToken = cfg.getToken || (() => '');
   cfg.listUrl = cfg.listUrl || listUrlFor(cfg.signUrl);
+  cfg.quotaUrl = cfg.quotaUrl || quotaUrlFor(cfg.signUrl);
   cfg.multipartUrl = cfg.multipartUrl || multipartUrlFor(cfg.signUrl);
   cfg.mp = multipartApi(cfg.transport, cfg.multipartUrl);
   cfg.store = safeStorage('storage' in o ? o.storage : cfg.transport.storage);

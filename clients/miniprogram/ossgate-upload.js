@@ -21,7 +21,7 @@ export { Codes, OssgateError, createAbort, mimeFromName } from '../core/index.js
 /**
  * createWxUploader is createUploader (../core/uploader.js) over wx.request,
  * wx.uploadFile, FileSystemManager.readFile and wx storage: {upload,
- * uploadFile, list, pending, discard}. options: createUploader's (signUrl,
+ * uploadFile, list, remove, quota, pending, discard}. options: createUploader's (signUrl,
  * profile, getToken, concurrency, maxAttempts, baseDelayMs, maxDelayMs,
  * expiryMarginMs, multipartThreshold, partConcurrency, partMaxAttempts,
  * storage, ...), timeoutMs (per wx call), partTimeoutMs (per part PUT;
@@ -45,6 +45,8 @@ export function createWxUploader(options) {
     upload: (files, opts) => up.upload(Array.from(files).map(wxFile), opts),
     uploadFile: (file, opts) => up.uploadFile(wxFile(file), opts),
     list: (opts) => up.list(opts),
+    remove: (id, opts) => up.remove(id, opts),
+    quota: (profile, opts) => up.quota(profile, opts),
     pending: () => up.pending(),
     discard: (idOrEntry, opts) => up.discard(idOrEntry, opts),
   };

@@ -98,9 +98,13 @@ test('isRetryable', async (t) => {
     { err: { code: 'SlowDown', status: 429 }, want: true },
     { err: { code: 'AccessDenied', status: 403 }, want: false },
     { err: { code: 'FileTooLarge', status: 413 }, want: false },
+    { err: { code: 'QuotaExceeded', status: 429, details: { exceeded: 'busy', retryAfter: 1 } }, want: true },
+    { err: { code: 'QuotaExceeded', status: 429, details: { exceeded: 'rate', retryAfter: 5 } }, want: true },
+    { err: { code: 'QuotaExceeded', status: 429, details: { exceeded: 'files', retryAfter: 600 } }, want: false },
+    { err: { code: 'QuotaExceeded', status: 429, details: {} }, want: false },
   ];
   for (const c of cases) {
-    await t.test(`${c.err.code} ${c.err.status}`, () => assert.equal(isRetryable(c.err), c.want));
+    await t.test(`${c.err.code} ${c.err.status} ${JSON.stringify(c.err.details || '')}`, () => assert.equal(isRetryable(c.err), c.want));
   }
 });
 

@@ -36,6 +36,7 @@ drop.addEventListener('drop', (e) => {
   if (e.dataTransfer && e.dataTransfer.files.length) start(Array.from(e.dataTransfer.files));
 });
 $('#refresh').addEventListener('click', () => refreshRecords());
+profileSelect.addEventListener('change', () => refreshQuota());
 
 /**
  * start uploads files, one row per file, then waits for their records. Large
@@ -53,6 +54,7 @@ async function start(files) {
     onState: (s) => rows[s.index].state(s),
   });
   refreshPending();
+  refreshQuota();
   const keys = results.filter((r) => r.ok).map((r) => r.key);
   if (keys.length) await waitForRecords(keys);
 }
@@ -198,9 +200,25 @@ async function refreshRecords() {
   }
 }
 
+/**
+ * recordRow renders one record: a thumbnail for images (thumbnailUrl, resized
+ * by OSS), the name, type, size, status and time, a download link (downloadUrl,
+ * a presigned GET valid five minutes) and a delete button (DELETE /uploads/{id}).
+ */
 function recordRow(r) {
   const tr = el('tr');
   tr.dataset.key = r.key;
+  tr.dataset.id = r.id;
+  const thumb = el('td', 'rec-thumb');
+  if (r.thumbnailUrl) {
+    const img = el('img');
+    img.alt = '';
+    img.loading = 'lazy';
+    img.src = r.thumbnailUrl;
+    thumb.append(img);
+  } else {
+    thumb.append(el('span', 'ext', (r.key.split('.').pop() || '').slice(0, 4).toUpperCase()));
+  }
   const name = el('td', 'rec-name', r.originalName || r.key.split('/').pop());
   name.title = r.key;
   const badge = el('span', 'badge ' + (r.status === 'ok' ? 'ok' : 'warn'), r.status);
@@ -208,8 +226,57 @@ function recordRow(r) {
   const statusCell = el('td');
   statusCell.append(badge);
   const when = r.uploadedAt ? new Date(r.uploadedAt).toLocaleString() : '';
-  tr.append(name, el('td', '', r.contentType || ''), el('td', '', formatSize(r.size)), statusCell, el('td', '', when));
+  const actions = el('td', 'rec-actions');
+  if (r.downloadUrl) {
+    const a = el('a', 'download', 'Download');
+    a.href = r.downloadUrl;
+    a.target = '_blank';
+    a.rel = 'noopener';
+    actions.append(a);
+  }
+  const del = el('button', 'ghost delete', 'Delete');
+  del.type = 'button';
+  del.addEventListener('click', async () => {
+    del.disabled = true;
+    try {
+      await uploader.remove(r.id);
+    } catch (err) {
+      if (err.code !== 'NotFound') {
+        del.disabled = false;
+        $('#records-status').textContent = `Could not delete ${r.originalName || r.key}: ${err.code} ${err.message}`;
+        return;
+      }
+    }
+    tr.remove();
+    refreshQuota();
+  });
+  actions.append(del);
+  tr.append(thumb, name, el('td', '', r.contentType || ''), el('td', '', formatSize(r.size)), statusCell, el('td', '', when), actions);
   return tr;
+}
+
+/** refreshQuota shows what is left of the chosen profile's quota (GET /quota). */
+async function refreshQuota() {
+  const box = $('#quota');
+  const profile = profileSelect.value;
+  try {
+    const q = await uploader.quota(profile);
+    box.dataset.profile = profile;
+    if (!q.quota) {
+      box.textContent = `No quota on profile ${profile}.`;
+      delete box.dataset.filesLeft;
+      return;
+    }
+    const parts = [];
+    if (q.left && q.left.files !== undefined) parts.push(`${q.left.files} of ${q.quota.files} files`);
+    if (q.left && q.left.bytes !== undefined) parts.push(`${formatSize(q.left.bytes)} of ${formatSize(q.quota.bytes)}`);
+    const resets = q.resetsAt ? ` (resets ${new Date(q.resetsAt).toLocaleString()})` : '';
+    const period = q.quota.per === 'day' ? 'today' : 'this ' + q.quota.per;
+    box.textContent = `Quota left for ${profile} ${period}: ${parts.join(', ')}${resets}.`;
+    box.dataset.filesLeft = q.left && q.left.files !== undefined ? String(q.left.files) : '';
+  } catch (err) {
+    box.textContent = `Could not read the quota: ${err.code} ${err.message}`;
+  }
 }
 
 function el(tag, cls, text) {
@@ -228,3 +295,4 @@ function formatSize(n) {
 
 refreshRecords();
 refreshPending();
+refreshQuota();

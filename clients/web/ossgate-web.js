@@ -17,7 +17,7 @@ export { Codes, OssgateError, mimeFromName } from '../core/index.js';
 /**
  * createWebUploader is createUploader (../core/uploader.js) over fetch,
  * XMLHttpRequest, Blob.slice and localStorage: {upload, uploadFile, list,
- * pending, discard}. Files are File/Blob objects (a FileList works too) or
+ * remove, quota, pending, discard}. Files are File/Blob objects (a FileList works too) or
  * {name, type, size, blob, lastModified?, fileId?}. options are
  * createUploader's (signUrl, profile, getToken, concurrency, maxAttempts,
  * multipartThreshold, partConcurrency, storage, ...) plus timeoutMs,
@@ -31,6 +31,8 @@ export function createWebUploader(options) {
     upload: (files, opts) => up.upload(Array.from(files).map(webFile), opts),
     uploadFile: (file, opts) => up.uploadFile(webFile(file), opts),
     list: (opts) => up.list(opts),
+    remove: (id, opts) => up.remove(id, opts),
+    quota: (profile, opts) => up.quota(profile, opts),
     pending: () => up.pending(),
     discard: (idOrEntry, opts) => up.discard(idOrEntry, opts),
   };

@@ -44,6 +44,8 @@ type Config struct {
 	CORSOrigins []string
 	// QuarantineMode is the record function's.
 	QuarantineMode QuarantineMode
+	// RecordsDB is where both functions keep records; zero: in the bucket.
+	RecordsDB RecordsDB
 }
 
 // OSS says where the bucket is and how it is reached.
@@ -123,7 +125,7 @@ func Vars() []string {
 	return []string{VarFunction, VarLogLevel, VarBucket, VarRegion, VarEndpoint, VarInternalEndpoint,
 		VarPublicBaseURL, VarUploadPrefix, VarRecordsPrefix, VarQuarantinePrefix, VarQuarantineMode,
 		VarProfiles, VarJWTSecret, VarJWKSURL, VarJWTIssuer, VarJWTAudience, VarAllowAnonymous, VarCORSOrigins,
-		VarJWTMaxTTL}
+		VarJWTMaxTTL, VarRecordsDSN}
 }
 
 // Empty is the binary's no-op HTTP function, the benchmarks' baseline; it
@@ -216,6 +218,7 @@ func (l *loader) common() Config {
 	}
 	l.disjoint(c.Prefixes)
 	c.Profiles = l.profiles()
+	c.RecordsDB = l.recordsDB()
 	return c
 }
 

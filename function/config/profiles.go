@@ -44,6 +44,10 @@ type Profile struct {
 	// RejectPolyglots makes the record function quarantine an image, PDF
 	// or text upload whose first bytes also hold HTML or script markup.
 	RejectPolyglots bool `json:"rejectPolyglots"`
+	// Quota and Rate limit each user of the profile (see quota.go); their
+	// zero values limit nothing.
+	Quota Quota `json:"quota"`
+	Rate  Rate  `json:"rate"`
 }
 
 // Allows reports whether the profile allows the MIME type t.
@@ -60,6 +64,8 @@ type profileJSON struct {
 	MaxFiles            int      `json:"maxFiles"`
 	Disposition         string   `json:"disposition"`
 	RejectPolyglots     *bool    `json:"rejectPolyglots"` // nil: true
+	Quota               *Quota   `json:"quota"`
+	Rate                *Rate    `json:"rate"`
 }
 
 // DefaultProfiles is the built-in profile set used when OSSGATE_PROFILES is
@@ -152,6 +158,13 @@ func buildProfile(name string, pj profileJSON) (Profile, error) {
 		bad("maxFiles must be between 1 and %d, got %d", MaxFilesLimit, p.MaxFiles)
 	}
 	contentRules(&p, pj, bad)
+	problems = append(problems, checkLimits(pj.Quota, pj.Rate)...)
+	if pj.Quota != nil {
+		p.Quota = *pj.Quota
+	}
+	if pj.Rate != nil {
+		p.Rate = *pj.Rate
+	}
 	if len(problems) > 0 {
 		return Profile{}, fmt.Errorf("profile %q: %s", name, strings.Join(problems, "; "))
 	}

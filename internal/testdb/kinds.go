@@ -49,12 +49,15 @@ var postgres = kind{
 		return s.run(ctx, false, nil, p, "-q", "-h", "127.0.0.1", "-p", strconv.Itoa(s.Port), "-U", User, "-d", "postgres")
 	},
 	provision: func(ctx context.Context, s *Server, bin func(string) (string, error)) error {
+		return s.kind.createDB(ctx, s, bin, Database)
+	},
+	createDB: func(ctx context.Context, s *Server, bin func(string) (string, error), name string) error {
 		p, err := bin("createdb")
 		if err != nil {
 			return err
 		}
 		return s.run(ctx, false, []string{"PGPASSWORD=" + s.Password}, p,
-			"-h", "127.0.0.1", "-p", strconv.Itoa(s.Port), "-U", User, Database)
+			"-h", "127.0.0.1", "-p", strconv.Itoa(s.Port), "-U", User, name)
 	},
 }
 
@@ -93,9 +96,19 @@ var mariadb = kind{
 		if err != nil {
 			return err
 		}
-		sql := fmt.Sprintf("CREATE DATABASE %s CHARACTER SET utf8mb4 COLLATE utf8mb4_bin; "+
-			"CREATE USER '%s'@'%%' IDENTIFIED BY '%s'; GRANT ALL PRIVILEGES ON %s.* TO '%s'@'%%';",
-			Database, User, s.Password, Database, User)
+		sql := fmt.Sprintf("CREATE USER '%s'@'%%' IDENTIFIED BY '%s';", User, s.Password)
+		if err := s.run(ctx, false, nil, p, "--no-defaults", "--socket="+filepath.Join(s.dir, "sock"), "-u", "root", "-e", sql); err != nil {
+			return err
+		}
+		return s.kind.createDB(ctx, s, bin, Database)
+	},
+	createDB: func(ctx context.Context, s *Server, bin func(string) (string, error), name string) error {
+		p, err := bin("mariadb")
+		if err != nil {
+			return err
+		}
+		sql := fmt.Sprintf("CREATE DATABASE %s CHARACTER SET utf8mb4 COLLATE utf8mb4_bin; GRANT ALL PRIVILEGES ON %s.* TO '%s'@'%%';",
+			name, name, User)
 		return s.run(ctx, false, nil, p, "--no-defaults", "--socket="+filepath.Join(s.dir, "sock"), "-u", "root", "-e", sql)
 	},
 }

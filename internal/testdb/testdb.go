@@ -67,17 +67,31 @@ type Server struct {
 // DSN returns the server's URL for User on Database:
 // postgres://ossgate:PW@127.0.0.1:PORT/ossgate?sslmode=disable or
 // mysql://ossgate:PW@127.0.0.1:PORT/ossgate.
-func (s *Server) DSN() string {
+func (s *Server) DSN() string { return s.dsnOf(Database) }
+
+// dsnOf returns the server's URL for User on database db.
+func (s *Server) dsnOf(db string) string {
 	u := url.URL{
 		Scheme: s.kind.scheme,
 		User:   url.UserPassword(User, s.Password),
 		Host:   net.JoinHostPort("127.0.0.1", strconv.Itoa(s.Port)),
-		Path:   "/" + Database,
+		Path:   "/" + db,
 	}
 	if s.Kind == Postgres {
 		u.RawQuery = "sslmode=disable"
 	}
 	return u.String()
+}
+
+// NewDatabase creates a database of its own on the server, for one test
+// among several that share the server, and returns its DSN (as DSN's, for
+// User).
+func (s *Server) NewDatabase(ctx context.Context) (string, error) {
+	name := "t" + randomHex(6)
+	if err := s.kind.createDB(ctx, s, s.bin, name); err != nil {
+		return "", fmt.Errorf("testdb: %s: create database: %w", s.Kind, err)
+	}
+	return s.dsnOf(name), nil
 }
 
 // Dir is the temporary directory holding the server's data, socket and log.
@@ -97,6 +111,8 @@ type kind struct {
 	ready func(ctx context.Context, s *Server, bin func(string) (string, error)) error
 	// provision creates Database and User on a fresh server.
 	provision func(ctx context.Context, s *Server, bin func(string) (string, error)) error
+	// createDB creates database name, which User may use.
+	createDB func(ctx context.Context, s *Server, bin func(string) (string, error), name string) error
 }
 
 var kinds = map[Kind]kind{Postgres: postgres, MariaDB: mariadb}

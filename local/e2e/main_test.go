@@ -35,6 +35,7 @@ func TestMain(m *testing.M) {
 			return 1
 		}
 		codeDir = dir
+		defer dbs.Close()
 		return m.Run()
 	}()
 	os.Exit(code)

@@ -73,6 +73,8 @@ type Server struct {
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 	pending atomic.Int64
+
+	requests counter
 }
 
 // New checks cfg, creates the bucket directories under cfg.DataDir, removes
@@ -145,13 +147,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Server", "AliyunOSS")
 	w.Header().Set("Date", s.cfg.Now().UTC().Format(http.TimeFormat))
 	if s.cors(w, r) {
+		s.requests.add("Other")
 		return
 	}
 	bucket, key, ok := s.address(r)
 	if !ok {
+		s.requests.add("Other")
 		writeError(w, r, errorf(http.StatusNotFound, "NoSuchBucket", "", msgNoSuchBucket))
 		return
 	}
+	s.requests.add(operation(r, key))
 	req := &request{w: w, r: r, bucket: bucket, key: key, id: id}
 	if err := s.route(req); err != nil {
 		var e *Error

@@ -3,8 +3,11 @@ package record
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/aliyun/aliyun-oss-go-sdk/oss"
+	"github.com/go-sql-driver/mysql"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // retryableCode reports whether an OSS error code is one a later attempt may
@@ -29,8 +32,14 @@ func retryableCode(code string) bool {
 // failure destination keep the event instead of dropping it. A missing
 // object (ErrNotFound, NoSuchKey), a malformed event (ErrMalformed) and other
 // 4xx answers are permanent.
+//
+// From the SQL record store, errors about the record's data are permanent
+// (see badData: a retry would write the same row); everything else is
+// transient: a refused or broken connection, a timeout, a deadlock or
+// serialization failure, a server shutting down, too many connections, and
+// errors it does not know (a missing table or privilege an operator fixes).
 func Transient(err error) bool {
-	if err == nil || errors.Is(err, ErrMalformed) || IsNotFound(err) {
+	if err == nil || errors.Is(err, ErrMalformed) || IsNotFound(err) || badData(err) {
 		return false
 	}
 	var se oss.ServiceError
@@ -48,4 +57,21 @@ func Transient(err error) bool {
 
 func retryStatus(code int) bool {
 	return code >= 500 || code == http.StatusTooManyRequests || code == http.StatusForbidden
+}
+
+// badData reports whether err is a database's refusal of the data of a
+// row: MySQL's data too long (1406), incorrect string value (1366), out
+// of range (1264), null in a NOT NULL column (1048), incorrect value
+// (1292, 1366, 1411); PostgreSQL's class 22 (data exception).
+func badData(err error) bool {
+	var me *mysql.MySQLError
+	if errors.As(err, &me) {
+		switch me.Number {
+		case 1048, 1264, 1292, 1366, 1406, 1411:
+			return true
+		}
+		return false
+	}
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && strings.HasPrefix(pe.Code, "22")
 }

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/aliyun/aliyun-oss-go-sdk/oss"
+	"github.com/go-sql-driver/mysql"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/ossgate/ossgate/function/internal/creds"
 	"github.com/ossgate/ossgate/function/internal/record"
@@ -46,6 +48,16 @@ func TestTransient(t *testing.T) {
 		{"no credentials", fmt.Errorf("ossclient: %w", creds.ErrNone), true, false},
 		{"wrapped 503", fmt.Errorf("record: head: %w", service(503, "")), true, false},
 		{"wrapped NoSuchKey", fmt.Errorf("record: head: %w", service(404, "NoSuchKey")), false, true},
+		{"mysql deadlock", &mysql.MySQLError{Number: 1213}, true, false},
+		{"mysql too many connections", &mysql.MySQLError{Number: 1040}, true, false},
+		{"mysql data too long", fmt.Errorf("sqlstore: put: %w", &mysql.MySQLError{Number: 1406}), false, false},
+		{"mysql incorrect string value", &mysql.MySQLError{Number: 1366}, false, false},
+		{"mysql connection lost", mysql.ErrInvalidConn, true, false},
+		{"postgres serialization failure", &pgconn.PgError{Code: "40001"}, true, false},
+		{"postgres admin shutdown", &pgconn.PgError{Code: "57P01"}, true, false},
+		{"postgres undefined table", &pgconn.PgError{Code: "42P01"}, true, false},
+		{"postgres invalid byte sequence", fmt.Errorf("sqlstore: put: %w", &pgconn.PgError{Code: "22021"}), false, false},
+		{"postgres connect failed", &pgconn.ConnectError{}, true, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

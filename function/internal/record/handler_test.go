@@ -109,7 +109,14 @@ func (e *env) handle(t *testing.T, recs ...evRec) error {
 // get returns the stored record of key.
 func (e *env) get(t *testing.T, key string) records.Record {
 	t.Helper()
-	r, err := e.store.Get(context.Background(), records.ID(bucket, key))
+	info, _, err := e.objs.Read(context.Background(), key, "", 0)
+	if err != nil {
+		info, _, err = e.objs.Read(context.Background(), layout.QuarantineKey(key), "", 0)
+	}
+	if err != nil {
+		t.Fatalf("no object %q: %v", key, err)
+	}
+	r, err := e.store.Get(context.Background(), info.Uploader, records.ID(bucket, key))
 	if err != nil {
 		t.Fatalf("no record of %q: %v", key, err)
 	}
@@ -213,7 +220,7 @@ func TestSameEventTwiceIsOneIdenticalRecord(t *testing.T) {
 
 func TestIgnored(t *testing.T) {
 	e := newEnv(t, "")
-	rec, quarantined := layout.RecordKey("alice", e.now, "x"), layout.QuarantineKey(key("a.png"))
+	rec, quarantined := layout.RecordKey("alice", "x"), layout.QuarantineKey(key("a.png"))
 	for _, k := range []string{rec, quarantined, "elsewhere/a.png", key("a.png")} {
 		e.objs.put(k, "text/plain", "alice", "avatar", textBytes())
 	}

@@ -21,7 +21,7 @@ func TestRecordDescribesBytesItRead(t *testing.T) {
 	if err := e.handle(t, ev); err != nil {
 		t.Fatalf("Handle: %v", err)
 	}
-	r, err := e.store.Get(t.Context(), records.ID(bucket, ev.key))
+	r, err := e.store.Get(t.Context(), "alice", records.ID(bucket, ev.key))
 	if err != nil {
 		return // nothing recorded from this event: fine, the newer write's own event decides
 	}

@@ -66,7 +66,7 @@ func TestPipelineOverOSS(t *testing.T) {
 					t.Fatalf("Handle again: %v", err)
 				}
 			}
-			page, err := ossstore.New(b, layout).List(ctx, "alice", "", 10)
+			page, err := ossstore.New(b, layout).List(ctx, "alice", records.Query{Limit: 10})
 			if err != nil {
 				t.Fatalf("List: %v", err)
 			}

@@ -109,10 +109,18 @@ func readAny(ctx context.Context, objs Objects, keys []string, etag string) (Obj
 // recorded by an earlier delivery, and then moved to quarantine, or tagged
 // and hidden by the tag-mode bucket policy (a duplicate); else deleted before
 // it was recorded (gone), or a read refused for another reason (cause).
+// The uploader is in the object's metadata, unreadable now, so the record is
+// looked up under the user the key names, when it names one plainly (an id
+// kept in the key as a hash cannot be looked up: such a duplicate is gone,
+// or, when the read was refused, an error the platform retries a few times).
 func (h *Handler) settled(ctx context.Context, store records.Store, r EventRecord, cause error) outcome {
 	for _, k := range r.KeyCandidates() {
+		user, ok := h.layout.UploaderOfUploadKey(k)
+		if !ok {
+			continue
+		}
 		id := records.ID(r.OSS.Bucket.Name, k)
-		_, err := store.Get(ctx, id)
+		_, err := store.Get(ctx, user, id)
 		if err == nil {
 			return outcome{status: statusDuplicate, detail: id}
 		}

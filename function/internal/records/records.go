@@ -1,8 +1,10 @@
 // Package records is what ossgate knows about completed uploads: the Record
 // type, the Store interface every record store implements (the memory store
-// in memstore, the OSS one in ossstore; a new one lives beside them and
-// passes storetest), the listing order and the cursor format. The record
-// function writes records; the sign function lists them (GET /uploads).
+// in memstore, the OSS one in ossstore, the SQL one in sqlstore; a new one
+// lives beside them and passes storetest), the listing order and filters, the
+// cursor format and the quota decision. The record function writes records;
+// the sign function lists, shows and deletes them (GET and DELETE /uploads)
+// and admits tickets against the profile's quota.
 package records
 
 import (
@@ -18,6 +20,7 @@ import (
 const (
 	StatusOK          = "ok"
 	StatusQuarantined = "quarantined"
+	StatusDeleted     = "deleted" // deleted by its owner (DELETE /uploads/{id}); kept, with DeletedAt
 )
 
 // Record describes one completed upload. Its ID is derived from bucket and
@@ -33,12 +36,13 @@ type Record struct {
 	Uploader      string    `json:"uploader"`     // the upload's upload.MetaUploader
 	Profile       string    `json:"profile"`      // its upload.MetaProfile
 	OriginalName  string    `json:"originalName"` // its upload.MetaFilename, unescaped
-	Status        string    `json:"status"`       // StatusOK or StatusQuarantined
+	Status        string    `json:"status"`       // StatusOK, StatusQuarantined or StatusDeleted
 	Reason        string    `json:"reason,omitempty"`
 	QuarantineKey string    `json:"quarantineKey,omitempty"`
 	Event         string    `json:"event"` // e.g. ObjectCreated:PostObject
 	UploadedAt    time.Time `json:"uploadedAt"`
 	RecordedAt    time.Time `json:"recordedAt"`
+	DeletedAt     time.Time `json:"deletedAt,omitzero"` // set with StatusDeleted
 }
 
 // Page is one page of a user's records, newest first. Next is the cursor of
@@ -48,25 +52,45 @@ type Page struct {
 	Next    string   `json:"next,omitempty"`
 }
 
-// Lister lists one user's records in listing order (see Before). A cursor
-// comes from a previous Page.Next; limit is at least 1.
+// Lister lists one user's records in listing order (see Before), the
+// records q selects, one page of at most q.Limit (at least 1) records.
 type Lister interface {
-	List(ctx context.Context, user, cursor string, limit int) (Page, error)
+	List(ctx context.Context, user string, q Query) (Page, error)
 }
 
-// Store keeps records. Implementations are safe for concurrent use.
+// Store keeps records and the quota state of their users. Implementations
+// are safe for concurrent use, also by several processes at once (every
+// function instance opens its own).
 type Store interface {
 	Lister
 	// Put stores r unless a record with r.ID is already stored, in which
 	// case it does nothing and returns nil: the first write wins, so a
 	// duplicate or retried event never changes a record.
 	Put(ctx context.Context, r Record) error
-	// Get returns the record with the given ID, or an error wrapping
-	// ErrNotFound.
-	Get(ctx context.Context, id string) (Record, error)
+	// Get returns user's record with the given ID, deleted or not, or an
+	// error wrapping ErrNotFound (also for another user's record).
+	Get(ctx context.Context, user, id string) (Record, error)
+	// Delete marks user's record id deleted at at (StatusDeleted,
+	// DeletedAt) and returns it. A record that is not user's, or is
+	// deleted already, is an error wrapping ErrNotFound: of two concurrent
+	// Deletes of one record exactly one succeeds.
+	Delete(ctx context.Context, user, id string, at time.Time) (Record, error)
+	// Admit decides req by Decide against the usage it counts (see Usage)
+	// and, when it admits, keeps req's claims and counts the call against
+	// the rate, atomically: however many Admits of one user and profile
+	// run at once, in however many processes, no more are admitted than
+	// the limits allow. A store that cannot settle a race in time refuses
+	// with ExceededBusy rather than risk admitting too many.
+	Admit(ctx context.Context, req AdmitRequest) (Decision, error)
+	// Usage counts what req.User has used of req.Profile's limits at
+	// req.At: records uploaded in the period (not deleted) plus claims
+	// issued in the period that are still valid and not recorded yet, and
+	// admitted calls in the rate window. req.Claims is ignored.
+	Usage(ctx context.Context, req AdmitRequest) (Usage, error)
 }
 
-// ErrNotFound is wrapped by Get errors for a record that is not stored.
+// ErrNotFound is wrapped by Get and Delete errors for a record that is not
+// stored (or not the user's, or for Delete deleted already).
 var ErrNotFound = errors.New("records: not found")
 
 // ErrBadCursor is wrapped by List errors for a cursor that did not come from

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 )
 
 // Error codes of the JSON error body {"error":{"code","message","requestId"}}.
@@ -30,12 +31,25 @@ const (
 	CodeInternal         = "InternalError"
 )
 
+// Error codes of the uploads the app owns: GET /uploads filters, quotas,
+// the record store.
+const (
+	CodeInvalidFilter    = "InvalidFilter"
+	CodeQuotaExceeded    = "QuotaExceeded"
+	CodeStoreUnavailable = "StoreUnavailable"
+)
+
 // Error is an error with a code a client can act on. Message is shown to the
 // client; Err (never shown) is the cause, for the log.
 type Error struct {
 	Code    string
 	Message string
 	Err     error
+	// Exceeded and RetryAfter (seconds) are QuotaExceeded's: what was
+	// exceeded (files, bytes, rate or busy) and when to try again (also
+	// the Retry-After header).
+	Exceeded   string
+	RetryAfter int
 }
 
 func (e *Error) Error() string {
@@ -69,8 +83,12 @@ func Status(code string) int {
 		return http.StatusNotFound
 	case CodeMethodNotAllowed:
 		return http.StatusMethodNotAllowed
-	case CodeNoCredentials:
+	case CodeNoCredentials, CodeStoreUnavailable:
 		return http.StatusServiceUnavailable
+	case CodeInvalidFilter:
+		return http.StatusBadRequest
+	case CodeQuotaExceeded:
+		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
 }
@@ -87,9 +105,11 @@ func asError(err error) *Error {
 
 type errorBody struct {
 	Error struct {
-		Code      string `json:"code"`
-		Message   string `json:"message"`
-		RequestID string `json:"requestId"`
+		Code       string `json:"code"`
+		Message    string `json:"message"`
+		RequestID  string `json:"requestId"`
+		Exceeded   string `json:"exceeded,omitempty"`
+		RetryAfter int    `json:"retryAfter,omitempty"`
 	} `json:"error"`
 }
 
@@ -97,6 +117,10 @@ type errorBody struct {
 func writeError(w http.ResponseWriter, e *Error, requestID string) int {
 	var body errorBody
 	body.Error.Code, body.Error.Message, body.Error.RequestID = e.Code, e.Message, requestID
+	body.Error.Exceeded, body.Error.RetryAfter = e.Exceeded, e.RetryAfter
+	if e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
+	}
 	status := Status(e.Code)
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="ossgate"`)

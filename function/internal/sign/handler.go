@@ -1,7 +1,8 @@
 // Package sign is the sign function's HTTP core, a plain http.Handler:
 // POST /sign answers upload tickets (V4 POST policies signed with the
-// invocation's credentials), GET /uploads lists the caller's records,
-// GET /healthz answers probes. The FC adapter lives in
+// invocation's credentials) within the profile's quota, GET /uploads lists
+// the caller's records, GET and DELETE /uploads/{id} show and delete one,
+// GET /quota tells what is left, GET /healthz answers probes. The FC adapter lives in
 // function/internal/fcadapter.
 package sign
 
@@ -30,19 +31,16 @@ type Authenticator interface {
 	Authenticate(ctx context.Context, header string) (auth.Identity, error)
 }
 
-// ListerFactory returns a record lister for one request, built from the
-// credentials in ctx; errors wrapping creds.ErrNone become 503.
-type ListerFactory interface {
-	ListerFor(ctx context.Context) (records.Lister, error)
-}
-
 // Options configures a Handler. Config (validated by package config) and
 // Auth are required.
 type Options struct {
 	Config config.Config
 	Auth   Authenticator
-	// Listers serves GET /uploads; nil leaves the route out.
-	Listers ListerFactory
+	// Store serves GET and DELETE /uploads, GET /quota and the quotas of
+	// POST /sign; nil leaves those routes out (and a profile with a quota
+	// or rate refuses every call). Objects deletes uploads for DELETE.
+	Store   StoreOpener
+	Objects ObjectDeleter
 	// Fallback supplies credentials when the request context carries none
 	// (see creds.Resolve); nil means none, so such a request gets 503.
 	Fallback creds.Fallback
@@ -93,8 +91,9 @@ func New(o Options) (*Handler, error) {
 		"/sign":    {http.MethodPost, h.sign},
 		"/healthz": {http.MethodGet, h.healthz},
 	}
-	if o.Listers != nil {
+	if o.Store != nil {
 		h.routes["/uploads"] = route{http.MethodGet, h.uploads}
+		h.routes["/quota"] = route{http.MethodGet, h.quota}
 	}
 	return h, nil
 }
@@ -111,6 +110,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request, e *entry) int {
 	preflight := h.cors(w, r) // before routing, so a browser can read every error
 	rt, ok := h.routes[r.URL.Path]
+	if !ok {
+		rt, ok = h.itemRoute(r)
+	}
 	if !ok {
 		e.err = errorf(CodeNotFound, "no such path %.100q", r.URL.Path)
 		return writeError(w, e.err, e.requestID)
@@ -201,6 +203,7 @@ func (h *Handler) sign(w http.ResponseWriter, r *http.Request, e *entry) error {
 	}
 	now := h.o.Now().UTC().Truncate(time.Second)
 	res := Response{Uploads: make([]Upload, 0, len(req.Files))}
+	var claims []records.Claim
 	for _, f := range req.Files {
 		oid, err := h.o.NewID()
 		if err != nil {
@@ -213,6 +216,12 @@ func (h *Handler) sign(w http.ResponseWriter, r *http.Request, e *entry) error {
 		}
 		res.Uploads = append(res.Uploads, u)
 		e.keys = append(e.keys, u.Key)
+		if p.Quota.On() || p.Rate.On() {
+			claims = append(claims, records.Claim{Key: u.Key, Size: u.MaxSize, Expires: u.ExpiresAt})
+		}
+	}
+	if err := h.Admit(r.Context(), id.User, p, claims, now); err != nil {
+		return err
 	}
 	buf := getBuffer()
 	*buf = appendResponse((*buf)[:0], res)

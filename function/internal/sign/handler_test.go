@@ -1,10 +1,14 @@
 package sign
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -76,7 +80,7 @@ func TestCORS(t *testing.T) {
 		want     map[string]string // header: value ("" = absent)
 	}{
 		{"preflight allowed", nil, "OPTIONS", preflight, 204, map[string]string{
-			"Access-Control-Allow-Origin": "https://app.example.com", "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+			"Access-Control-Allow-Origin": "https://app.example.com", "Access-Control-Allow-Methods": "GET, POST, DELETE, OPTIONS",
 			"Access-Control-Allow-Headers": "Authorization, Content-Type", "Access-Control-Max-Age": "600", "Vary": "Origin"}},
 		{"preflight other origin", nil, "OPTIONS", map[string]string{"Origin": "https://evil.example.com", "Access-Control-Request-Method": "POST"}, 204,
 			map[string]string{"Access-Control-Allow-Origin": "", "Access-Control-Allow-Methods": ""}},
@@ -113,44 +117,54 @@ func TestCORS(t *testing.T) {
 	}
 }
 
-func recs(user string, n int) []records.Record {
-	out := make([]records.Record, n)
-	for i := range out {
-		out[i] = records.Record{ID: fmt.Sprintf("%s-%d", user, i), Uploader: user, Key: "k"}
+// putRecs stores n records of user, record i uploaded i seconds before
+// testNow (so listed in order i).
+func putRecs(t *testing.T, f *fixture, user string, n int) {
+	t.Helper()
+	for i := range n {
+		r := records.Record{ID: fmt.Sprintf("%s-%02d", user, i), Uploader: user, Key: "uploads/avatar/" + user + fmt.Sprintf("/%d.png", i),
+			Profile: "avatar", Status: records.StatusOK, ContentType: "image/png", UploadedAt: testNow.Add(-time.Duration(i) * time.Second)}
+		if err := f.stores.Put(context.Background(), r); err != nil {
+			t.Fatal(err)
+		}
 	}
-	return out
 }
 
 func TestUploads(t *testing.T) {
 	tests := []struct {
 		name, query, authz string
-		listerErr          error
+		storeErr           error
 		wantStatus         int
 		wantCode           string
 		wantIDs            []string
-		wantNext           string
+		wantNext           bool
 	}{
-		{"default limit", "", "alice", nil, 200, "", ids("alice", 0, 20), "c20"},
-		{"limit 2", "?limit=2", "alice", nil, 200, "", ids("alice", 0, 2), "c2"},
-		{"next page", "?limit=2&cursor=c2", "alice", nil, 200, "", ids("alice", 2, 4), "c4"},
-		{"last page", "?cursor=c20", "alice", nil, 200, "", ids("alice", 20, 25), ""},
-		{"other user param ignored", "?user=bob&uploader=bob", "alice", nil, 200, "", ids("alice", 0, 20), "c20"},
-		{"no records", "", "carol", nil, 200, "", []string{}, ""},
-		{"limit 0", "?limit=0", "alice", nil, 400, CodeInvalidLimit, nil, ""},
-		{"limit 101", "?limit=101", "alice", nil, 400, CodeInvalidLimit, nil, ""},
-		{"limit word", "?limit=ten", "alice", nil, 400, CodeInvalidLimit, nil, ""},
-		{"bad cursor", "?cursor=zzz", "alice", nil, 400, CodeInvalidCursor, nil, ""},
-		{"huge cursor", "?cursor=" + strings.Repeat("c", 3000), "alice", nil, 400, CodeInvalidCursor, nil, ""},
-		{"no token", "", "", nil, 401, CodeUnauthenticated, nil, ""},
-		{"no credentials", "", "alice", fmt.Errorf("x: %w", creds.ErrNone), 503, CodeNoCredentials, nil, ""},
-		{"store failure", "", "alice", fmt.Errorf("boom"), 500, CodeInternal, nil, ""},
+		{"default limit", "", "alice", nil, 200, "", ids("alice", 0, 20), true},
+		{"limit 2", "?limit=2", "alice", nil, 200, "", ids("alice", 0, 2), true},
+		{"limit 100", "?limit=100", "alice", nil, 200, "", ids("alice", 0, 25), false},
+		{"other user param ignored", "?user=bob&uploader=bob", "alice", nil, 200, "", ids("alice", 0, 20), true},
+		{"since", "?since=" + testNow.Add(-2*time.Second).Format(time.RFC3339), "alice", nil, 200, "", ids("alice", 0, 3), false},
+		{"profile", "?profile=image", "alice", nil, 200, "", []string{}, false},
+		{"status deleted", "?status=deleted", "alice", nil, 200, "", []string{}, false},
+		{"no records", "", "carol", nil, 200, "", []string{}, false},
+		{"limit 0", "?limit=0", "alice", nil, 400, CodeInvalidLimit, nil, false},
+		{"limit 101", "?limit=101", "alice", nil, 400, CodeInvalidLimit, nil, false},
+		{"limit word", "?limit=ten", "alice", nil, 400, CodeInvalidLimit, nil, false},
+		{"bad cursor", "?cursor=zzz", "alice", nil, 400, CodeInvalidCursor, nil, false},
+		{"huge cursor", "?cursor=" + strings.Repeat("c", 3000), "alice", nil, 400, CodeInvalidCursor, nil, false},
+		{"bad status", "?status=gone", "alice", nil, 400, CodeInvalidFilter, nil, false},
+		{"bad profile", "?profile=../x", "alice", nil, 400, CodeInvalidFilter, nil, false},
+		{"bad since", "?since=yesterday", "alice", nil, 400, CodeInvalidFilter, nil, false},
+		{"no token", "", "", nil, 401, CodeUnauthenticated, nil, false},
+		{"no credentials", "", "alice", fmt.Errorf("x: %w", creds.ErrNone), 503, CodeNoCredentials, nil, false},
+		{"store failure", "", "alice", fmt.Errorf("boom"), 503, CodeStoreUnavailable, nil, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t, nil)
-			f.listers.records["alice"] = recs("alice", 25)
-			f.listers.records["bob"] = recs("bob", 3)
-			f.listers.err = tt.listerErr
+			putRecs(t, f, "alice", 25)
+			putRecs(t, f, "bob", 3)
+			f.stores.err = tt.storeErr
 			authz := ""
 			if tt.authz != "" {
 				authz = token(t, tt.authz)
@@ -165,28 +179,58 @@ func TestUploads(t *testing.T) {
 				}
 				return
 			}
-			var page records.Page
-			if err := json.Unmarshal(w.Body.Bytes(), &page); err != nil {
-				t.Fatal(err)
-			}
+			page := pageOf(t, w)
 			got := []string{}
 			for _, r := range page.Records {
 				got = append(got, r.ID)
 			}
-			if diff := cmp.Diff(tt.wantIDs, got); diff != "" || page.Next != tt.wantNext {
-				t.Errorf("ids (-want +got):\n%s next: got %q, want %q", diff, page.Next, tt.wantNext)
+			if diff := cmp.Diff(tt.wantIDs, got); diff != "" || (page.Next != "") != tt.wantNext {
+				t.Errorf("ids (-want +got):\n%s next: got %q, want one: %v", diff, page.Next, tt.wantNext)
 			}
-			if diff := cmp.Diff([]string{tt.authz}, f.listers.asked); diff != "" {
+			if diff := cmp.Diff([]string{tt.authz}, f.stores.asked); diff != "" {
 				t.Errorf("users listed (-want +got):\n%s", diff)
 			}
 		})
 	}
 }
 
+// pageOf decodes a GET /uploads answer.
+func pageOf(t *testing.T, w *httptest.ResponseRecorder) uploadsPage {
+	t.Helper()
+	var page uploadsPage
+	if err := json.Unmarshal(w.Body.Bytes(), &page); err != nil {
+		t.Fatal(err)
+	}
+	return page
+}
+
+func TestUploadsPages(t *testing.T) {
+	f := newFixture(t, nil)
+	putRecs(t, f, "alice", 25)
+	putRecs(t, f, "bob", 3)
+	var got []string
+	cursor := ""
+	for range 10 {
+		page := pageOf(t, f.do("GET", "/uploads?limit=7&cursor="+url.QueryEscape(cursor), token(t, "alice"), "", nil))
+		for _, r := range page.Records {
+			got = append(got, r.ID)
+		}
+		if cursor = page.Next; cursor == "" {
+			break
+		}
+	}
+	if d := cmp.Diff(ids("alice", 0, 25), got); d != "" {
+		t.Errorf("pages (-want +got):\n%s", d)
+	}
+	if w := f.do("GET", "/uploads?cursor="+url.QueryEscape(pageOf(t, f.do("GET", "/uploads?limit=1", token(t, "bob"), "", nil)).Next), token(t, "alice"), "", nil); w.Code != 400 {
+		t.Errorf("another user's cursor: got %d, want 400", w.Code)
+	}
+}
+
 func ids(user string, from, to int) []string {
 	out := []string{}
 	for i := from; i < to; i++ {
-		out = append(out, fmt.Sprintf("%s-%d", user, i))
+		out = append(out, fmt.Sprintf("%s-%02d", user, i))
 	}
 	return out
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/ossgate/ossgate/function/internal/creds"
 	"github.com/ossgate/ossgate/function/internal/invocation"
 	"github.com/ossgate/ossgate/function/internal/records"
+	"github.com/ossgate/ossgate/function/internal/records/memstore"
 	"github.com/ossgate/ossgate/function/internal/upload"
 )
 
@@ -59,45 +60,51 @@ func token(t testing.TB, user string) string {
 	return "Bearer " + s
 }
 
-// fakeListers serves records of several users from memory and remembers
-// which user was asked for.
-type fakeListers struct {
-	mu      sync.Mutex
-	records map[string][]records.Record
-	asked   []string
-	err     error
+// fakeStores serves one memory store to every request, or err, and
+// remembers which users were listed.
+type fakeStores struct {
+	*memstore.Store
+	mu    sync.Mutex
+	asked []string
+	err   error
 }
 
-func (f *fakeListers) ListerFor(context.Context) (records.Lister, error) {
+func (f *fakeStores) StoreFor(context.Context) (records.Store, error) {
 	if f.err != nil {
 		return nil, f.err
 	}
 	return f, nil
 }
 
-func (f *fakeListers) List(_ context.Context, user, cursor string, limit int) (records.Page, error) {
+func (f *fakeStores) List(ctx context.Context, user string, q records.Query) (records.Page, error) {
+	f.mu.Lock()
+	f.asked = append(f.asked, user)
+	f.mu.Unlock()
+	return f.Store.List(ctx, user, q)
+}
+
+// fakeObjects records the keys DELETE /uploads/{id} deleted.
+type fakeObjects struct {
+	mu      sync.Mutex
+	deleted []string
+	err     error
+}
+
+func (f *fakeObjects) DeleteObject(_ context.Context, key string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.asked = append(f.asked, user)
-	start := 0
-	if cursor != "" {
-		if _, err := fmt.Sscanf(cursor, "c%d", &start); err != nil {
-			return records.Page{}, fmt.Errorf("fake: %w", records.ErrBadCursor)
-		}
+	if f.err != nil {
+		return f.err
 	}
-	all := f.records[user]
-	end := min(start+limit, len(all))
-	p := records.Page{Records: all[start:end]}
-	if end < len(all) {
-		p.Next = fmt.Sprintf("c%d", end)
-	}
-	return p, nil
+	f.deleted = append(f.deleted, key)
+	return nil
 }
 
 type fixture struct {
 	h       *Handler
 	logs    *bytes.Buffer
-	listers *fakeListers
+	stores  *fakeStores
+	objects *fakeObjects
 }
 
 // newFixture returns a handler over testConfig with a fixed clock,
@@ -108,11 +115,11 @@ func newFixture(t testing.TB, mod func(*Options)) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{logs: &bytes.Buffer{}, listers: &fakeListers{records: map[string][]records.Record{}}}
+	f := &fixture{logs: &bytes.Buffer{}, stores: &fakeStores{Store: memstore.New()}, objects: &fakeObjects{}}
 	var mu sync.Mutex
 	n := 0
 	o := Options{
-		Config: testConfig(t), Auth: v, Listers: f.listers, Now: func() time.Time { return testNow },
+		Config: testConfig(t), Auth: v, Store: f.stores, Objects: f.objects, Now: func() time.Time { return testNow },
 		NewID: func() (string, error) {
 			mu.Lock()
 			defer mu.Unlock()

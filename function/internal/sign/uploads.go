@@ -3,9 +3,11 @@ package sign
 import (
 	"errors"
 	"net/http"
+	"regexp"
 	"strconv"
+	"time"
 
-	"github.com/ossgate/ossgate/function/internal/creds"
+	"github.com/ossgate/ossgate/function/internal/auth"
 	"github.com/ossgate/ossgate/function/internal/records"
 )
 
@@ -16,46 +18,103 @@ const (
 	maxCursorBytes = 2048
 )
 
-// uploads serves GET /uploads?cursor=&limit=: the caller's records, newest
-// first. The user comes from the token only, and anonymous callers have no
-// records to see (401): with anonymous signing every tokenless caller is the
-// same user.
-func (h *Handler) uploads(w http.ResponseWriter, r *http.Request, e *entry) error {
+// uploadsPage is the body of GET /uploads.
+type uploadsPage struct {
+	Records []view `json:"records"`
+	Next    string `json:"next,omitempty"`
+}
+
+// owner authenticates a caller of the /uploads routes: a signed-in user.
+// Anonymous callers have no uploads to see (401): with anonymous signing
+// every tokenless caller is the same user.
+func (h *Handler) owner(r *http.Request, e *entry, what string) (auth.Identity, error) {
 	id, err := h.authenticate(r, e)
+	if err != nil {
+		return id, err
+	}
+	if id.Anonymous {
+		return id, errorf(CodeUnauthenticated, "%s needs a bearer token", what)
+	}
+	return id, nil
+}
+
+// ownerStore authenticates a signed-in caller (see owner) and opens the
+// record store.
+func (h *Handler) ownerStore(r *http.Request, e *entry, what string) (auth.Identity, records.Store, error) {
+	id, err := h.owner(r, e, what)
+	if err != nil {
+		return id, nil, err
+	}
+	s, err := h.store(r.Context())
+	return id, s, err
+}
+
+// uploads serves GET /uploads?limit=&cursor=&profile=&status=&since=: the
+// caller's records, newest first, each with its download URLs. The user
+// comes from the token only.
+func (h *Handler) uploads(w http.ResponseWriter, r *http.Request, e *entry) error {
+	id, s, err := h.ownerStore(r, e, "listing uploads")
 	if err != nil {
 		return err
 	}
-	if id.Anonymous {
-		return errorf(CodeUnauthenticated, "listing uploads needs a bearer token")
-	}
-	q := r.URL.Query()
-	limit := DefaultLimit
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > MaxLimit {
-			return errorf(CodeInvalidLimit, "limit must be an integer from 1 to %d", MaxLimit)
-		}
-		limit = n
-	}
-	cursor := q.Get("cursor")
-	if len(cursor) > maxCursorBytes {
-		return errorf(CodeInvalidCursor, "cursor is not one this service issued")
-	}
-	lister, err := h.o.Listers.ListerFor(r.Context())
-	if errors.Is(err, creds.ErrNone) {
-		return &Error{Code: CodeNoCredentials, Message: "no credentials to read records with", Err: err}
-	} else if err != nil {
+	q, err := listQuery(r)
+	if err != nil {
 		return err
 	}
-	page, err := lister.List(r.Context(), id.User, cursor, limit)
+	c, err := h.credentials(r.Context())
+	if err != nil {
+		return err
+	}
+	page, err := s.List(r.Context(), id.User, q)
+	if err != nil {
+		return listError(err)
+	}
+	vs, err := h.views(c, page.Records, h.o.Now())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, uploadsPage{Records: vs, Next: page.Next})
+	return nil
+}
+
+// listError maps a List error: a foreign cursor is the client's.
+func listError(err error) error {
 	if errors.Is(err, records.ErrBadCursor) {
 		return &Error{Code: CodeInvalidCursor, Message: "cursor is not one this service issued", Err: err}
-	} else if err != nil {
-		return err
 	}
-	if page.Records == nil {
-		page.Records = []records.Record{}
+	return storeError(err)
+}
+
+var filterProfile = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,31}$`)
+
+// listQuery reads the query parameters of GET /uploads.
+func listQuery(r *http.Request) (records.Query, error) {
+	v := r.URL.Query()
+	q := records.Query{Limit: DefaultLimit, Cursor: v.Get("cursor"), Profile: v.Get("profile"), Status: v.Get("status")}
+	if s := v.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > MaxLimit {
+			return q, errorf(CodeInvalidLimit, "limit must be an integer from 1 to %d", MaxLimit)
+		}
+		q.Limit = n
 	}
-	writeJSON(w, http.StatusOK, page)
-	return nil
+	if len(q.Cursor) > maxCursorBytes {
+		return q, errorf(CodeInvalidCursor, "cursor is not one this service issued")
+	}
+	if q.Profile != "" && !filterProfile.MatchString(q.Profile) {
+		return q, errorf(CodeInvalidFilter, "profile must be a profile name (%s)", filterProfile)
+	}
+	switch q.Status {
+	case "", records.StatusOK, records.StatusQuarantined, records.StatusDeleted:
+	default:
+		return q, errorf(CodeInvalidFilter, "status must be %s, %s or %s", records.StatusOK, records.StatusQuarantined, records.StatusDeleted)
+	}
+	if s := v.Get("since"); s != "" {
+		t, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			return q, errorf(CodeInvalidFilter, "since must be an RFC 3339 time, like 2026-11-25T00:00:00Z")
+		}
+		q.Since = t
+	}
+	return q, nil
 }

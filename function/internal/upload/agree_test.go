@@ -84,7 +84,7 @@ func TestSignAndRecordAgree(t *testing.T) {
 			}
 			l.Server.AddTrigger(bucket, ossemu.Trigger{Prefix: recordCfg.Prefixes.Upload + "/", Events: []string{"ObjectCreated:*"},
 				Deliver: func(_ context.Context, event []byte) error { return rh.Handle(ctx, event) }})
-			sh, err := sign.New(sign.Options{Config: signCfg, Auth: asUser{}, Listers: listers{store}})
+			sh, err := sign.New(sign.Options{Config: signCfg, Auth: asUser{}, Store: stores{store}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -100,10 +100,10 @@ func TestSignAndRecordAgree(t *testing.T) {
 	}
 }
 
-// listers serves GET /uploads from one store.
-type listers struct{ records.Store }
+// stores serves GET /uploads from one store.
+type stores struct{ records.Store }
 
-func (l listers) ListerFor(context.Context) (records.Lister, error) { return l.Store, nil }
+func (s stores) StoreFor(context.Context) (records.Store, error) { return s.Store, nil }
 
 // pngFile is a PNG header (signature and the IHDR chunk of a 1×1 image)
 // followed by bytes unique to i: content the record function accepts as

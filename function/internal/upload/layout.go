@@ -3,6 +3,7 @@ package upload
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -13,11 +14,12 @@ import (
 //
 //	{Upload}/{profile}/{UploadUserSegment(user)}/{yyyy}/{mm}/{dd}/{id}{ext}  an upload
 //	{Quarantine}/{upload key}                                               its quarantined copy
-//	{Records}/{RecordUserSegment(user)}/{revTs}-{id}.json                   its record, listed per user newest first
-//	{Records}/_ids/{id}                                                     holds the record's key, for lookup by id
+//	{Records}/{RecordUserSegment(user)}/r/{record id}.json                  its record (the OSS record store)
+//	{Records}/{RecordUserSegment(user)}/g/{revGen}.json                     a generation of the user's index
 //
-// revTs is math.MaxInt64 minus the upload time in Unix nanoseconds,
-// zero-padded to 19 digits, so that a user's record keys sort newest first.
+// revGen is math.MaxInt64 minus the generation number, zero-padded to 19
+// digits, so that a listing of the user's prefix names the newest
+// generation first, before the records ("g/" sorts before "r/").
 type Layout struct {
 	config.Prefixes
 }
@@ -41,6 +43,18 @@ func (l Layout) UploadKey(profile, user string, day time.Time, id, ext string) s
 	return string(b)
 }
 
+// UploaderOfUploadKey returns the user an UploadKey names, when its user
+// segment is the user id itself (UploadUserSegment keeps plain ids as they
+// are and hashes the others, which cannot be reversed).
+func (l Layout) UploaderOfUploadKey(key string) (string, bool) {
+	rest, ok := strings.CutPrefix(key, l.Upload+"/")
+	parts := strings.SplitN(rest, "/", 3)
+	if !ok || len(parts) < 3 || strings.HasPrefix(parts[1], "~") || UploadUserSegment(parts[1]) != parts[1] {
+		return "", false
+	}
+	return parts[1], true
+}
+
 // IsUploadKey reports whether key is under the upload prefix.
 func (l Layout) IsUploadKey(key string) bool { return strings.HasPrefix(key, l.Upload+"/") }
 
@@ -58,26 +72,31 @@ func (l Layout) UserRecordsPrefix(user string) string {
 	return l.Records + "/" + RecordUserSegment(user) + "/"
 }
 
-// RecordKey returns the key of the record id of an upload by user at
-// uploadedAt: the same record always has the same key.
-func (l Layout) RecordKey(user string, uploadedAt time.Time, id string) string {
-	return l.UserRecordsPrefix(user) + revTimestamp(uploadedAt) + "-" + id + ".json"
+// RecordKey returns the key of user's record id: the same record always
+// has the same key.
+func (l Layout) RecordKey(user, id string) string {
+	return l.UserRecordsPrefix(user) + "r/" + id + ".json"
 }
 
-// RecordIDKey is the key of the object that holds the record key of id.
-func (l Layout) RecordIDKey(id string) string { return l.Records + "/_ids/" + id }
-
-// IsRecordKeyOf reports whether key could be a RecordKey of id: under the
-// records prefix and ending in id's suffix.
-func (l Layout) IsRecordKeyOf(key, id string) bool {
-	return strings.HasPrefix(key, l.Records+"/") && strings.HasSuffix(key, "-"+id+".json")
+// IndexKey returns the key of generation gen (at least 1) of user's index.
+func (l Layout) IndexKey(user string, gen int64) string {
+	return l.UserRecordsPrefix(user) + fmt.Sprintf("g/%019d.json", math.MaxInt64-gen)
 }
 
-// revTimestamp is math.MaxInt64 minus t's Unix nanoseconds, zero-padded to 19
-// digits; times before 1970 count as 1970.
-func revTimestamp(t time.Time) string {
-	if t.Before(time.Unix(0, 0)) {
-		t = time.Unix(0, 0)
+// RecordOfKey returns the record id a RecordKey of user names.
+func (l Layout) RecordOfKey(user, key string) (string, bool) {
+	id, ok := strings.CutPrefix(key, l.UserRecordsPrefix(user)+"r/")
+	id, json := strings.CutSuffix(id, ".json")
+	return id, ok && json && id != "" && !strings.Contains(id, "/")
+}
+
+// GenerationOfKey returns the generation an IndexKey of user names.
+func (l Layout) GenerationOfKey(user, key string) (int64, bool) {
+	rev, ok := strings.CutPrefix(key, l.UserRecordsPrefix(user)+"g/")
+	rev, json := strings.CutSuffix(rev, ".json")
+	n, err := strconv.ParseInt(rev, 10, 64)
+	if !ok || !json || err != nil || len(rev) != 19 || n < 0 || n == math.MaxInt64 {
+		return 0, false
 	}
-	return fmt.Sprintf("%019d", math.MaxInt64-t.UnixNano())
+	return math.MaxInt64 - n, true
 }

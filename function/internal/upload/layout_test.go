@@ -1,6 +1,7 @@
 package upload
 
 import (
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -26,7 +27,7 @@ func TestUploadKey(t *testing.T) {
 func TestKeyKinds(t *testing.T) {
 	up := testLayout.UploadKey("avatar", "alice", time.Now(), "id", ".png")
 	q := testLayout.QuarantineKey(up)
-	rec := testLayout.RecordKey("alice", time.Now(), "0123")
+	rec := testLayout.RecordKey("alice", "0123")
 	tests := []struct {
 		key           string
 		upload, owned bool
@@ -34,7 +35,7 @@ func TestKeyKinds(t *testing.T) {
 		{up, true, false},
 		{q, false, true},
 		{rec, false, true},
-		{testLayout.RecordIDKey("0123"), false, true},
+		{testLayout.IndexKey("alice", 7), false, true},
 		{"upx/a.png", false, false},
 		{"other/a.png", false, false},
 	}
@@ -49,31 +50,42 @@ func TestKeyKinds(t *testing.T) {
 	if q != "q/x/"+up {
 		t.Errorf("QuarantineKey: got %q, want the upload key under the quarantine prefix", q)
 	}
-	if !testLayout.IsRecordKeyOf(rec, "0123") || testLayout.IsRecordKeyOf(rec, "123") || testLayout.IsRecordKeyOf(up, "0123") {
-		t.Errorf("IsRecordKeyOf(%q): want true for its id only", rec)
+	if id, ok := testLayout.RecordOfKey("alice", rec); !ok || id != "0123" {
+		t.Errorf("RecordOfKey(%q): got %q, %v; want 0123", rec, id, ok)
+	}
+	if _, ok := testLayout.RecordOfKey("alic", rec); ok {
+		t.Errorf("RecordOfKey(alic, %q): want none", rec)
 	}
 	if !strings.HasPrefix(rec, testLayout.UserRecordsPrefix("alice")) || strings.HasPrefix(rec, testLayout.UserRecordsPrefix("alic")) {
 		t.Errorf("RecordKey %q: want it under alice's records prefix only", rec)
 	}
 }
 
-// TestRecordKeysSortNewestFirst checks the order OSS lists a user's records
-// in: newest first, then by id; times before 1970 count as 1970.
-func TestRecordKeysSortNewestFirst(t *testing.T) {
-	t0 := time.Date(2026, 11, 25, 13, 0, 0, 0, time.UTC)
+// TestIndexKeysSortNewestFirst checks the order OSS lists a user's
+// objects in: index generations newest first, then the records.
+func TestIndexKeysSortNewestFirst(t *testing.T) {
 	ordered := []string{
-		testLayout.RecordKey("u", t0.Add(time.Nanosecond), "b"),
-		testLayout.RecordKey("u", t0, "a"),
-		testLayout.RecordKey("u", t0, "b"),
-		testLayout.RecordKey("u", time.Unix(0, 0), "c"),
+		testLayout.IndexKey("u", math.MaxInt64-1),
+		testLayout.IndexKey("u", 10),
+		testLayout.IndexKey("u", 9),
+		testLayout.IndexKey("u", 1),
+		testLayout.RecordKey("u", "0000"),
+		testLayout.RecordKey("u", "ffff"),
 	}
 	for i := 1; i < len(ordered); i++ {
 		if ordered[i-1] >= ordered[i] {
 			t.Errorf("%q sorts after %q, want before", ordered[i-1], ordered[i])
 		}
 	}
-	if a, b := testLayout.RecordKey("u", time.Unix(-5, 0), "c"), ordered[3]; a != b {
-		t.Errorf("before 1970: got %q, want %q", a, b)
+	for _, gen := range []int64{1, 9, 10, math.MaxInt64 - 1} {
+		if got, ok := testLayout.GenerationOfKey("u", testLayout.IndexKey("u", gen)); !ok || got != gen {
+			t.Errorf("GenerationOfKey(IndexKey(%d)): got %d, %v", gen, got, ok)
+		}
+	}
+	for _, bad := range []string{testLayout.RecordKey("u", "x"), testLayout.IndexKey("v", 3), "rec/u/g/12.json"} {
+		if _, ok := testLayout.GenerationOfKey("u", bad); ok {
+			t.Errorf("GenerationOfKey(%q): want none", bad)
+		}
 	}
 }
 
@@ -89,5 +101,20 @@ func TestFilenameRoundTrip(t *testing.T) {
 	}
 	if got := UnescapeFilename("100%"); got != "100%" {
 		t.Errorf("UnescapeFilename(100%%): got %q, want it as it is", got)
+	}
+}
+
+func TestUploaderOfUploadKey(t *testing.T) {
+	day := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
+	for _, user := range []string{"alice", "bob@example.com", "a/b", "..", "用户", "~x"} {
+		got, ok := testLayout.UploaderOfUploadKey(testLayout.UploadKey("avatar", user, day, "id", ".png"))
+		if plain := UploadUserSegment(user) == user; ok != plain || ok && got != user {
+			t.Errorf("UploaderOfUploadKey(key of %q): got %q, %v; want %q, %v", user, got, ok, user, plain)
+		}
+	}
+	for _, key := range []string{"other/avatar/alice/x.png", "up/avatar", "up/alice.png"} {
+		if got, ok := testLayout.UploaderOfUploadKey(key); ok {
+			t.Errorf("UploaderOfUploadKey(%q): got %q, want none", key, got)
+		}
 	}
 }

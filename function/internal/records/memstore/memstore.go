@@ -7,8 +7,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"sync"
+	"time"
 
 	"github.com/ossgate/ossgate/function/internal/records"
 )
@@ -18,10 +18,13 @@ import (
 type Store struct {
 	mu   sync.Mutex
 	byID map[string]records.Record
+	held map[string]records.Held // by user
 }
 
 // New returns an empty store.
-func New() *Store { return &Store{byID: map[string]records.Record{}} }
+func New() *Store {
+	return &Store{byID: map[string]records.Record{}, held: map[string]records.Held{}}
+}
 
 // Put implements records.Store.
 func (m *Store) Put(_ context.Context, r records.Record) error {
@@ -44,43 +47,65 @@ func (m *Store) Len() int {
 }
 
 // Get implements records.Store.
-func (m *Store) Get(_ context.Context, id string) (records.Record, error) {
+func (m *Store) Get(_ context.Context, user, id string) (records.Record, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	r, ok := m.byID[id]
-	if !ok {
+	if !ok || r.Uploader != user {
 		return records.Record{}, fmt.Errorf("memstore: get %s: %w", id, records.ErrNotFound)
 	}
 	return r, nil
 }
 
-// List implements records.Lister. A cursor holds the ID of the last record
-// of its page; the next page starts after that record, so records stored
-// meanwhile never shift a page.
-func (m *Store) List(_ context.Context, user, cursor string, limit int) (records.Page, error) {
-	if limit < 1 {
-		return records.Page{}, fmt.Errorf("memstore: list: limit %d, want at least 1", limit)
+// Delete implements records.Store.
+func (m *Store) Delete(_ context.Context, user, id string, at time.Time) (records.Record, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r, ok := m.byID[id]
+	if !ok || r.Uploader != user || r.Status == records.StatusDeleted {
+		return records.Record{}, fmt.Errorf("memstore: delete %s: %w", id, records.ErrNotFound)
 	}
-	after, err := records.DecodeCursor(cursor, user)
+	r.Status, r.DeletedAt = records.StatusDeleted, at.UTC()
+	m.byID[id] = r
+	return r, nil
+}
+
+// List implements records.Lister. A cursor holds the position of the last
+// record of its page; the next page starts after it, so records stored
+// meanwhile never shift a page.
+func (m *Store) List(_ context.Context, user string, q records.Query) (records.Page, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	p, err := records.PageOf(user, m.mine(user), q)
 	if err != nil {
 		return records.Page{}, fmt.Errorf("memstore: list: %w", err)
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	last, ok := m.byID[after]
-	if after != "" && (!ok || last.Uploader != user) {
-		return records.Page{}, fmt.Errorf("memstore: list: %w: no record %q of this user", records.ErrBadCursor, after)
-	}
-	var mine []records.Record
+	return p, nil
+}
+
+// mine returns user's records; m.mu is held.
+func (m *Store) mine(user string) []records.Record {
+	var rs []records.Record
 	for _, r := range m.byID {
-		if r.Uploader == user && (after == "" || records.Before(last, r)) {
-			mine = append(mine, r)
+		if r.Uploader == user {
+			rs = append(rs, r)
 		}
 	}
-	sort.Slice(mine, func(i, j int) bool { return records.Before(mine[i], mine[j]) })
-	p := records.Page{Records: mine[:min(limit, len(mine))]}
-	if len(mine) > limit {
-		p.Next = records.EncodeCursor(user, mine[limit-1].ID)
-	}
-	return p, nil
+	return rs
+}
+
+// Admit implements records.Store.
+func (m *Store) Admit(_ context.Context, req records.AdmitRequest) (records.Decision, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	d, next := m.held[req.User].Admit(m.mine(req.User), req)
+	m.held[req.User] = next
+	return d, nil
+}
+
+// Usage implements records.Store.
+func (m *Store) Usage(_ context.Context, req records.AdmitRequest) (records.Usage, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.held[req.User].Usage(m.mine(req.User), req), nil
 }

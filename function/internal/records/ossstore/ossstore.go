@@ -1,7 +1,30 @@
-// Package ossstore is the records.Store of a deployment: one JSON object per
-// record in the bucket, under the records prefix (upload.Layout names the
-// keys). It needs no database and lists a user's records with one
-// ListObjectsV2 call per page.
+// Package ossstore is the records.Store of a deployment without a database:
+// everything lives in the bucket, under the records prefix, per user
+// (upload.Layout names the keys):
+//
+//	{records}/{user}/r/{id}.json    a record, as the record function wrote it
+//	{records}/{user}/g/{revGen}.json a generation of the user's index
+//
+// Put is one conditional PUT (x-oss-forbid-overwrite) of the record at a
+// key derived from its ID: it is both the claim and the record, so a
+// record is written once however often its event comes.
+//
+// A generation holds every record of the user folded into it, with the
+// deletions, and the quota state (claims, rate stamps). Generations are
+// immutable and created with x-oss-forbid-overwrite as generation n+1 of
+// the generation n they were derived from: the create is the
+// compare-and-swap OSS lacks, so of two writers of n+1 exactly one wins and
+// every state change (a fold, a delete, an admission) is linearisable.
+// Their keys sort newest first, before the records, so one ListObjectsV2
+// of the user's prefix names the newest generation and the records not
+// folded yet: a page of GET /uploads is that listing and one GET of the
+// generation, 2 requests whatever its size, plus one GET per record
+// written since the last fold. Whoever reads records the store has not
+// folded yet folds them: it writes the next generation and deletes the
+// folded record objects and the generations before the previous one.
+//
+// A Store holds a bucket built for one invocation or request; make one per
+// invocation so credentials are never reused past it.
 package ossstore
 
 import (
@@ -20,18 +43,16 @@ import (
 	"github.com/ossgate/ossgate/function/internal/upload"
 )
 
-// maxRecordSize bounds how much of a record object is read.
-const maxRecordSize = 64 << 10
+// Limits of what the store reads and lists.
+const (
+	maxRecordSize   = 64 << 10  // a record object
+	maxIndexSize    = 256 << 20 // a generation
+	readConcurrency = 8         // parallel GETs of unfolded records
+	maxListPages    = 100       // ListObjectsV2 pages of one user's prefix (100,000 objects)
+	loadAttempts    = 4         // loads retried after an object vanished mid-read
+)
 
-// listConcurrency bounds the parallel GETs of one List call.
-const listConcurrency = 8
-
-// maxListLimit is the most keys one ListObjectsV2 call returns.
-const maxListLimit = 1000
-
-// Store keeps records in an OSS bucket. It holds a bucket built for one
-// invocation or request; make a new one per invocation so credentials are
-// never reused past it.
+// Store keeps records in an OSS bucket.
 type Store struct {
 	bucket *oss.Bucket
 	layout upload.Layout
@@ -44,14 +65,8 @@ func New(bucket *oss.Bucket, layout upload.Layout) *Store {
 	return &Store{bucket: bucket, layout: layout}
 }
 
-// Put implements records.Store. The ID object is the claim: it is written first,
-// with x-oss-forbid-overwrite, holding the record object's key; the record
-// object is then written, also without overwriting, at the key the claim
-// holds — this Put's or an earlier one's. Concurrent Puts of one ID thus
-// end in one record object, and a Put cut off between the two writes is
-// completed by the next Put of that ID; until then Get and List do not see
-// the record. Put assumes an unversioned bucket, where OSS honours
-// x-oss-forbid-overwrite.
+// Put implements records.Store with one conditional PUT. It assumes an
+// unversioned bucket, where OSS honours x-oss-forbid-overwrite.
 func (s *Store) Put(ctx context.Context, r records.Record) error {
 	if r.ID == "" {
 		return errors.New("ossstore: put: empty id")
@@ -60,25 +75,15 @@ func (s *Store) Put(ctx context.Context, r records.Record) error {
 	if err != nil {
 		return fmt.Errorf("ossstore: put %s: %w", r.ID, err)
 	}
-	idKey, key := s.layout.RecordIDKey(r.ID), s.layout.RecordKey(r.Uploader, r.UploadedAt, r.ID)
-	created, err := s.putOnce(ctx, idKey, []byte(key), "text/plain")
-	if err != nil {
-		return fmt.Errorf("ossstore: put %s: %w", r.ID, err)
-	}
-	if !created {
-		if key, err = s.claimedKey(ctx, r.ID); err != nil {
-			return fmt.Errorf("ossstore: put %s: %w", r.ID, err)
-		}
-	}
-	if _, err := s.putOnce(ctx, key, body, "application/json"); err != nil {
+	if _, err := s.create(ctx, s.layout.RecordKey(r.Uploader, r.ID), body); err != nil {
 		return fmt.Errorf("ossstore: put %s: %w", r.ID, err)
 	}
 	return nil
 }
 
-// putOnce writes key unless it exists, and reports whether it wrote it.
-func (s *Store) putOnce(ctx context.Context, key string, body []byte, ctype string) (bool, error) {
-	err := s.bucket.PutObject(key, bytes.NewReader(body), oss.ContentType(ctype),
+// create writes key unless it exists, and reports whether it wrote it.
+func (s *Store) create(ctx context.Context, key string, body []byte) (bool, error) {
+	err := s.bucket.PutObject(key, bytes.NewReader(body), oss.ContentType("application/json"),
 		oss.ForbidOverWrite(true), oss.WithContext(ctx))
 	var se oss.ServiceError
 	if errors.As(err, &se) && se.Code == "FileAlreadyExists" {
@@ -87,34 +92,9 @@ func (s *Store) putOnce(ctx context.Context, key string, body []byte, ctype stri
 	return err == nil, err
 }
 
-// claimedKey returns the record key the ID object of id holds.
-func (s *Store) claimedKey(ctx context.Context, id string) (string, error) {
-	b, err := s.read(ctx, s.layout.RecordIDKey(id))
-	if err != nil {
-		return "", err
-	}
-	key := string(b)
-	if !s.layout.IsRecordKeyOf(key, id) {
-		return "", fmt.Errorf("ID object holds %q, not a record key of %s", key, id)
-	}
-	return key, nil
-}
-
-// Get implements records.Store.
-func (s *Store) Get(ctx context.Context, id string) (records.Record, error) {
-	key, err := s.claimedKey(ctx, id)
-	if err != nil {
-		return records.Record{}, fmt.Errorf("ossstore: get %s: %w", id, err)
-	}
-	r, err := s.readRecord(ctx, key)
-	if err != nil {
-		return records.Record{}, fmt.Errorf("ossstore: get %s: %w", id, err)
-	}
-	return r, nil
-}
-
-// read returns the body of key; a missing object wraps records.ErrNotFound.
-func (s *Store) read(ctx context.Context, key string) ([]byte, error) {
+// read returns the body of key (at most limit bytes); a missing object
+// wraps records.ErrNotFound.
+func (s *Store) read(ctx context.Context, key string, limit int64) ([]byte, error) {
 	rc, err := s.bucket.GetObject(key, oss.WithContext(ctx))
 	if err != nil {
 		if ossclient.IsNotFound(err) {
@@ -123,78 +103,68 @@ func (s *Store) read(ctx context.Context, key string) ([]byte, error) {
 		return nil, err
 	}
 	defer rc.Close()
-	return io.ReadAll(io.LimitReader(rc, maxRecordSize))
+	b, err := io.ReadAll(io.LimitReader(rc, limit+1))
+	if err == nil && int64(len(b)) > limit {
+		err = fmt.Errorf("%s: larger than %d bytes", key, limit)
+	}
+	return b, err
 }
 
-func (s *Store) readRecord(ctx context.Context, key string) (records.Record, error) {
-	b, err := s.read(ctx, key)
-	if err != nil {
-		return records.Record{}, err
-	}
-	var r records.Record
-	if err := json.Unmarshal(b, &r); err != nil {
-		return records.Record{}, fmt.Errorf("%s: %w", key, err)
-	}
-	return r, nil
-}
-
-// List implements records.Lister: one ListObjectsV2 page under the user's prefix,
-// then the records fetched in parallel (at most 8 at a time). A limit above
-// 1000 counts as 1000. Records that vanish meanwhile, or whose uploader is
-// not user, are left out.
-func (s *Store) List(ctx context.Context, user, cur string, limit int) (records.Page, error) {
-	if limit < 1 {
-		return records.Page{}, fmt.Errorf("ossstore: list: limit %d, want at least 1", limit)
-	}
-	limit = min(limit, maxListLimit)
-	prefix := s.layout.UserRecordsPrefix(user)
-	token, err := records.DecodeCursor(cur, prefix)
-	if err != nil {
-		return records.Page{}, fmt.Errorf("ossstore: list: %w", err)
-	}
-	opts := []oss.Option{oss.Prefix(prefix), oss.MaxKeys(limit), oss.WithContext(ctx)}
-	if token != "" {
-		opts = append(opts, oss.ContinuationToken(token))
-	}
-	res, err := s.bucket.ListObjectsV2(opts...)
-	if err != nil {
-		return records.Page{}, fmt.Errorf("ossstore: list: %w", err)
-	}
-	recs, err := s.fetchAll(ctx, res.Objects, user)
-	if err != nil {
-		return records.Page{}, fmt.Errorf("ossstore: list: %w", err)
-	}
-	p := records.Page{Records: recs}
-	if res.IsTruncated && res.NextContinuationToken != "" {
-		p.Next = records.EncodeCursor(prefix, res.NextContinuationToken)
-	}
-	return p, nil
-}
-
-// fetchAll GETs the listed records in order, keeping those of user.
-func (s *Store) fetchAll(ctx context.Context, objs []oss.ObjectProperties, user string) ([]records.Record, error) {
-	recs := make([]records.Record, len(objs))
-	errs := make([]error, len(objs))
-	sem := make(chan struct{}, listConcurrency)
+// readRecords GETs the record objects at keys, in parallel.
+func (s *Store) readRecords(ctx context.Context, keys []string) ([]records.Record, error) {
+	recs := make([]records.Record, len(keys))
+	errs := make([]error, len(keys))
+	sem := make(chan struct{}, readConcurrency)
 	var wg sync.WaitGroup
-	for i, o := range objs {
+	for i, key := range keys {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			recs[i], errs[i] = s.readRecord(ctx, o.Key)
+			b, err := s.read(ctx, key, maxRecordSize)
+			if err == nil {
+				err = json.Unmarshal(b, &recs[i])
+			}
+			errs[i] = err
 		}()
 	}
 	wg.Wait()
-	out := make([]records.Record, 0, len(objs))
-	for i, r := range recs {
-		switch {
-		case errors.Is(errs[i], records.ErrNotFound):
-		case errs[i] != nil:
-			return nil, errs[i]
-		case r.Uploader == user:
-			out = append(out, r)
-		}
+	return recs, errors.Join(errs...)
+}
+
+// Get implements records.Store.
+func (s *Store) Get(ctx context.Context, user, id string) (records.Record, error) {
+	st, err := s.load(ctx, user)
+	if err != nil {
+		return records.Record{}, fmt.Errorf("ossstore: get %s: %w", id, err)
 	}
-	return out, nil
+	if r, ok := st.find(id); ok {
+		return r, nil
+	}
+	return records.Record{}, fmt.Errorf("ossstore: get %s: %w", id, records.ErrNotFound)
+}
+
+// List implements records.Lister: the user's listing and newest
+// generation, the records written since it, then the page in memory.
+// Records not folded yet are folded before it returns (best effort: the
+// page does not depend on it).
+func (s *Store) List(ctx context.Context, user string, q records.Query) (records.Page, error) {
+	if err := records.CheckQuery(q); err != nil {
+		return records.Page{}, fmt.Errorf("ossstore: list: %w", err)
+	}
+	if _, _, err := records.DecodePosition(user, q.Cursor); err != nil {
+		return records.Page{}, fmt.Errorf("ossstore: list: %w", err)
+	}
+	st, err := s.load(ctx, user)
+	if err != nil {
+		return records.Page{}, fmt.Errorf("ossstore: list: %w", err)
+	}
+	p, err := records.PageOf(user, st.view(), q)
+	if err != nil {
+		return records.Page{}, fmt.Errorf("ossstore: list: %w", err)
+	}
+	if len(st.fresh) > 0 {
+		_, _ = s.commit(ctx, st, st.idx)
+	}
+	return p, nil
 }

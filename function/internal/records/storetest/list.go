@@ -18,7 +18,7 @@ func testListPaginates(t *testing.T, s records.Store) {
 	var got []string
 	cur := ""
 	for page := 0; page < 10; page++ {
-		p, err := s.List(ctx(t), "carol", cur, 3)
+		p, err := s.List(ctx(t), "carol", records.Query{Cursor: cur, Limit: 3})
 		if err != nil {
 			t.Fatalf("List page %d: %v", page, err)
 		}
@@ -43,7 +43,7 @@ func testListOnlyOwn(t *testing.T, s records.Store) {
 		mustPut(t, s, Sample(u, i))
 	}
 	for i, u := range users {
-		p, err := s.List(ctx(t), u, "", 10)
+		p, err := s.List(ctx(t), u, records.Query{Limit: 10})
 		if err != nil {
 			t.Fatalf("List(%q): %v", u, err)
 		}
@@ -55,7 +55,7 @@ func testListOnlyOwn(t *testing.T, s records.Store) {
 }
 
 func testListEmpty(t *testing.T, s records.Store) {
-	p, err := s.List(ctx(t), "nobody", "", 5)
+	p, err := s.List(ctx(t), "nobody", records.Query{Limit: 5})
 	if err != nil {
 		t.Fatalf("List: %v", err)
 	}
@@ -68,7 +68,7 @@ func testForeignCursor(t *testing.T, s records.Store) {
 	for n := 1; n <= 3; n++ {
 		mustPut(t, s, Sample("erin", n), Sample("frank", n))
 	}
-	p, err := s.List(ctx(t), "erin", "", 1)
+	p, err := s.List(ctx(t), "erin", records.Query{Limit: 1})
 	if err != nil {
 		t.Fatalf("List: %v", err)
 	}
@@ -76,7 +76,7 @@ func testForeignCursor(t *testing.T, s records.Store) {
 		t.Fatal("List(erin, limit 1): got no cursor, want one")
 	}
 	for _, cur := range []string{p.Next, "garbage", "e30"} {
-		_, err := s.List(ctx(t), "frank", cur, 1)
+		_, err := s.List(ctx(t), "frank", records.Query{Cursor: cur, Limit: 1})
 		if !errors.Is(err, records.ErrBadCursor) {
 			t.Errorf("List(frank, cursor %q): got %v, want ErrBadCursor", cur, err)
 		}
@@ -87,7 +87,7 @@ func testOddUsers(t *testing.T, s records.Store) {
 	for i, u := range []string{"用户 1", "a+b%20c", "_ids", "x.y@z", ""} {
 		r := Sample(u, i)
 		mustPut(t, s, r)
-		p, err := s.List(ctx(t), u, "", 10)
+		p, err := s.List(ctx(t), u, records.Query{Limit: 10})
 		if err != nil {
 			t.Fatalf("List(%q): %v", u, err)
 		}

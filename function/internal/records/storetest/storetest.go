@@ -17,7 +17,9 @@ import (
 )
 
 // Run runs the suite against stores made by newStore; each subtest gets a
-// fresh, empty store.
+// fresh, empty store. It covers Put's exactly-once, Get and Delete of the
+// owner's records only, the listing order, filters and pages, and the
+// quota: counting, periods, the rate, and concurrent admissions.
 func Run(t *testing.T, newStore func(t *testing.T) records.Store) {
 	t.Helper()
 	tests := []struct {
@@ -35,6 +37,17 @@ func Run(t *testing.T, newStore func(t *testing.T) records.Store) {
 		{"ListEmpty", testListEmpty},
 		{"ListRejectsForeignCursor", testForeignCursor},
 		{"OddUserNames", testOddUsers},
+		{"GetIsTheOwnersOnly", testGetOwnersOnly},
+		{"Delete", testDelete},
+		{"ConcurrentDeletesOfOneRecord", testConcurrentDeletes},
+		{"ListFilters", testListFilters},
+		{"ListFilteredPages", testListFilteredPages},
+		{"QuotaFiles", testQuotaFiles},
+		{"QuotaBytes", testQuotaBytes},
+		{"QuotaCountsRecordsOnce", testQuotaCountsRecordsOnce},
+		{"QuotaPeriod", testQuotaPeriod},
+		{"Rate", testRate},
+		{"ConcurrentAdmits", testConcurrentAdmits},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.run(t, newStore(t)) })
@@ -78,7 +91,7 @@ func testPutGet(t *testing.T, s records.Store) {
 	want := Sample("alice", 1)
 	want.Status, want.Reason, want.QuarantineKey = records.StatusQuarantined, "declared image/png, found text/plain", layout.QuarantineKey(want.Key)
 	mustPut(t, s, want)
-	got, err := s.Get(ctx(t), want.ID)
+	got, err := s.Get(ctx(t), want.Uploader, want.ID)
 	if err != nil {
 		t.Fatalf("Get: %v", err)
 	}
@@ -88,7 +101,7 @@ func testPutGet(t *testing.T, s records.Store) {
 }
 
 func testGetMissing(t *testing.T, s records.Store) {
-	_, err := s.Get(ctx(t), "0123456789abcdef0123456789abcdef")
+	_, err := s.Get(ctx(t), "alice", "0123456789abcdef0123456789abcdef")
 	if !errors.Is(err, records.ErrNotFound) {
 		t.Errorf("Get(missing): got %v, want an error wrapping ErrNotFound", err)
 	}
@@ -100,14 +113,14 @@ func testPutIdempotent(t *testing.T, s records.Store) {
 	second.RecordedAt = first.RecordedAt.Add(time.Minute)
 	second.Status = records.StatusQuarantined
 	mustPut(t, s, first, second, first)
-	got, err := s.Get(ctx(t), first.ID)
+	got, err := s.Get(ctx(t), "alice", first.ID)
 	if err != nil {
 		t.Fatalf("Get: %v", err)
 	}
 	if d := cmp.Diff(first, got); d != "" {
 		t.Errorf("after three Puts of one ID, want the first (-want +got):\n%s", d)
 	}
-	p, err := s.List(ctx(t), "alice", "", 10)
+	p, err := s.List(ctx(t), "alice", records.Query{Limit: 10})
 	if err != nil {
 		t.Fatalf("List: %v", err)
 	}
@@ -133,7 +146,7 @@ func testListNewestFirst(t *testing.T, s records.Store) {
 	for _, n := range []int{4, 3, 2, 1} {
 		want = append(want, Sample("bob", n).ID)
 	}
-	p, err := s.List(ctx(t), "bob", "", 10)
+	p, err := s.List(ctx(t), "bob", records.Query{Limit: 10})
 	if err != nil {
 		t.Fatalf("List: %v", err)
 	}
@@ -156,7 +169,7 @@ func testListTiesByID(t *testing.T, s records.Store) {
 		mustPut(t, s, r)
 	}
 	sort.Slice(rs, func(i, j int) bool { return rs[i].ID < rs[j].ID })
-	p, err := s.List(ctx(t), "hana", "", 10)
+	p, err := s.List(ctx(t), "hana", records.Query{Limit: 10})
 	if err != nil {
 		t.Fatalf("List: %v", err)
 	}
@@ -183,11 +196,11 @@ func testConcurrentPuts(t *testing.T, s records.Store) {
 			t.Errorf("Put: %v", err)
 		}
 	}
-	got, err := s.Get(ctx(t), Sample("gina", 1).ID)
+	got, err := s.Get(ctx(t), "gina", Sample("gina", 1).ID)
 	if err != nil {
 		t.Fatalf("Get: %v", err)
 	}
-	p, err := s.List(ctx(t), "gina", "", 10)
+	p, err := s.List(ctx(t), "gina", records.Query{Limit: 10})
 	if err != nil {
 		t.Fatalf("List: %v", err)
 	}

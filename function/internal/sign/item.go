@@ -1,0 +1,145 @@
+package sign
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/ossgate/ossgate/function/internal/auth"
+	"github.com/ossgate/ossgate/function/internal/creds"
+	"github.com/ossgate/ossgate/function/internal/records"
+)
+
+// itemPrefix is the path of one upload: /uploads/{id}, id a record ID.
+const itemPrefix = "/uploads/"
+
+// itemRoute returns the route of a /uploads/{id} path, GET or DELETE,
+// when the handler serves uploads and path is one.
+func (h *Handler) itemRoute(r *http.Request) (route, bool) {
+	id, ok := strings.CutPrefix(r.URL.Path, itemPrefix)
+	if !ok || h.o.Store == nil || id == "" || strings.Contains(id, "/") {
+		return route{}, false
+	}
+	switch r.Method {
+	case http.MethodGet:
+		return route{http.MethodGet, h.getUpload}, true
+	case http.MethodDelete:
+		return route{http.MethodDelete, h.deleteUpload}, true
+	}
+	// Any other method: 405 with Allow: GET, DELETE, OPTIONS.
+	return route{method: http.MethodGet + ", " + http.MethodDelete}, true
+}
+
+// validID reports whether id can be a record ID: 32 lower-case hex digits.
+func validID(id string) bool {
+	if len(id) != 32 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// errNoUpload is the 404 of an upload the caller does not have.
+func errNoUpload(err error) *Error {
+	return &Error{Code: CodeNotFound, Message: "no such upload", Err: err}
+}
+
+// ownRecord authenticates a signed-in caller, opens the record store and
+// reads the caller's record the /uploads/{id} path names.
+func (h *Handler) ownRecord(r *http.Request, e *entry, what string) (auth.Identity, records.Store, records.Record, error) {
+	id, s, err := h.ownerStore(r, e, what)
+	if err != nil {
+		return id, nil, records.Record{}, err
+	}
+	rid := strings.TrimPrefix(r.URL.Path, itemPrefix)
+	if !validID(rid) {
+		return id, nil, records.Record{}, errNoUpload(nil)
+	}
+	rec, err := s.Get(r.Context(), id.User, rid)
+	if err != nil {
+		return id, nil, records.Record{}, recordError(err)
+	}
+	e.keys = append(e.keys, rec.Key)
+	return id, s, rec, nil
+}
+
+// getUpload serves GET /uploads/{id}: the caller's record, deleted or not,
+// with its download URLs.
+func (h *Handler) getUpload(w http.ResponseWriter, r *http.Request, e *entry) error {
+	_, _, rec, err := h.ownRecord(r, e, "reading an upload")
+	if err != nil {
+		return err
+	}
+	c, err := h.credentials(r.Context())
+	if err != nil {
+		return err
+	}
+	v, err := h.viewOf(c, rec, h.o.Now())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}
+
+// recordError maps a Get or Delete error: not found is 404, anything else
+// the store's.
+func recordError(err error) *Error {
+	if errors.Is(err, records.ErrNotFound) {
+		return errNoUpload(err)
+	}
+	return storeError(err)
+}
+
+// deleteUpload serves DELETE /uploads/{id}: it deletes the caller's
+// object, then marks the record deleted (kept, with deletedAt) and answers
+// it. In that order, a failure half way is finished by the client's retry
+// (deleting a deleted object is no error); deleting twice is 404. A
+// quarantined copy (under the quarantine prefix) is left to operators.
+func (h *Handler) deleteUpload(w http.ResponseWriter, r *http.Request, e *entry) error {
+	id, s, rec, err := h.ownRecord(r, e, "deleting an upload")
+	if err != nil {
+		return err
+	}
+	if rec.Status == records.StatusDeleted {
+		return errNoUpload(nil)
+	}
+	if rec.QuarantineKey == "" && h.layout.IsUploadKey(rec.Key) {
+		if err := h.deleteObject(r, rec.Key); err != nil {
+			return err
+		}
+	}
+	rec, err = s.Delete(r.Context(), id.User, rec.ID, h.o.Now())
+	if err != nil {
+		return recordError(err)
+	}
+	writeJSON(w, http.StatusOK, view{Record: rec})
+	return nil
+}
+
+// ObjectDeleter deletes uploads for DELETE /uploads/{id}, with the
+// request's credentials; deleting a missing object is not an error, and
+// errors wrapping creds.ErrNone become 503 NoCredentials.
+type ObjectDeleter interface {
+	DeleteObject(ctx context.Context, key string) error
+}
+
+// deleteObject deletes key with the request's credentials.
+func (h *Handler) deleteObject(r *http.Request, key string) error {
+	if h.o.Objects == nil {
+		return errors.New("sign: no ObjectDeleter to delete uploads with")
+	}
+	err := h.o.Objects.DeleteObject(r.Context(), key)
+	if errors.Is(err, creds.ErrNone) {
+		return &Error{Code: CodeNoCredentials, Message: "no credentials to delete with", Err: err}
+	}
+	if err != nil {
+		return &Error{Code: CodeStoreUnavailable, Message: "the object could not be deleted; try again", Err: err}
+	}
+	return nil
+}

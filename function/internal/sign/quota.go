@@ -1,0 +1,141 @@
+package sign
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net/http"
+	"time"
+
+	"github.com/ossgate/ossgate/function/config"
+	"github.com/ossgate/ossgate/function/internal/records"
+)
+
+// Admit admits one call of user on profile p at now that hands out the
+// tickets claims, against p's quota and rate, through the record store
+// (across every instance). It is the one admission path: POST /sign calls
+// it with the tickets it signed, and any other endpoint that hands out
+// upload tickets (multipart initiation) must call it the same way before
+// answering. A profile without quota or rate admits without asking the
+// store.
+//
+// It returns nil when admitted; a refusal is an *Error with code
+// QuotaExceeded (429) whose RetryAfter and Exceeded say when to try again
+// and what was exceeded; a store failure is 503 StoreUnavailable (the
+// call is refused: a quota is never left unenforced).
+func (h *Handler) Admit(ctx context.Context, user string, p config.Profile, claims []records.Claim, now time.Time) error {
+	if !p.Quota.On() && !p.Rate.On() {
+		return nil
+	}
+	if h.o.Store == nil {
+		return &Error{Code: CodeStoreUnavailable, Message: "quotas need a record store", Err: fmt.Errorf("sign: profile %s has a quota but the handler no Store", p.Name)}
+	}
+	s, err := h.store(ctx)
+	if err != nil {
+		return err
+	}
+	req := admitRequest(user, p, now)
+	req.Claims = claims
+	d, err := s.Admit(ctx, req)
+	if err != nil {
+		return storeError(err)
+	}
+	if d.Admitted {
+		return nil
+	}
+	return quotaError(p, d, now)
+}
+
+// admitRequest is the request of user on p at now, without claims.
+func admitRequest(user string, p config.Profile, now time.Time) records.AdmitRequest {
+	l := records.Limits{Files: p.Quota.Files, Bytes: p.Quota.Bytes, Signs: p.Rate.Signs}
+	l.PeriodStart, l.PeriodEnd = p.Quota.Period(now)
+	l.RateStart, l.RateEnd = p.Rate.Window(now)
+	return records.AdmitRequest{User: user, Profile: p.Name, At: now, Limits: l}
+}
+
+// quotaError is the 429 of a refusal.
+func quotaError(p config.Profile, d records.Decision, now time.Time) *Error {
+	e := &Error{Code: CodeQuotaExceeded, Exceeded: d.Exceeded, RetryAfter: retrySeconds(d.RetryAt, now)}
+	switch d.Exceeded {
+	case records.ExceededRate:
+		e.Message = fmt.Sprintf("at most %d calls per %s for profile %s", p.Rate.Signs, p.Rate.Per, p.Name)
+	case records.ExceededFiles:
+		e.Message = fmt.Sprintf("at most %d files per %s for profile %s (%d used, counting valid tickets)", p.Quota.Files, p.Quota.Per, p.Name, d.Usage.Files)
+	case records.ExceededBytes:
+		e.Message = fmt.Sprintf("at most %d bytes per %s for profile %s (%d used, counting valid tickets)", p.Quota.Bytes, p.Quota.Per, p.Name, d.Usage.Bytes)
+	default:
+		e.Message = "too many calls at once for this user; try again"
+	}
+	return e
+}
+
+// retrySeconds is the Retry-After of a retry at at: whole seconds from
+// now, at least 1.
+func retrySeconds(at, now time.Time) int {
+	return max(1, int(math.Ceil(at.Sub(now).Seconds())))
+}
+
+// quotaAnswer is the body of GET /quota.
+type quotaAnswer struct {
+	Profile string        `json:"profile"`
+	Quota   *config.Quota `json:"quota,omitempty"`
+	Rate    *config.Rate  `json:"rate,omitempty"`
+	Used    *amounts      `json:"used,omitempty"`
+	Left    *amounts      `json:"left,omitempty"`
+	// ResetsAt is the end of the quota's period.
+	ResetsAt *time.Time `json:"resetsAt,omitempty"`
+}
+
+// amounts are files and bytes; a quota without a bytes (or files) limit
+// shows no left bytes (or files).
+type amounts struct {
+	Files *int   `json:"files,omitempty"`
+	Bytes *int64 `json:"bytes,omitempty"`
+}
+
+// quota serves GET /quota?profile=: the profile's quota and rate, and for
+// a quota what the caller has used of it in the current period and what
+// is left.
+func (h *Handler) quota(w http.ResponseWriter, r *http.Request, e *entry) error {
+	id, err := h.authenticate(r, e)
+	if err != nil {
+		return err
+	}
+	name := r.URL.Query().Get("profile")
+	e.profile = name
+	p, ok := h.o.Config.Profiles[name]
+	if !ok {
+		return errorf(CodeUnknownProfile, "unknown profile %.64q", name)
+	}
+	a := quotaAnswer{Profile: p.Name}
+	if p.Rate.On() {
+		a.Rate = &p.Rate
+	}
+	if !p.Quota.On() {
+		writeJSON(w, http.StatusOK, a)
+		return nil
+	}
+	s, err := h.store(r.Context())
+	if err != nil {
+		return err
+	}
+	now := h.o.Now()
+	req := admitRequest(id.User, p, now)
+	u, err := s.Usage(r.Context(), req)
+	if err != nil {
+		return storeError(err)
+	}
+	a.Quota, a.ResetsAt = &p.Quota, &req.Limits.PeriodEnd
+	a.Used, a.Left = &amounts{Files: &u.Files, Bytes: &u.Bytes}, &amounts{}
+	if p.Quota.Files > 0 {
+		left := max(0, p.Quota.Files-u.Files)
+		a.Left.Files = &left
+	}
+	if p.Quota.Bytes > 0 {
+		left := max(0, p.Quota.Bytes-u.Bytes)
+		a.Left.Bytes = &left
+	}
+	writeJSON(w, http.StatusOK, a)
+	return nil
+}

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/aliyun/aliyun-oss-go-sdk/oss"
+
+	"github.com/ossgate/ossgate/function/config"
+	"github.com/ossgate/ossgate/function/internal/ossclient"
+	"github.com/ossgate/ossgate/function/internal/record"
+	"github.com/ossgate/ossgate/function/internal/records"
+	"github.com/ossgate/ossgate/function/internal/records/ossstore"
+	"github.com/ossgate/ossgate/function/internal/records/sqlstore"
+	"github.com/ossgate/ossgate/function/internal/upload"
+)
+
+// migrateTimeout bounds the schema migration at start.
+const migrateTimeout = 20 * time.Second
+
+// stores opens the record store of a request or invocation: the SQL store
+// of OSSGATE_RECORDS_DSN (one connection pool per instance), else the OSS
+// store in the bucket, built with the request's credentials.
+type stores struct {
+	oss    ossclient.Opener
+	layout upload.Layout
+	sql    *sqlstore.Store
+}
+
+// newStores returns the stores of cfg. With a database it opens the pool
+// and migrates the schema now; a database that does not answer yet is
+// logged (its DSN redacted) and migrated on first use instead, so that an
+// instance starting while the database is away still starts.
+func newStores(cfg config.Config, oss ossclient.Opener, logger *slog.Logger) (stores, error) {
+	s := stores{oss: oss, layout: upload.Layout{Prefixes: cfg.Prefixes}}
+	if !cfg.RecordsDB.On() {
+		return s, nil
+	}
+	db, err := sqlstore.Open(cfg.RecordsDB, sqlstore.Options{})
+	if err != nil {
+		return s, err
+	}
+	s.sql = db
+	ctx, cancel := context.WithTimeout(context.Background(), migrateTimeout)
+	defer cancel()
+	if err := db.Migrate(ctx); err != nil {
+		logger.Warn("records: the database did not answer at start; the schema is migrated on first use",
+			"db", cfg.RecordsDB.Redacted(), "error", err.Error())
+	}
+	return s, nil
+}
+
+// describe is how the log names the store.
+func (s stores) describe(cfg config.Config) string {
+	if s.sql != nil {
+		return cfg.RecordsDB.Kind + " " + cfg.RecordsDB.Redacted()
+	}
+	return "oss " + cfg.OSS.Bucket + "/" + cfg.Prefixes.Records + "/"
+}
+
+// of returns the store to use with b, the invocation's bucket.
+func (s stores) of(b *oss.Bucket) records.Store {
+	if s.sql != nil {
+		return s.sql
+	}
+	return ossstore.New(b, s.layout)
+}
+
+// StoreFor implements sign.StoreOpener.
+func (s stores) StoreFor(ctx context.Context) (records.Store, error) {
+	if s.sql != nil {
+		return s.sql, nil
+	}
+	b, err := s.oss.Bucket(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.of(b), nil
+}
+
+// DeleteObject implements sign.ObjectDeleter with the request's
+// credentials.
+func (s stores) DeleteObject(ctx context.Context, key string) error {
+	b, err := s.oss.Bucket(ctx)
+	if err != nil {
+		return err
+	}
+	return record.OSSObjects{Bucket: b}.Delete(ctx, key)
+}
