@@ -15,6 +15,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ossgate/ossgate/signer"
 )
@@ -27,6 +28,7 @@ type Function string
 const (
 	Sign   Function = "sign"
 	Record Function = "record"
+	Sweep  Function = "sweep"
 )
 
 // Config is the validated configuration of one function. Every default is
@@ -43,6 +45,9 @@ type Config struct {
 	CORSOrigins []string
 	// QuarantineMode is the record function's.
 	QuarantineMode QuarantineMode
+	// SweepAge is the sweep function's: it aborts the multipart uploads
+	// under the upload prefix initiated longer ago than this.
+	SweepAge time.Duration
 }
 
 // OSS says where the bucket is and how it is reached.
@@ -111,6 +116,7 @@ const (
 	VarJWTAudience      = "OSSGATE_JWT_AUDIENCE"
 	VarAllowAnonymous   = "OSSGATE_ALLOW_ANONYMOUS"
 	VarCORSOrigins      = "OSSGATE_CORS_ORIGINS"
+	VarSweepAge         = "OSSGATE_SWEEP_AGE"
 )
 
 // Vars returns the name of every environment variable ossgate reads, in a
@@ -118,7 +124,8 @@ const (
 func Vars() []string {
 	return []string{VarFunction, VarLogLevel, VarBucket, VarRegion, VarEndpoint, VarInternalEndpoint,
 		VarPublicBaseURL, VarUploadPrefix, VarRecordsPrefix, VarQuarantinePrefix, VarQuarantineMode,
-		VarProfiles, VarJWTSecret, VarJWKSURL, VarJWTIssuer, VarJWTAudience, VarAllowAnonymous, VarCORSOrigins}
+		VarProfiles, VarJWTSecret, VarJWKSURL, VarJWTIssuer, VarJWTAudience, VarAllowAnonymous, VarCORSOrigins,
+		VarSweepAge}
 }
 
 // Empty is the binary's no-op HTTP function, the benchmarks' baseline; it
@@ -146,8 +153,10 @@ func Load(fn Function, getenv func(string) string) (Config, error) {
 		l.sign(&c)
 	} else if fn == Record {
 		l.record(&c)
+	} else if fn == Sweep {
+		l.sweep(&c)
 	} else {
-		l.fail("unknown function %q: want %s, %s or %s (the first argument, or %s)", fn, Sign, Record, Empty, VarFunction)
+		l.fail("unknown function %q: want %s, %s, %s or %s (the first argument, or %s)", fn, Sign, Record, Sweep, Empty, VarFunction)
 	}
 	if len(l.problems) > 0 {
 		return Config{}, &Error{Problems: l.problems}

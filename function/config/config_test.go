@@ -182,7 +182,7 @@ func TestVarsListsEveryName(t *testing.T) {
 		}
 		seen[v] = true
 	}
-	if got, want := len(seen), 18; got != want {
+	if got, want := len(seen), 19; got != want {
 		t.Errorf("Vars: got %d names, want %d", got, want)
 	}
 }

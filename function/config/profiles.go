@@ -38,6 +38,9 @@ type Profile struct {
 	SuccessActionStatus int `json:"successActionStatus"`
 	// MaxFiles is the largest number of files one request may sign.
 	MaxFiles int `json:"maxFiles"`
+	// Multipart, when not nil, lets the profile's files go by multipart
+	// upload (see Multipart); maxSize may then reach MaxParts × PartSize.
+	Multipart *Multipart `json:"-"`
 }
 
 // Allows reports whether the profile allows the MIME type t.
@@ -52,6 +55,9 @@ type profileJSON struct {
 	Expiry              string   `json:"expiry"`
 	SuccessActionStatus int      `json:"successActionStatus"`
 	MaxFiles            int      `json:"maxFiles"`
+
+	// Multipart is {"partSize", "threshold"}, or absent for form uploads only.
+	Multipart *multipartJSON `json:"multipart"`
 }
 
 // DefaultProfiles is the built-in profile set used when OSSGATE_PROFILES is
@@ -107,6 +113,7 @@ func buildProfile(name string, pj profileJSON) (Profile, error) {
 		Expiry: DefaultExpiry, SuccessActionStatus: pj.SuccessActionStatus, MaxFiles: pj.MaxFiles}
 	var problems []string
 	bad := func(format string, a ...any) { problems = append(problems, fmt.Sprintf(format, a...)) }
+	p.Multipart = buildMultipart(pj.Multipart, bad)
 	if !profileName.MatchString(name) {
 		bad("name must match %s", profileName)
 	}
@@ -121,8 +128,8 @@ func buildProfile(name string, pj profileJSON) (Profile, error) {
 	if p.MinSize == 0 {
 		p.MinSize = 1
 	}
-	if p.MinSize < 1 || p.MaxSize < p.MinSize || p.MaxSize > MaxObjectSize {
-		bad("need 1 <= minSize <= maxSize <= %d, got minSize %d, maxSize %d", MaxObjectSize, p.MinSize, p.MaxSize)
+	if msg := p.sizeProblem(); msg != "" {
+		bad("%s", msg)
 	}
 	if pj.Expiry != "" {
 		d, err := time.ParseDuration(pj.Expiry)
