@@ -27,7 +27,8 @@ func runSign(cfg config.Config, logger *slog.Logger) error {
 	}
 	h, err := sign.New(sign.Options{
 		Config: cfg, Auth: v, Fallback: creds.DefaultChain{}, Logger: logger,
-		Listers: recordListers{oss: ossclient.FromConfig(cfg.OSS, creds.DefaultChain{}), layout: upload.Layout{Prefixes: cfg.Prefixes}},
+		Listers:   recordListers{oss: ossclient.FromConfig(cfg.OSS, creds.DefaultChain{}), layout: upload.Layout{Prefixes: cfg.Prefixes}},
+		Multipart: multipartOpener{oss: ossclient.FromConfig(cfg.OSS, creds.DefaultChain{})},
 	})
 	if err != nil {
 		return err
@@ -51,4 +52,18 @@ func (l recordListers) ListerFor(ctx context.Context) (records.Lister, error) {
 		return nil, err
 	}
 	return ossstore.New(b, l.layout), nil
+}
+
+// multipartOpener opens the multipart calls per request, with that
+// request's credentials.
+type multipartOpener struct {
+	oss ossclient.Opener
+}
+
+func (m multipartOpener) MultipartFor(ctx context.Context) (sign.MultipartOSS, error) {
+	b, err := m.oss.Bucket(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return ossclient.Multipart{Bucket: b}, nil
 }

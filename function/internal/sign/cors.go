@@ -35,7 +35,7 @@ func (h *Handler) cors(w http.ResponseWriter, r *http.Request) (preflight bool) 
 	if r.Method != http.MethodOptions || r.Header.Get("Access-Control-Request-Method") == "" {
 		return false
 	}
-	hd.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+	hd.Set("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS")
 	hd.Set("Access-Control-Allow-Headers", corsAllowHeaders)
 	hd.Set("Access-Control-Max-Age", corsMaxAge)
 	return true

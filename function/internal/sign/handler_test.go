@@ -76,7 +76,7 @@ func TestCORS(t *testing.T) {
 		want     map[string]string // header: value ("" = absent)
 	}{
 		{"preflight allowed", nil, "OPTIONS", preflight, 204, map[string]string{
-			"Access-Control-Allow-Origin": "https://app.example.com", "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+			"Access-Control-Allow-Origin": "https://app.example.com", "Access-Control-Allow-Methods": "GET, POST, DELETE, OPTIONS",
 			"Access-Control-Allow-Headers": "Authorization, Content-Type", "Access-Control-Max-Age": "600", "Vary": "Origin"}},
 		{"preflight other origin", nil, "OPTIONS", map[string]string{"Origin": "https://evil.example.com", "Access-Control-Request-Method": "POST"}, 204,
 			map[string]string{"Access-Control-Allow-Origin": "", "Access-Control-Allow-Methods": ""}},
