@@ -59,7 +59,9 @@ func TestMultipartRefusals(t *testing.T) {
 	create := func(profile, name, typ string, size int64) map[string]any {
 		return map[string]any{"profile": profile, "file": map[string]any{"name": name, "type": typ, "size": size}}
 	}
-	ref := func(key, id string, size int64) map[string]any { return map[string]any{"key": key, "uploadId": id, "size": size} }
+	ref := func(key, id string, size int64) map[string]any {
+		return map[string]any{"key": key, "uploadId": id, "size": size}
+	}
 	tests := []struct {
 		name, method, path, user string
 		body                     any
