@@ -33,11 +33,23 @@ var ossActions = map[string][]string{
 	"Bucket.PutObjectTagging":      {"oss:PutObjectTagging"},
 	"Bucket.GetObjectTagging":      {"oss:GetObjectTagging"},
 	"Client.Bucket":                nil, // builds a handle, no request
+	// Multipart upload: initiate, upload part and complete are authorized
+	// as oss:PutObject.
+	"Bucket.InitiateMultipartUpload": {"oss:PutObject"},
+	"Bucket.UploadPart":              {"oss:PutObject"},
+	"Bucket.CompleteMultipartUpload": {"oss:PutObject"},
+	"Bucket.ListUploadedParts":       {"oss:ListParts"},
+	"Bucket.AbortMultipartUpload":    {"oss:AbortMultipartUpload"},
+	"Bucket.ListMultipartUploads":    {"oss:ListMultipartUploads"},
 }
 
 // signerSign is the function whose POST policies carry the sign role's
 // oss:PutObject (OSS authorizes a PostObject as a PutObject of the signer).
 const signerSign = modulePath + "/signer.Sign"
+
+// signPresignPart is the function whose presigned UploadPart URLs carry the
+// sign role's oss:PutObject.
+const signPresignPart = modulePath + "/function/internal/sign.presignPart"
 
 var sdkMethod = regexp.MustCompile(`^\(\*?` + regexp.QuoteMeta(ossPkg) + `\.(Bucket|Client)\)\.(\w+)$`)
 
@@ -46,7 +58,7 @@ func codeActions(t *testing.T, reached []string) []string {
 	t.Helper()
 	set := map[string]bool{}
 	for _, name := range reached {
-		if name == signerSign {
+		if name == signerSign || name == signPresignPart {
 			set["oss:PutObject"] = true
 		}
 		m := sdkMethod.FindStringSubmatch(name)
@@ -66,17 +78,28 @@ func codeActions(t *testing.T, reached []string) []string {
 
 // where says on which part of the bucket each function needs each action:
 // under a key prefix (the value of an OSSGATE_*_PREFIX variable), or
-// "list:" + prefix for oss:ListObjects on the bucket limited by oss:Prefix.
+// "list:" + prefix for a listing action (oss:ListObjects,
+// oss:ListMultipartUploads) on the bucket limited by oss:Prefix.
 // The sign role's oss:PutObject under the upload prefix is what every POST
-// policy it signs carries; it reads and lists records for GET /uploads. The
-// record role reads uploads (HEAD, first bytes) and its records
-// (idempotency), writes records and quarantined copies, deletes and tags
-// uploads (quarantine move and tag modes).
+// policy and part URL it signs carries, and what initiating and completing
+// a multipart upload need; it lists and aborts multipart uploads' parts,
+// HEADs an upload whose completion it is asked again, and reads and lists
+// records for GET /uploads. The record role reads uploads (HEAD, first
+// bytes) and its records (idempotency), writes records and quarantined
+// copies, deletes and tags uploads (quarantine move and tag modes). The
+// sweep role lists multipart uploads under the upload prefix and aborts
+// them.
 var where = map[string]map[string][]string{
 	"sign": {
-		"oss:PutObject":   {config.VarUploadPrefix},
-		"oss:GetObject":   {config.VarRecordsPrefix},
-		"oss:ListObjects": {"list:" + config.VarRecordsPrefix},
+		"oss:PutObject":            {config.VarUploadPrefix},
+		"oss:ListParts":            {config.VarUploadPrefix},
+		"oss:AbortMultipartUpload": {config.VarUploadPrefix},
+		"oss:GetObject":            {config.VarRecordsPrefix, config.VarUploadPrefix},
+		"oss:ListObjects":          {"list:" + config.VarRecordsPrefix},
+	},
+	"sweep": {
+		"oss:ListMultipartUploads": {"list:" + config.VarUploadPrefix},
+		"oss:AbortMultipartUpload": {config.VarUploadPrefix},
 	},
 	"record": {
 		"oss:GetObject":        {config.VarUploadPrefix, config.VarRecordsPrefix},
@@ -131,11 +154,11 @@ func renderedRAM(t *testing.T) (map[string]Policy, map[string]string) {
 
 func TestRAMDocuments(t *testing.T) {
 	docs, _ := renderedRAM(t)
-	want := []string{"fc-trust.json", "oss-trust.json", "record-policy.json", "sign-policy.json", "trigger-policy.json"}
+	want := []string{"fc-trust.json", "oss-trust.json", "record-policy.json", "sign-policy.json", "sweep-policy.json", "trigger-policy.json"}
 	if got := keys(docs); !cmp.Equal(got, want) {
 		t.Fatalf("documents: got %v, want %v", got, want)
 	}
-	for _, name := range []string{"record-policy.json", "sign-policy.json", "trigger-policy.json"} {
+	for _, name := range []string{"record-policy.json", "sign-policy.json", "sweep-policy.json", "trigger-policy.json"} {
 		if breaches := Lint(docs[name]); len(breaches) > 0 {
 			t.Errorf("%s breaks the wildcard rule: %v", name, breaches)
 		}
@@ -153,7 +176,7 @@ func TestRolesGrantWhatTheCodeCalls(t *testing.T) {
 	prog := loadProgram(t)
 	docs, values := renderedRAM(t)
 	env := function(t, renderedSYAML(t, func(string) string { return "" }), "record").EnvironmentVariables
-	for fn, entry := range map[string]string{"sign": "runSign", "record": "runRecord"} {
+	for fn, entry := range map[string]string{"sign": "runSign", "record": "runRecord", "sweep": "runSweep"} {
 		t.Run(fn, func(t *testing.T) {
 			reached := prog.reach(t, modulePath+"/function", entry)
 			if fn == "sign" && !contains(reached, signerSign) {
@@ -199,19 +222,22 @@ func probeAction(t *testing.T, policy Policy, action string, places []string, en
 				t.Errorf("%s on %s (context %v): got allowed=%v, want %v", r.Action, r.Resource, r.Context, got, want)
 			}
 		}
-		if action == "oss:ListObjects" {
+		if listing[action] {
 			check(Request{Action: action, Resource: bucketARN, Context: map[string]string{"oss:Prefix": prefix + "/u/"}}, wantList)
 			continue
 		}
 		check(Request{Action: action, Resource: obj(values["bucket"], prefix)}, wantObj)
 		check(Request{Action: action, Resource: obj("other-bucket", prefix)}, false)
 	}
-	if action == "oss:ListObjects" {
+	if listing[action] {
 		if policy.Allows(Request{Action: action, Resource: bucketARN}) {
 			t.Errorf("%s on %s without oss:Prefix: got allowed, want denied", action, bucketARN)
 		}
 	}
 }
+
+// listing holds the actions on the bucket itself, limited by oss:Prefix.
+var listing = map[string]bool{"oss:ListObjects": true, "oss:ListMultipartUploads": true}
 
 func TestTriggerRole(t *testing.T) {
 	docs, values := renderedRAM(t)
