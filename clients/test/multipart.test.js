@@ -197,7 +197,7 @@ describe('parts', () => {
     assert.ok(fake.oss.puts.every((p) => p.contentType === 'application/octet-stream'));
     const obj = stored(fake, r.key);
     assert.equal(sha(obj.content), sha(f.bytes));
-    assert.equal(r.etag, obj.etag);
+    assert.equal(r.etag, obj.etag.replace(/"/g, ''), 'the ETag, unquoted');
     assert.equal(r.size, f.size);
   });
 
@@ -456,6 +456,23 @@ describe('resume', () => {
     assert.equal(r.multipart.resumed, false);
     assert.equal(fake.mp.creates.length, 2);
     assert.equal(fake.mp.partsCalls.filter((c) => !c.parts).length, 1, 'asked once, then started afresh');
+    assert.equal(sha(stored(fake, r.key).content), sha(f.bytes));
+  });
+
+  test('a profile whose part size changed since the upload started: the resume answer says so, the old upload is aborted and a new one completes', async (t) => {
+    const storageFile = path.join(dir, 'partsize.json');
+    const profiles = { video: { ...PROFILES.video, multipart: { ...PROFILES.video.multipart } } };
+    const { fake, up } = await setup(t, { up: { multipartThreshold: 1 }, fake: { partDelayMs: 60, profiles }, wx: { storageFile } });
+    const f = makeFile(6 * PART);
+    const ctl = createAbort();
+    await up.upload([f], { signal: ctl.signal, keepOnAbort: true, onProgress: (p) => p.partsDone >= 1 && ctl.abort() });
+    profiles.video.multipart.partSize = 2 * PART;
+    fake.oss.partDelayMs = 0;
+    const r = await up.uploadFile(f);
+    assert.equal(r.multipart.resumed, false);
+    assert.equal(r.multipart.partSize, 2 * PART);
+    assert.equal(fake.mp.deletes.length, 1, 'the old upload is aborted');
+    assert.equal(fake.mp.creates.length, 2);
     assert.equal(sha(stored(fake, r.key).content), sha(f.bytes));
   });
 
