@@ -24,13 +24,14 @@ function run(cmd, args, opts) {
 
 /**
  * startLocal resolves with the launcher's ready line, {signURL, demoURL,
- * ossURL, bucket, region, dataDir, accessKeyId, accessKeySecret}, plus
- * token(sub), stderr() and close(). env is added to both functions'
- * environment. The sign function signs for anonymous callers and also
+ * ossURL, ossPublicURL, bucket, region, dataDir, accessKeyId,
+ * accessKeySecret}, plus token(sub), stderr() and close(). env is added to
+ * the functions' environment; args are more launcher flags (e.g. ['-link',
+ * 'cut=3@150KB']). The sign function signs for anonymous callers and also
  * accepts HS256 tokens from token(sub) (a random secret per stack). Set
  * OSSGATE_STACK_VERBOSE=1 to see the functions' output.
  */
-export async function startLocal({ env = {} } = {}) {
+export async function startLocal({ env = {}, args: extra = [] } = {}) {
   const code = path.join(repoRoot, 'build', 'code');
   if (!fs.existsSync(path.join(code, 'bootstrap')) || !fs.existsSync(path.join(code, 'ossgate'))) {
     throw new Error(`no function code in ${code}: run make build first`);
@@ -42,6 +43,7 @@ export async function startLocal({ env = {} } = {}) {
   const args = ['-sign-port', '0', '-oss-port', '0', '-data', path.join(tmp, 'data'), '-code', code,
     '-demo', path.join(repoRoot, 'clients'), '-log-level', 'warn', '-ready-json', '-until-stdin-closes', '-max-life', '5m'];
   for (const [k, v] of Object.entries(env)) args.push('-env', `${k}=${v}`);
+  args.push(...extra);
   const verbose = process.env.OSSGATE_STACK_VERBOSE === '1';
   const child = spawn(bin, args, {
     cwd: repoRoot,
