@@ -65,7 +65,8 @@ type profileJSON struct {
 const DefaultProfiles = `{
   "avatar":   {"types": ["image/jpeg", "image/png", "image/webp", "image/gif"], "maxSize": 5242880, "maxFiles": 1},
   "image":    {"types": ["image/jpeg", "image/png", "image/webp", "image/gif", "image/heic"], "maxSize": 10485760, "maxFiles": 9},
-  "document": {"types": ["application/pdf"], "maxSize": 20971520, "maxFiles": 5}
+  "document": {"types": ["application/pdf"], "maxSize": 20971520, "maxFiles": 5},
+  "video":    {"types": ["video/mp4", "video/quicktime"], "maxSize": 4294967296, "multipart": {}}
 }`
 
 var profileName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,31}$`)
