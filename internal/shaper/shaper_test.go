@@ -178,3 +178,34 @@ func TestCloseEndsOpenConnections(t *testing.T) {
 		}
 	}
 }
+
+// TestReset: Reset cuts the open connections, both ways, and the proxy
+// still accepts new ones.
+func TestReset(t *testing.T) {
+	p, err := Start(echoServer(t), Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	c, err := net.Dial("tcp", p.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.Write([]byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 200 && p.Stats().BytesUp == 0; i++ {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if n := p.Reset(); n != 1 {
+		t.Errorf("Reset: cut %d connections, want 1", n)
+	}
+	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := io.ReadAll(c); err != nil {
+		t.Fatalf("the reset connection: %v, want it ended", err)
+	}
+	if _, _, err := roundTrip(t, p, []byte("after")); err != nil {
+		t.Errorf("a new connection after Reset: %v", err)
+	}
+}
