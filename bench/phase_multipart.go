@@ -259,17 +259,21 @@ func (e *mpEnv) settle() {
 }
 
 // memoryFigure reports the mini-program module's part memory during the
-// 4-in-flight upload: part buffers alive at once, and all ArrayBuffer
-// memory, after a collection before each part read.
+// 4-in-flight upload, measured after a collection before each part read:
+// the part buffers still reachable (the new one included), which the
+// target bounds, and the process's whole ArrayBuffer memory, which also
+// holds backing stores V8 has not released yet.
 func (r *Runner) memoryFigure(reads []mpLine, cmd string) {
 	var live, ab int64
 	for _, l := range reads {
 		live, ab = max(live, l.LiveBytes), max(ab, l.ArrayBuffers)
 	}
 	bound := int64(mpInFlight*MultipartPart + 1<<20)
-	r.Results.Add(Targeted(Figure{ID: "multipart_mp_memory_mib", What: "mini-program module, 4 parts of 5 MiB in flight: ArrayBuffer memory at its peak (part buffers alive: " +
-		fmt.Sprintf("%.1f MiB", float64(live)/(1<<20)) + ")", Value: float64(ab) / (1 << 20), Unit: "MiB", Command: cmd + " (mp-child.js measure)"},
-		"≤ 21 MiB (4 × 5 MiB + 1 MiB)", ab <= bound && live <= bound))
+	cmd += " (mp-child.js measure, --expose-gc)"
+	r.Results.Add(Targeted(Figure{ID: "multipart_mp_part_memory_mib", What: "mini-program module, 4 parts of 5 MiB in flight: part buffers alive at once, at the peak",
+		Value: float64(live) / (1 << 20), Unit: "MiB", Command: cmd}, "≤ 21 MiB (4 × 5 MiB + 1 MiB)", live <= bound))
+	r.Results.Add(Figure{ID: "multipart_mp_arraybuffers_mib", What: "the same process: all ArrayBuffer memory at the peak (process.memoryUsage), unreleased backing stores included",
+		Value: float64(ab) / (1 << 20), Unit: "MiB", Command: cmd})
 }
 
 // writeMP4 writes size bytes opening like an MP4 file (the record function
