@@ -77,9 +77,9 @@ type Stack struct {
 	// OSSPublicURL is where clients reach the OSS endpoint: the shaping
 	// proxy's address with Config.Link, else OSSURL.
 	OSSPublicURL string
-	Bucket  string
-	Region  string
-	DataDir string
+	Bucket       string
+	Region       string
+	DataDir      string
 
 	OSS    *ossemu.Server
 	Sign   *fcemu.Emulator // the sign function's instances

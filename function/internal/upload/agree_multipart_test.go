@@ -57,7 +57,9 @@ func TestMultipartSignAndRecordAgree(t *testing.T) {
 	}
 	store := ossstore.New(b, upload.Layout{Prefixes: recordCfg.Prefixes})
 	rh, err := record.NewHandler(recordCfg, record.Options{
-		Open: func(context.Context) (record.Objects, records.Store, error) { return record.OSSObjects{Bucket: b}, store, nil },
+		Open: func(context.Context) (record.Objects, records.Store, error) {
+			return record.OSSObjects{Bucket: b}, store, nil
+		},
 	})
 	if err != nil {
 		t.Fatal(err)
