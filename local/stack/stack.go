@@ -74,12 +74,13 @@ type Stack struct {
 	SignURL string // the sign function's HTTP trigger, e.g. http://127.0.0.1:8080 (POST /sign)
 	DemoURL string // the demo page, served on the sign front's port
 	OSSURL  string // the OSS endpoint, path-style: OSSURL/Bucket/key
+	Bucket  string
+	Region  string
+	DataDir string
+
 	// OSSPublicURL is where clients reach the OSS endpoint: the shaping
 	// proxy's address with Config.Link, else OSSURL.
 	OSSPublicURL string
-	Bucket       string
-	Region       string
-	DataDir      string
 
 	OSS    *ossemu.Server
 	Sign   *fcemu.Emulator // the sign function's instances
