@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, chromiumMissing, chromiumSkip } from './chromium.js';
+import { CHROMIUM, chromiumMissing, chromiumSkip, launchChromium, openDemo, watchBar as watch } from './chromium.js';
 import { getObject } from './stack.js';
 import { PART, mp4, startMultipartStack } from './mp-stack.js';
 
@@ -28,18 +28,8 @@ describe('demo page uploads large files by multipart on the real stack', { skip:
     env = await startMultipartStack();
     ({ stack, rec } = env);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ossgate-mp-stack-chromium-'));
-    context = await chromium.launchPersistentContext(path.join(dir, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1000, height: 900 },
-      timeout: 60_000,
-    });
-    page = context.pages()[0] || (await context.newPage());
-    page.setDefaultTimeout(30_000);
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    await page.goto(`${stack.demoURL}demo/web/?profile=video&token=${stack.token('browser-mp')}`);
-    await page.waitForSelector('#file-input', { state: 'attached' });
+    context = await launchChromium(chromium, path.join(dir, 'profile'));
+    page = await openDemo(context, `${stack.demoURL}demo/web/?profile=video&token=${stack.token('browser-mp')}`, pageErrors);
   });
 
   after(async () => {
@@ -55,20 +45,6 @@ describe('demo page uploads large files by multipart on the real stack', { skip:
     return { path: p, bytes };
   }
 
-  /** watchBar records every aria-valuenow of the row of name in window.__bars[name]. */
-  async function watchBar(name) {
-    await page.evaluate((n) => {
-      window.__bars = window.__bars || {};
-      window.__bars[n] = [];
-      new MutationObserver((records) => {
-        for (const r of records) {
-          const li = r.target.closest('.file');
-          if (li && li.dataset.name === n) window.__bars[n].push(Number(r.target.getAttribute('aria-valuenow')));
-        }
-      }).observe(document.querySelector('#files'), { subtree: true, attributes: true, attributeFilter: ['aria-valuenow'] });
-    }, name);
-  }
-
   const slowPuts = (ms) => {
     rec.hooks.before = (req) => (req.method === 'PUT' ? { delayMs: ms } : undefined);
   };
@@ -77,7 +53,7 @@ describe('demo page uploads large files by multipart on the real stack', { skip:
     rec.reset();
     slowPuts(40);
     const f = writeFile('movie.mp4', 12 * PART + 123);
-    await watchBar('movie.mp4');
+    await watch(page, 'movie.mp4');
     await page.setInputFiles('#file-input', f.path);
     const row = page.locator('.file[data-name="movie.mp4"]');
     await page.waitForSelector('.file[data-name="movie.mp4"][data-state="done"]');
@@ -110,7 +86,7 @@ describe('demo page uploads large files by multipart on the real stack', { skip:
     const n = rec.log.length;
 
     slowPuts(20);
-    await watchBar('long.mp4');
+    await watch(page, 'long.mp4');
     await page.setInputFiles('#file-input', f.path);
     const row = page.locator('.file[data-name="long.mp4"]');
     await page.waitForSelector('.file[data-name="long.mp4"][data-state="done"]');

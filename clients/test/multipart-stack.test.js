@@ -8,21 +8,19 @@
 // behaviours on the real server.
 import { test, describe, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createWxUploader, createAbort } from '../miniprogram/ossgate-upload.js';
 import { STORAGE_PREFIX } from '../core/resume.js';
 import { createWx } from './wx-shim.js';
 import { getObject } from './stack.js';
 import { PART, mp4, startMultipartStack } from './mp-stack.js';
 import { png } from './fixtures.js';
+import { resultOf, runChild } from './mp-run.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
-const here = path.dirname(fileURLToPath(import.meta.url));
 
 let env;
 let stack;
@@ -327,21 +325,6 @@ describe('multipart on the real stack', { timeout: 240_000 }, () => {
   });
 });
 
-/** runChild starts mp-child.js; resolves {child, lines, exited}. */
-function runChild(cfg, nodeArgs = []) {
-  const child = spawn(process.execPath, [...nodeArgs, path.join(here, 'mp-child.js'), JSON.stringify(cfg)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines = [];
-  let buf = '';
-  let err = '';
-  child.stdout.on('data', (c) => {
-    buf += c;
-    for (let i; (i = buf.indexOf('\n')) >= 0; buf = buf.slice(i + 1)) lines.push(JSON.parse(buf.slice(0, i)));
-  });
-  child.stderr.on('data', (c) => (err += c));
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stderr: err })));
-  return { child, lines, exited };
-}
-
 describe('a mini-program killed mid-upload, on the real stack', { timeout: 120_000 }, () => {
   for (const conc of [1, 3]) {
     test(`partConcurrency ${conc}: SIGKILLed after 6 stored parts, started again: resumes from done; stored parts never re-sent; ≤ ${conc} part(s) of bytes lost`, async () => {
@@ -359,10 +342,7 @@ describe('a mini-program killed mid-upload, on the real stack', { timeout: 120_0
       const stored = new Set(before.filter((e) => e.method === 'PUT' && e.status === 200).map((e) => e.partNumber));
       assert.ok(stored.size >= 6);
       const second = runChild(cfg);
-      const ex2 = await second.exited;
-      assert.equal(ex2.code, 0, ex2.stderr);
-      const result = second.lines.find((l) => l.type === 'result');
-      assert.ok(result.ok, JSON.stringify(result.error));
+      const result = await resultOf(second);
       assert.equal(result.multipart.resumed, true);
       const after = rec.log.slice(before.length).filter((e) => e.method === 'PUT');
       for (const e of after) assert.ok(!stored.has(e.partNumber), `part ${e.partNumber} stored before the kill and sent again`);

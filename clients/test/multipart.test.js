@@ -4,23 +4,21 @@
 // OSS does. Only the base URL ties these tests to the fake.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createWxUploader, createAbort } from '../miniprogram/ossgate-upload.js';
 import { partSchedule, multipartUrlFor } from '../core/multipart.js';
 import { createLimiter } from '../core/pool.js';
 import { STORAGE_PREFIX } from '../core/resume.js';
 import { startFake } from './fake-server.js';
 import { createWx } from './wx-shim.js';
+import { resultOf, runChild } from './mp-run.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
 const PART = 100 * KiB; // the smallest part size OSS allows
-const here = path.dirname(fileURLToPath(import.meta.url));
 
 const PROFILES = {
   video: { types: ['video/mp4'], maxSize: 256 * MiB, multipart: { partSize: PART, threshold: 3 * PART } },
@@ -532,21 +530,6 @@ describe('resume', () => {
   });
 });
 
-/** runChild starts mp-child.js; resolves {child, lines (live array), exited (promise of {code, signal})}. */
-function runChild(cfg, nodeArgs = []) {
-  const child = spawn(process.execPath, [...nodeArgs, path.join(here, 'mp-child.js'), JSON.stringify(cfg)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines = [];
-  let buf = '';
-  let err = '';
-  child.stdout.on('data', (c) => {
-    buf += c;
-    for (let i; (i = buf.indexOf('\n')) >= 0; buf = buf.slice(i + 1)) lines.push(JSON.parse(buf.slice(0, i)));
-  });
-  child.stderr.on('data', (c) => (err += c));
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stderr: err })));
-  return { child, lines, exited };
-}
-
 describe('killed and started again', { timeout: 60_000 }, () => {
   for (const conc of [1, 3]) {
     test(`partConcurrency ${conc}: a SIGKILLed app resumes from done; stored parts are never sent again, ≤ ${conc} part(s) re-sent`, async (t) => {
@@ -578,10 +561,7 @@ describe('killed and started again', { timeout: 60_000 }, () => {
       assert.ok(JSON.parse(fs.readFileSync(storageFile, 'utf8'))[Object.keys(JSON.parse(fs.readFileSync(storageFile, 'utf8')))[0]], 'the entry survived the kill');
 
       const second = runChild(cfg);
-      const ex2 = await second.exited;
-      assert.equal(ex2.code, 0, ex2.stderr);
-      const result = second.lines.find((l) => l.type === 'result');
-      assert.ok(result.ok, JSON.stringify(result.error));
+      const result = await resultOf(second);
       assert.equal(result.multipart.resumed, true);
       assert.equal(fake.mp.creates.length, 1, 'no second upload');
       const after = fake.oss.puts.slice(putsBefore);

@@ -156,14 +156,7 @@ func TestCloseEndsOpenConnections(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := net.Dial("tcp", p.Addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if _, err := c.Write([]byte("x")); err != nil {
-		t.Fatal(err)
-	}
+	c := dialAndWrite(t, p.Addr)
 	done := make(chan struct{})
 	go func() { p.Close(); close(done) }()
 	select {
@@ -187,14 +180,7 @@ func TestReset(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer p.Close()
-	c, err := net.Dial("tcp", p.Addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if _, err := c.Write([]byte("x")); err != nil {
-		t.Fatal(err)
-	}
+	c := dialAndWrite(t, p.Addr)
 	for i := 0; i < 200 && p.Stats().BytesUp == 0; i++ {
 		time.Sleep(5 * time.Millisecond)
 	}
@@ -208,4 +194,19 @@ func TestReset(t *testing.T) {
 	if _, _, err := roundTrip(t, p, []byte("after")); err != nil {
 		t.Errorf("a new connection after Reset: %v", err)
 	}
+}
+
+// dialAndWrite opens a connection to addr, writes one byte, and closes it
+// when the test ends.
+func dialAndWrite(t *testing.T, addr string) net.Conn {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	if _, err := c.Write([]byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

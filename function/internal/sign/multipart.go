@@ -120,19 +120,8 @@ func (h *Handler) multipartCreate(w http.ResponseWriter, r *http.Request, e *ent
 // without parts, the parts OSS has that fit the schedule and the URLs of
 // the first missing ones: how a client resumes.
 func (h *Handler) multipartParts(w http.ResponseWriter, r *http.Request, e *entry) error {
-	id, err := h.authenticate(r, e)
-	if err != nil {
-		return err
-	}
 	var req PartsRequest
-	if err := decodeJSON(w, r, &req, `{"key":...,"uploadId":...,"size":...,"parts":[...]}`); err != nil {
-		return err
-	}
-	p, err := h.ownUpload(req.UploadRef, id.User, e)
-	if err != nil {
-		return err
-	}
-	s, err := scheduleFor(p, req.Size)
+	_, p, s, err := h.openUpload(w, r, e, &req, &req.UploadRef, &req.Size, `{"key":...,"uploadId":...,"size":...,"parts":[...]}`)
 	if err != nil {
 		return err
 	}
@@ -173,19 +162,8 @@ func (h *Handler) multipartParts(w http.ResponseWriter, r *http.Request, e *entr
 // declared size was completed already (a retried or racing call): the
 // answer is that object.
 func (h *Handler) multipartComplete(w http.ResponseWriter, r *http.Request, e *entry) error {
-	id, err := h.authenticate(r, e)
-	if err != nil {
-		return err
-	}
 	var req CompleteRequest
-	if err := decodeJSON(w, r, &req, `{"key":...,"uploadId":...,"size":...}`); err != nil {
-		return err
-	}
-	p, err := h.ownUpload(req.UploadRef, id.User, e)
-	if err != nil {
-		return err
-	}
-	s, err := scheduleFor(p, req.Size)
+	user, _, s, err := h.openUpload(w, r, e, &req, &req.UploadRef, &req.Size, `{"key":...,"uploadId":...,"size":...}`)
 	if err != nil {
 		return err
 	}
@@ -195,15 +173,15 @@ func (h *Handler) multipartComplete(w http.ResponseWriter, r *http.Request, e *e
 	}
 	listed, err := mp.ListParts(req.Key, req.UploadID)
 	if err != nil {
-		return h.completedAlready(w, mp, req, id.User, err)
+		return h.completedAlready(w, mp, req, user, err)
 	}
 	parts, err := s.check(listed)
 	if err != nil {
-		return h.completedAlready(w, mp, req, id.User, err)
+		return h.completedAlready(w, mp, req, user, err)
 	}
 	etag, err := mp.Complete(req.Key, req.UploadID, parts, true)
 	if err != nil {
-		return h.completedAlready(w, mp, req, id.User, err)
+		return h.completedAlready(w, mp, req, user, err)
 	}
 	writeJSON(w, http.StatusOK, CompleteResponse{Key: req.Key, ObjectURL: h.objectURL(req.Key), Size: req.Size, ETag: records.NormalizeETag(etag)})
 	return nil
@@ -257,6 +235,26 @@ func (h *Handler) multipartAbort(w http.ResponseWriter, r *http.Request, e *entr
 	w.WriteHeader(http.StatusNoContent)
 	e.status = http.StatusNoContent
 	return nil
+}
+
+// openUpload authenticates the caller, reads the body into req (ref and
+// size point into it), checks that the upload it names is the caller's,
+// and returns the caller, the upload's profile and the schedule of its
+// declared size.
+func (h *Handler) openUpload(w http.ResponseWriter, r *http.Request, e *entry, req any, ref *UploadRef, size *int64, want string) (string, config.Profile, schedule, error) {
+	id, err := h.authenticate(r, e)
+	if err != nil {
+		return "", config.Profile{}, schedule{}, err
+	}
+	if err := decodeJSON(w, r, req, want); err != nil {
+		return "", config.Profile{}, schedule{}, err
+	}
+	p, err := h.ownUpload(*ref, id.User, e)
+	if err != nil {
+		return "", config.Profile{}, schedule{}, err
+	}
+	s, err := scheduleFor(p, *size)
+	return id.User, p, s, err
 }
 
 // multipartOSS opens the request's OSS calls; no credentials is a 503.

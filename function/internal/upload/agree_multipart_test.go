@@ -8,17 +8,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ossgate/ossgate/function/config"
-	"github.com/ossgate/ossgate/function/internal/invocation"
 	"github.com/ossgate/ossgate/function/internal/ossclient"
-	"github.com/ossgate/ossgate/function/internal/record"
 	"github.com/ossgate/ossgate/function/internal/records"
-	"github.com/ossgate/ossgate/function/internal/records/ossstore"
 	"github.com/ossgate/ossgate/function/internal/sign"
-	"github.com/ossgate/ossgate/function/internal/upload"
 	"github.com/ossgate/ossgate/internal/testutil"
 	"github.com/ossgate/ossgate/local/ossemu"
-	"github.com/ossgate/ossgate/signer"
 )
 
 type multipartOpener struct{ o ossclient.Opener }
@@ -34,42 +28,8 @@ func (m multipartOpener) MultipartFor(ctx context.Context) (sign.MultipartOSS, e
 // completes is recorded by the real record handler for exactly that user,
 // key and name.
 func TestMultipartSignAndRecordAgree(t *testing.T) {
-	fake := signer.Credentials{AccessKeyID: "STS.fake-agree-mp", AccessKeySecret: "fake-agree-mp-secret", SecurityToken: "fake-agree-mp-token"}
-	const bucket = "agree-mp-bucket"
-	l := testutil.StartLocalOSS(t, bucket, ossemu.Credential{AccessKeyID: fake.AccessKeyID, AccessKeySecret: fake.AccessKeySecret, SecurityToken: fake.SecurityToken})
-	env := map[string]string{config.VarBucket: bucket, config.VarRegion: "cn-hangzhou", config.VarEndpoint: l.URL,
-		config.VarInternalEndpoint: l.URL, config.VarAllowAnonymous: "true",
-		config.VarProfiles: `{"clip":{"types":["image/png"],"maxSize":1048576,"multipart":{"partSize":102400}}}`}
-	getenv := func(k string) string { return env[k] }
-	signCfg, err := config.Load(config.Sign, getenv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	recordCfg, err := config.Load(config.Record, getenv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := invocation.NewContext(t.Context(), invocation.Info{Credentials: fake})
-	opener := ossclient.FromConfig(recordCfg.OSS, nil)
-	b, err := opener.Bucket(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	store := ossstore.New(b, upload.Layout{Prefixes: recordCfg.Prefixes})
-	rh, err := record.NewHandler(recordCfg, record.Options{
-		Open: func(context.Context) (record.Objects, records.Store, error) {
-			return record.OSSObjects{Bucket: b}, store, nil
-		},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	l.Server.AddTrigger(bucket, ossemu.Trigger{Prefix: recordCfg.Prefixes.Upload + "/", Events: []string{"ObjectCreated:*"},
-		Deliver: func(_ context.Context, event []byte) error { return rh.Handle(ctx, event) }})
-	sh, err := sign.New(sign.Options{Config: signCfg, Auth: asUser{}, Listers: listers{store}, Multipart: multipartOpener{opener}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := startAgreement(t, "oss", `{"clip":{"types":["image/png"],"maxSize":1048576,"multipart":{"partSize":102400}}}`)
+	sh, ctx := a.sign, a.ctx
 	c := &http.Client{Timeout: 10 * time.Second}
 	for i, user := range agreeUsers {
 		name := fmt.Sprintf("clip %d ü.png", i)
@@ -85,7 +45,7 @@ func TestMultipartSignAndRecordAgree(t *testing.T) {
 		}
 		body, _ = json.Marshal(map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": len(data)})
 		serve(t, sh, ctx, http.MethodPost, "/uploads/multipart/complete", user, string(body))
-		waitDelivered(t, l.Server, user)
+		waitDelivered(t, a.oss, user)
 		recs := listAs(t, sh, ctx, user)
 		if len(recs) != 1 || recs[0].Key != u.Key || recs[0].Uploader != user || recs[0].OriginalName != name || recs[0].Status != records.StatusOK {
 			t.Errorf("user %q: GET /uploads: got %+v, want one ok record of %s by that user, named %q", user, recs, u.Key, name)
