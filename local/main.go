@@ -63,7 +63,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&c.Anonymous, "anonymous", true, "let the sign function sign for anyone (OSSGATE_ALLOW_ANONYMOUS)")
 	fs.StringVar(&o.logLevel, "log-level", "info", "function and emulator log level: debug, info, warn, error")
 	fs.DurationVar(&c.SweepEvery, "sweep-every", time.Hour, "invoke the sweep function this often, as its timer trigger does (0 = never)")
-	fs.Func("link", "shape the clients' link to OSS like a phone's, e.g. `perconn=2MB,total=12MB,latency=40ms` (also cut=N@BYTES: cut every Nth connection after BYTES)", func(spec string) error {
+	fs.Func("link", "shape the clients' link to OSS like a phone's, e.g. `perconn=2MB,total=12MB,latency=40ms` (also cut=N@BYTES[xK]: cut every Nth connection after BYTES, K of them at most)", func(spec string) error {
 		l, err := shaper.ParseSpec(spec)
 		c.Link = &l
 		return err

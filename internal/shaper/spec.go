@@ -14,6 +14,7 @@ import (
 //	total=12MB       bytes per second for all connections
 //	latency=40ms     added each way (a Go duration)
 //	cut=3@150KB      cut every 3rd connection after 150 KB sent to the server
+//	cut=3@150KBx2    the same, at most 2 connections
 //
 // "perconn=2MB,total=12MB,latency=40ms" is the mobile link of the
 // benchmarks. The empty string is the zero Config.
@@ -49,22 +50,30 @@ func ParseSpec(spec string) (Config, error) {
 	return c, nil
 }
 
-// cutEvery reads "N@BYTES": cut connections N, 2N, 3N... after BYTES.
+// cutEvery reads "N@BYTES" or "N@BYTESxK": cut connections N, 2N, 3N...
+// (the first K of them) after BYTES.
 func cutEvery(v string) (func(int) int64, error) {
 	ns, bs, ok := strings.Cut(v, "@")
 	n, err := strconv.Atoi(ns)
 	if !ok || err != nil || n < 1 {
 		return nil, fmt.Errorf("cut: want N@BYTES with N >= 1, got %q", v)
 	}
+	limit := 0
+	if b, ks, found := strings.Cut(bs, "x"); found {
+		if limit, err = strconv.Atoi(ks); err != nil || limit < 1 {
+			return nil, fmt.Errorf("cut: want N@BYTESxK with K >= 1, got %q", v)
+		}
+		bs = b
+	}
 	after, err := bytesOf(bs)
 	if err != nil || after < 1 {
 		return nil, fmt.Errorf("cut: want N@BYTES with BYTES >= 1, got %q", v)
 	}
 	return func(conn int) int64 {
-		if conn%n == 0 {
-			return int64(after)
+		if conn%n != 0 || limit > 0 && conn/n > limit {
+			return 0
 		}
-		return 0
+		return int64(after)
 	}, nil
 }
 
