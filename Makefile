@@ -71,7 +71,8 @@ check:
 	$(GO) run $(STATICCHECK) ./...
 
 ## bench: every measurement (per call, loopback per core vs the Node alternative, FC emulator, cold
-## start, RSS, record events/s); writes bench/results.json and bench/RESULTS.md. ~3 min on 2 cores.
+## start, RSS, record events/s, 256 MiB uploads over a shaped mobile link); writes bench/results.json
+## and bench/RESULTS.md. ~15 min on 2 cores.
 bench: deps-system bench/node-alt/node_modules/.installed
 	OSSGATE_BADINPUTS_MD=$(CURDIR)/bench/bad-inputs.md $(GO) test -count=1 -run '^TestBadInputs$$' ./local/e2e/
 	$(GO) run ./bench/cmd/ossgate-bench -out bench/results.json -report bench/RESULTS.md

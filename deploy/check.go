@@ -58,8 +58,8 @@ func Check(p Project, baseDir string) []string {
 			add("%s: vpcConfig: %s", n, problem)
 		}
 		fn := config.Function(pr.EnvironmentVariables[config.VarFunction])
-		if fn != config.Sign && fn != config.Record {
-			add("%s: %s must be sign or record, got %q", n, config.VarFunction, fn)
+		if fn != config.Sign && fn != config.Record && fn != config.Sweep {
+			add("%s: %s must be sign, record or sweep, got %q", n, config.VarFunction, fn)
 			continue
 		}
 		env := pr.EnvironmentVariables

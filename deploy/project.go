@@ -65,13 +65,19 @@ type Trigger struct {
 	TriggerConfig  TriggerConfig `yaml:"triggerConfig"`
 }
 
-// TriggerConfig holds the fields of the HTTP and OSS trigger configurations.
+// TriggerConfig holds the fields of the HTTP, OSS and timer trigger
+// configurations.
 type TriggerConfig struct {
 	AuthType           string    `yaml:"authType"`
 	Methods            []string  `yaml:"methods"`
 	DisableURLInternet bool      `yaml:"disableURLInternet"`
 	Events             []string  `yaml:"events"`
 	Filter             *OSSFiler `yaml:"filter"`
+
+	// The timer trigger's (FC 3.0 TimerTriggerConfig).
+	CronExpression string `yaml:"cronExpression"`
+	Enable         *bool  `yaml:"enable"`
+	Payload        string `yaml:"payload"`
 }
 
 // OSSFiler is the key filter of an OSS trigger.
@@ -104,7 +110,8 @@ func LoadProject(path string) (Project, error) {
 }
 
 // Function returns the name of the resource whose OSSGATE_FUNCTION is fn
-// ("sign" or "record") and the resource; ok is false when there is none.
+// ("sign", "record" or "sweep") and the resource; ok is false when there is
+// none.
 func (p Project) Function(fn string) (name string, r Resource, ok bool) {
 	for n, r := range p.Resources {
 		if r.Props.EnvironmentVariables["OSSGATE_FUNCTION"] == fn {

@@ -53,10 +53,10 @@ func function(t *testing.T, p Project, fn string) Props {
 
 func TestSYAMLFunctions(t *testing.T) {
 	p := loadSYAML(t)
-	if got, want := len(p.Resources), 2; got != want {
-		t.Fatalf("got %d resources, want %d (sign and record)", got, want)
+	if got, want := len(p.Resources), 3; got != want {
+		t.Fatalf("got %d resources, want %d (sign, record and sweep)", got, want)
 	}
-	for _, fn := range []string{"sign", "record"} {
+	for _, fn := range []string{"sign", "record", "sweep"} {
 		t.Run(fn, func(t *testing.T) {
 			_, r, ok := p.Function(fn)
 			if !ok {
@@ -111,7 +111,7 @@ func loaderReads(fn config.Function) []string {
 func TestEnvironmentMatchesLoader(t *testing.T) {
 	p := loadSYAML(t)
 	union := map[string]bool{}
-	for _, fn := range []config.Function{config.Sign, config.Record} {
+	for _, fn := range []config.Function{config.Sign, config.Record, config.Sweep} {
 		t.Run(string(fn), func(t *testing.T) {
 			want := loaderReads(fn)
 			var got []string
@@ -135,7 +135,7 @@ func TestEnvironmentMatchesLoader(t *testing.T) {
 	}
 	sort.Strings(all)
 	if d := cmp.Diff(vars, all); d != "" {
-		t.Errorf("config.Vars() differs from the variables the loader reads for sign and record (-Vars +read):\n%s", d)
+		t.Errorf("config.Vars() differs from the variables the loader reads for the functions (-Vars +read):\n%s", d)
 	}
 }
 
@@ -145,8 +145,10 @@ func TestNoSecretInSYAML(t *testing.T) {
 	if got := function(t, p, "sign").EnvironmentVariables[config.VarJWTSecret]; !ref.MatchString(got) {
 		t.Errorf("sign %s: got %q, want a ${env('OSSGATE_JWT_SECRET')} reference", config.VarJWTSecret, got)
 	}
-	if got, ok := function(t, p, "record").EnvironmentVariables[config.VarJWTSecret]; ok {
-		t.Errorf("record gets %s = %q; it does not read it, so it must not get it", config.VarJWTSecret, got)
+	for _, fn := range []string{"record", "sweep"} {
+		if got, ok := function(t, p, fn).EnvironmentVariables[config.VarJWTSecret]; ok {
+			t.Errorf("%s gets %s = %q; it does not read it, so it must not get it", fn, config.VarJWTSecret, got)
+		}
 	}
 	dsn := regexp.MustCompile(`^\$\{env\('OSSGATE_RECORDS_DSN', ''\)\}$`)
 	for _, fn := range []string{"sign", "record"} {
@@ -184,6 +186,16 @@ func TestTriggers(t *testing.T) {
 		}
 		if want := []string{"DELETE", "GET", "OPTIONS", "POST"}; !cmp.Equal(sorted(c.Methods), want) {
 			t.Errorf("methods: got %v, want %v", c.Methods, want)
+		}
+	})
+	t.Run("sweep timer", func(t *testing.T) {
+		sw := function(t, p, "sweep")
+		if len(sw.Triggers) != 1 || sw.Triggers[0].TriggerType != "timer" {
+			t.Fatalf("got triggers %+v, want one timer trigger", sw.Triggers)
+		}
+		c := sw.Triggers[0].TriggerConfig
+		if c.CronExpression != "@every 60m" || c.Enable == nil || !*c.Enable {
+			t.Errorf("timer: cronExpression %q, enable %v; want hourly and enabled", c.CronExpression, c.Enable)
 		}
 	})
 	t.Run("record oss", func(t *testing.T) {

@@ -13,8 +13,9 @@ import (
 //
 //	sign-policy.json     permission policy of the sign function's execution role
 //	record-policy.json   permission policy of the record function's execution role
+//	sweep-policy.json    permission policy of the sweep function's execution role
 //	trigger-policy.json  permission policy of the role OSS assumes to invoke the record function
-//	fc-trust.json        trust policy of both execution roles (fc.aliyuncs.com)
+//	fc-trust.json        trust policy of the three execution roles (fc.aliyuncs.com)
 //	oss-trust.json       trust policy of the trigger role (oss.aliyuncs.com)
 //	quarantine-tag-bucket-policy.json
 //	                     bucket policy for quarantineMode tag: nobody reads an upload tagged quarantined
@@ -68,6 +69,9 @@ func RAMValues(p Project, account string) (map[string]string, error) {
 	if sign.Props.Region != rec.Props.Region {
 		return nil, fmt.Errorf("deploy: the functions are in different regions: %q and %q", sign.Props.Region, rec.Props.Region)
 	}
+	if err := sweepAgrees(p, v); err != nil {
+		return nil, err
+	}
 	return v, nil
 }
 
@@ -90,4 +94,23 @@ func RenderRAM(values map[string]string) (map[string][]byte, error) {
 		out[name] = doc
 	}
 	return out, nil
+}
+
+// sweepAgrees checks that the sweep function, whose policy uses the same
+// bucket and upload prefix, sees the values v holds and runs in their
+// region.
+func sweepAgrees(p Project, v map[string]string) error {
+	_, sw, ok := p.Function("sweep")
+	if !ok {
+		return fmt.Errorf("deploy: no resource with OSSGATE_FUNCTION=sweep")
+	}
+	for name, env := range map[string]string{"bucket": "OSSGATE_BUCKET", "uploadPrefix": "OSSGATE_UPLOAD_PREFIX"} {
+		if s := strings.Trim(sw.Props.EnvironmentVariables[env], "/"); s != v[name] {
+			return fmt.Errorf("deploy: %s differs between the functions: sweep %q, record %q", env, s, v[name])
+		}
+	}
+	if sw.Props.Region != v["region"] {
+		return fmt.Errorf("deploy: the sweep function is in region %q, the others in %q", sw.Props.Region, v["region"])
+	}
+	return nil
 }

@@ -34,6 +34,14 @@ var ossActions = map[string][]string{
 	"Bucket.PutObjectTagging":      {"oss:PutObjectTagging"},
 	"Bucket.GetObjectTagging":      {"oss:GetObjectTagging"},
 	"Client.Bucket":                nil, // builds a handle, no request
+	// Multipart upload: initiate, upload part and complete are authorized
+	// as oss:PutObject.
+	"Bucket.InitiateMultipartUpload": {"oss:PutObject"},
+	"Bucket.UploadPart":              {"oss:PutObject"},
+	"Bucket.CompleteMultipartUpload": {"oss:PutObject"},
+	"Bucket.ListUploadedParts":       {"oss:ListParts"},
+	"Bucket.AbortMultipartUpload":    {"oss:AbortMultipartUpload"},
+	"Bucket.ListMultipartUploads":    {"oss:ListMultipartUploads"},
 }
 
 // optionActions maps the OSS SDK's request options that need more than the
@@ -52,6 +60,10 @@ const (
 	signerPresign = modulePath + "/signer.Presign"
 )
 
+// signPresignPart is the function whose presigned UploadPart URLs carry the
+// sign role's oss:PutObject.
+const signPresignPart = modulePath + "/function/internal/sign.presignPart"
+
 var sdkMethod = regexp.MustCompile(`^\(\*?` + regexp.QuoteMeta(ossPkg) + `\.(Bucket|Client)\)\.(\w+)$`)
 
 // codeActions returns the RAM actions the code reachable from entry needs.
@@ -59,7 +71,7 @@ func codeActions(t *testing.T, reached []string) []string {
 	t.Helper()
 	set := map[string]bool{}
 	for _, name := range reached {
-		if name == signerSign {
+		if name == signerSign || name == signPresignPart {
 			set["oss:PutObject"] = true
 		}
 		if a, ok := optionActions[name]; ok {
@@ -85,21 +97,32 @@ func codeActions(t *testing.T, reached []string) []string {
 
 // where says on which part of the bucket each function needs each action:
 // under a key prefix (the value of an OSSGATE_*_PREFIX variable), or
-// "list:" + prefix for oss:ListObjects on the bucket limited by oss:Prefix.
+// "list:" + prefix for a listing action (oss:ListObjects,
+// oss:ListMultipartUploads) on the bucket limited by oss:Prefix.
 // The sign role's oss:PutObject under the upload prefix is what every POST
-// policy it signs carries, its oss:GetObject there what the download URLs
-// it presigns carry, and it deletes uploads (DELETE /uploads/{id}); it
-// lists, reads and writes the OSS record store's index generations and
-// deletes what a fold makes obsolete. The record role reads uploads (one
-// ranged GET) and lists and reads its records (idempotency), writes records
-// and quarantined copies, deletes and tags uploads (quarantine move and tag
-// modes); its quarantined copies are written private (x-oss-object-acl).
+// policy and part URL it signs carries, and what initiating and completing
+// a multipart upload need; its oss:GetObject there what the download URLs it
+// presigns carry and the HEAD of an upload whose completion it is asked
+// again; it lists and aborts multipart uploads' parts, deletes uploads
+// (DELETE /uploads/{id}), and lists, reads and writes the OSS record store's
+// index generations and deletes what a fold makes obsolete. The record role
+// reads uploads (one ranged GET) and lists and reads its records
+// (idempotency), writes records and quarantined copies, deletes and tags
+// uploads (quarantine move and tag modes); its quarantined copies are
+// written private (x-oss-object-acl). The sweep role lists multipart uploads
+// under the upload prefix and aborts them.
 var where = map[string]map[string][]string{
 	"sign": {
-		"oss:PutObject":    {config.VarUploadPrefix, config.VarRecordsPrefix},
-		"oss:GetObject":    {config.VarUploadPrefix, config.VarRecordsPrefix},
-		"oss:DeleteObject": {config.VarUploadPrefix, config.VarRecordsPrefix},
-		"oss:ListObjects":  {"list:" + config.VarRecordsPrefix},
+		"oss:PutObject":            {config.VarUploadPrefix, config.VarRecordsPrefix},
+		"oss:GetObject":            {config.VarUploadPrefix, config.VarRecordsPrefix},
+		"oss:DeleteObject":         {config.VarUploadPrefix, config.VarRecordsPrefix},
+		"oss:ListObjects":          {"list:" + config.VarRecordsPrefix},
+		"oss:ListParts":            {config.VarUploadPrefix},
+		"oss:AbortMultipartUpload": {config.VarUploadPrefix},
+	},
+	"sweep": {
+		"oss:ListMultipartUploads": {"list:" + config.VarUploadPrefix},
+		"oss:AbortMultipartUpload": {config.VarUploadPrefix},
 	},
 	"record": {
 		"oss:GetObject":        {config.VarUploadPrefix, config.VarRecordsPrefix},
@@ -155,11 +178,11 @@ func renderedRAM(t *testing.T) (map[string]Policy, map[string]string) {
 
 func TestRAMDocuments(t *testing.T) {
 	docs, _ := renderedRAM(t)
-	want := []string{"fc-trust.json", "oss-trust.json", "quarantine-tag-bucket-policy.json", "record-policy.json", "sign-policy.json", "trigger-policy.json"}
+	want := []string{"fc-trust.json", "oss-trust.json", "quarantine-tag-bucket-policy.json", "record-policy.json", "sign-policy.json", "sweep-policy.json", "trigger-policy.json"}
 	if got := keys(docs); !cmp.Equal(got, want) {
 		t.Fatalf("documents: got %v, want %v", got, want)
 	}
-	for _, name := range []string{"record-policy.json", "sign-policy.json", "trigger-policy.json"} {
+	for _, name := range []string{"record-policy.json", "sign-policy.json", "sweep-policy.json", "trigger-policy.json"} {
 		if breaches := Lint(docs[name]); len(breaches) > 0 {
 			t.Errorf("%s breaks the wildcard rule: %v", name, breaches)
 		}
@@ -177,7 +200,7 @@ func TestRolesGrantWhatTheCodeCalls(t *testing.T) {
 	prog := loadProgram(t)
 	docs, values := renderedRAM(t)
 	env := function(t, renderedSYAML(t, func(string) string { return "" }), "record").EnvironmentVariables
-	for fn, entry := range map[string]string{"sign": "runSign", "record": "runRecord"} {
+	for fn, entry := range map[string]string{"sign": "runSign", "record": "runRecord", "sweep": "runSweep"} {
 		t.Run(fn, func(t *testing.T) {
 			reached := prog.reach(t, modulePath+"/function", entry)
 			if fn == "sign" && !contains(reached, signerSign) {
@@ -223,19 +246,22 @@ func probeAction(t *testing.T, policy Policy, action string, places []string, en
 				t.Errorf("%s on %s (context %v): got allowed=%v, want %v", r.Action, r.Resource, r.Context, got, want)
 			}
 		}
-		if action == "oss:ListObjects" {
+		if listing[action] {
 			check(Request{Action: action, Resource: bucketARN, Context: map[string]string{"oss:Prefix": prefix + "/u/"}}, wantList)
 			continue
 		}
 		check(Request{Action: action, Resource: obj(values["bucket"], prefix)}, wantObj)
 		check(Request{Action: action, Resource: obj("other-bucket", prefix)}, false)
 	}
-	if action == "oss:ListObjects" {
+	if listing[action] {
 		if policy.Allows(Request{Action: action, Resource: bucketARN}) {
 			t.Errorf("%s on %s without oss:Prefix: got allowed, want denied", action, bucketARN)
 		}
 	}
 }
+
+// listing holds the actions on the bucket itself, limited by oss:Prefix.
+var listing = map[string]bool{"oss:ListObjects": true, "oss:ListMultipartUploads": true}
 
 func TestTriggerRole(t *testing.T) {
 	docs, values := renderedRAM(t)

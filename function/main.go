@@ -4,6 +4,7 @@
 //
 //	ossgate sign    the HTTP-triggered sign function
 //	ossgate record  the OSS-triggered record function
+//	ossgate sweep   the timer-triggered function that aborts abandoned multipart uploads
 //	ossgate empty   an HTTP function that answers 204; the baseline for benchmarks
 //
 // main only wires: package config reads and checks the environment, the
@@ -27,10 +28,12 @@ func main() {
 		fc.Start(emptyHTTP)
 		return
 	}
-	cfg, err := config.FromEnv(role)  // an error for any role but sign and record
+	cfg, err := config.FromEnv(role)  // an error for any role but sign, record and sweep
 	logger := newLogger(cfg.LogLevel) // the zero level, info, when cfg is not loaded
 	if err == nil && role == config.Sign {
 		err = runSign(cfg, logger)
+	} else if err == nil && role == config.Sweep {
+		err = runSweep(cfg, logger)
 	} else if err == nil {
 		err = runRecord(cfg, logger)
 	}

@@ -28,6 +28,7 @@ func runSign(cfg config.Config, logger *slog.Logger) error {
 	}
 	h, err := sign.New(sign.Options{
 		Config: cfg, Auth: v, Fallback: creds.DefaultChain{}, Logger: logger, Store: st, Objects: st,
+		Multipart: multipartOpener{oss: ossclient.FromConfig(cfg.OSS, creds.DefaultChain{})},
 	})
 	if err != nil {
 		return err
@@ -36,4 +37,18 @@ func runSign(cfg config.Config, logger *slog.Logger) error {
 		"anonymous", cfg.Auth.AllowAnonymous, "hs256", len(cfg.Auth.Secret) > 0, "jwks", cfg.Auth.JWKSURL != "", "records", st.describe(cfg))
 	fc.Start(fcadapter.Wrap(h))
 	return nil
+}
+
+// multipartOpener opens the multipart calls per request, with that
+// request's credentials.
+type multipartOpener struct {
+	oss ossclient.Opener
+}
+
+func (m multipartOpener) MultipartFor(ctx context.Context) (sign.MultipartOSS, error) {
+	b, err := m.oss.Bucket(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return ossclient.Multipart{Bucket: b}, nil
 }

@@ -44,6 +44,9 @@ ossgate local stack is running (Ctrl-C stops it)
   data directory  %[6]s
 
 `, st.SignURL, st.DemoURL, st.OSSURL, st.Bucket, st.Region, st.DataDir)
+	if st.Link != nil {
+		fmt.Fprintf(w, "  shaped link     %s -> the OSS endpoint (-link): clients upload through it\n\n", st.OSSPublicURL)
+	}
 	if demoToken != "" {
 		fmt.Fprintf(w, "  demo user       %s/demo/web/?token=%s\n"+
 			"                  (a per-run HS256 secret and a token for user \"demo\": the page lists its uploads)\n\n",

@@ -24,6 +24,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ossgate/ossgate/internal/shaper"
 	"github.com/ossgate/ossgate/local/stack"
 )
 
@@ -62,6 +63,12 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&c.SignInstances, "sign-instances", 2, "sign function instances")
 	fs.BoolVar(&c.Anonymous, "anonymous", true, "let the sign function sign for anyone (OSSGATE_ALLOW_ANONYMOUS)")
 	fs.StringVar(&o.logLevel, "log-level", "info", "function and emulator log level: debug, info, warn, error")
+	fs.DurationVar(&c.SweepEvery, "sweep-every", time.Hour, "invoke the sweep function this often, as its timer trigger does (0 = never)")
+	fs.Func("link", "shape the clients' link to OSS like a phone's, e.g. `perconn=2MB,total=12MB,latency=40ms` (also cut=N@BYTES[xK]: cut every Nth connection after BYTES, K of them at most)", func(spec string) error {
+		l, err := shaper.ParseSpec(spec)
+		c.Link = &l
+		return err
+	})
 	fs.BoolVar(&o.ossOnly, "oss-only", false, "serve only the local OSS endpoint and print its endpoint, bucket, region and AccessKey pair as one JSON line")
 	fs.BoolVar(&o.readyJSON, "ready-json", false, "once everything answers, print one JSON line (URLs, bucket, region, a local AccessKey pair) instead of the banner")
 	fs.BoolVar(&o.untilStdinCloses, "until-stdin-closes", false, "also stop when standard input closes (so a parent that dies takes the stack with it)")

@@ -17,7 +17,8 @@ import (
 type ready struct {
 	SignURL         string `json:"signURL"` // POST {signURL}/sign, GET /uploads, GET /healthz
 	DemoURL         string `json:"demoURL"`
-	OSSURL          string `json:"ossURL"` // path-style: {ossURL}/{bucket}/{key}
+	OSSURL          string `json:"ossURL"`       // path-style: {ossURL}/{bucket}/{key}
+	OSSPublicURL    string `json:"ossPublicURL"` // where clients reach it: the -link proxy, else ossURL
 	Bucket          string `json:"bucket"`
 	Region          string `json:"region"`
 	DataDir         string `json:"dataDir"`
@@ -32,7 +33,7 @@ type ready struct {
 func writeReady(w io.Writer, st *stack.Stack, controlURL string) error {
 	key := st.AccessKey()
 	return json.NewEncoder(w).Encode(ready{
-		SignURL: st.SignURL, DemoURL: st.DemoURL, OSSURL: st.OSSURL, Bucket: st.Bucket, Region: st.Region,
+		SignURL: st.SignURL, DemoURL: st.DemoURL, OSSURL: st.OSSURL, OSSPublicURL: st.OSSPublicURL, Bucket: st.Bucket, Region: st.Region,
 		DataDir: st.DataDir, AccessKeyID: key.AccessKeyID, AccessKeySecret: key.AccessKeySecret, STSControlURL: controlURL,
 	})
 }

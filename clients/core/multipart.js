@@ -91,6 +91,12 @@ export function multipartApi(transport, baseUrl) {
       if (parts) payload.parts = parts;
       const { status, json } = await call(baseUrl + '/parts', 'POST', payload, token, signal);
       if (!json || typeof json !== 'object') throw bad('parts: answer is not a JSON object', status);
+      // The server's schedule follows the profile's part size today; an
+      // upload started with another one cannot be continued (on resume the
+      // BadResponse starts it afresh).
+      if (json.partSize !== undefined && json.partSize !== schedule.partSize) {
+        throw bad(`parts: the profile's part size is now ${json.partSize}, this upload's is ${schedule.partSize}`, status);
+      }
       const out = { parts: checkParts(json.parts, schedule, status) };
       if (!parts) {
         if (!Array.isArray(json.done)) throw bad('parts: answer has no "done" list', status);

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, chromiumMissing, chromiumSkip } from './chromium.js';
+import { CHROMIUM, chromiumMissing, chromiumSkip, launchChromium, openDemo, watchBar as watch } from './chromium.js';
 import { startFake } from './fake-server.js';
 
 const KiB = 1024;
@@ -29,18 +29,8 @@ describe('demo page uploads large files by multipart in Chromium', { skip: chrom
     assert.ok(!chromiumMissing, `${CHROMIUM} is missing: make deps-system installs Debian's chromium`);
     fake = await startFake({ profiles: PROFILES });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ossgate-mp-chromium-'));
-    context = await chromium.launchPersistentContext(path.join(dir, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1000, height: 900 },
-      timeout: 60_000,
-    });
-    page = context.pages()[0] || (await context.newPage());
-    page.setDefaultTimeout(30_000);
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    await page.goto(fake.demoUrl + '?profile=video');
-    await page.waitForSelector('#file-input', { state: 'attached' });
+    context = await launchChromium(chromium, path.join(dir, 'profile'));
+    page = await openDemo(context, fake.demoUrl + '?profile=video', pageErrors);
   });
 
   after(async () => {
@@ -57,26 +47,12 @@ describe('demo page uploads large files by multipart in Chromium', { skip: chrom
     return { path: p, bytes };
   }
 
-  /** watchBar records every aria-valuenow of the row of name in window.__bars[name]. */
-  async function watchBar(name) {
-    await page.evaluate((n) => {
-      window.__bars = window.__bars || {};
-      window.__bars[n] = [];
-      new MutationObserver((records) => {
-        for (const r of records) {
-          const li = r.target.closest('.file');
-          if (li && li.dataset.name === n) window.__bars[n].push(Number(r.target.getAttribute('aria-valuenow')));
-        }
-      }).observe(document.querySelector('#files'), { subtree: true, attributes: true, attributeFilter: ['aria-valuenow'] });
-    }, name);
-  }
-
   const keyOf = (name) => [...fake.oss.uploads.entries()].find(([, u]) => u.meta.name === name);
 
   test('a 13-part file goes multipart with a live progress bar; every part is PUT cross-origin with the signed Content-Type', async () => {
     const f = writeFile('movie.mp4', 12 * PART + 123);
     fake.oss.partDelayMs = 40;
-    await watchBar('movie.mp4');
+    await watch(page, 'movie.mp4');
     await page.setInputFiles('#file-input', f.path);
     const row = page.locator('.file[data-name="movie.mp4"]');
     await page.waitForSelector('.file[data-name="movie.mp4"][data-state="done"]');
@@ -117,7 +93,7 @@ describe('demo page uploads large files by multipart in Chromium', { skip: chrom
     const putsBefore = fake.oss.puts.length;
 
     fake.oss.partDelayMs = 20;
-    await watchBar('long.mp4');
+    await watch(page, 'long.mp4');
     await page.setInputFiles('#file-input', f.path);
     const row = page.locator('.file[data-name="long.mp4"]');
     await page.waitForSelector('.file[data-name="long.mp4"][data-state="done"]');

@@ -4,7 +4,7 @@
 // a fake OSS (fake-oss.js) that checks every part as OSS does:
 //
 //   POST   /uploads/multipart           {profile, file:{name,type,size}} → {upload:{key, uploadId, partSize, partCount, objectUrl, expiresAt, parts}}
-//   POST   /uploads/multipart/parts     {key, uploadId, size, parts?}    → {parts} | {done, parts} (ListParts)
+//   POST   /uploads/multipart/parts     {key, uploadId, size, parts?}    → {partSize, partCount, parts} | {partSize, partCount, done, parts} (ListParts)
 //   POST   /uploads/multipart/complete  {key, uploadId, size}            → {key, objectUrl, size, etag}
 //   DELETE /uploads/multipart           {key, uploadId}                  → 204
 //
@@ -155,7 +155,8 @@ export async function startFake(opts = {}) {
       const which = { 'POST /uploads/multipart': 'create', 'POST /uploads/multipart/parts': 'parts', 'POST /uploads/multipart/complete': 'complete', 'DELETE /uploads/multipart': 'abort' }[req.method + ' ' + route];
       if (!which) return sendError(res, new APIError('NotFound', 'no route ' + req.method + ' ' + route), requestId);
       try {
-        const json = parseJSONBody(body);
+        // DELETE takes {key, uploadId} from the query when its body is empty, as the function does.
+        const json = which === 'abort' && body.length === 0 ? Object.fromEntries(new URL(req.url, 'http://x').searchParams) : parseJSONBody(body);
         state.mp[{ create: 'creates', parts: 'partsCalls', complete: 'completes', abort: 'deletes' }[which]].push(json);
         if (reply(res, state.mp.script[which].shift())) return;
         const user = userOf(req);
@@ -296,13 +297,13 @@ const multipart = {
       for (const n of json.parts) {
         if (!Number.isSafeInteger(n) || n < 1 || n > sched.partCount) throw new APIError('BadRequest', `part ${n} is not in 1..${sched.partCount}`);
       }
-      return { parts: partURLs(state, json.key, json.uploadId, sched, [...new Set(json.parts)]) };
+      return { partSize: p.multipart.partSize, partCount: sched.partCount, parts: partURLs(state, json.key, json.uploadId, sched, [...new Set(json.parts)]) };
     }
     const listed = ossCall(() => state.oss.listParts(json.key, json.uploadId));
     const done = listed.filter((x) => x.number <= sched.partCount && x.size === sched.sizeOf(x.number)).map((x) => x.number);
     const missing = [];
     for (let i = 1; i <= sched.partCount && missing.length < MAX_URLS; i++) if (!done.includes(i)) missing.push(i);
-    return { done, parts: partURLs(state, json.key, json.uploadId, sched, missing) };
+    return { partSize: p.multipart.partSize, partCount: sched.partCount, done, parts: partURLs(state, json.key, json.uploadId, sched, missing) };
   },
   complete(state, user, json) {
     const p = owned(state, user, json);
@@ -323,7 +324,8 @@ const multipart = {
       throw new APIError('PartSizeMismatch', 'a part other than the last is under 100 KiB');
     }
     const done = ossCall(() => state.oss.complete(json.key, json.uploadId, listed.map((x) => ({ number: x.number, etag: x.etag }))));
-    return { key: json.key, objectUrl: `${state.oss.url}/${state.oss.bucket}/${json.key}`, size: done.size, etag: done.etag };
+    // The ETag unquoted, as the function answers it (and records show it).
+    return { key: json.key, objectUrl: `${state.oss.url}/${state.oss.bucket}/${json.key}`, size: done.size, etag: done.etag.replace(/"/g, '') };
   },
   abort(state, user, json) {
     owned(state, user, json);

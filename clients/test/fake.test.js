@@ -163,7 +163,7 @@ describe('fake sign function answers as the fixed API says', () => {
     assert.equal(ok.status, 200, ok.text);
     assert.deepEqual(Object.keys(ok.json).sort(), ['etag', 'key', 'objectUrl', 'size']);
     assert.equal(ok.json.size, 250 * KiB);
-    assert.match(ok.json.etag, /^"[0-9A-F]{32}-3"$/);
+    assert.match(ok.json.etag, /^[0-9A-F]{32}-3$/);
     assert.equal(fake.oss.objects.get(up.key).content.length, 250 * KiB);
   });
 

@@ -6,10 +6,11 @@
 //   {type: 'state', state, part?, code?}      each onState
 //   {type: 'progress', loaded, total}         each onProgress
 //   {type: 'read', bytes, liveBytes, arrayBuffers}   each part read (with measure)
-//   {type: 'result', ok, key, error?, multipart?}    at the end
+//   {type: 'result', ok, key, error?, multipart?, ms}    at the end (ms: the upload's time)
 //
 // node [--expose-gc] mp-child.js '<json>' with {signUrl, profile, path, size,
-// storageFile, partConcurrency, multipartThreshold, measure, leak}. With
+// storageFile, partConcurrency, multipartThreshold, timeoutMs, measure, leak}
+// (make bench runs it too, through a shaped link). With
 // measure (needs --expose-gc), before each part is read the heap is
 // collected and the part buffers readFile handed out that are still
 // reachable are counted (liveBytes, the new one included), next to
@@ -45,10 +46,11 @@ const up = createWxUploader({
   partConcurrency: cfg.partConcurrency,
   multipartThreshold: cfg.multipartThreshold,
   baseDelayMs: 20,
-  timeoutMs: 30_000,
+  timeoutMs: cfg.timeoutMs || 30_000,
 });
+const t0 = Date.now();
 const [r] = await up.upload([{ path: cfg.path, size: cfg.size }], {
   onState: (s) => out({ type: 'state', state: s.state, part: s.part, code: s.error && s.error.code, resumed: s.multipart && s.multipart.resumed }),
   onProgress: (p) => out({ type: 'progress', loaded: p.loaded, total: p.total }),
 });
-out({ type: 'result', ok: r.ok, key: r.key, error: r.error && r.error.toJSON(), multipart: r.multipart });
+out({ type: 'result', ok: r.ok, key: r.key, error: r.error && r.error.toJSON(), multipart: r.multipart, ms: Date.now() - t0 });

@@ -24,17 +24,18 @@ function run(cmd, args, opts) {
 
 /**
  * startLocal resolves with the launcher's ready line, {signURL, demoURL,
- * ossURL, bucket, region, dataDir, accessKeyId, accessKeySecret}, plus
- * token(sub), setSTS(accessKeyId, state), stderr() and close(). env is added
- * to both functions' environment. The sign function signs for anonymous
- * callers and also accepts HS256 tokens from token(sub) (a random secret per
- * stack). With stsControl the launcher runs with -sts-control and
+ * ossURL, ossPublicURL, bucket, region, dataDir, accessKeyId,
+ * accessKeySecret}, plus token(sub), setSTS(accessKeyId, state), stderr() and
+ * close(). env is added to both functions' environment; args are more
+ * launcher flags (e.g. ['-link', 'cut=3@150KB']). The sign function signs for
+ * anonymous callers and also accepts HS256 tokens from token(sub) (a random
+ * secret per stack). With stsControl the launcher runs with -sts-control and
  * setSTS(accessKeyId, 'expired' | 'invalid' | 'unknown' | 'valid') makes the
  * local OSS treat the STS credential a ticket was signed with so (accessKeyId
  * '' : every credential, those minted later too). Set OSSGATE_STACK_VERBOSE=1
  * to see the functions' output.
  */
-export async function startLocal({ env = {}, stsControl = false } = {}) {
+export async function startLocal({ env = {}, args: extra = [], stsControl = false } = {}) {
   const code = path.join(repoRoot, 'build', 'code');
   if (!fs.existsSync(path.join(code, 'bootstrap')) || !fs.existsSync(path.join(code, 'ossgate'))) {
     throw new Error(`no function code in ${code}: run make build first`);
@@ -47,6 +48,7 @@ export async function startLocal({ env = {}, stsControl = false } = {}) {
     '-demo', path.join(repoRoot, 'clients'), '-log-level', 'warn', '-ready-json', '-until-stdin-closes', '-max-life', '5m'];
   for (const [k, v] of Object.entries(env)) args.push('-env', `${k}=${v}`);
   if (stsControl) args.push('-sts-control');
+  args.push(...extra);
   const verbose = process.env.OSSGATE_STACK_VERBOSE === '1';
   const child = spawn(bin, args, {
     cwd: repoRoot,

@@ -28,6 +28,7 @@ type Function string
 const (
 	Sign   Function = "sign"
 	Record Function = "record"
+	Sweep  Function = "sweep"
 )
 
 // Config is the validated configuration of one function. Every default is
@@ -44,8 +45,12 @@ type Config struct {
 	CORSOrigins []string
 	// QuarantineMode is the record function's.
 	QuarantineMode QuarantineMode
-	// RecordsDB is where both functions keep records; zero: in the bucket.
+	// RecordsDB is where the sign and record functions keep records; zero:
+	// in the bucket.
 	RecordsDB RecordsDB
+	// SweepAge is the sweep function's: it aborts the multipart uploads
+	// under the upload prefix initiated longer ago than this.
+	SweepAge time.Duration
 }
 
 // OSS says where the bucket is and how it is reached.
@@ -117,6 +122,7 @@ const (
 	VarAllowAnonymous   = "OSSGATE_ALLOW_ANONYMOUS"
 	VarCORSOrigins      = "OSSGATE_CORS_ORIGINS"
 	VarJWTMaxTTL        = "OSSGATE_JWT_MAX_TTL"
+	VarSweepAge         = "OSSGATE_SWEEP_AGE"
 )
 
 // Vars returns the name of every environment variable ossgate reads, in a
@@ -125,7 +131,7 @@ func Vars() []string {
 	return []string{VarFunction, VarLogLevel, VarBucket, VarRegion, VarEndpoint, VarInternalEndpoint,
 		VarPublicBaseURL, VarUploadPrefix, VarRecordsPrefix, VarQuarantinePrefix, VarQuarantineMode,
 		VarProfiles, VarJWTSecret, VarJWKSURL, VarJWTIssuer, VarJWTAudience, VarAllowAnonymous, VarCORSOrigins,
-		VarJWTMaxTTL, VarRecordsDSN}
+		VarJWTMaxTTL, VarRecordsDSN, VarSweepAge}
 }
 
 // Empty is the binary's no-op HTTP function, the benchmarks' baseline; it
@@ -153,8 +159,10 @@ func Load(fn Function, getenv func(string) string) (Config, error) {
 		l.sign(&c)
 	} else if fn == Record {
 		l.record(&c)
+	} else if fn == Sweep {
+		l.sweep(&c)
 	} else {
-		l.fail("unknown function %q: want %s, %s or %s (the first argument, or %s)", fn, Sign, Record, Empty, VarFunction)
+		l.fail("unknown function %q: want %s, %s, %s or %s (the first argument, or %s)", fn, Sign, Record, Sweep, Empty, VarFunction)
 	}
 	if len(l.problems) > 0 {
 		return Config{}, &Error{Problems: l.problems}
@@ -218,11 +226,11 @@ func (l *loader) common() Config {
 	}
 	l.disjoint(c.Prefixes)
 	c.Profiles = l.profiles()
-	c.RecordsDB = l.recordsDB()
 	return c
 }
 
 func (l *loader) sign(c *Config) {
+	c.RecordsDB = l.recordsDB()
 	o := &c.OSS
 	o.Endpoint = l.endpoint(VarEndpoint, "https://oss-"+o.Region+".aliyuncs.com")
 	if o.Endpoint != "" && signer.ValidBucket(o.Bucket) {
@@ -237,6 +245,7 @@ func (l *loader) sign(c *Config) {
 }
 
 func (l *loader) record(c *Config) {
+	c.RecordsDB = l.recordsDB()
 	c.QuarantineMode = QuarantineMode(l.get(VarQuarantineMode, string(QuarantineMove)))
 	if c.QuarantineMode != QuarantineMove && c.QuarantineMode != QuarantineTag {
 		l.fail("%s: want move or tag, got %q", VarQuarantineMode, c.QuarantineMode)

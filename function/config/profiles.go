@@ -48,6 +48,9 @@ type Profile struct {
 	// zero values limit nothing.
 	Quota Quota `json:"quota"`
 	Rate  Rate  `json:"rate"`
+	// Multipart, when not nil, lets the profile's files go by multipart
+	// upload (see Multipart); maxSize may then reach MaxParts × PartSize.
+	Multipart *Multipart `json:"-"`
 }
 
 // Allows reports whether the profile allows the MIME type t.
@@ -66,6 +69,9 @@ type profileJSON struct {
 	RejectPolyglots     *bool    `json:"rejectPolyglots"` // nil: true
 	Quota               *Quota   `json:"quota"`
 	Rate                *Rate    `json:"rate"`
+
+	// Multipart is {"partSize", "threshold"}, or absent for form uploads only.
+	Multipart *multipartJSON `json:"multipart"`
 }
 
 // DefaultProfiles is the built-in profile set used when OSSGATE_PROFILES is
@@ -73,7 +79,8 @@ type profileJSON struct {
 const DefaultProfiles = `{
   "avatar":   {"types": ["image/jpeg", "image/png", "image/webp", "image/gif"], "maxSize": 5242880, "maxFiles": 1},
   "image":    {"types": ["image/jpeg", "image/png", "image/webp", "image/gif", "image/heic"], "maxSize": 10485760, "maxFiles": 9},
-  "document": {"types": ["application/pdf"], "maxSize": 20971520, "maxFiles": 5}
+  "document": {"types": ["application/pdf"], "maxSize": 20971520, "maxFiles": 5},
+  "video":    {"types": ["video/mp4", "video/quicktime"], "maxSize": 4294967296, "multipart": {}}
 }`
 
 var profileName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,31}$`)
@@ -121,6 +128,7 @@ func buildProfile(name string, pj profileJSON) (Profile, error) {
 		Expiry: DefaultExpiry, SuccessActionStatus: pj.SuccessActionStatus, MaxFiles: pj.MaxFiles}
 	var problems []string
 	bad := func(format string, a ...any) { problems = append(problems, fmt.Sprintf(format, a...)) }
+	p.Multipart = buildMultipart(pj.Multipart, bad)
 	if !profileName.MatchString(name) {
 		bad("name must match %s", profileName)
 	}
@@ -135,8 +143,8 @@ func buildProfile(name string, pj profileJSON) (Profile, error) {
 	if p.MinSize == 0 {
 		p.MinSize = 1
 	}
-	if p.MinSize < 1 || p.MaxSize < p.MinSize || p.MaxSize > MaxObjectSize {
-		bad("need 1 <= minSize <= maxSize <= %d, got minSize %d, maxSize %d", MaxObjectSize, p.MinSize, p.MaxSize)
+	if msg := p.sizeProblem(); msg != "" {
+		bad("%s", msg)
 	}
 	if pj.Expiry != "" {
 		d, err := time.ParseDuration(pj.Expiry)

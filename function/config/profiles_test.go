@@ -25,7 +25,7 @@ func TestDefaultProfilesValid(t *testing.T) {
 	if err != nil {
 		t.Fatalf("DefaultProfiles: %v", err)
 	}
-	for _, name := range []string{"avatar", "image", "document"} {
+	for _, name := range []string{"avatar", "image", "document", "video"} {
 		if _, ok := p[name]; !ok {
 			t.Errorf("DefaultProfiles: no %q profile", name)
 		}

@@ -57,6 +57,9 @@ type Proxy struct {
 	wg       sync.WaitGroup
 
 	conns, cut, bytesUp, bytesDown atomic.Int64
+
+	mu   sync.Mutex
+	open map[int]context.CancelFunc // the open connections, by number, for Reset
 }
 
 // chunk is the size of one read; it bounds the limiters' bursts too.
@@ -71,7 +74,7 @@ func Start(target string, cfg Config) (*Proxy, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &Proxy{Addr: ln.Addr().String(), cfg: cfg, target: target, ln: ln, ctx: ctx, cancel: cancel,
-		up: limiter(cfg.Total), down: limiter(cfg.Total)}
+		up: limiter(cfg.Total), down: limiter(cfg.Total), open: map[int]context.CancelFunc{}}
 	p.wg.Add(1)
 	go p.accept()
 	return p, nil
@@ -88,6 +91,18 @@ func limiter(bps float64) *rate.Limiter {
 // Stats returns the counts so far.
 func (p *Proxy) Stats() Stats {
 	return Stats{Conns: p.conns.Load(), Cut: p.cut.Load(), BytesUp: p.bytesUp.Load(), BytesDown: p.bytesDown.Load()}
+}
+
+// Reset cuts every connection open now, both ways, as a network that
+// drops does (nothing they carry is delivered after), and returns how many
+// it cut; the proxy goes on accepting new ones.
+func (p *Proxy) Reset() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, cancel := range p.open {
+		cancel()
+	}
+	return len(p.open)
 }
 
 // Close stops accepting, cuts every open connection and waits for the
@@ -131,6 +146,14 @@ func (p *Proxy) serve(client net.Conn, n int) {
 	}
 	ctx, cancel := context.WithCancel(p.ctx)
 	defer cancel()
+	p.mu.Lock()
+	p.open[n] = cancel
+	p.mu.Unlock()
+	defer func() {
+		p.mu.Lock()
+		delete(p.open, n)
+		p.mu.Unlock()
+	}()
 	go func() { // unblock both directions' reads and writes when done
 		<-ctx.Done()
 		client.Close()

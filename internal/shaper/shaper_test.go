@@ -156,14 +156,7 @@ func TestCloseEndsOpenConnections(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := net.Dial("tcp", p.Addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if _, err := c.Write([]byte("x")); err != nil {
-		t.Fatal(err)
-	}
+	c := dialAndWrite(t, p.Addr)
 	done := make(chan struct{})
 	go func() { p.Close(); close(done) }()
 	select {
@@ -177,4 +170,43 @@ func TestCloseEndsOpenConnections(t *testing.T) {
 			t.Fatal("connection still open after Close")
 		}
 	}
+}
+
+// TestReset: Reset cuts the open connections, both ways, and the proxy
+// still accepts new ones.
+func TestReset(t *testing.T) {
+	p, err := Start(echoServer(t), Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	c := dialAndWrite(t, p.Addr)
+	for i := 0; i < 200 && p.Stats().BytesUp == 0; i++ {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if n := p.Reset(); n != 1 {
+		t.Errorf("Reset: cut %d connections, want 1", n)
+	}
+	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := io.ReadAll(c); err != nil {
+		t.Fatalf("the reset connection: %v, want it ended", err)
+	}
+	if _, _, err := roundTrip(t, p, []byte("after")); err != nil {
+		t.Errorf("a new connection after Reset: %v", err)
+	}
+}
+
+// dialAndWrite opens a connection to addr, writes one byte, and closes it
+// when the test ends.
+func dialAndWrite(t *testing.T, addr string) net.Conn {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	if _, err := c.Write([]byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

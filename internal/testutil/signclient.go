@@ -29,6 +29,7 @@ type Record struct {
 	ID            string `json:"id"`
 	Key           string `json:"key"`
 	Size          int64  `json:"size"`
+	ETag          string `json:"etag"`
 	ContentType   string `json:"contentType"`
 	DetectedType  string `json:"detectedType"`
 	Uploader      string `json:"uploader"`

@@ -1,9 +1,10 @@
 // Package stack starts the whole ossgate stack offline on 127.0.0.1: the
 // strict local OSS endpoint (ossemu), the sign function behind an FC 3.0
-// HTTP trigger front, and the record function fed by the bucket's OSS
-// trigger through the emulator's async path — the real compiled binary,
-// started through bootstrap, for both functions (fcemu). It is the engine of
-// `make run` and of the end-to-end tests in local/e2e.
+// HTTP trigger front, the record function fed by the bucket's OSS trigger
+// through the emulator's async path, and the sweep function on a timer
+// (sweep.go) — the real compiled binary, started through bootstrap, for
+// every function (fcemu). It is the engine of `make run` and of the
+// end-to-end tests in local/e2e.
 package stack
 
 import (
@@ -17,6 +18,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/ossgate/ossgate/internal/shaper"
 	"github.com/ossgate/ossgate/local/fcemu"
 	"github.com/ossgate/ossgate/local/ossemu"
 )
@@ -52,6 +54,17 @@ type Config struct {
 	CORSOrigins []string // origins ossemu allows besides the demo page's
 	DemoDir     string   // the clients/ directory (web/ and core/); missing = placeholder page
 
+	// Link, when set, puts a shaping proxy (internal/shaper) between the
+	// clients and the OSS endpoint: the sign function hands out its address
+	// (OSSGATE_ENDPOINT), so form posts and part PUTs cross it, while the
+	// functions' own OSS calls go straight to the endpoint.
+	Link *shaper.Config
+	// SweepEvery invokes the sweep function that often, as its timer
+	// trigger would; 0 never does (SweepNow still runs one). SweepEnv is
+	// added to its environment after Env.
+	SweepEvery time.Duration
+	SweepEnv   []string
+
 	Output io.Writer    // the functions' stdout/stderr, line-prefixed; default io.Discard
 	Logger *slog.Logger // emulator and OSS events; default discards
 }
@@ -65,9 +78,15 @@ type Stack struct {
 	Region  string
 	DataDir string
 
+	// OSSPublicURL is where clients reach the OSS endpoint: the shaping
+	// proxy's address with Config.Link, else OSSURL.
+	OSSPublicURL string
+
 	OSS    *ossemu.Server
 	Sign   *fcemu.Emulator // the sign function's instances
 	Record *fcemu.Emulator // the record function's instances; Record.Drain waits for the trigger queue
+	Sweep  *fcemu.Emulator // the sweep function's instance
+	Link   *shaper.Proxy   // the shaping proxy with Config.Link, else nil
 
 	closers []func()
 	sts     stsBook // the minted STS credentials (sts.go)
@@ -131,8 +150,12 @@ func (s *Stack) start(ctx context.Context, cfg Config) error {
 	s.SignURL = "http://" + signLn.Addr().String()
 	s.DemoURL = s.SignURL + "/"
 	s.OSSURL = "http://" + ossLn.Addr().String()
+	s.OSSPublicURL = s.OSSURL
 
 	if err := s.startOSS(cfg, ossLn); err != nil {
+		return err
+	}
+	if err := s.startLink(cfg); err != nil {
 		return err
 	}
 	if s.Record, err = s.startFunction(cfg, "record", cfg.RecordInstances, cfg.RecordTimeout, cfg.RecordEnv); err != nil {
@@ -147,6 +170,9 @@ func (s *Stack) start(ctx context.Context, cfg Config) error {
 	})
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("stack: %w", err)
+	}
+	if err := s.startSweep(cfg); err != nil {
+		return err
 	}
 	if s.Sign, err = s.startFunction(cfg, "sign", cfg.SignInstances, cfg.SignTimeout, cfg.SignEnv); err != nil {
 		return err
@@ -166,6 +192,9 @@ func (s *Stack) startFunction(cfg Config, role string, instances int, timeout ti
 	}
 	if role == "record" {
 		fc.Async = cfg.Events
+	}
+	if role == "sweep" {
+		fc.Timeout = sweepTimeout
 	}
 	e, err := fcemu.Start(fc)
 	if err != nil {
@@ -197,7 +226,7 @@ func (s *Stack) env(cfg Config) []string {
 	env := []string{
 		"OSSGATE_BUCKET=" + cfg.Bucket,
 		"OSSGATE_REGION=" + cfg.Region,
-		"OSSGATE_ENDPOINT=" + s.OSSURL,
+		"OSSGATE_ENDPOINT=" + s.OSSPublicURL,
 		"OSSGATE_INTERNAL_ENDPOINT=" + s.OSSURL,
 		"OSSGATE_UPLOAD_PREFIX=" + UploadPrefix,
 		"OSSGATE_ALLOW_ANONYMOUS=" + strconv.FormatBool(cfg.Anonymous),

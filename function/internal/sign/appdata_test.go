@@ -144,7 +144,7 @@ func TestUploadItem(t *testing.T) {
 	if w := f.do("GET", "/uploads/"+q.ID, token(t, "bob"), "", nil); w.Code != 404 {
 		t.Errorf("GET another user's upload: got %d, want 404", w.Code)
 	}
-	if w := f.do("PUT", "/uploads/"+q.ID, token(t, "alice"), "", nil); w.Code != 405 || w.Header().Get("Allow") != "GET, DELETE, OPTIONS" {
+	if w := f.do("PUT", "/uploads/"+q.ID, token(t, "alice"), "", nil); w.Code != 405 || w.Header().Get("Allow") != "DELETE, GET, OPTIONS" {
 		t.Errorf("PUT: got %d, Allow %q", w.Code, w.Header().Get("Allow"))
 	}
 	if w := f.do("GET", "/uploads/"+q.ID, "", "", nil); w.Code != 401 {

@@ -39,6 +39,20 @@ const (
 	CodeStoreUnavailable = "StoreUnavailable"
 )
 
+// Error codes of the multipart endpoints (and MultipartRequired of /sign).
+const (
+	CodeMultipartRequired   = "MultipartRequired"
+	CodeMultipartNotAllowed = "MultipartNotAllowed"
+	CodeInvalidUpload       = "InvalidUpload"
+	CodeInvalidParts        = "InvalidParts"
+	CodeTooManyParts        = "TooManyParts"
+	CodeForbidden           = "Forbidden"
+	CodeNoSuchUpload        = "NoSuchUpload"
+	CodePartsMissing        = "PartsMissing"
+	CodePartSizeMismatch    = "PartSizeMismatch"
+	CodeFileAlreadyExists   = "FileAlreadyExists"
+)
+
 // Error is an error with a code a client can act on. Message is shown to the
 // client; Err (never shown) is the cause, for the log.
 type Error struct {
@@ -50,6 +64,9 @@ type Error struct {
 	// the Retry-After header).
 	Exceeded   string
 	RetryAfter int
+	// Details are further fields of the JSON error, next to code and
+	// message (e.g. MultipartRequired's threshold); nil for most errors.
+	Details map[string]any
 }
 
 func (e *Error) Error() string {
@@ -73,6 +90,14 @@ func Status(code string) int {
 	case CodeBadRequest, CodeInvalidJSON, CodeProfileRequired, CodeUnknownProfile, CodeNoFiles,
 		CodeTooManyFiles, CodeInvalidFileName, CodeInvalidSize, CodeInvalidLimit, CodeInvalidCursor:
 		return http.StatusBadRequest
+	case CodeMultipartRequired, CodeMultipartNotAllowed, CodeInvalidUpload, CodeInvalidParts, CodeTooManyParts:
+		return http.StatusBadRequest
+	case CodeForbidden:
+		return http.StatusForbidden
+	case CodeNoSuchUpload:
+		return http.StatusNotFound
+	case CodePartsMissing, CodePartSizeMismatch, CodeFileAlreadyExists:
+		return http.StatusConflict
 	case CodeBodyTooLarge, CodeFileTooLarge, CodeFileTooSmall:
 		return http.StatusRequestEntityTooLarge
 	case CodeUnsupportedType:
@@ -104,19 +129,24 @@ func asError(err error) *Error {
 }
 
 type errorBody struct {
-	Error struct {
-		Code       string `json:"code"`
-		Message    string `json:"message"`
-		RequestID  string `json:"requestId"`
-		Exceeded   string `json:"exceeded,omitempty"`
-		RetryAfter int    `json:"retryAfter,omitempty"`
-	} `json:"error"`
+	Error errorFields `json:"error"`
+}
+
+// errorFields is the error object: code, message, requestId, QuotaExceeded's
+// exceeded and retryAfter, then the error's Details (see errors_details.go).
+type errorFields struct {
+	Code       string         `json:"code"`
+	Message    string         `json:"message"`
+	RequestID  string         `json:"requestId"`
+	Exceeded   string         `json:"exceeded,omitempty"`
+	RetryAfter int            `json:"retryAfter,omitempty"`
+	Details    map[string]any `json:"-"`
 }
 
 // writeError writes e as a JSON error response and returns its status.
 func writeError(w http.ResponseWriter, e *Error, requestID string) int {
 	var body errorBody
-	body.Error.Code, body.Error.Message, body.Error.RequestID = e.Code, e.Message, requestID
+	body.Error.Code, body.Error.Message, body.Error.RequestID, body.Error.Details = e.Code, e.Message, requestID, e.Details
 	body.Error.Exceeded, body.Error.RetryAfter = e.Exceeded, e.RetryAfter
 	if e.RetryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))

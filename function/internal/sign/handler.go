@@ -2,7 +2,9 @@
 // POST /sign answers upload tickets (V4 POST policies signed with the
 // invocation's credentials) within the profile's quota, GET /uploads lists
 // the caller's records, GET and DELETE /uploads/{id} show and delete one,
-// GET /quota tells what is left, GET /healthz answers probes. The FC adapter lives in
+// GET /quota tells what is left, POST and DELETE
+// /uploads/multipart[/parts|/complete] run multipart uploads (multipart.go),
+// GET /healthz answers probes. The FC adapter lives in
 // function/internal/fcadapter.
 package sign
 
@@ -12,7 +14,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -37,10 +41,13 @@ type Options struct {
 	Config config.Config
 	Auth   Authenticator
 	// Store serves GET and DELETE /uploads, GET /quota and the quotas of
-	// POST /sign; nil leaves those routes out (and a profile with a quota
-	// or rate refuses every call). Objects deletes uploads for DELETE.
+	// POST /sign and of multipart initiation; nil leaves those routes out
+	// (and a profile with a quota or rate refuses every call). Objects
+	// deletes uploads for DELETE.
 	Store   StoreOpener
 	Objects ObjectDeleter
+	// Multipart serves the multipart endpoints; nil leaves them out.
+	Multipart MultipartFactory
 	// Fallback supplies credentials when the request context carries none
 	// (see creds.Resolve); nil means none, so such a request gets 503.
 	Fallback creds.Fallback
@@ -60,14 +67,14 @@ type Handler struct {
 	fixed  map[string]*fixedConditions // by profile name
 }
 
-// route is one path: the one method it serves besides OPTIONS, and how.
-type route struct {
-	method string
-	serve  func(http.ResponseWriter, *http.Request, *entry) error
-}
+// route is one path: the methods it serves besides OPTIONS, and how.
+type route map[string]func(http.ResponseWriter, *http.Request, *entry) error
 
-// allow is the route's Allow header value.
-func (rt route) allow() string { return rt.method + ", OPTIONS" }
+// allow is the route's Allow header value: its methods in order, then
+// OPTIONS.
+func (rt route) allow() string {
+	return strings.Join(slices.Sorted(maps.Keys(rt)), ", ") + ", OPTIONS"
+}
 
 // New returns a Handler for o.
 func New(o Options) (*Handler, error) {
@@ -88,12 +95,15 @@ func New(o Options) (*Handler, error) {
 		h.fixed[name] = newFixedConditions(o.Config.OSS.Bucket, p)
 	}
 	h.routes = map[string]route{
-		"/sign":    {http.MethodPost, h.sign},
-		"/healthz": {http.MethodGet, h.healthz},
+		"/sign":    {http.MethodPost: h.sign},
+		"/healthz": {http.MethodGet: h.healthz},
 	}
 	if o.Store != nil {
-		h.routes["/uploads"] = route{http.MethodGet, h.uploads}
-		h.routes["/quota"] = route{http.MethodGet, h.quota}
+		h.routes["/uploads"] = route{http.MethodGet: h.uploads}
+		h.routes["/quota"] = route{http.MethodGet: h.quota}
+	}
+	if o.Multipart != nil {
+		h.addMultipartRoutes()
 	}
 	return h, nil
 }
@@ -124,14 +134,18 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, e *entry) int {
 		w.WriteHeader(http.StatusNoContent)
 		return http.StatusNoContent
 	}
-	if r.Method != rt.method {
+	serveMethod, ok := rt[r.Method]
+	if !ok {
 		w.Header().Set("Allow", rt.allow())
 		e.err = errorf(CodeMethodNotAllowed, "%.16s not allowed on %s (allowed: %s)", r.Method, r.URL.Path, rt.allow())
 		return writeError(w, e.err, e.requestID)
 	}
-	if err := rt.serve(w, r, e); err != nil {
+	if err := serveMethod(w, r, e); err != nil {
 		e.err = asError(err)
 		return writeError(w, e.err, e.requestID)
+	}
+	if e.status != 0 { // a handler that answers other than 200 says so
+		return e.status
 	}
 	return http.StatusOK
 }
@@ -197,6 +211,9 @@ func (h *Handler) sign(w http.ResponseWriter, r *http.Request, e *entry) error {
 		return err
 	}
 	e.profile = p.Name
+	if err := multipartRequired(p, req.Files); err != nil {
+		return err
+	}
 	c, err := h.credentials(r.Context())
 	if err != nil {
 		return err

@@ -15,20 +15,15 @@ import (
 const itemPrefix = "/uploads/"
 
 // itemRoute returns the route of a /uploads/{id} path, GET or DELETE,
-// when the handler serves uploads and path is one.
+// when the handler serves uploads and path is one with a valid record ID
+// (anything else under /uploads/, such as /uploads/multipart without the
+// multipart endpoints, is no path: 404).
 func (h *Handler) itemRoute(r *http.Request) (route, bool) {
 	id, ok := strings.CutPrefix(r.URL.Path, itemPrefix)
-	if !ok || h.o.Store == nil || id == "" || strings.Contains(id, "/") {
+	if !ok || h.o.Store == nil || !validID(id) {
 		return route{}, false
 	}
-	switch r.Method {
-	case http.MethodGet:
-		return route{http.MethodGet, h.getUpload}, true
-	case http.MethodDelete:
-		return route{http.MethodDelete, h.deleteUpload}, true
-	}
-	// Any other method: 405 with Allow: GET, DELETE, OPTIONS.
-	return route{method: http.MethodGet + ", " + http.MethodDelete}, true
+	return route{http.MethodGet: h.getUpload, http.MethodDelete: h.deleteUpload}, true
 }
 
 // validID reports whether id can be a record ID: 32 lower-case hex digits.

@@ -39,10 +39,20 @@ type FileRequest struct {
 // decodeRequest reads a Request from r's body: at most MaxBodyBytes, one
 // JSON object, no unknown fields.
 func decodeRequest(w http.ResponseWriter, r *http.Request) (Request, error) {
+	var req Request
+	if err := decodeJSON(w, r, &req, `{"profile":...,"files":[...]}`); err != nil {
+		return Request{}, err
+	}
+	return req, nil
+}
+
+// decodeJSON reads r's body into v: at most MaxBodyBytes, one JSON object,
+// no unknown fields. want is the body's shape, for the message when the
+// body is empty.
+func decodeJSON(w http.ResponseWriter, r *http.Request, v any, want string) error {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
 	dec.DisallowUnknownFields()
-	var req Request
-	err := dec.Decode(&req)
+	err := dec.Decode(v)
 	if err == nil {
 		if _, terr := dec.Token(); terr != io.EOF {
 			err = errors.New("trailing data after the JSON object")
@@ -51,13 +61,13 @@ func decodeRequest(w http.ResponseWriter, r *http.Request) (Request, error) {
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):
-		return Request{}, errorf(CodeBodyTooLarge, "request body larger than %d bytes", MaxBodyBytes)
+		return errorf(CodeBodyTooLarge, "request body larger than %d bytes", MaxBodyBytes)
 	case errors.Is(err, io.EOF):
-		return Request{}, errorf(CodeInvalidJSON, "empty request body; want {\"profile\":...,\"files\":[...]}")
+		return errorf(CodeInvalidJSON, "empty request body; want %s", want)
 	case err != nil:
-		return Request{}, &Error{Code: CodeInvalidJSON, Message: "request body is not valid: " + err.Error()}
+		return &Error{Code: CodeInvalidJSON, Message: "request body is not valid: " + err.Error()}
 	}
-	return req, nil
+	return nil
 }
 
 // validate checks req against the profiles and returns the profile it names,

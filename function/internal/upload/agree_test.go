@@ -49,48 +49,13 @@ var agreeUsers = []string{
 // It runs over the OSS store (where the record key layout matters) and the
 // memory store.
 func TestSignAndRecordAgree(t *testing.T) {
-	fake := signer.Credentials{AccessKeyID: "STS.fake-agree", AccessKeySecret: "fake-agree-secret", SecurityToken: "fake-agree-token"}
 	for _, storeName := range []string{"oss", "memory"} {
 		t.Run(storeName, func(t *testing.T) {
-			const bucket = "agree-bucket"
-			l := testutil.StartLocalOSS(t, bucket, ossemu.Credential{AccessKeyID: fake.AccessKeyID, AccessKeySecret: fake.AccessKeySecret, SecurityToken: fake.SecurityToken})
-			env := map[string]string{config.VarBucket: bucket, config.VarRegion: "cn-hangzhou", config.VarEndpoint: l.URL,
-				config.VarInternalEndpoint: l.URL, config.VarAllowAnonymous: "true"}
-			getenv := func(k string) string { return env[k] }
-			signCfg, err := config.Load(config.Sign, getenv)
-			if err != nil {
-				t.Fatal(err)
-			}
-			recordCfg, err := config.Load(config.Record, getenv)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ctx := invocation.NewContext(t.Context(), invocation.Info{Credentials: fake})
-			b, err := ossclient.FromConfig(recordCfg.OSS, nil).Bucket(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var store records.Store = memstore.New()
-			if storeName == "oss" {
-				store = ossstore.New(b, upload.Layout{Prefixes: recordCfg.Prefixes})
-			}
-			rh, err := record.NewHandler(recordCfg, record.Options{
-				Open: func(context.Context) (record.Objects, records.Store, error) {
-					return record.OSSObjects{Bucket: b}, store, nil
-				},
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			l.Server.AddTrigger(bucket, ossemu.Trigger{Prefix: recordCfg.Prefixes.Upload + "/", Events: []string{"ObjectCreated:*"},
-				Deliver: func(_ context.Context, event []byte) error { return rh.Handle(ctx, event) }})
-			sh, err := sign.New(sign.Options{Config: signCfg, Auth: asUser{}, Store: stores{store}})
-			if err != nil {
-				t.Fatal(err)
-			}
+			a := startAgreement(t, storeName, "")
+			sh, ctx, l := a.sign, a.ctx, a.oss
 			for i, user := range agreeUsers {
 				name := fmt.Sprintf("file %d ü.png", i)
-				key := uploadAs(t, sh, l.Server, ctx, user, name, pngFile(i))
+				key := uploadAs(t, sh, l, ctx, user, name, pngFile(i))
 				recs := listAs(t, sh, ctx, user)
 				if len(recs) != 1 || recs[0].Key != key || recs[0].Uploader != user || recs[0].OriginalName != name || recs[0].Status != records.StatusOK {
 					t.Errorf("user %q: GET /uploads: got %+v, want one ok record of %s by that user, named %q", user, recs, key, name)
@@ -98,6 +63,60 @@ func TestSignAndRecordAgree(t *testing.T) {
 			}
 		})
 	}
+}
+
+// agreement is the real sign handler and the real record handler on one
+// local OSS bucket, whose trigger feeds the record handler.
+type agreement struct {
+	sign http.Handler
+	oss  *ossemu.Server
+	ctx  context.Context // carries the credentials both use
+}
+
+// startAgreement starts an agreement whose records go to the OSS store
+// (storeName "oss") or a memory store, with profiles (JSON; "" for the
+// built-in ones); the sign handler serves the multipart endpoints too.
+func startAgreement(t *testing.T, storeName, profiles string) agreement {
+	t.Helper()
+	fake := signer.Credentials{AccessKeyID: "STS.fake-agree", AccessKeySecret: "fake-agree-secret", SecurityToken: "fake-agree-token"}
+	const bucket = "agree-bucket"
+	l := testutil.StartLocalOSS(t, bucket, ossemu.Credential{AccessKeyID: fake.AccessKeyID, AccessKeySecret: fake.AccessKeySecret, SecurityToken: fake.SecurityToken})
+	env := map[string]string{config.VarBucket: bucket, config.VarRegion: "cn-hangzhou", config.VarEndpoint: l.URL,
+		config.VarInternalEndpoint: l.URL, config.VarAllowAnonymous: "true", config.VarProfiles: profiles}
+	getenv := func(k string) string { return env[k] }
+	signCfg, err := config.Load(config.Sign, getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recordCfg, err := config.Load(config.Record, getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := invocation.NewContext(t.Context(), invocation.Info{Credentials: fake})
+	opener := ossclient.FromConfig(recordCfg.OSS, nil)
+	b, err := opener.Bucket(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var store records.Store = memstore.New()
+	if storeName == "oss" {
+		store = ossstore.New(b, upload.Layout{Prefixes: recordCfg.Prefixes})
+	}
+	rh, err := record.NewHandler(recordCfg, record.Options{
+		Open: func(context.Context) (record.Objects, records.Store, error) {
+			return record.OSSObjects{Bucket: b}, store, nil
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Server.AddTrigger(bucket, ossemu.Trigger{Prefix: recordCfg.Prefixes.Upload + "/", Events: []string{"ObjectCreated:*"},
+		Deliver: func(_ context.Context, event []byte) error { return rh.Handle(ctx, event) }})
+	sh, err := sign.New(sign.Options{Config: signCfg, Auth: asUser{}, Store: stores{store}, Multipart: multipartOpener{opener}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return agreement{sign: sh, oss: l.Server, ctx: ctx}
 }
 
 // stores serves GET /uploads from one store.

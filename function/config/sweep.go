@@ -1,0 +1,20 @@
+package config
+
+import "time"
+
+// Sweep limits: OSSGATE_SWEEP_AGE is a Go duration within these.
+const (
+	DefaultSweepAge = 24 * time.Hour
+	MinSweepAge     = time.Second
+	MaxSweepAge     = 30 * 24 * time.Hour
+)
+
+// sweep reads the sweep function's variables.
+func (l *loader) sweep(c *Config) {
+	v := l.get(VarSweepAge, DefaultSweepAge.String())
+	d, err := time.ParseDuration(v)
+	if err != nil || d < MinSweepAge || d > MaxSweepAge {
+		l.fail("%s: want a duration from %s to %s (e.g. 24h), got %q", VarSweepAge, MinSweepAge, MaxSweepAge, v)
+	}
+	c.SweepAge = d
+}

@@ -1,0 +1,41 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestLoadSweep(t *testing.T) {
+	tests := []struct {
+		age  string
+		want time.Duration
+		err  bool
+	}{
+		{"", 24 * time.Hour, false},
+		{"90m", 90 * time.Minute, false},
+		{"1s", time.Second, false},
+		{"720h", 720 * time.Hour, false},
+		{"500ms", 0, true},
+		{"721h", 0, true},
+		{"-1h", 0, true},
+		{"1 day", 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.age, func(t *testing.T) {
+			c, err := Load(Sweep, env(map[string]string{VarSweepAge: tt.age, VarJWTSecret: ""}))
+			if tt.err {
+				if err == nil || !strings.Contains(err.Error(), VarSweepAge) {
+					t.Fatalf("got %v, want an error naming %s", err, VarSweepAge)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			if c.SweepAge != tt.want {
+				t.Errorf("SweepAge: got %v, want %v", c.SweepAge, tt.want)
+			}
+		})
+	}
+}

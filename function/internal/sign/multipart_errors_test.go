@@ -1,0 +1,180 @@
+package sign
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/ossgate/ossgate/function/config"
+	"github.com/ossgate/ossgate/function/internal/creds"
+	"github.com/ossgate/ossgate/function/internal/ossclient"
+)
+
+func TestSignAnswersMultipartRequired(t *testing.T) {
+	f := newMPFixture(t)
+	tests := []struct {
+		name, body string
+		status     int
+	}{
+		{"below the threshold", `{"profile":"video","files":[{"name":"a.mp4","type":"video/mp4","size":307199}]}`, 200},
+		{"at the threshold", `{"profile":"video","files":[{"name":"a.mp4","type":"video/mp4","size":307200}]}`, 400},
+		{"one file of several", `{"profile":"photo","files":[{"name":"a.png","type":"image/png","size":5}]}`, 200},
+		{"a profile without multipart, at its maxSize", `{"profile":"photo","files":[{"name":"a.png","type":"image/png","size":1048576}]}`, 200},
+		{"default threshold: twice the part size", `{"profile":"big","files":[{"name":"a.mp4","type":"video/mp4","size":204800}]}`, 400},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := f.do("POST", "/sign", token(t, "alice"), tt.body, nil)
+			if w.Code != tt.status {
+				t.Fatalf("got %d %s, want %d", w.Code, w.Body, tt.status)
+			}
+			if tt.status != 400 {
+				return
+			}
+			var got map[string]map[string]any
+			_ = json.Unmarshal(w.Body.Bytes(), &got)
+			e := got["error"]
+			if e["code"] != CodeMultipartRequired || e["partSize"] != float64(mpPart) || e["threshold"] == nil || e["requestId"] == "" ||
+				!strings.Contains(e["message"].(string), "/uploads/multipart") {
+				t.Errorf("error: %v", e)
+			}
+		})
+	}
+	// Every other error keeps the plain shape.
+	w := f.do("POST", "/sign", token(t, "alice"), `{"profile":"nope","files":[]}`, nil)
+	var plain map[string]map[string]any
+	_ = json.Unmarshal(w.Body.Bytes(), &plain)
+	if len(plain["error"]) != 3 {
+		t.Errorf("UnknownProfile error: %v, want code, message and requestId only", plain["error"])
+	}
+}
+
+func TestMultipartRefusals(t *testing.T) {
+	f := newMPFixture(t)
+	u := f.create(t, "alice", "video", 3*mpPart)
+	photoKey := strings.Replace(u.Key, "/video/", "/photo/", 1)
+	create := func(profile, name, typ string, size int64) map[string]any {
+		return map[string]any{"profile": profile, "file": map[string]any{"name": name, "type": typ, "size": size}}
+	}
+	ref := func(key, id string, size int64) map[string]any {
+		return map[string]any{"key": key, "uploadId": id, "size": size}
+	}
+	tests := []struct {
+		name, method, path, user string
+		body                     any
+		status                   int
+		code, message            string
+	}{
+		{"profile without multipart", "POST", "/uploads/multipart", "alice", create("photo", "a.png", "image/png", 5), 400, CodeMultipartNotAllowed, "form uploads only"},
+		{"unknown profile", "POST", "/uploads/multipart", "alice", create("nope", "a.mp4", "video/mp4", 5), 400, CodeUnknownProfile, ""},
+		{"no profile", "POST", "/uploads/multipart", "alice", map[string]any{"file": map[string]any{"name": "a", "type": "video/mp4", "size": 5}}, 400, CodeProfileRequired, ""},
+		{"no file", "POST", "/uploads/multipart", "alice", map[string]any{"profile": "video"}, 400, CodeInvalidFileName, "file: name"},
+		{"bad type", "POST", "/uploads/multipart", "alice", create("video", "a.mp4", "video/webm", 5), 415, CodeUnsupportedType, "file: type"},
+		{"too large", "POST", "/uploads/multipart", "alice", create("video", "a.mp4", "video/mp4", 104857601), 413, CodeFileTooLarge, "file: size"},
+		{"no size", "POST", "/uploads/multipart", "alice", create("video", "a.mp4", "video/mp4", 0), 400, CodeInvalidSize, ""},
+		{"unknown field", "POST", "/uploads/multipart", "alice", map[string]any{"profile": "video", "files": []any{}}, 400, CodeInvalidJSON, ""},
+		{"parts: another user", "POST", "/uploads/multipart/parts", "bob", ref(u.Key, u.UploadID, 3*mpPart), 403, CodeForbidden, "another user"},
+		{"complete: another user", "POST", "/uploads/multipart/complete", "bob", ref(u.Key, u.UploadID, 3*mpPart), 403, CodeForbidden, "another user"},
+		{"parts: not an upload key", "POST", "/uploads/multipart/parts", "alice", ref("records/alice/x.json", u.UploadID, 5), 400, CodeInvalidUpload, "not an upload key"},
+		{"parts: a profile without multipart", "POST", "/uploads/multipart/parts", "alice", ref(photoKey, u.UploadID, 5), 400, CodeInvalidUpload, "no multipart"},
+		{"parts: bad upload id", "POST", "/uploads/multipart/parts", "alice", ref(u.Key, "../x", 5), 400, CodeInvalidUpload, "uploadId"},
+		{"parts: no key", "POST", "/uploads/multipart/parts", "alice", ref("", u.UploadID, 5), 400, CodeInvalidUpload, "required"},
+		{"parts: unknown upload id", "POST", "/uploads/multipart/parts", "alice", ref(u.Key, "0123456789ABCDEF0123456789ABCDEF", 3*mpPart), 404, CodeNoSuchUpload, ""},
+		{"complete: unknown upload id", "POST", "/uploads/multipart/complete", "alice", ref(u.Key, "0123456789ABCDEF0123456789ABCDEF", 3*mpPart), 404, CodeNoSuchUpload, ""},
+		{"parts: size over the profile's", "POST", "/uploads/multipart/parts", "alice", ref(u.Key, u.UploadID, 104857601), 413, CodeFileTooLarge, ""},
+		{"complete: no size", "POST", "/uploads/multipart/complete", "alice", ref(u.Key, u.UploadID, 0), 400, CodeInvalidSize, ""},
+		{"abort: no key or upload id", "DELETE", "/uploads/multipart", "alice", nil, 400, CodeInvalidUpload, "required"},
+		{"abort: unknown field", "DELETE", "/uploads/multipart", "alice", map[string]any{"key": u.Key, "uploadId": u.UploadID, "x": 1}, 400, CodeInvalidJSON, ""},
+		{"GET", "GET", "/uploads/multipart", "alice", nil, 405, CodeMethodNotAllowed, "DELETE, POST, OPTIONS"},
+		{"DELETE on complete", "DELETE", "/uploads/multipart/complete", "alice", nil, 405, CodeMethodNotAllowed, "POST, OPTIONS"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var w = f.do(tt.method, tt.path, token(t, tt.user), "", nil)
+			if tt.body != nil {
+				w = f.call(t, tt.method, tt.path, tt.user, tt.body)
+			}
+			e := errorOf(t, w)
+			if w.Code != tt.status || e.Error.Code != tt.code || !strings.Contains(e.Error.Message, tt.message) {
+				t.Errorf("got %d %s, want %d %s mentioning %q", w.Code, w.Body, tt.status, tt.code, tt.message)
+			}
+		})
+	}
+	if w := f.do("POST", "/uploads/multipart", "", `{}`, nil); w.Code != 401 {
+		t.Errorf("no token: got %d, want 401", w.Code)
+	}
+	w := f.doCreds("POST", "/uploads/multipart", token(t, "alice"), `{"profile":"video","file":{"name":"a.mp4","type":"video/mp4","size":5}}`, false)
+	if e := errorOf(t, w); w.Code != 503 || e.Error.Code != CodeNoCredentials {
+		t.Errorf("no credentials: got %d %s, want 503 NoCredentials", w.Code, w.Body)
+	}
+}
+
+func TestMultipartRoutesNeedTheFactory(t *testing.T) {
+	w := newFixture(t, nil).do("POST", "/uploads/multipart", token(t, "alice"), `{}`, nil)
+	if w.Code != 404 {
+		t.Errorf("without Options.Multipart: got %d, want 404", w.Code)
+	}
+}
+
+func TestMultipartPreflight(t *testing.T) {
+	f := newMPFixture(t)
+	w := f.do("OPTIONS", "/uploads/multipart", "", "", map[string]string{"Origin": "https://app.example.com", "Access-Control-Request-Method": "DELETE"})
+	if w.Code != 204 || w.Header().Get("Access-Control-Allow-Methods") != "GET, POST, DELETE, OPTIONS" || w.Header().Get("Access-Control-Allow-Origin") != "https://app.example.com" {
+		t.Errorf("preflight of DELETE: %d %v", w.Code, w.Header())
+	}
+}
+
+func TestSchedule(t *testing.T) {
+	tests := []struct {
+		size, partSize int64
+		count          int
+		last           int64
+	}{
+		{1, 100, 1, 1},
+		{100, 100, 1, 100},
+		{101, 100, 2, 1},
+		{300, 100, 3, 100},
+		{5 << 20 * 10000, 5 << 20, 10000, 5 << 20},
+	}
+	for _, tt := range tests {
+		s := newSchedule(tt.size, tt.partSize)
+		var total int64
+		for n := 1; n <= s.count; n++ {
+			total += s.sizeOf(n)
+		}
+		if s.count != tt.count || s.sizeOf(s.count) != tt.last || total != tt.size {
+			t.Errorf("%d in parts of %d: %d parts, last %d, total %d; want %d, %d, %d", tt.size, tt.partSize, s.count, s.sizeOf(s.count), total, tt.count, tt.last, tt.size)
+		}
+	}
+	s := newSchedule(10, 1)
+	if got := s.firstMissing([]int{1, 2, 5, 9}, 4); !cmp.Equal(got, []int{3, 4, 6, 7}) {
+		t.Errorf("firstMissing: got %v", got)
+	}
+	if got := s.done([]ossclient.Part{{Number: 1, Size: 1}, {Number: 2, Size: 2}, {Number: 11, Size: 1}, {Number: 10, Size: 1}}); !cmp.Equal(got, []int{1, 10}) {
+		t.Errorf("done: got %v, want the parts that fit, [1 10]", got)
+	}
+	p := config.Profile{Name: "p", MinSize: 1, MaxSize: 1 << 40, Multipart: &config.Multipart{PartSize: 100 << 10}}
+	if _, err := scheduleFor(p, 10001*(100<<10)); err == nil || err.(*Error).Code != CodeTooManyParts {
+		t.Errorf("10,001 parts: got %v, want TooManyParts", err)
+	}
+}
+
+// TestMultipartNoCredentialsForOSS: the OSS calls' own credentials missing
+// is a 503 too.
+func TestMultipartNoCredentialsForOSS(t *testing.T) {
+	f := newMPFixture(t)
+	f.h.o.Multipart = ossOpener{ossclient.FromConfig(f.h.o.Config.OSS, nil)}
+	f.h.o.Fallback = fixedCreds{testCreds}
+	w := f.doCreds("POST", "/uploads/multipart", token(t, "alice"), `{"profile":"video","file":{"name":"a.mp4","type":"video/mp4","size":5}}`, false)
+	if e := errorOf(t, w); w.Code != 503 || e.Error.Code != CodeNoCredentials {
+		t.Errorf("got %d %s, want 503 NoCredentials", w.Code, w.Body)
+	}
+}
+
+// fixedCreds is a fallback that always has c.
+type fixedCreds struct{ c creds.Credentials }
+
+func (f fixedCreds) Credentials(context.Context) (creds.Credentials, error) { return f.c, nil }

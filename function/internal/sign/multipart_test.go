@@ -1,0 +1,299 @@
+package sign
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/ossgate/ossgate/function/config"
+	"github.com/ossgate/ossgate/function/internal/invocation"
+	"github.com/ossgate/ossgate/function/internal/ossclient"
+	"github.com/ossgate/ossgate/function/internal/upload"
+)
+
+// head returns what the local OSS says of key.
+func (f *mpFixture) head(t *testing.T, key string) (ossclient.Head, error) {
+	t.Helper()
+	b, err := ossclient.FromConfig(config.OSS{Bucket: "mp-bucket", Region: "cn-hangzhou", InternalEndpoint: f.oss.URL}, nil).
+		Bucket(invocation.NewContext(context.Background(), invocation.Info{Credentials: testCreds}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ossclient.Multipart{Bucket: b}.Head(key)
+}
+
+func TestMultipartUploadEndToEnd(t *testing.T) {
+	f := newMPFixture(t)
+	size := int64(3*mpPart + 12345)
+	data := randomBytes(size)
+	before := time.Now().UTC().Truncate(time.Second)
+	u := f.create(t, "alice", "video", size)
+	if !strings.HasPrefix(u.Key, "uploads/video/alice/") || !strings.HasSuffix(u.Key, ".mp4") || u.UploadID == "" {
+		t.Fatalf("key %q, uploadId %q: want alice's upload key", u.Key, u.UploadID)
+	}
+	if u.PartSize != mpPart || u.PartCount != 4 || len(u.Parts) != 4 || u.ObjectURL != f.oss.URL+"/mp-bucket/"+u.Key {
+		t.Fatalf("got partSize %d, partCount %d, %d parts, objectUrl %q", u.PartSize, u.PartCount, len(u.Parts), u.ObjectURL)
+	}
+	if u.ExpiresAt.Before(before.Add(config.DefaultExpiry)) || u.ExpiresAt.After(time.Now().Add(config.DefaultExpiry)) {
+		t.Errorf("expiresAt %v: want the profile's expiry, 10 minutes, from now", u.ExpiresAt)
+	}
+	for i, p := range u.Parts {
+		q, err := url.ParseQuery(p.URL[strings.IndexByte(p.URL, '?')+1:])
+		if err != nil || p.Number != i+1 || q.Get("partNumber") != itoa(int64(i+1)) || q.Get("uploadId") != u.UploadID ||
+			q.Get("x-oss-additional-headers") != "content-length" || !strings.HasPrefix(p.URL, f.oss.URL+"/mp-bucket/"+u.Key+"?") {
+			t.Errorf("part %d: URL %s", i+1, p.URL)
+		}
+		if want := map[string]string{"Content-Type": "application/octet-stream"}; !cmp.Equal(p.Headers, want) {
+			t.Errorf("part %d headers: got %v, want %v", i+1, p.Headers, want)
+		}
+		if want := int64(mpPart); i == 3 && p.Size != 12345 || i < 3 && p.Size != want {
+			t.Errorf("part %d: size %d", i+1, p.Size)
+		}
+	}
+	putParts(t, u.Parts, data)
+	w := f.call(t, "POST", "/uploads/multipart/complete", "alice", map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": size})
+	if w.Code != 200 {
+		t.Fatalf("complete: %d %s", w.Code, w.Body)
+	}
+	var done CompleteResponse
+	_ = json.Unmarshal(w.Body.Bytes(), &done)
+	h, err := f.head(t, u.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if done.Key != u.Key || done.Size != size || done.ObjectURL != u.ObjectURL || done.ETag == "" || `"`+done.ETag+`"` != h.ETag || !strings.HasSuffix(done.ETag, "-4") {
+		t.Errorf("complete: got %+v; object ETag %s", done, h.ETag)
+	}
+	wantMeta := map[string]string{upload.MetaUploader: "alice", upload.MetaProfile: "video", upload.MetaFilename: "clip%201.mp4"}
+	if h.Size != size || !cmp.Equal(h.Meta, wantMeta) {
+		t.Errorf("object: %d bytes, meta %v; want %d, %v", h.Size, h.Meta, size, wantMeta)
+	}
+	var logged map[string]any
+	lines := strings.Split(strings.TrimSpace(f.logs.String()), "\n")
+	_ = json.Unmarshal([]byte(lines[len(lines)-1]), &logged)
+	if logged["path"] != "/uploads/multipart/complete" || logged["user"] != "alice" || logged["profile"] != "video" || logged["status"] != 200.0 ||
+		!cmp.Equal(logged["keys"], []any{u.Key}) {
+		t.Errorf("log line: %v", logged)
+	}
+
+	// Completing again (a retry whose answer was lost) answers the object.
+	w = f.call(t, "POST", "/uploads/multipart/complete", "alice", map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": size})
+	var again CompleteResponse
+	_ = json.Unmarshal(w.Body.Bytes(), &again)
+	if w.Code != 200 || again != done {
+		t.Errorf("second complete: %d %s, want 200 and %+v", w.Code, w.Body, done)
+	}
+	// Not so with another size, or by another user of the same name's upload.
+	w = f.call(t, "POST", "/uploads/multipart/complete", "alice", map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": size - 1})
+	if e := errorOf(t, w); w.Code != 404 || e.Error.Code != CodeNoSuchUpload {
+		t.Errorf("complete of a completed upload with another size: %d %s, want 404 NoSuchUpload", w.Code, w.Body)
+	}
+}
+
+func TestMultipartParts(t *testing.T) {
+	f := newMPFixture(t)
+	size := int64(250*mpPart + 1)
+	u := f.create(t, "bob", "video", size)
+	if u.PartCount != 251 || len(u.Parts) != MaxPartURLs || u.Parts[99].Number != 100 {
+		t.Fatalf("create: partCount %d, %d part URLs", u.PartCount, len(u.Parts))
+	}
+	ref := map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": size}
+	with := func(parts any) map[string]any {
+		m := map[string]any{"parts": parts}
+		for k, v := range ref {
+			m[k] = v
+		}
+		return m
+	}
+	w := f.call(t, "POST", "/uploads/multipart/parts", "bob", with([]int{251, 7, 7, 120}))
+	var res PartsResponse
+	_ = json.Unmarshal(w.Body.Bytes(), &res)
+	if w.Code != 200 || res.PartSize != mpPart || res.PartCount != 251 || res.Done != nil || strings.Contains(w.Body.String(), `"done"`) {
+		t.Fatalf("parts [251 7 7 120]: %d %s", w.Code, w.Body)
+	}
+	if got := []int{res.Parts[0].Number, res.Parts[1].Number, res.Parts[2].Number}; len(res.Parts) != 3 || !cmp.Equal(got, []int{251, 7, 120}) || res.Parts[0].Size != 1 {
+		t.Errorf("parts: got %+v, want 251 (1 byte), 7, 120", res.Parts)
+	}
+	data := randomBytes(size)
+	putParts(t, []PartURL{u.Parts[0], u.Parts[2], res.Parts[0]}, data) // parts 1, 3, 251
+
+	// Resume: what is done, and the first 100 missing parts.
+	w = f.call(t, "POST", "/uploads/multipart/parts", "bob", ref)
+	res = PartsResponse{}
+	_ = json.Unmarshal(w.Body.Bytes(), &res)
+	if w.Code != 200 || !cmp.Equal(res.Done, []int{1, 3, 251}) || res.PartSize != mpPart || res.PartCount != 251 || len(res.Parts) != 100 ||
+		res.Parts[0].Number != 2 || res.Parts[1].Number != 4 || res.Parts[99].Number != 102 {
+		t.Fatalf("resume: %d done %v, %d parts", w.Code, res.Done, len(res.Parts))
+	}
+	// Nothing done yet: done is an empty list, not absent.
+	u2 := f.create(t, "bob", "video", 5)
+	w = f.call(t, "POST", "/uploads/multipart/parts", "bob", map[string]any{"key": u2.Key, "uploadId": u2.UploadID, "size": 5})
+	if !strings.Contains(w.Body.String(), `"done":[]`) {
+		t.Errorf("resume with nothing done: %s, want \"done\":[]", w.Body)
+	}
+
+	many := make([]int, 101)
+	for i := range many {
+		many[i] = i + 1
+	}
+	for name, parts := range map[string]any{"none": []int{}, "101": many, "zero": []int{0}, "past the end": []int{252}, "negative": []int{-1}} {
+		w := f.call(t, "POST", "/uploads/multipart/parts", "bob", with(parts))
+		if e := errorOf(t, w); w.Code != 400 || e.Error.Code != CodeInvalidParts {
+			t.Errorf("parts %s: %d %s, want 400 InvalidParts", name, w.Code, w.Body)
+		}
+	}
+	w = f.call(t, "POST", "/uploads/multipart/parts", "bob", with([]float64{1.5}))
+	if e := errorOf(t, w); w.Code != 400 || e.Error.Code != CodeInvalidJSON {
+		t.Errorf("parts [1.5]: %d %s, want 400 InvalidJSON", w.Code, w.Body)
+	}
+}
+
+// TestMultipartCompleteChecksTheSchedule: a missing part is PartsMissing,
+// and the upload stays resumable: the part sent, the complete succeeds.
+func TestMultipartCompleteChecksTheSchedule(t *testing.T) {
+	f := newMPFixture(t)
+	size := int64(4 * mpPart)
+	data := randomBytes(size)
+	u := f.create(t, "carol", "video", size)
+	putParts(t, []PartURL{u.Parts[0], u.Parts[3]}, data)
+	ref := map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": size}
+	w := f.call(t, "POST", "/uploads/multipart/complete", "carol", ref)
+	var e struct {
+		Error struct {
+			Code    string
+			Message string
+			Missing []int
+		}
+	}
+	_ = json.Unmarshal(w.Body.Bytes(), &e)
+	if w.Code != 409 || e.Error.Code != CodePartsMissing || !cmp.Equal(e.Error.Missing, []int{2, 3}) || !strings.Contains(e.Error.Message, "2 of 4 parts are missing") {
+		t.Fatalf("complete with parts 2 and 3 missing: %d %s", w.Code, w.Body)
+	}
+	// A size whose schedule the stored parts do not fit.
+	w = f.call(t, "POST", "/uploads/multipart/complete", "carol", map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": size - 1})
+	if err := errorOf(t, w); w.Code != 409 || err.Error.Code != CodePartSizeMismatch || !strings.Contains(w.Body.String(), `"part":4`) {
+		t.Errorf("complete with a smaller size: %d %s, want 409 PartSizeMismatch naming part 4", w.Code, w.Body)
+	}
+	w = f.call(t, "POST", "/uploads/multipart/complete", "carol", map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": 3 * mpPart})
+	if err := errorOf(t, w); w.Code != 409 || err.Error.Code != CodePartSizeMismatch || !strings.Contains(err.Error.Message, "is not one of them") {
+		t.Errorf("complete with one part less: %d %s, want 409 PartSizeMismatch", w.Code, w.Body)
+	}
+	putParts(t, u.Parts[1:3], data)
+	if w := f.call(t, "POST", "/uploads/multipart/complete", "carol", ref); w.Code != 200 {
+		t.Fatalf("complete once every part is there: %d %s", w.Code, w.Body)
+	}
+}
+
+// TestMultipartOSSRefusesOtherParts: a part URL pins the part's size and
+// Content-Type, and stops working when it expires.
+func TestMultipartOSSRefusesOtherParts(t *testing.T) {
+	f := newMPFixture(t)
+	u := f.create(t, "dave", "video", 3*mpPart)
+	p := u.Parts[0]
+	for name, tc := range map[string]struct {
+		body    []byte
+		headers map[string]string
+	}{
+		"one byte short":     {randomBytes(mpPart - 1), nil},
+		"one byte more":      {randomBytes(mpPart + 1), nil},
+		"other Content-Type": {randomBytes(mpPart), map[string]string{"Content-Type": "application/json"}},
+		"no Content-Type":    {randomBytes(mpPart), map[string]string{}},
+	} {
+		if status, body := put(t, p, tc.body, tc.headers); status != 403 || !strings.Contains(body, "<Code>SignatureDoesNotMatch</Code>") {
+			t.Errorf("%s: %d %s, want 403 SignatureDoesNotMatch", name, status, body)
+		}
+	}
+
+	f.h.o.Now = func() time.Time { return time.Now().Add(-time.Hour) } // URLs signed an hour ago
+	w := f.call(t, "POST", "/uploads/multipart/parts", "dave", map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": 3 * mpPart, "parts": []int{1}})
+	var res PartsResponse
+	_ = json.Unmarshal(w.Body.Bytes(), &res)
+	if status, body := put(t, res.Parts[0], randomBytes(mpPart), nil); status != 403 || !strings.Contains(body, "<Code>AccessDenied</Code>") || !strings.Contains(body, "expired") {
+		t.Errorf("expired URL: %d %s, want 403 AccessDenied, expired", status, body)
+	}
+	f.h.o.Now = time.Now
+	short := f.create(t, "dave", "short", 3*mpPart)
+	if d := time.Until(short.ExpiresAt); d > 2*time.Second {
+		t.Errorf("profile expiry 2s: part URLs expire in %v", d)
+	}
+}
+
+func TestMultipartAbort(t *testing.T) {
+	f := newMPFixture(t)
+	for _, how := range []string{"body", "query"} {
+		t.Run(how, func(t *testing.T) {
+			u := f.create(t, "erin", "video", 3*mpPart)
+			putParts(t, u.Parts[:1], randomBytes(3*mpPart))
+			var w = f.call(t, "DELETE", "/uploads/multipart", "mallory", map[string]any{"key": u.Key, "uploadId": u.UploadID})
+			if e := errorOf(t, w); w.Code != 403 || e.Error.Code != CodeForbidden {
+				t.Fatalf("abort by another user: %d %s, want 403 Forbidden", w.Code, w.Body)
+			}
+			path, body := "/uploads/multipart", `{"key":"`+u.Key+`","uploadId":"`+u.UploadID+`"}`
+			if how == "query" {
+				path, body = path+"?"+url.Values{"key": {u.Key}, "uploadId": {u.UploadID}}.Encode(), ""
+			}
+			w = f.do("DELETE", path, token(t, "erin"), body, nil)
+			if w.Code != 204 || w.Body.Len() != 0 {
+				t.Fatalf("abort: %d %q, want 204 and no body", w.Code, w.Body)
+			}
+			if !strings.Contains(f.logs.String(), `"method":"DELETE","path":"/uploads/multipart","status":204`) {
+				t.Errorf("no log line of the abort with status 204")
+			}
+			w = f.do("DELETE", path, token(t, "erin"), body, nil)
+			if e := errorOf(t, w); w.Code != 404 || e.Error.Code != CodeNoSuchUpload {
+				t.Errorf("abort again: %d %s, want 404 NoSuchUpload", w.Code, w.Body)
+			}
+			w = f.call(t, "POST", "/uploads/multipart/parts", "erin", map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": 3 * mpPart})
+			if e := errorOf(t, w); w.Code != 404 || e.Error.Code != CodeNoSuchUpload {
+				t.Errorf("resume an aborted upload: %d %s, want 404 NoSuchUpload", w.Code, w.Body)
+			}
+		})
+	}
+}
+
+// TestMultipartCompletesRacing: completes racing for one upload make one
+// object; each answer is that object, NoSuchUpload (the upload is gone, and
+// the object not there yet) or PartsMissing (another complete holds the
+// parts).
+func TestMultipartCompletesRacing(t *testing.T) {
+	f := newMPFixture(t)
+	size := int64(3 * mpPart)
+	u := f.create(t, "frank", "video", size)
+	putParts(t, u.Parts, randomBytes(size))
+	var wg sync.WaitGroup
+	answers := make([]string, 6)
+	for i := range answers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := f.call(t, "POST", "/uploads/multipart/complete", "frank", map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": size})
+			answers[i] = itoa(int64(w.Code))
+			if w.Code != 200 {
+				answers[i] += " " + errorOf(t, w).Error.Code
+			}
+		}()
+	}
+	wg.Wait()
+	ok := 0
+	for _, a := range answers {
+		switch a {
+		case "200":
+			ok++
+		case "404 " + CodeNoSuchUpload, "409 " + CodePartsMissing:
+		default:
+			t.Errorf("answer %s, want 200, 404 NoSuchUpload or 409 PartsMissing", a)
+		}
+	}
+	if ok == 0 {
+		t.Errorf("answers %v: none completed", answers)
+	}
+	if h, err := f.head(t, u.Key); err != nil || h.Size != size {
+		t.Errorf("object: %+v, %v", h, err)
+	}
+}
