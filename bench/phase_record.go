@@ -82,11 +82,7 @@ func (r *Runner) Record(ctx context.Context) error {
 // trigger. Tickets are asked for before the measurement starts.
 func signedPuts(st *stack.Stack, b *oss.Bucket, n, workers int) (func() error, error) {
 	c := &http.Client{Timeout: 20 * time.Second}
-	body := func(i int) []byte {
-		// A PNG header (signature, IHDR of a 1×1 image) the record function
-		// accepts, then bytes unique to i.
-		return append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"), fmt.Sprintf("bench-%06d", i)...)
-	}
+	body := func(i int) []byte { return testutil.PNGFile("bench", i) }
 	tickets := make([]testutil.Ticket, n)
 	err := testutil.Parallel(n, workers, func(i int) (err error) {
 		tickets[i], err = testutil.AskTicket(c, st.SignURL, "", "avatar", "bench.png", "image/png", len(body(i)))

@@ -121,8 +121,8 @@ func (r *Results) StoresTable() string {
 	var b strings.Builder
 	b.WriteString("What each record store costs, from the `records` phase of `ossgate-bench` (100 uploads of one user through the " +
 		"whole stack, then 60 pages of 20 records; OSS requests counted by the local OSS endpoint itself). The record function " +
-		"reads each upload with a HEAD and a ranged GET until the one-ranged-GET read lands; the OSS store adds one conditional " +
-		"PUT, the SQL stores one INSERT. The first page after new records folds them into the user's index (OSS store).\n\n")
+		"reads each upload with one ranged GET (If-Match on the event's ETag); the OSS store adds one conditional " +
+		"PUT (claim and record at once), the SQL stores one INSERT and no OSS request. The first page after new records folds them into the user's index (OSS store).\n\n")
 	b.WriteString("| store | OSS requests per record | first page after the uploads | OSS requests per page | page p50 | page p90 |\n|---|---|---|---|---|---|\n")
 	rows := 0
 	for _, s := range []struct{ id, label string }{{"oss", "OSS (default)"}, {"mariadb", "MariaDB"}, {"postgres", "PostgreSQL"}} {
