@@ -82,11 +82,19 @@ soak: deps
 	OSSGATE_SOAK=1 $(GO) test -race -count=1 -timeout 20m -run 'Soak|Reliab' -v ./local/e2e/
 
 ## fuzz: every fuzz target for FUZZTIME each (make test runs their seed corpora).
+## A run that ends in "context deadline exceeded" without writing a failing input is Go 1.26's fuzz
+## coordinator racing its own -fuzztime deadline (golang/go#75804, fixed in Go 1.27), not a finding:
+## it is reported and the next target runs. A failing input (testdata/fuzz/...) always fails.
 fuzz:
-	@set -e; for pkg in $$($(GO) list ./...); do \
+	@set -e; out=$$(mktemp); trap 'rm -f $$out' EXIT; \
+	for pkg in $$($(GO) list ./...); do \
 		for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
 			echo "fuzz: $$pkg $$f ($(FUZZTIME))"; \
-			$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; \
+			if ! $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg >$$out 2>&1; then \
+				cat $$out; \
+				if grep -q 'Failing input written to' $$out || ! grep -q 'context deadline exceeded' $$out; then exit 1; fi; \
+				echo "fuzz: $$f: stopped by the -fuzztime race of golang/go#75804, no failing input: not a finding"; \
+			else tail -n 1 $$out; fi; \
 		done; \
 	done
 
