@@ -201,17 +201,8 @@ var presignReserved = []string{"x-oss-signature-version", "x-oss-credential", "x
 // names and its additional header names, lower-case, sorted, without
 // duplicates or headers signed anyway.
 func validatePresign(c Credentials, r PresignRequest, region string, at time.Time) (map[string]string, []string, error) {
-	if c.AccessKeyID == "" || c.AccessKeySecret == "" {
-		return nil, nil, fmt.Errorf("%w: empty AccessKey id or secret", ErrCredentials)
-	}
-	if !validAccessKeyID(c.AccessKeyID) || !printable(c.SecurityToken) {
-		return nil, nil, fmt.Errorf("%w: AccessKey id or security token holds a slash, space or control character", ErrCredentials)
-	}
-	if !ValidRegion(region) {
-		return nil, nil, fmt.Errorf("%w: %q (want a standard region id such as cn-hangzhou)", ErrRegion, region)
-	}
-	if y := at.Year(); y < 1 || y > 9999 {
-		return nil, nil, fmt.Errorf("%w: year %d", ErrTime, y)
+	if err := validateSigning(c, region, at); err != nil {
+		return nil, nil, err
 	}
 	if !ValidBucket(r.Bucket) {
 		return nil, nil, fmt.Errorf("%w: %q", ErrBucket, r.Bucket)

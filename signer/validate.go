@@ -42,6 +42,23 @@ func isReserved(field string) bool {
 // validateInputs checks everything Sign is given except the conditions.
 // at must already be in UTC.
 func validateInputs(c Credentials, p Policy, region string, at time.Time) error {
+	if err := validateSigning(c, region, at); err != nil {
+		return err
+	}
+	exp := p.Expiration.UTC()
+	if y := exp.Year(); y < 1 || y > 9999 {
+		return fmt.Errorf("%w: year %d", ErrExpiration, y)
+	}
+	if !exp.Truncate(time.Millisecond).After(at) {
+		return fmt.Errorf("%w: %s is not after the signing time %s", ErrExpiration,
+			exp.Format(ExpirationLayout), at.Format(ExpirationLayout))
+	}
+	return nil
+}
+
+// validateSigning checks what every V4 signature takes, whether Sign's or
+// Presign's: the credentials, the region and the signing time (in UTC).
+func validateSigning(c Credentials, region string, at time.Time) error {
 	if c.AccessKeyID == "" || c.AccessKeySecret == "" {
 		return fmt.Errorf("%w: empty AccessKey id or secret", ErrCredentials)
 	}
@@ -53,14 +70,6 @@ func validateInputs(c Credentials, p Policy, region string, at time.Time) error 
 	}
 	if y := at.Year(); y < 1 || y > 9999 {
 		return fmt.Errorf("%w: year %d", ErrTime, y)
-	}
-	exp := p.Expiration.UTC()
-	if y := exp.Year(); y < 1 || y > 9999 {
-		return fmt.Errorf("%w: year %d", ErrExpiration, y)
-	}
-	if !exp.Truncate(time.Millisecond).After(at) {
-		return fmt.Errorf("%w: %s is not after the signing time %s", ErrExpiration,
-			exp.Format(ExpirationLayout), at.Format(ExpirationLayout))
 	}
 	return nil
 }
