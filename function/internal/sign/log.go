@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"strconv"
 	"time"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -104,7 +103,7 @@ func logText(s string) string {
 	b := make([]byte, 0, min(len(s), maxLogValue)+24)
 	for i, r := range s {
 		piece := utf8.AppendRune(nil, r)
-		if unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) {
+		if hiddenRune(r) {
 			piece = appendEscape(piece[:0], r)
 		}
 		if len(b)+len(piece) > maxLogValue {

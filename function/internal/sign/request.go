@@ -118,10 +118,11 @@ func validateFile(i int, f FileRequest, p config.Profile) error {
 	return nil
 }
 
-// hiddenRune reports whether r may not occur in a file name: a control
-// character (Cc) or one that is invisible or reorders text around it (Cf:
-// bidi overrides and isolates, zero-width characters; Zl, Zp: line and
-// paragraph separators), so that a name cannot look like another.
+// hiddenRune reports whether r is a control character (Cc) or one that is
+// invisible or reorders text around it (Cf: bidi overrides and isolates,
+// zero-width characters; Zl, Zp: line and paragraph separators): a file name
+// may not hold one, so that a name cannot look like another, and logText
+// escapes them.
 func hiddenRune(r rune) bool {
 	return unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp)
 }
