@@ -178,13 +178,8 @@ func abortRef(w http.ResponseWriter, r *http.Request) (UploadRef, error) {
 // scheduleFor checks a declared size against p and returns its schedule:
 // InvalidSize, FileTooLarge, FileTooSmall or TooManyParts.
 func scheduleFor(p config.Profile, size int64) (schedule, error) {
-	switch {
-	case size <= 0:
-		return schedule{}, errorf(CodeInvalidSize, "size must be the file's exact size in bytes, got %d", size)
-	case size > p.MaxSize:
-		return schedule{}, errorf(CodeFileTooLarge, "size %d over the %d bytes profile %s allows", size, p.MaxSize, p.Name)
-	case size < p.MinSize:
-		return schedule{}, errorf(CodeFileTooSmall, "size %d under the %d bytes profile %s requires", size, p.MinSize, p.Name)
+	if e := sizeError(p, size); e != nil {
+		return schedule{}, e
 	}
 	s := newSchedule(size, p.Multipart.PartSize)
 	if s.count > config.MaxParts {

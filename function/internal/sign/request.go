@@ -3,6 +3,7 @@ package sign
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"sort"
@@ -108,12 +109,25 @@ func validateFile(i int, f FileRequest, p config.Profile) error {
 		return errorf(CodeInvalidFileName, "files[%d]: name must be 1 to %d bytes of UTF-8 without control or invisible formatting characters (Unicode Cc, Cf, Zl, Zp)", i, MaxNameBytes)
 	case !p.Allows(f.Type):
 		return errorf(CodeUnsupportedType, "files[%d]: type %.100q not allowed by profile %s (allowed: %s)", i, f.Type, p.Name, strings.Join(p.Types, ", "))
-	case f.Size <= 0:
-		return errorf(CodeInvalidSize, "files[%d]: size must be the file's exact size in bytes, got %d", i, f.Size)
-	case f.Size > p.MaxSize:
-		return errorf(CodeFileTooLarge, "files[%d]: size %d over the %d bytes profile %s allows", i, f.Size, p.MaxSize, p.Name)
-	case f.Size < p.MinSize:
-		return errorf(CodeFileTooSmall, "files[%d]: size %d under the %d bytes profile %s requires", i, f.Size, p.MinSize, p.Name)
+	}
+	if e := sizeError(p, f.Size); e != nil {
+		e.Message = fmt.Sprintf("files[%d]: %s", i, e.Message)
+		return e
+	}
+	return nil
+}
+
+// sizeError checks a declared file size against profile p, for POST /sign
+// and multipart uploads alike: InvalidSize, FileTooLarge or FileTooSmall,
+// or nil when the size fits.
+func sizeError(p config.Profile, size int64) *Error {
+	switch {
+	case size <= 0:
+		return errorf(CodeInvalidSize, "size must be the file's exact size in bytes, got %d", size)
+	case size > p.MaxSize:
+		return errorf(CodeFileTooLarge, "size %d over the %d bytes profile %s allows", size, p.MaxSize, p.Name)
+	case size < p.MinSize:
+		return errorf(CodeFileTooSmall, "size %d under the %d bytes profile %s requires", size, p.MinSize, p.Name)
 	}
 	return nil
 }
