@@ -83,7 +83,15 @@ const DefaultProfiles = `{
   "video":    {"types": ["video/mp4", "video/quicktime"], "maxSize": 4294967296, "multipart": {}}
 }`
 
-var profileName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,31}$`)
+// ProfileNamePattern is the rule of a profile name: 1-32 lower-case
+// letters, digits, '_' and '-', starting with a letter or digit. Upload keys
+// and the profile filter of GET /uploads follow it too.
+const ProfileNamePattern = `^[a-z0-9][a-z0-9_-]{0,31}$`
+
+var profileName = regexp.MustCompile(ProfileNamePattern)
+
+// ValidProfileName reports whether name matches ProfileNamePattern.
+func ValidProfileName(name string) bool { return profileName.MatchString(name) }
 
 // ParseProfiles decodes and validates a profile set from JSON text: an
 // object mapping profile names to profiles. Unknown fields, unknown MIME
@@ -129,7 +137,7 @@ func buildProfile(name string, pj profileJSON) (Profile, error) {
 	var problems []string
 	bad := func(format string, a ...any) { problems = append(problems, fmt.Sprintf(format, a...)) }
 	p.Multipart = buildMultipart(pj.Multipart, bad)
-	if !profileName.MatchString(name) {
+	if !ValidProfileName(name) {
 		bad("name must match %s", profileName)
 	}
 	if len(p.Types) == 0 {

@@ -3,10 +3,10 @@ package sign
 import (
 	"errors"
 	"net/http"
-	"regexp"
 	"strconv"
 	"time"
 
+	"github.com/ossgate/ossgate/function/config"
 	"github.com/ossgate/ossgate/function/internal/auth"
 	"github.com/ossgate/ossgate/function/internal/records"
 )
@@ -85,8 +85,6 @@ func listError(err error) error {
 	return storeError(err)
 }
 
-var filterProfile = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,31}$`)
-
 // listQuery reads the query parameters of GET /uploads.
 func listQuery(r *http.Request) (records.Query, error) {
 	v := r.URL.Query()
@@ -101,8 +99,8 @@ func listQuery(r *http.Request) (records.Query, error) {
 	if len(q.Cursor) > maxCursorBytes {
 		return q, errorf(CodeInvalidCursor, "cursor is not one this service issued")
 	}
-	if q.Profile != "" && !filterProfile.MatchString(q.Profile) {
-		return q, errorf(CodeInvalidFilter, "profile must be a profile name (%s)", filterProfile)
+	if q.Profile != "" && !config.ValidProfileName(q.Profile) {
+		return q, errorf(CodeInvalidFilter, "profile must be a profile name (%s)", config.ProfileNamePattern)
 	}
 	switch q.Status {
 	case "", records.StatusOK, records.StatusQuarantined, records.StatusDeleted:

@@ -3,6 +3,8 @@ package upload
 import (
 	"strings"
 	"time"
+
+	"github.com/ossgate/ossgate/function/config"
 )
 
 // KeyParts are the parts of an upload key, as UploadKey puts them together.
@@ -25,7 +27,7 @@ func (l Layout) ParseUploadKey(key string) (KeyParts, bool) {
 		return KeyParts{}, false
 	}
 	seg := strings.Split(rest, "/")
-	if len(seg) != 6 || !profileSegment(seg[0]) || !userSegment(seg[1]) {
+	if len(seg) != 6 || !config.ValidProfileName(seg[0]) || !userSegment(seg[1]) {
 		return KeyParts{}, false
 	}
 	day, err := time.Parse("2006/01/02", seg[2]+"/"+seg[3]+"/"+seg[4])
@@ -44,15 +46,6 @@ func (l Layout) ParseUploadKey(key string) (KeyParts, bool) {
 
 // OwnedBy reports whether k names user as its uploader.
 func (k KeyParts) OwnedBy(user string) bool { return k.UserSegment == UploadUserSegment(user) }
-
-// profileSegment reports whether s could be a profile name: 1-32 of
-// [a-z0-9_-] starting with a letter or digit.
-func profileSegment(s string) bool {
-	if s == "" || len(s) > 32 || s[0] == '_' || s[0] == '-' {
-		return false
-	}
-	return allBytes(s, func(c byte) bool { return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '_' || c == '-' })
-}
 
 // userSegment reports whether s is a value UploadUserSegment returns.
 func userSegment(s string) bool {
