@@ -60,21 +60,26 @@ func retired(gens []oss.ObjectProperties) []string {
 }
 
 // view returns the user's records: the generation's, then the fresh ones
-// it does not hold (the first write of an ID wins).
+// it does not hold (the first write of an ID wins), in a new slice.
 func (st *state) view() []records.Record {
-	seen := make(map[string]bool, len(st.idx.Records))
 	out := make([]records.Record, 0, len(st.idx.Records)+len(st.fresh))
-	for _, r := range st.idx.Records {
+	return st.withFresh(append(out, st.idx.Records...))
+}
+
+// withFresh appends to rs the fresh records of the user whose IDs rs does
+// not hold, and returns the result.
+func (st *state) withFresh(rs []records.Record) []records.Record {
+	seen := make(map[string]bool, len(rs))
+	for _, r := range rs {
 		seen[r.ID] = true
-		out = append(out, r)
 	}
 	for _, r := range st.fresh {
 		if !seen[r.ID] && r.Uploader == st.user {
 			seen[r.ID] = true
-			out = append(out, r)
+			rs = append(rs, r)
 		}
 	}
-	return out
+	return rs
 }
 
 // find returns the user's record id.
@@ -164,16 +169,7 @@ func (s *Store) loadOnce(ctx context.Context, user string) (*state, error) {
 // objects the new generation makes obsolete, best effort.
 func (s *Store) commit(ctx context.Context, st *state, next index) (bool, error) {
 	next.Gen = st.idx.Gen + 1
-	seen := make(map[string]bool, len(next.Records))
-	for _, r := range next.Records {
-		seen[r.ID] = true
-	}
-	for _, r := range st.fresh {
-		if !seen[r.ID] && r.Uploader == st.user {
-			seen[r.ID] = true
-			next.Records = append(next.Records, r)
-		}
-	}
+	next.Records = st.withFresh(next.Records)
 	body, err := json.Marshal(next)
 	if err != nil {
 		return false, err
@@ -257,9 +253,10 @@ func (s *Store) Delete(ctx context.Context, user, id string, at time.Time) (reco
 func (s *Store) Admit(ctx context.Context, req records.AdmitRequest) (records.Decision, error) {
 	var d records.Decision
 	err := s.update(ctx, req.User, func(st *state) (index, bool, error) {
+		rs := st.view()
 		var held records.Held
-		d, held = st.idx.Held.Admit(st.view(), req)
-		return index{Records: st.view(), Held: held}, d.Admitted, nil
+		d, held = st.idx.Held.Admit(rs, req)
+		return index{Records: rs, Held: held}, d.Admitted, nil
 	})
 	if errors.Is(err, errBusy) {
 		return records.Busy(req.At, d.Usage), nil
