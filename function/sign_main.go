@@ -22,13 +22,14 @@ func runSign(cfg config.Config, logger *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("sign: %w", err)
 	}
-	st, err := newStores(cfg, ossclient.FromConfig(cfg.OSS, creds.DefaultChain{}), logger)
+	oss := ossclient.FromConfig(cfg.OSS, creds.DefaultChain{})
+	st, err := newStores(cfg, oss, logger)
 	if err != nil {
 		return fmt.Errorf("sign: %w", err)
 	}
 	h, err := sign.New(sign.Options{
 		Config: cfg, Auth: v, Fallback: creds.DefaultChain{}, Logger: logger, Store: st, Objects: st,
-		Multipart: multipartOpener{oss: ossclient.FromConfig(cfg.OSS, creds.DefaultChain{})},
+		Multipart: multipartOpener{oss: oss},
 	})
 	if err != nil {
 		return err
