@@ -22,9 +22,6 @@ const MultipartClaimLife = config.DefaultSweepAge
 // (429 QuotaExceeded, or 503 when the store cannot decide). Admitting after
 // the initiation means a failed initiation never holds a claim.
 func (h *Handler) admitMultipart(ctx context.Context, mp MultipartOSS, user string, p config.Profile, f FileRequest, key, uploadID string, now time.Time) error {
-	if !p.Quota.On() && !p.Rate.On() {
-		return nil
-	}
 	claim := records.Claim{Key: key, Size: f.Size, Expires: now.Add(MultipartClaimLife)}
 	err := h.Admit(ctx, user, p, []records.Claim{claim}, now)
 	if err != nil {
