@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"encoding/xml"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
@@ -25,18 +24,6 @@ func uploadError(err error) error {
 		return errNoSuchUploadAnswer()
 	}
 	return err
-}
-
-// writeXML answers 200 with v as an XML document.
-func writeXML(q *request, v any) error {
-	body, err := xml.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("ossemu: encode answer: %w", err)
-	}
-	q.w.Header().Set("Content-Type", "application/xml")
-	q.w.WriteHeader(http.StatusOK)
-	_, _ = q.w.Write(append([]byte(xml.Header), body...))
-	return nil
 }
 
 // encodeKey URL-encodes key when the request asked for encoding-type=url.

@@ -157,11 +157,7 @@ func (s *Server) copyObject(q *request) error {
 	if err := s.commit(q, p, meta, "ObjectCreated:CopyObject", forbidOverwrite(q.r.Header.Get("x-oss-forbid-overwrite"))); err != nil {
 		return err
 	}
-	body, _ := xml.Marshal(copyResult{LastModified: meta.LastModified.UTC().Format(isoMillis), ETag: `"` + meta.ETag + `"`})
-	q.w.Header().Set("Content-Type", "application/xml")
-	q.w.WriteHeader(http.StatusOK)
-	_, _ = q.w.Write(append([]byte(xml.Header), body...))
-	return nil
+	return writeXML(q, copyResult{LastModified: meta.LastModified.UTC().Format(isoMillis), ETag: `"` + meta.ETag + `"`})
 }
 
 // openCopySource opens the object x-oss-copy-source names ("/bucket/key",

@@ -11,6 +11,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -198,6 +199,18 @@ func (s *Server) route(q *request) error {
 		return errorf(http.StatusNotImplemented, "NotImplemented", "", msgNotImplemented)
 	}
 	return errorf(http.StatusMethodNotAllowed, "MethodNotAllowed", "", msgMethodNotAllow)
+}
+
+// writeXML answers 200 with v as an XML document.
+func writeXML(q *request, v any) error {
+	body, err := xml.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("ossemu: encode answer: %w", err)
+	}
+	q.w.Header().Set("Content-Type", "application/xml")
+	q.w.WriteHeader(http.StatusOK)
+	_, _ = q.w.Write(append([]byte(xml.Header), body...))
+	return nil
 }
 
 // routeBucket routes the requests on the bucket itself: PostObject,

@@ -32,11 +32,7 @@ func (s *Server) tagging(q *request) error {
 		for _, k := range slices.Sorted(maps.Keys(o.meta.Tags)) {
 			t.Tags = append(t.Tags, tag{Key: k, Value: o.meta.Tags[k]})
 		}
-		body, _ := xml.Marshal(t)
-		q.w.Header().Set("Content-Type", "application/xml")
-		q.w.WriteHeader(http.StatusOK)
-		_, _ = q.w.Write(append([]byte(xml.Header), body...))
-		return nil
+		return writeXML(q, t)
 	case http.MethodPut, http.MethodDelete:
 		tags := map[string]string{}
 		if q.r.Method == http.MethodPut {
