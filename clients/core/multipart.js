@@ -13,6 +13,7 @@
 //
 //   transport.readPart(file, start, end) → bytes of [start, end) (ArrayBuffer, Uint8Array or Blob)
 //   transport.put({url, headers, body, onProgress(loaded, total), signal}) → {status, body, headers}
+import { apiRequest, apiUrlFor } from './api.js';
 import { Codes, OssgateError, abortError, errorFromResponse, parseJSON, toOssgateError } from './errors.js';
 import { backoffDelay, createAbort, isRetryable, onAbort, throwIfAborted, withRetry } from './retry.js';
 
@@ -50,8 +51,7 @@ export function partSchedule(size, partSize) {
 
 /** multipartUrlFor derives the multipart API's base URL from the sign URL: …/sign → …/uploads/multipart. */
 export function multipartUrlFor(signUrl) {
-  const s = String(signUrl);
-  return (/\/sign$/.test(s) ? s.slice(0, -5) : s.replace(/\/$/, '')) + '/uploads/multipart';
+  return apiUrlFor(signUrl, 'uploads/multipart');
 }
 
 const bad = (why, status) => new OssgateError({ code: Codes.BadResponse, message: 'multipart: ' + why, status });
@@ -65,10 +65,7 @@ const bad = (why, status) => new OssgateError({ code: Codes.BadResponse, message
  */
 export function multipartApi(transport, baseUrl) {
   const call = async (url, method, payload, token, signal) => {
-    const headers = { 'Content-Type': 'application/json' };
-    if (token) headers.Authorization = 'Bearer ' + token;
-    const res = await transport.request({ url, method, headers, body: JSON.stringify(payload), signal });
-    if (res.status < 200 || res.status > 299) throw errorFromResponse(res.status, res.body, res.headers);
+    const res = await apiRequest(transport, { url, method, token, payload, signal });
     return { status: res.status, json: parseJSON(res.body) };
   };
   return {

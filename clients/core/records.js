@@ -1,5 +1,6 @@
 // The upload list: GET /uploads on the sign function.
-import { Codes, OssgateError, errorFromResponse, parseJSON } from './errors.js';
+import { apiRequest, apiUrlFor } from './api.js';
+import { Codes, OssgateError, parseJSON } from './errors.js';
 
 /**
  * listRecords fetches one page of the caller's upload records, newest first:
@@ -13,10 +14,7 @@ export async function listRecords(opts) {
   if (opts.cursor) q.push('cursor=' + encodeURIComponent(opts.cursor));
   if (opts.limit) q.push('limit=' + encodeURIComponent(String(opts.limit)));
   const url = opts.listUrl + (q.length ? (opts.listUrl.indexOf('?') >= 0 ? '&' : '?') + q.join('&') : '');
-  const headers = {};
-  if (opts.token) headers.Authorization = 'Bearer ' + opts.token;
-  const res = await opts.transport.request({ url, method: 'GET', headers, signal: opts.signal });
-  if (res.status < 200 || res.status > 299) throw errorFromResponse(res.status, res.body, res.headers);
+  const res = await apiRequest(opts.transport, { url, method: 'GET', token: opts.token, signal: opts.signal });
   const json = parseJSON(res.body);
   if (!json || !Array.isArray(json.records)) {
     throw new OssgateError({ code: Codes.BadResponse, message: 'uploads: answer has no "records" list', status: res.status });
@@ -26,8 +24,7 @@ export async function listRecords(opts) {
 
 /** listUrlFor derives the list URL from the sign URL: …/sign → …/uploads. */
 export function listUrlFor(signUrl) {
-  const s = String(signUrl);
-  return /\/sign$/.test(s) ? s.slice(0, -5) + '/uploads' : s.replace(/\/?$/, '/uploads');
+  return apiUrlFor(signUrl, 'uploads');
 }
 
 /**
@@ -39,10 +36,7 @@ export function listUrlFor(signUrl) {
  */
 export async function deleteRecord(opts) {
   const url = opts.listUrl.replace(/\?.*$/, '') + '/' + encodeURIComponent(opts.id);
-  const headers = {};
-  if (opts.token) headers.Authorization = 'Bearer ' + opts.token;
-  const res = await opts.transport.request({ url, method: 'DELETE', headers, signal: opts.signal });
-  if (res.status < 200 || res.status > 299) throw errorFromResponse(res.status, res.body, res.headers);
+  const res = await apiRequest(opts.transport, { url, method: 'DELETE', token: opts.token, signal: opts.signal });
   return parseJSON(res.body);
 }
 
@@ -54,10 +48,7 @@ export async function deleteRecord(opts) {
  */
 export async function getQuota(opts) {
   const url = opts.quotaUrl + '?profile=' + encodeURIComponent(opts.profile || '');
-  const headers = {};
-  if (opts.token) headers.Authorization = 'Bearer ' + opts.token;
-  const res = await opts.transport.request({ url, method: 'GET', headers, signal: opts.signal });
-  if (res.status < 200 || res.status > 299) throw errorFromResponse(res.status, res.body, res.headers);
+  const res = await apiRequest(opts.transport, { url, method: 'GET', token: opts.token, signal: opts.signal });
   const json = parseJSON(res.body);
   if (!json || typeof json !== 'object') {
     throw new OssgateError({ code: Codes.BadResponse, message: 'quota: answer is not a JSON object', status: res.status });
@@ -67,6 +58,5 @@ export async function getQuota(opts) {
 
 /** quotaUrlFor derives the quota URL from the sign URL: …/sign → …/quota. */
 export function quotaUrlFor(signUrl) {
-  const s = String(signUrl);
-  return /\/sign$/.test(s) ? s.slice(0, -5) + '/quota' : s.replace(/\/?$/, '/quota');
+  return apiUrlFor(signUrl, 'quota');
 }

@@ -1,5 +1,6 @@
 // Upload tickets: one POST /sign for several files, and when a ticket is stale.
-import { Codes, OssgateError, errorFromResponse, parseJSON } from './errors.js';
+import { apiRequest } from './api.js';
+import { Codes, OssgateError, parseJSON } from './errors.js';
 
 /**
  * requestTickets asks the sign function for one ticket per file in a single
@@ -11,20 +12,11 @@ import { Codes, OssgateError, errorFromResponse, parseJSON } from './errors.js';
  * opts: {transport, signUrl, profile, token, signal}; files: [{name, type, size}].
  */
 export async function requestTickets(opts, files) {
-  const headers = { 'Content-Type': 'application/json' };
-  if (opts.token) headers.Authorization = 'Bearer ' + opts.token;
-  const body = JSON.stringify({
+  const payload = {
     profile: opts.profile,
     files: files.map((f) => ({ name: f.name, type: f.type, size: f.size })),
-  });
-  const res = await opts.transport.request({
-    url: opts.signUrl,
-    method: 'POST',
-    headers,
-    body,
-    signal: opts.signal,
-  });
-  if (res.status < 200 || res.status > 299) throw errorFromResponse(res.status, res.body, res.headers);
+  };
+  const res = await apiRequest(opts.transport, { url: opts.signUrl, method: 'POST', token: opts.token, payload, signal: opts.signal });
   return checkTickets(parseJSON(res.body), files.length, res.status);
 }
 
