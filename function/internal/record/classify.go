@@ -26,7 +26,7 @@ func retryableCode(code string) bool {
 // it and FC redelivers the event: network errors, timeouts, 5xx and 429
 // answers, the codes retryableCode lists, missing credentials, errors it does not
 // know, and every 403. A 403 is an expired or unknown STS token, clock skew
-// or AccessDenied; the code is often unknown (a HEAD answer has no body).
+// or AccessDenied; the code may be unknown (an answer without a body).
 // AccessDenied means the execution role lacks a permission, which an
 // operator fixes: returning the error lets FC's bounded retries and the async
 // failure destination keep the event instead of dropping it. A missing
