@@ -10,6 +10,7 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import { EventEmitter } from 'node:events';
 import { parseQuery, presign, verifyPresigned } from './oss-v4.js';
+import { listenLoopback } from './loopback.js';
 
 /** OSS's answer for an unknown, aborted or completed upload id. */
 export const NO_SUCH_UPLOAD = 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.';
@@ -272,12 +273,8 @@ export async function startFakeOSS(opts = {}) {
     oss.events.emit('part', n, q.uploadId);
   }
 
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  oss.url = `http://127.0.0.1:${server.address().port}`;
-  oss.close = () =>
-    new Promise((r) => {
-      server.closeAllConnections();
-      server.close(r);
-    });
+  const { url, close } = await listenLoopback(server);
+  oss.url = url;
+  oss.close = close;
   return oss;
 }

@@ -23,6 +23,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { OSSError, startFakeOSS } from './fake-oss.js';
+import { listenLoopback } from './loopback.js';
 
 const CLIENTS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MAX_PARTS = 10000;
@@ -169,15 +170,12 @@ export async function startFake(opts = {}) {
     }
     send(res, 404, '{"error":{"code":"NotFound","message":"no route","requestId":"r0"}}');
   });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  state.url = `http://127.0.0.1:${server.address().port}`;
+  const { url, close } = await listenLoopback(server);
+  state.url = url;
   state.signUrl = state.url + '/sign';
   state.demoUrl = state.url + '/demo/web/';
   state.close = async () => {
-    await new Promise((r) => {
-      server.closeAllConnections();
-      server.close(r);
-    });
+    await close();
     await oss.close();
   };
   return state;

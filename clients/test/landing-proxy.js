@@ -7,6 +7,8 @@
 //                  already posted once (another holder of the ticket).
 // Every other request is forwarded as it is.
 import http from 'node:http';
+import { listenLoopback } from './loopback.js';
+import { forward } from './proxy.js';
 
 /** startLandingProxy resolves with {url, posts, close}; posts counts the POSTs the client sent. */
 export async function startLandingProxy(target, mode) {
@@ -33,13 +35,9 @@ export async function startLandingProxy(target, mode) {
       }
     });
   });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  state.url = `http://127.0.0.1:${server.address().port}`;
-  state.close = () =>
-    new Promise((r) => {
-      server.closeAllConnections();
-      server.close(r);
-    });
+  const { url, close } = await listenLoopback(server);
+  state.url = url;
+  state.close = close;
   return state;
 }
 
@@ -56,14 +54,4 @@ function send(target, req, body) {
     up.on('error', reject);
     up.end(body);
   });
-}
-
-function forward(target, req, res) {
-  const url = new URL(req.url, target);
-  const up = http.request(url, { method: req.method, headers: { ...req.headers, host: url.host } }, (r) => {
-    res.writeHead(r.statusCode, r.headers);
-    r.pipe(res);
-  });
-  up.on('error', () => res.destroy());
-  req.pipe(up);
 }

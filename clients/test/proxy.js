@@ -1,6 +1,7 @@
 // A pass-through HTTP proxy that answers the first `fail` matching requests
 // itself with a 5xx, to prove the clients retry.
 import http from 'node:http';
+import { listenLoopback } from './loopback.js';
 
 /**
  * startFailingProxy forwards every request to target (an origin such as
@@ -19,20 +20,21 @@ export async function startFailingProxy(target, { fail = 1, status = 503, match 
       res.writeHead(status, { 'Content-Type': body.startsWith('<') ? 'application/xml' : 'application/json' });
       return res.end(body);
     }
-    const url = new URL(req.url, target);
-    const up = http.request(url, { method: req.method, headers: { ...req.headers, host: url.host } }, (r) => {
-      res.writeHead(r.statusCode, r.headers);
-      r.pipe(res);
-    });
-    up.on('error', () => res.destroy());
-    req.pipe(up);
+    forward(target, req, res);
   });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  state.url = `http://127.0.0.1:${server.address().port}`;
-  state.close = () =>
-    new Promise((r) => {
-      server.closeAllConnections();
-      server.close(r);
-    });
+  const { url, close } = await listenLoopback(server);
+  state.url = url;
+  state.close = close;
   return state;
+}
+
+/** forward passes req on to target (an origin) and its answer back to res. */
+export function forward(target, req, res) {
+  const url = new URL(req.url, target);
+  const up = http.request(url, { method: req.method, headers: { ...req.headers, host: url.host } }, (r) => {
+    res.writeHead(r.statusCode, r.headers);
+    r.pipe(res);
+  });
+  up.on('error', () => res.destroy());
+  req.pipe(up);
 }

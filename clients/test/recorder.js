@@ -4,6 +4,7 @@
 // It records each request as the wire carries it and can hold, fake or
 // drop requests a test picks.
 import http from 'node:http';
+import { listenLoopback } from './loopback.js';
 
 /**
  * startRecorder listens on 127.0.0.1 and resolves with
@@ -69,17 +70,13 @@ export async function startRecorder() {
     });
     req.pipe(up);
   });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  state.url = `http://127.0.0.1:${server.address().port}`;
+  const { url, close } = await listenLoopback(server);
+  state.url = url;
   state.reset = () => {
     state.log.length = 0;
     state.maxInFlight = 0;
     state.hooks = {};
   };
-  state.close = () =>
-    new Promise((r) => {
-      server.closeAllConnections();
-      server.close(r);
-    });
+  state.close = close;
   return state;
 }
