@@ -1,0 +1,50 @@
+// The error codes the clients meet, in one table. ServerCodes are the codes
+// of the sign function's JSON errors ({"error":{"code","message"}}); a Go
+// test checks this table against the Go wire contract's codes, both ways.
+// OssCodes are the codes of OSS's XML errors that the clients act on.
+
+/** Codes of the sign function's JSON error body. */
+export const ServerCodes = Object.freeze({
+  BadRequest: 'BadRequest',
+  InvalidJSON: 'InvalidJSON',
+  BodyTooLarge: 'BodyTooLarge',
+  ProfileRequired: 'ProfileRequired',
+  UnknownProfile: 'UnknownProfile',
+  NoFiles: 'NoFiles',
+  TooManyFiles: 'TooManyFiles',
+  InvalidFileName: 'InvalidFileName',
+  InvalidSize: 'InvalidSize',
+  UnsupportedType: 'UnsupportedType',
+  FileTooLarge: 'FileTooLarge',
+  FileTooSmall: 'FileTooSmall',
+  InvalidLimit: 'InvalidLimit',
+  InvalidCursor: 'InvalidCursor',
+  Unauthenticated: 'Unauthenticated',
+  NoCredentials: 'NoCredentials',
+  NotFound: 'NotFound',
+  MethodNotAllowed: 'MethodNotAllowed',
+  InternalError: 'InternalError',
+  InvalidFilter: 'InvalidFilter',
+  QuotaExceeded: 'QuotaExceeded',
+  StoreUnavailable: 'StoreUnavailable',
+  MultipartRequired: 'MultipartRequired',
+  MultipartNotAllowed: 'MultipartNotAllowed',
+  InvalidUpload: 'InvalidUpload',
+  InvalidParts: 'InvalidParts',
+  TooManyParts: 'TooManyParts',
+  Forbidden: 'Forbidden',
+  NoSuchUpload: 'NoSuchUpload',
+  PartsMissing: 'PartsMissing',
+  PartSizeMismatch: 'PartSizeMismatch',
+  FileAlreadyExists: 'FileAlreadyExists',
+});
+
+/** Codes of OSS's XML errors that the clients act on (OSS API reference, "Error responses"). */
+export const OssCodes = Object.freeze({
+  AccessDenied: 'AccessDenied',
+  NoSuchUpload: 'NoSuchUpload',
+  FileAlreadyExists: 'FileAlreadyExists',
+  SecurityTokenExpired: 'SecurityTokenExpired',
+  InvalidSecurityToken: 'InvalidSecurityToken',
+  InvalidAccessKeyId: 'InvalidAccessKeyId',
+});
