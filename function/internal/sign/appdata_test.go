@@ -11,6 +11,7 @@ import (
 
 	"github.com/ossgate/ossgate/function/config"
 	"github.com/ossgate/ossgate/function/internal/records"
+	"github.com/ossgate/ossgate/function/wire"
 	"github.com/ossgate/ossgate/signer"
 )
 
@@ -28,7 +29,7 @@ func signMulti(f *fixture, user string, sizes ...int) (code int, body string, re
 	for i, n := range sizes {
 		files = append(files, fmt.Sprintf(`{"name":"f%d.png","type":"image/png","size":%d}`, i, n))
 	}
-	w := f.do("POST", "/sign", user, `{"profile":"multi","files":[`+strings.Join(files, ",")+`]}`, nil)
+	w := f.do(request{method: "POST", path: "/sign", authz: user, body: `{"profile":"multi","files":[` + strings.Join(files, ",") + `]}`})
 	return w.Code, w.Body.String(), w.Header().Get("Retry-After")
 }
 
@@ -61,7 +62,7 @@ func TestQuotaAtSign(t *testing.T) {
 }
 
 func (f *fixture) doStatus(method, path, authz, body string) (int, string, string) {
-	w := f.do(method, path, authz, body, nil)
+	w := f.do(request{method: method, path: path, authz: authz, body: body})
 	return w.Code, w.Body.String(), w.Header().Get("Retry-After")
 }
 
@@ -87,7 +88,7 @@ func TestRateAtSign(t *testing.T) {
 func TestQuotaStoreFailureRefuses(t *testing.T) {
 	f := newFixture(t, quotaConfig)
 	f.stores.err = errors.New("database away")
-	if code, body, _ := signMulti(f, token(t, "alice"), 1); code != 503 || !strings.Contains(body, CodeStoreUnavailable) {
+	if code, body, _ := signMulti(f, token(t, "alice"), 1); code != 503 || !strings.Contains(body, wire.CodeStoreUnavailable) {
 		t.Errorf("quota with the store away: got %d %s, want 503 StoreUnavailable", code, body)
 	}
 	if strings.Contains(f.logs.String(), "away") == false {
@@ -107,7 +108,7 @@ func TestQuotaEndpoint(t *testing.T) {
 		ResetsAt time.Time
 		Rate     *config.Rate
 	}
-	w := f.do("GET", "/quota?profile=multi", alice, "", nil)
+	w := f.do(request{method: "GET", path: "/quota?profile=multi", authz: alice})
 	if err := json.Unmarshal(w.Body.Bytes(), &a); err != nil || w.Code != 200 {
 		t.Fatalf("GET /quota: %d %s", w.Code, w.Body)
 	}
@@ -115,11 +116,11 @@ func TestQuotaEndpoint(t *testing.T) {
 		!a.ResetsAt.Equal(time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)) {
 		t.Errorf("GET /quota: got %+v", a)
 	}
-	w = f.do("GET", "/quota?profile=avatar", alice, "", nil)
+	w = f.do(request{method: "GET", path: "/quota?profile=avatar", authz: alice})
 	if w.Code != 200 || strings.Contains(w.Body.String(), "left") {
 		t.Errorf("GET /quota of a profile without quota: got %d %s", w.Code, w.Body)
 	}
-	if w := f.do("GET", "/quota?profile=nope", alice, "", nil); w.Code != 400 {
+	if w := f.do(request{method: "GET", path: "/quota?profile=nope", authz: alice}); w.Code != 400 {
 		t.Errorf("unknown profile: got %d", w.Code)
 	}
 }
@@ -133,33 +134,33 @@ func TestUploadItem(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Record IDs in the fixture are "alice-00"; the route wants 32 hex digits.
-	if w := f.do("GET", "/uploads/alice-00", token(t, "alice"), "", nil); w.Code != 404 {
+	if w := f.do(request{method: "GET", path: "/uploads/alice-00", authz: token(t, "alice")}); w.Code != 404 {
 		t.Errorf("GET of a malformed id: got %d, want 404", w.Code)
 	}
-	w := f.do("GET", "/uploads/"+q.ID, token(t, "alice"), "", nil)
-	var v view
+	w := f.do(request{method: "GET", path: "/uploads/" + q.ID, authz: token(t, "alice")})
+	var v wire.UploadView
 	if err := json.Unmarshal(w.Body.Bytes(), &v); err != nil || w.Code != 200 || v.ID != q.ID || v.DownloadURL != "" {
 		t.Errorf("GET a quarantined upload: got %d %s, want it without a downloadUrl", w.Code, w.Body)
 	}
-	if w := f.do("GET", "/uploads/"+q.ID, token(t, "bob"), "", nil); w.Code != 404 {
+	if w := f.do(request{method: "GET", path: "/uploads/" + q.ID, authz: token(t, "bob")}); w.Code != 404 {
 		t.Errorf("GET another user's upload: got %d, want 404", w.Code)
 	}
-	if w := f.do("PUT", "/uploads/"+q.ID, token(t, "alice"), "", nil); w.Code != 405 || w.Header().Get("Allow") != "DELETE, GET, OPTIONS" {
+	if w := f.do(request{method: "PUT", path: "/uploads/" + q.ID, authz: token(t, "alice")}); w.Code != 405 || w.Header().Get("Allow") != "DELETE, GET, OPTIONS" {
 		t.Errorf("PUT: got %d, Allow %q", w.Code, w.Header().Get("Allow"))
 	}
-	if w := f.do("GET", "/uploads/"+q.ID, "", "", nil); w.Code != 401 {
+	if w := f.do(request{method: "GET", path: "/uploads/" + q.ID}); w.Code != 401 {
 		t.Errorf("GET without a token: got %d, want 401", w.Code)
 	}
 	// DELETE: the quarantined copy is not the caller's to delete; the
 	// record is marked deleted; twice is 404.
-	w = f.do("DELETE", "/uploads/"+q.ID, token(t, "alice"), "", nil)
+	w = f.do(request{method: "DELETE", path: "/uploads/" + q.ID, authz: token(t, "alice")})
 	if err := json.Unmarshal(w.Body.Bytes(), &v); err != nil || w.Code != 200 || v.Status != records.StatusDeleted || !v.DeletedAt.Equal(testNow) {
 		t.Errorf("DELETE: got %d %s", w.Code, w.Body)
 	}
 	if len(f.objects.deleted) != 0 {
 		t.Errorf("DELETE of a quarantined upload deleted %v, want nothing", f.objects.deleted)
 	}
-	if w := f.do("DELETE", "/uploads/"+q.ID, token(t, "alice"), "", nil); w.Code != 404 {
+	if w := f.do(request{method: "DELETE", path: "/uploads/" + q.ID, authz: token(t, "alice")}); w.Code != 404 {
 		t.Errorf("second DELETE: got %d, want 404", w.Code)
 	}
 }
@@ -171,28 +172,28 @@ func TestDeleteUpload(t *testing.T) {
 	if err := f.stores.Put(t.Context(), r); err != nil {
 		t.Fatal(err)
 	}
-	if w := f.do("DELETE", "/uploads/"+r.ID, token(t, "bob"), "", nil); w.Code != 404 || len(f.objects.deleted) != 0 {
+	if w := f.do(request{method: "DELETE", path: "/uploads/" + r.ID, authz: token(t, "bob")}); w.Code != 404 || len(f.objects.deleted) != 0 {
 		t.Fatalf("bob deletes alice's: got %d, deleted %v; want 404 and nothing", w.Code, f.objects.deleted)
 	}
 	f.objects.err = errors.New("oss away")
-	if w := f.do("DELETE", "/uploads/"+r.ID, token(t, "alice"), "", nil); w.Code != 503 {
+	if w := f.do(request{method: "DELETE", path: "/uploads/" + r.ID, authz: token(t, "alice")}); w.Code != 503 {
 		t.Errorf("DELETE with OSS away: got %d, want 503", w.Code)
 	}
 	if got, _ := f.stores.Get(t.Context(), "alice", r.ID); got.Status != records.StatusOK {
 		t.Errorf("after a failed object delete: record %s, want it still ok", got.Status)
 	}
 	f.objects.err = nil
-	if w := f.do("DELETE", "/uploads/"+r.ID, token(t, "alice"), "", nil); w.Code != 200 {
+	if w := f.do(request{method: "DELETE", path: "/uploads/" + r.ID, authz: token(t, "alice")}); w.Code != 200 {
 		t.Fatalf("DELETE: got %d %s", w.Code, w.Body)
 	}
 	if len(f.objects.deleted) != 1 || f.objects.deleted[0] != r.Key {
 		t.Errorf("deleted objects: got %v, want %s", f.objects.deleted, r.Key)
 	}
-	page := pageOf(t, f.do("GET", "/uploads", token(t, "alice"), "", nil))
+	page := pageOf(t, f.do(request{method: "GET", path: "/uploads", authz: token(t, "alice")}))
 	if len(page.Records) != 0 {
 		t.Errorf("GET /uploads after DELETE: got %d records, want none", len(page.Records))
 	}
-	page = pageOf(t, f.do("GET", "/uploads?status=deleted", token(t, "alice"), "", nil))
+	page = pageOf(t, f.do(request{method: "GET", path: "/uploads?status=deleted", authz: token(t, "alice")}))
 	if len(page.Records) != 1 || page.Records[0].DownloadURL != "" {
 		t.Errorf("GET /uploads?status=deleted: got %+v, want the record without a downloadUrl", page.Records)
 	}
@@ -209,7 +210,7 @@ func TestDownloadURLs(t *testing.T) {
 	if err := f.stores.Put(t.Context(), pdf); err != nil {
 		t.Fatal(err)
 	}
-	page := pageOf(t, f.do("GET", "/uploads", token(t, "alice"), "", nil))
+	page := pageOf(t, f.do(request{method: "GET", path: "/uploads", authz: token(t, "alice")}))
 	if len(page.Records) != 2 {
 		t.Fatalf("got %d records", len(page.Records))
 	}
@@ -234,8 +235,8 @@ func TestDownloadURLs(t *testing.T) {
 	if doc.DownloadURL != want(pdf.Key, nil) || doc.ThumbnailURL != "" {
 		t.Errorf("pdf: got download %q, thumbnail %q; want a download URL only", doc.DownloadURL, doc.ThumbnailURL)
 	}
-	w := f.do("GET", "/uploads/"+pdf.ID, token(t, "alice"), "", nil)
-	var v view
+	w := f.do(request{method: "GET", path: "/uploads/" + pdf.ID, authz: token(t, "alice")})
+	var v wire.UploadView
 	if err := json.Unmarshal(w.Body.Bytes(), &v); err != nil || v.DownloadURL != want(pdf.Key, nil) {
 		t.Errorf("GET /uploads/{id}: got %d %s", w.Code, w.Body)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/ossgate/ossgate/function/internal/invocation"
 	"github.com/ossgate/ossgate/function/internal/records"
 	"github.com/ossgate/ossgate/function/internal/upload"
+	"github.com/ossgate/ossgate/function/wire"
 )
 
 func TestRouting(t *testing.T) {
@@ -25,17 +26,17 @@ func TestRouting(t *testing.T) {
 		wantCode, wantAllow string
 	}{
 		{"healthz", "GET", "/healthz", 200, "", ""},
-		{"unknown path", "GET", "/nope", 404, CodeNotFound, ""},
-		{"root", "POST", "/", 404, CodeNotFound, ""},
-		{"sign with GET", "GET", "/sign", 405, CodeMethodNotAllowed, "POST, OPTIONS"},
-		{"sign with PUT", "PUT", "/sign", 405, CodeMethodNotAllowed, "POST, OPTIONS"},
-		{"healthz with POST", "POST", "/healthz", 405, CodeMethodNotAllowed, "GET, OPTIONS"},
-		{"uploads with POST", "POST", "/uploads", 405, CodeMethodNotAllowed, "GET, OPTIONS"},
+		{"unknown path", "GET", "/nope", 404, wire.CodeNotFound, ""},
+		{"root", "POST", "/", 404, wire.CodeNotFound, ""},
+		{"sign with GET", "GET", "/sign", 405, wire.CodeMethodNotAllowed, "POST, OPTIONS"},
+		{"sign with PUT", "PUT", "/sign", 405, wire.CodeMethodNotAllowed, "POST, OPTIONS"},
+		{"healthz with POST", "POST", "/healthz", 405, wire.CodeMethodNotAllowed, "GET, OPTIONS"},
+		{"uploads with POST", "POST", "/uploads", 405, wire.CodeMethodNotAllowed, "GET, OPTIONS"},
 		{"options without origin", "OPTIONS", "/sign", 204, "", "POST, OPTIONS"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			w := newFixture(t, nil).do(tt.method, tt.path, "", "", nil)
+			w := newFixture(t, nil).do(request{method: tt.method, path: tt.path})
 			if w.Code != tt.wantStatus {
 				t.Fatalf("status: got %d, want %d", w.Code, tt.wantStatus)
 			}
@@ -56,12 +57,12 @@ func TestRouting(t *testing.T) {
 
 func TestRequestID(t *testing.T) {
 	f := newFixture(t, nil)
-	w := f.invoke("GET", "/nope", "", "", nil, invocation.Info{RequestID: "fc-req-42"})
+	w := f.do(request{method: "GET", path: "/nope", info: &invocation.Info{RequestID: "fc-req-42"}})
 	if got := errorOf(t, w).Error.RequestID; got != "fc-req-42" || w.Header().Get("X-Request-Id") != "fc-req-42" {
 		t.Errorf("requestId: got %q / header %q, want fc-req-42", got, w.Header().Get("X-Request-Id"))
 	}
 	for name, info := range map[string]invocation.Info{"none": {}, "not a token": {RequestID: "a b"}} {
-		w = f.invoke("GET", "/nope", "", "", map[string]string{"X-Fc-Request-Id": "forged"}, info)
+		w = f.do(request{method: "GET", path: "/nope", header: map[string]string{"X-Fc-Request-Id": "forged"}, info: &info})
 		if got := errorOf(t, w).Error.RequestID; len(got) != 36 {
 			t.Errorf("%s: requestId: got %q, want a generated UUID (a client's header is not the invocation's id)", name, got)
 		}
@@ -104,7 +105,7 @@ func TestCORS(t *testing.T) {
 			if tt.wantCode == 404 {
 				path = "/nope"
 			}
-			w := f.do(tt.method, path, "", "", tt.hdr)
+			w := f.do(request{method: tt.method, path: path, header: tt.hdr})
 			if w.Code != tt.wantCode {
 				t.Fatalf("status: got %d, want %d", w.Code, tt.wantCode)
 			}
@@ -147,17 +148,17 @@ func TestUploads(t *testing.T) {
 		{"profile", "?profile=image", "alice", nil, 200, "", []string{}, false},
 		{"status deleted", "?status=deleted", "alice", nil, 200, "", []string{}, false},
 		{"no records", "", "carol", nil, 200, "", []string{}, false},
-		{"limit 0", "?limit=0", "alice", nil, 400, CodeInvalidLimit, nil, false},
-		{"limit 101", "?limit=101", "alice", nil, 400, CodeInvalidLimit, nil, false},
-		{"limit word", "?limit=ten", "alice", nil, 400, CodeInvalidLimit, nil, false},
-		{"bad cursor", "?cursor=zzz", "alice", nil, 400, CodeInvalidCursor, nil, false},
-		{"huge cursor", "?cursor=" + strings.Repeat("c", 3000), "alice", nil, 400, CodeInvalidCursor, nil, false},
-		{"bad status", "?status=gone", "alice", nil, 400, CodeInvalidFilter, nil, false},
-		{"bad profile", "?profile=../x", "alice", nil, 400, CodeInvalidFilter, nil, false},
-		{"bad since", "?since=yesterday", "alice", nil, 400, CodeInvalidFilter, nil, false},
-		{"no token", "", "", nil, 401, CodeUnauthenticated, nil, false},
-		{"no credentials", "", "alice", fmt.Errorf("x: %w", creds.ErrNone), 503, CodeNoCredentials, nil, false},
-		{"store failure", "", "alice", fmt.Errorf("boom"), 503, CodeStoreUnavailable, nil, false},
+		{"limit 0", "?limit=0", "alice", nil, 400, wire.CodeInvalidLimit, nil, false},
+		{"limit 101", "?limit=101", "alice", nil, 400, wire.CodeInvalidLimit, nil, false},
+		{"limit word", "?limit=ten", "alice", nil, 400, wire.CodeInvalidLimit, nil, false},
+		{"bad cursor", "?cursor=zzz", "alice", nil, 400, wire.CodeInvalidCursor, nil, false},
+		{"huge cursor", "?cursor=" + strings.Repeat("c", 3000), "alice", nil, 400, wire.CodeInvalidCursor, nil, false},
+		{"bad status", "?status=gone", "alice", nil, 400, wire.CodeInvalidFilter, nil, false},
+		{"bad profile", "?profile=../x", "alice", nil, 400, wire.CodeInvalidFilter, nil, false},
+		{"bad since", "?since=yesterday", "alice", nil, 400, wire.CodeInvalidFilter, nil, false},
+		{"no token", "", "", nil, 401, wire.CodeUnauthenticated, nil, false},
+		{"no credentials", "", "alice", fmt.Errorf("x: %w", creds.ErrNone), 503, wire.CodeNoCredentials, nil, false},
+		{"store failure", "", "alice", fmt.Errorf("boom"), 503, wire.CodeStoreUnavailable, nil, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -169,7 +170,7 @@ func TestUploads(t *testing.T) {
 			if tt.authz != "" {
 				authz = token(t, tt.authz)
 			}
-			w := f.do("GET", "/uploads"+tt.query, authz, "", nil)
+			w := f.do(request{method: "GET", path: "/uploads" + tt.query, authz: authz})
 			if w.Code != tt.wantStatus {
 				t.Fatalf("status: got %d, want %d; body %s", w.Code, tt.wantStatus, w.Body)
 			}
@@ -195,9 +196,9 @@ func TestUploads(t *testing.T) {
 }
 
 // pageOf decodes a GET /uploads answer.
-func pageOf(t *testing.T, w *httptest.ResponseRecorder) uploadsPage {
+func pageOf(t *testing.T, w *httptest.ResponseRecorder) wire.UploadsPage {
 	t.Helper()
-	var page uploadsPage
+	var page wire.UploadsPage
 	if err := json.Unmarshal(w.Body.Bytes(), &page); err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +212,7 @@ func TestUploadsPages(t *testing.T) {
 	var got []string
 	cursor := ""
 	for range 10 {
-		page := pageOf(t, f.do("GET", "/uploads?limit=7&cursor="+url.QueryEscape(cursor), token(t, "alice"), "", nil))
+		page := pageOf(t, f.do(request{method: "GET", path: "/uploads?limit=7&cursor=" + url.QueryEscape(cursor), authz: token(t, "alice")}))
 		for _, r := range page.Records {
 			got = append(got, r.ID)
 		}
@@ -222,7 +223,7 @@ func TestUploadsPages(t *testing.T) {
 	if d := cmp.Diff(ids("alice", 0, 25), got); d != "" {
 		t.Errorf("pages (-want +got):\n%s", d)
 	}
-	if w := f.do("GET", "/uploads?cursor="+url.QueryEscape(pageOf(t, f.do("GET", "/uploads?limit=1", token(t, "bob"), "", nil)).Next), token(t, "alice"), "", nil); w.Code != 400 {
+	if w := f.do(request{method: "GET", path: "/uploads?cursor=" + url.QueryEscape(pageOf(t, f.do(request{method: "GET", path: "/uploads?limit=1", authz: token(t, "bob")})).Next), authz: token(t, "alice")}); w.Code != 400 {
 		t.Errorf("another user's cursor: got %d, want 400", w.Code)
 	}
 }
@@ -239,11 +240,11 @@ func TestUploadsAnonymous(t *testing.T) {
 	f := newFixture(t, nil)
 	v := anonymousAuth{}
 	f.h.o.Auth = v
-	w := f.do("GET", "/uploads", "", "", nil)
+	w := f.do(request{method: "GET", path: "/uploads"})
 	if w.Code != 401 {
 		t.Errorf("anonymous /uploads: got %d, want 401", w.Code)
 	}
-	if w := f.do("POST", "/sign", "", `{"profile":"avatar","files":[{"name":"a.png","type":"image/png","size":5}]}`, nil); w.Code != 200 {
+	if w := f.do(request{method: "POST", path: "/sign", body: `{"profile":"avatar","files":[{"name":"a.png","type":"image/png","size":5}]}`}); w.Code != 200 {
 		t.Fatalf("anonymous /sign: got %d, want 200; %s", w.Code, w.Body)
 	} else if u := decodeUploads(t, w.Body.Bytes())[0]; u.Fields[upload.MetaUploader] != "anonymous" || !strings.Contains(u.Key, "/anonymous/") {
 		t.Errorf("anonymous ticket: uploader %q key %q", u.Fields[upload.MetaUploader], u.Key)
@@ -253,9 +254,8 @@ func TestUploadsAnonymous(t *testing.T) {
 func TestLogs(t *testing.T) {
 	f := newFixture(t, nil)
 	authz := token(t, "alice")
-	f.invoke("POST", "/sign", authz, `{"profile":"avatar","files":[{"name":"a.png","type":"image/png","size":5}]}`, nil,
-		invocation.Info{RequestID: "r-1", Credentials: testCreds})
-	f.do("POST", "/sign", authz, `{"profile":"avatar","files":[]}`, nil)
+	f.do(request{method: "POST", path: "/sign", authz: authz, body: `{"profile":"avatar","files":[{"name":"a.png","type":"image/png","size":5}]}`, info: &invocation.Info{RequestID: "r-1", Credentials: testCreds}})
+	f.do(request{method: "POST", path: "/sign", authz: authz, body: `{"profile":"avatar","files":[]}`})
 	logs := f.logs.String()
 	for _, secret := range []string{strings.TrimPrefix(authz, "Bearer "), testCreds.AccessKeySecret, testCreds.SecurityToken, string(testSecret)} {
 		if strings.Contains(logs, secret) {
@@ -278,7 +278,7 @@ func TestLogs(t *testing.T) {
 	if keys, _ := first["keys"].([]any); len(keys) != 1 {
 		t.Errorf("first line keys: got %v, want one key", first["keys"])
 	}
-	if second["outcome"] != "rejected" || second["code"] != CodeNoFiles || second["status"] != float64(400) {
+	if second["outcome"] != "rejected" || second["code"] != wire.CodeNoFiles || second["status"] != float64(400) {
 		t.Errorf("second line: got %v", second)
 	}
 }

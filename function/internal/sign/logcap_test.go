@@ -26,7 +26,7 @@ func TestLogFieldsAreCapped(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t, nil)
-			f.do(tt.method, tt.path, tt.authz, tt.body, nil)
+			f.do(request{method: tt.method, path: tt.path, authz: tt.authz, body: tt.body})
 			var line map[string]any
 			if err := json.Unmarshal(f.logs.Bytes(), &line); err != nil {
 				t.Fatalf("log %q: %v", f.logs.String(), err)

@@ -8,6 +8,7 @@ import (
 	"github.com/ossgate/ossgate/function/internal/invocation"
 	"github.com/ossgate/ossgate/function/internal/ossclient"
 	"github.com/ossgate/ossgate/function/internal/upload"
+	"github.com/ossgate/ossgate/function/wire"
 
 	"github.com/aliyun/aliyun-oss-go-sdk/oss"
 )
@@ -31,9 +32,9 @@ func TestMultipartCountsAgainstQuota(t *testing.T) {
 	for range 2 {
 		f.create(t, "quinn", "capped", 3*mpPart)
 	}
-	w := f.call(t, "POST", "/uploads/multipart", "quinn", map[string]any{"profile": "capped",
-		"file": map[string]any{"name": "third.mp4", "type": "video/mp4", "size": 3 * mpPart}})
-	if e := errorOf(t, w); w.Code != 429 || e.Error.Code != CodeQuotaExceeded || w.Header().Get("Retry-After") == "" {
+	w := f.do(request{method: "POST", path: "/uploads/multipart", user: "quinn", json: map[string]any{"profile": "capped",
+		"file": map[string]any{"name": "third.mp4", "type": "video/mp4", "size": 3 * mpPart}}})
+	if e := errorOf(t, w); w.Code != 429 || e.Error.Code != wire.CodeQuotaExceeded || w.Header().Get("Retry-After") == "" {
 		t.Fatalf("third initiation at a quota of 2 files: got %d %s, want 429 QuotaExceeded with Retry-After", w.Code, w.Body)
 	}
 	res, err := f.mpBucket(t).ListMultipartUploads(oss.Prefix("uploads/capped/"))
@@ -55,7 +56,7 @@ func TestMultipartObjectServedWithDisposition(t *testing.T) {
 	size := int64(3 * mpPart)
 	u := f.create(t, "alice", "video", size)
 	putParts(t, u.Parts, randomBytes(size))
-	if w := f.call(t, "POST", "/uploads/multipart/complete", "alice", map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": size}); w.Code != 200 {
+	if w := f.do(request{method: "POST", path: "/uploads/multipart/complete", user: "alice", json: map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": size}}); w.Code != 200 {
 		t.Fatalf("complete: %d %s", w.Code, w.Body)
 	}
 	h, err := f.mpBucket(t).GetObjectDetailedMeta(u.Key)

@@ -15,6 +15,7 @@ import (
 	"github.com/ossgate/ossgate/function/internal/invocation"
 	"github.com/ossgate/ossgate/function/internal/ossclient"
 	"github.com/ossgate/ossgate/function/internal/upload"
+	"github.com/ossgate/ossgate/function/wire"
 )
 
 // head returns what the local OSS says of key.
@@ -57,11 +58,11 @@ func TestMultipartUploadEndToEnd(t *testing.T) {
 		}
 	}
 	putParts(t, u.Parts, data)
-	w := f.call(t, "POST", "/uploads/multipart/complete", "alice", map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": size})
+	w := f.do(request{method: "POST", path: "/uploads/multipart/complete", user: "alice", json: map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": size}})
 	if w.Code != 200 {
 		t.Fatalf("complete: %d %s", w.Code, w.Body)
 	}
-	var done CompleteResponse
+	var done wire.CompleteResponse
 	_ = json.Unmarshal(w.Body.Bytes(), &done)
 	h, err := f.head(t, u.Key)
 	if err != nil {
@@ -83,15 +84,15 @@ func TestMultipartUploadEndToEnd(t *testing.T) {
 	}
 
 	// Completing again (a retry whose answer was lost) answers the object.
-	w = f.call(t, "POST", "/uploads/multipart/complete", "alice", map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": size})
-	var again CompleteResponse
+	w = f.do(request{method: "POST", path: "/uploads/multipart/complete", user: "alice", json: map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": size}})
+	var again wire.CompleteResponse
 	_ = json.Unmarshal(w.Body.Bytes(), &again)
 	if w.Code != 200 || again != done {
 		t.Errorf("second complete: %d %s, want 200 and %+v", w.Code, w.Body, done)
 	}
 	// Not so with another size, or by another user of the same name's upload.
-	w = f.call(t, "POST", "/uploads/multipart/complete", "alice", map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": size - 1})
-	if e := errorOf(t, w); w.Code != 404 || e.Error.Code != CodeNoSuchUpload {
+	w = f.do(request{method: "POST", path: "/uploads/multipart/complete", user: "alice", json: map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": size - 1}})
+	if e := errorOf(t, w); w.Code != 404 || e.Error.Code != wire.CodeNoSuchUpload {
 		t.Errorf("complete of a completed upload with another size: %d %s, want 404 NoSuchUpload", w.Code, w.Body)
 	}
 }
@@ -111,8 +112,8 @@ func TestMultipartParts(t *testing.T) {
 		}
 		return m
 	}
-	w := f.call(t, "POST", "/uploads/multipart/parts", "bob", with([]int{251, 7, 7, 120}))
-	var res PartsResponse
+	w := f.do(request{method: "POST", path: "/uploads/multipart/parts", user: "bob", json: with([]int{251, 7, 7, 120})})
+	var res wire.PartsResponse
 	_ = json.Unmarshal(w.Body.Bytes(), &res)
 	if w.Code != 200 || res.PartSize != mpPart || res.PartCount != 251 || res.Done != nil || strings.Contains(w.Body.String(), `"done"`) {
 		t.Fatalf("parts [251 7 7 120]: %d %s", w.Code, w.Body)
@@ -121,11 +122,11 @@ func TestMultipartParts(t *testing.T) {
 		t.Errorf("parts: got %+v, want 251 (1 byte), 7, 120", res.Parts)
 	}
 	data := randomBytes(size)
-	putParts(t, []PartURL{u.Parts[0], u.Parts[2], res.Parts[0]}, data) // parts 1, 3, 251
+	putParts(t, []wire.PartURL{u.Parts[0], u.Parts[2], res.Parts[0]}, data) // parts 1, 3, 251
 
 	// Resume: what is done, and the first 100 missing parts.
-	w = f.call(t, "POST", "/uploads/multipart/parts", "bob", ref)
-	res = PartsResponse{}
+	w = f.do(request{method: "POST", path: "/uploads/multipart/parts", user: "bob", json: ref})
+	res = wire.PartsResponse{}
 	_ = json.Unmarshal(w.Body.Bytes(), &res)
 	if w.Code != 200 || !cmp.Equal(res.Done, []int{1, 3, 251}) || res.PartSize != mpPart || res.PartCount != 251 || len(res.Parts) != 100 ||
 		res.Parts[0].Number != 2 || res.Parts[1].Number != 4 || res.Parts[99].Number != 102 {
@@ -133,7 +134,7 @@ func TestMultipartParts(t *testing.T) {
 	}
 	// Nothing done yet: done is an empty list, not absent.
 	u2 := f.create(t, "bob", "video", 5)
-	w = f.call(t, "POST", "/uploads/multipart/parts", "bob", map[string]any{"key": u2.Key, "uploadId": u2.UploadID, "size": 5})
+	w = f.do(request{method: "POST", path: "/uploads/multipart/parts", user: "bob", json: map[string]any{"key": u2.Key, "uploadId": u2.UploadID, "size": 5}})
 	if !strings.Contains(w.Body.String(), `"done":[]`) {
 		t.Errorf("resume with nothing done: %s, want \"done\":[]", w.Body)
 	}
@@ -143,13 +144,13 @@ func TestMultipartParts(t *testing.T) {
 		many[i] = i + 1
 	}
 	for name, parts := range map[string]any{"none": []int{}, "101": many, "zero": []int{0}, "past the end": []int{252}, "negative": []int{-1}} {
-		w := f.call(t, "POST", "/uploads/multipart/parts", "bob", with(parts))
-		if e := errorOf(t, w); w.Code != 400 || e.Error.Code != CodeInvalidParts {
+		w := f.do(request{method: "POST", path: "/uploads/multipart/parts", user: "bob", json: with(parts)})
+		if e := errorOf(t, w); w.Code != 400 || e.Error.Code != wire.CodeInvalidParts {
 			t.Errorf("parts %s: %d %s, want 400 InvalidParts", name, w.Code, w.Body)
 		}
 	}
-	w = f.call(t, "POST", "/uploads/multipart/parts", "bob", with([]float64{1.5}))
-	if e := errorOf(t, w); w.Code != 400 || e.Error.Code != CodeInvalidJSON {
+	w = f.do(request{method: "POST", path: "/uploads/multipart/parts", user: "bob", json: with([]float64{1.5})})
+	if e := errorOf(t, w); w.Code != 400 || e.Error.Code != wire.CodeInvalidJSON {
 		t.Errorf("parts [1.5]: %d %s, want 400 InvalidJSON", w.Code, w.Body)
 	}
 }
@@ -161,9 +162,9 @@ func TestMultipartCompleteChecksTheSchedule(t *testing.T) {
 	size := int64(4 * mpPart)
 	data := randomBytes(size)
 	u := f.create(t, "carol", "video", size)
-	putParts(t, []PartURL{u.Parts[0], u.Parts[3]}, data)
+	putParts(t, []wire.PartURL{u.Parts[0], u.Parts[3]}, data)
 	ref := map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": size}
-	w := f.call(t, "POST", "/uploads/multipart/complete", "carol", ref)
+	w := f.do(request{method: "POST", path: "/uploads/multipart/complete", user: "carol", json: ref})
 	var e struct {
 		Error struct {
 			Code    string
@@ -172,20 +173,20 @@ func TestMultipartCompleteChecksTheSchedule(t *testing.T) {
 		}
 	}
 	_ = json.Unmarshal(w.Body.Bytes(), &e)
-	if w.Code != 409 || e.Error.Code != CodePartsMissing || !cmp.Equal(e.Error.Missing, []int{2, 3}) || !strings.Contains(e.Error.Message, "2 of 4 parts are missing") {
+	if w.Code != 409 || e.Error.Code != wire.CodePartsMissing || !cmp.Equal(e.Error.Missing, []int{2, 3}) || !strings.Contains(e.Error.Message, "2 of 4 parts are missing") {
 		t.Fatalf("complete with parts 2 and 3 missing: %d %s", w.Code, w.Body)
 	}
 	// A size whose schedule the stored parts do not fit.
-	w = f.call(t, "POST", "/uploads/multipart/complete", "carol", map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": size - 1})
-	if err := errorOf(t, w); w.Code != 409 || err.Error.Code != CodePartSizeMismatch || !strings.Contains(w.Body.String(), `"part":4`) {
+	w = f.do(request{method: "POST", path: "/uploads/multipart/complete", user: "carol", json: map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": size - 1}})
+	if err := errorOf(t, w); w.Code != 409 || err.Error.Code != wire.CodePartSizeMismatch || !strings.Contains(w.Body.String(), `"part":4`) {
 		t.Errorf("complete with a smaller size: %d %s, want 409 PartSizeMismatch naming part 4", w.Code, w.Body)
 	}
-	w = f.call(t, "POST", "/uploads/multipart/complete", "carol", map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": 3 * mpPart})
-	if err := errorOf(t, w); w.Code != 409 || err.Error.Code != CodePartSizeMismatch || !strings.Contains(err.Error.Message, "is not one of them") {
+	w = f.do(request{method: "POST", path: "/uploads/multipart/complete", user: "carol", json: map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": 3 * mpPart}})
+	if err := errorOf(t, w); w.Code != 409 || err.Error.Code != wire.CodePartSizeMismatch || !strings.Contains(err.Error.Message, "is not one of them") {
 		t.Errorf("complete with one part less: %d %s, want 409 PartSizeMismatch", w.Code, w.Body)
 	}
 	putParts(t, u.Parts[1:3], data)
-	if w := f.call(t, "POST", "/uploads/multipart/complete", "carol", ref); w.Code != 200 {
+	if w := f.do(request{method: "POST", path: "/uploads/multipart/complete", user: "carol", json: ref}); w.Code != 200 {
 		t.Fatalf("complete once every part is there: %d %s", w.Code, w.Body)
 	}
 }
@@ -211,8 +212,8 @@ func TestMultipartOSSRefusesOtherParts(t *testing.T) {
 	}
 
 	f.h.o.Now = func() time.Time { return time.Now().Add(-time.Hour) } // URLs signed an hour ago
-	w := f.call(t, "POST", "/uploads/multipart/parts", "dave", map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": 3 * mpPart, "parts": []int{1}})
-	var res PartsResponse
+	w := f.do(request{method: "POST", path: "/uploads/multipart/parts", user: "dave", json: map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": 3 * mpPart, "parts": []int{1}}})
+	var res wire.PartsResponse
 	_ = json.Unmarshal(w.Body.Bytes(), &res)
 	if status, body := put(t, res.Parts[0], randomBytes(mpPart), nil); status != 403 || !strings.Contains(body, "<Code>AccessDenied</Code>") || !strings.Contains(body, "expired") {
 		t.Errorf("expired URL: %d %s, want 403 AccessDenied, expired", status, body)
@@ -230,27 +231,27 @@ func TestMultipartAbort(t *testing.T) {
 		t.Run(how, func(t *testing.T) {
 			u := f.create(t, "erin", "video", 3*mpPart)
 			putParts(t, u.Parts[:1], randomBytes(3*mpPart))
-			var w = f.call(t, "DELETE", "/uploads/multipart", "mallory", map[string]any{"key": u.Key, "uploadId": u.UploadID})
-			if e := errorOf(t, w); w.Code != 403 || e.Error.Code != CodeForbidden {
+			var w = f.do(request{method: "DELETE", path: "/uploads/multipart", user: "mallory", json: map[string]any{"key": u.Key, "uploadId": u.UploadID}})
+			if e := errorOf(t, w); w.Code != 403 || e.Error.Code != wire.CodeForbidden {
 				t.Fatalf("abort by another user: %d %s, want 403 Forbidden", w.Code, w.Body)
 			}
 			path, body := "/uploads/multipart", `{"key":"`+u.Key+`","uploadId":"`+u.UploadID+`"}`
 			if how == "query" {
 				path, body = path+"?"+url.Values{"key": {u.Key}, "uploadId": {u.UploadID}}.Encode(), ""
 			}
-			w = f.do("DELETE", path, token(t, "erin"), body, nil)
+			w = f.do(request{method: "DELETE", path: path, authz: token(t, "erin"), body: body})
 			if w.Code != 204 || w.Body.Len() != 0 {
 				t.Fatalf("abort: %d %q, want 204 and no body", w.Code, w.Body)
 			}
 			if !strings.Contains(f.logs.String(), `"method":"DELETE","path":"/uploads/multipart","status":204`) {
 				t.Errorf("no log line of the abort with status 204")
 			}
-			w = f.do("DELETE", path, token(t, "erin"), body, nil)
-			if e := errorOf(t, w); w.Code != 404 || e.Error.Code != CodeNoSuchUpload {
+			w = f.do(request{method: "DELETE", path: path, authz: token(t, "erin"), body: body})
+			if e := errorOf(t, w); w.Code != 404 || e.Error.Code != wire.CodeNoSuchUpload {
 				t.Errorf("abort again: %d %s, want 404 NoSuchUpload", w.Code, w.Body)
 			}
-			w = f.call(t, "POST", "/uploads/multipart/parts", "erin", map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": 3 * mpPart})
-			if e := errorOf(t, w); w.Code != 404 || e.Error.Code != CodeNoSuchUpload {
+			w = f.do(request{method: "POST", path: "/uploads/multipart/parts", user: "erin", json: map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": 3 * mpPart}})
+			if e := errorOf(t, w); w.Code != 404 || e.Error.Code != wire.CodeNoSuchUpload {
 				t.Errorf("resume an aborted upload: %d %s, want 404 NoSuchUpload", w.Code, w.Body)
 			}
 		})
@@ -272,7 +273,7 @@ func TestMultipartCompletesRacing(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := f.call(t, "POST", "/uploads/multipart/complete", "frank", map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": size})
+			w := f.do(request{method: "POST", path: "/uploads/multipart/complete", user: "frank", json: map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": size}})
 			answers[i] = itoa(int64(w.Code))
 			if w.Code != 200 {
 				answers[i] += " " + errorOf(t, w).Error.Code
@@ -285,7 +286,7 @@ func TestMultipartCompletesRacing(t *testing.T) {
 		switch a {
 		case "200":
 			ok++
-		case "404 " + CodeNoSuchUpload, "409 " + CodePartsMissing:
+		case "404 " + wire.CodeNoSuchUpload, "409 " + wire.CodePartsMissing:
 		default:
 			t.Errorf("answer %s, want 200, 404 NoSuchUpload or 409 PartsMissing", a)
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ossgate/ossgate/function/config"
 	"github.com/ossgate/ossgate/function/internal/records"
+	"github.com/ossgate/ossgate/function/wire"
 )
 
 // Admit admits one call of user on profile p at now that hands out the
@@ -27,9 +28,6 @@ func (h *Handler) Admit(ctx context.Context, user string, p config.Profile, clai
 	if !p.Quota.On() && !p.Rate.On() {
 		return nil
 	}
-	if h.o.Store == nil {
-		return &Error{Code: CodeStoreUnavailable, Message: "quotas need a record store", Err: fmt.Errorf("sign: profile %s has a quota but the handler no Store", p.Name)}
-	}
 	s, err := h.store(ctx)
 	if err != nil {
 		return err
@@ -46,6 +44,28 @@ func (h *Handler) Admit(ctx context.Context, user string, p config.Profile, clai
 	return quotaError(p, d, now)
 }
 
+// MultipartClaimLife is how long a multipart upload counts against its
+// user's quota when it is not recorded: the sweep function's default age,
+// after which an unfinished upload is aborted.
+const MultipartClaimLife = config.DefaultSweepAge
+
+// admitMultipart admits the upload just initiated (key, uploadID) through
+// the profile's quota, as POST /sign admits its tickets (Admit), with the
+// declared size; refused, the upload is aborted again (best effort: the
+// sweep function reaps what an abort leaves) and the refusal returned
+// (429 QuotaExceeded, or 503 when the store cannot decide). Admitting after
+// the initiation means a failed initiation never holds a claim.
+func (h *Handler) admitMultipart(ctx context.Context, mp OSS, user string, p config.Profile, f wire.File, key, uploadID string, now time.Time) error {
+	claim := records.Claim{Key: key, Size: f.Size, Expires: now.Add(MultipartClaimLife)}
+	err := h.Admit(ctx, user, p, []records.Claim{claim}, now)
+	if err != nil {
+		if aerr := mp.Abort(key, uploadID); aerr != nil {
+			h.o.Logger.WarnContext(ctx, "sign: abort of a refused multipart upload failed", "key", key, "error", aerr.Error())
+		}
+	}
+	return err
+}
+
 // admitRequest is the request of user on p at now, without claims.
 func admitRequest(user string, p config.Profile, now time.Time) records.AdmitRequest {
 	l := records.Limits{Files: p.Quota.Files, Bytes: p.Quota.Bytes, Signs: p.Rate.Signs}
@@ -56,7 +76,7 @@ func admitRequest(user string, p config.Profile, now time.Time) records.AdmitReq
 
 // quotaError is the 429 of a refusal.
 func quotaError(p config.Profile, d records.Decision, now time.Time) *Error {
-	e := &Error{Code: CodeQuotaExceeded, Exceeded: d.Exceeded, RetryAfter: retrySeconds(d.RetryAt, now)}
+	e := &Error{Code: wire.CodeQuotaExceeded, Extra: wire.Error{Exceeded: d.Exceeded, RetryAfter: retrySeconds(d.RetryAt, now)}}
 	switch d.Exceeded {
 	case records.ExceededRate:
 		e.Message = fmt.Sprintf("at most %d calls per %s for profile %s", p.Rate.Signs, p.Rate.Per, p.Name)
@@ -76,24 +96,6 @@ func retrySeconds(at, now time.Time) int {
 	return max(1, int(math.Ceil(at.Sub(now).Seconds())))
 }
 
-// quotaAnswer is the body of GET /quota.
-type quotaAnswer struct {
-	Profile string        `json:"profile"`
-	Quota   *config.Quota `json:"quota,omitempty"`
-	Rate    *config.Rate  `json:"rate,omitempty"`
-	Used    *amounts      `json:"used,omitempty"`
-	Left    *amounts      `json:"left,omitempty"`
-	// ResetsAt is the end of the quota's period.
-	ResetsAt *time.Time `json:"resetsAt,omitempty"`
-}
-
-// amounts are files and bytes; a quota without a bytes (or files) limit
-// shows no left bytes (or files).
-type amounts struct {
-	Files *int   `json:"files,omitempty"`
-	Bytes *int64 `json:"bytes,omitempty"`
-}
-
 // quota serves GET /quota?profile=: the profile's quota and rate, and for
 // a quota what the caller has used of it in the current period and what
 // is left.
@@ -106,9 +108,9 @@ func (h *Handler) quota(w http.ResponseWriter, r *http.Request, e *entry) error 
 	e.profile = name
 	p, ok := h.o.Config.Profiles[name]
 	if !ok {
-		return errorf(CodeUnknownProfile, "unknown profile %.64q", name)
+		return errorf(wire.CodeUnknownProfile, "unknown profile %.64q", name)
 	}
-	a := quotaAnswer{Profile: p.Name}
+	a := wire.QuotaAnswer{Profile: p.Name}
 	if p.Rate.On() {
 		a.Rate = &p.Rate
 	}
@@ -127,7 +129,7 @@ func (h *Handler) quota(w http.ResponseWriter, r *http.Request, e *entry) error 
 		return storeError(err)
 	}
 	a.Quota, a.ResetsAt = &p.Quota, &req.Limits.PeriodEnd
-	a.Used, a.Left = &amounts{Files: &u.Files, Bytes: &u.Bytes}, &amounts{}
+	a.Used, a.Left = &wire.Amounts{Files: &u.Files, Bytes: &u.Bytes}, &wire.Amounts{}
 	if p.Quota.Files > 0 {
 		left := max(0, p.Quota.Files-u.Files)
 		a.Left.Files = &left

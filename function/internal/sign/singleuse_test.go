@@ -28,7 +28,7 @@ func TestTicketWritesItsKeyOnce(t *testing.T) {
 		{"document", `{"name":"a.pdf","type":"application/pdf","size":5}`},
 		{"multi", `{"name":"a.png","type":"image/png","size":5},{"name":"b.pdf","type":"application/pdf","size":5}`},
 	} {
-		w := f.do("POST", "/sign", token(t, "alice"), fmt.Sprintf(`{"profile":%q,"files":[%s]}`, p.profile, p.file), nil)
+		w := f.do(request{method: "POST", path: "/sign", authz: token(t, "alice"), body: fmt.Sprintf(`{"profile":%q,"files":[%s]}`, p.profile, p.file)})
 		if w.Code != 200 {
 			t.Fatalf("%s: got %d %s", p.profile, w.Code, w.Body)
 		}
@@ -63,7 +63,7 @@ func TestNonImageDownloadsAsAttachment(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.profile, func(t *testing.T) {
 			body, _ := json.Marshal(map[string]any{"profile": tt.profile, "files": []map[string]any{{"name": tt.name, "type": tt.ctype, "size": 5}}})
-			w := f.do("POST", "/sign", token(t, "alice"), string(body), nil)
+			w := f.do(request{method: "POST", path: "/sign", authz: token(t, "alice"), body: string(body)})
 			if w.Code != 200 {
 				t.Fatalf("got %d %s", w.Code, w.Body)
 			}

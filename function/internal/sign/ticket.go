@@ -6,26 +6,9 @@ import (
 
 	"github.com/ossgate/ossgate/function/config"
 	"github.com/ossgate/ossgate/function/internal/upload"
+	"github.com/ossgate/ossgate/function/wire"
 	"github.com/ossgate/ossgate/signer"
 )
-
-// Upload is one ticket: where to post, the exact form fields to send before
-// the file part, and what the policy allows.
-type Upload struct {
-	URL       string      `json:"url"`
-	Key       string      `json:"key"`
-	Fields    signer.Form `json:"fields"`
-	ExpiresAt time.Time   `json:"expiresAt"`
-	// MaxSize is the largest file the policy accepts; the policy pins the
-	// size to exactly the declared one, so it equals it.
-	MaxSize   int64  `json:"maxSize"`
-	ObjectURL string `json:"objectUrl"`
-}
-
-// Response is the body of a successful POST /sign.
-type Response struct {
-	Uploads []Upload `json:"uploads"`
-}
 
 // ticketInput is everything one ticket depends on.
 type ticketInput struct {
@@ -33,7 +16,7 @@ type ticketInput struct {
 	layout  upload.Layout
 	profile config.Profile
 	user    string
-	file    FileRequest
+	file    wire.File
 	id      string           // random object id
 	now     time.Time        // UTC, whole seconds
 	fixed   *fixedConditions // the profile's, from Handler; file.Type is one of its types
@@ -70,7 +53,7 @@ func newFixedConditions(bucket string, p config.Profile) *fixedConditions {
 // key is written once (x-oss-forbid-overwrite) and how OSS serves it
 // (Content-Disposition: the profile's disposition with the file name).
 func (in ticketInput) policy(key string) signer.Policy {
-	f := in.fixed
+	f, m := in.fixed, pin(in.user, in.profile, in.file)
 	return signer.Policy{
 		Expiration: in.now.Add(in.profile.Expiry),
 		Conditions: []signer.Condition{
@@ -79,26 +62,26 @@ func (in ticketInput) policy(key string) signer.Policy {
 			f.contentType[in.file.Type],
 			signer.ContentLengthRange(in.file.Size, in.file.Size),
 			f.status,
-			signer.Eq(upload.MetaUploader, in.user),
+			signer.Eq(upload.MetaUploader, m.uploader),
 			f.profile,
-			signer.Eq(upload.MetaFilename, upload.EscapeFilename(in.file.Name)),
+			signer.Eq(upload.MetaFilename, m.filename),
 			f.forbidOverwrite,
-			signer.Eq("Content-Disposition", upload.ContentDisposition(in.profile.Disposition, in.file.Name)),
+			signer.Eq("Content-Disposition", m.disposition),
 		},
 	}
 }
 
 // ticket signs the upload of in.file with c.
-func (in ticketInput) ticket(c signer.Credentials) (Upload, error) {
+func (in ticketInput) ticket(c signer.Credentials) (wire.Ticket, error) {
 	ext, _ := config.Extension(in.file.Type) // validated types always have one
 	key := in.layout.UploadKey(in.profile.Name, in.user, in.now, in.id, ext)
 	p := in.policy(key)
 	form, err := signer.Sign(c, p, in.oss.Region, in.now)
 	if err != nil {
-		return Upload{}, err
+		return wire.Ticket{}, err
 	}
-	return Upload{
+	return wire.Ticket{
 		URL: in.oss.UploadURL, Key: key, Fields: form, ExpiresAt: p.Expiration,
-		MaxSize: in.file.Size, ObjectURL: in.oss.PublicBaseURL + "/" + upload.EscapeKey(key),
+		MaxSize: in.file.Size, ObjectURL: objectURL(in.oss.PublicBaseURL, key, ""),
 	}, nil
 }

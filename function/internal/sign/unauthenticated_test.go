@@ -16,6 +16,7 @@ import (
 
 	"github.com/ossgate/ossgate/function/config"
 	"github.com/ossgate/ossgate/function/internal/auth"
+	"github.com/ossgate/ossgate/function/wire"
 )
 
 // TestUnauthorizedBodiesAreFixed (issue 14, finding 6): a 401 answers one
@@ -69,10 +70,10 @@ func TestUnauthorizedBodiesAreFixed(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f.logs.Reset()
-			w := f.do("POST", "/sign", tt.header, `{"profile":"avatar","files":[{"name":"a.png","type":"image/png","size":1}]}`, nil)
+			w := f.do(request{method: "POST", path: "/sign", authz: tt.header, body: `{"profile":"avatar","files":[{"name":"a.png","type":"image/png","size":1}]}`})
 			e := errorOf(t, w)
-			if w.Code != http.StatusUnauthorized || e.Error.Code != CodeUnauthenticated || e.Error.Message != tt.want {
-				t.Errorf("got %d %s %q, want 401 %s %q", w.Code, e.Error.Code, e.Error.Message, CodeUnauthenticated, tt.want)
+			if w.Code != http.StatusUnauthorized || e.Error.Code != wire.CodeUnauthenticated || e.Error.Message != tt.want {
+				t.Errorf("got %d %s %q, want 401 %s %q", w.Code, e.Error.Code, e.Error.Message, wire.CodeUnauthenticated, tt.want)
 			}
 			for _, leak := range []string{"attacker", "key not found", "token is", "jwk", "kid"} {
 				if strings.Contains(strings.ToLower(w.Body.String()), leak) {
