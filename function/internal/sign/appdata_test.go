@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/ossgate/ossgate/function/config"
 	"github.com/ossgate/ossgate/function/internal/records"
 	"github.com/ossgate/ossgate/function/wire"
@@ -19,51 +21,60 @@ import (
 // 1,000 bytes a day and a rate of 4 calls a minute.
 func quotaConfig(o *Options) {
 	p := o.Config.Profiles["multi"]
-	p.Quota = config.Quota{Files: 3, Bytes: 1000, Per: config.PerDay}
+	p.Quota = quotaConfigQuota
 	p.Rate = config.Rate{Signs: 4, Per: config.PerMinute}
 	o.Config.Profiles["multi"] = p
 }
 
-func signMulti(f *fixture, user string, sizes ...int) (code int, body string, retryAfter string) {
+// quotaConfigQuota is the quota quotaConfig gives "multi".
+var quotaConfigQuota = config.Quota{Files: 3, Bytes: 1000, Per: config.PerDay}
+
+// quotaSeen is a GET /quota answer as a client reads it.
+type quotaSeen struct {
+	Profile  string
+	Quota    config.Quota
+	Used     struct{ Files, Bytes int64 }
+	Left     struct{ Files, Bytes int64 }
+	ResetsAt time.Time
+	Rate     *config.Rate
+}
+
+// signMulti asks for tickets of files of the given sizes under profile
+// "multi" with the bearer header authz.
+func signMulti(f *fixture, authz string, sizes ...int) *httptest.ResponseRecorder {
 	var files []string
 	for i, n := range sizes {
 		files = append(files, fmt.Sprintf(`{"name":"f%d.png","type":"image/png","size":%d}`, i, n))
 	}
-	w := f.do(request{method: "POST", path: "/sign", authz: user, body: `{"profile":"multi","files":[` + strings.Join(files, ",") + `]}`})
-	return w.Code, w.Body.String(), w.Header().Get("Retry-After")
+	return f.do(request{method: "POST", path: "/sign", authz: authz, body: `{"profile":"multi","files":[` + strings.Join(files, ",") + `]}`})
 }
 
 func TestQuotaAtSign(t *testing.T) {
 	f := newFixture(t, quotaConfig)
 	alice := token(t, "alice")
-	if code, body, _ := signMulti(f, alice, 100, 100); code != 200 {
-		t.Fatalf("2 files: got %d %s", code, body)
-	}
-	code, body, retry := signMulti(f, alice, 100, 100)
-	if code != 429 || !strings.Contains(body, `"code":"QuotaExceeded"`) || !strings.Contains(body, `"exceeded":"files"`) {
-		t.Fatalf("2 more files: got %d %s, want 429 QuotaExceeded files", code, body)
+	if w := signMulti(f, alice, 100, 100); w.Code != 200 {
+		t.Fatalf("2 files: got %d %s", w.Code, w.Body)
 	}
 	// The tickets of the first call expire after the profile's 10 minutes.
-	if retry != "600" || !strings.Contains(body, `"retryAfter":600`) {
-		t.Errorf("Retry-After: got %q (body %s), want 600", retry, body)
+	w := signMulti(f, alice, 100, 100)
+	if diff := cmp.Diff(outcome{Status: 429, Code: wire.CodeQuotaExceeded, Exceeded: "files", RetryAfter: "600"}, outcomeOf(t, w)); diff != "" {
+		t.Fatalf("2 more files (-want +got):\n%s", diff)
 	}
-	if code, body, _ := signMulti(f, alice, 900); code != 429 || !strings.Contains(body, `"exceeded":"bytes"`) {
-		t.Errorf("1 file over the bytes left: got %d %s, want 429 bytes", code, body)
+	if e := errorOf(t, w).Error; e.RetryAfter != 600 {
+		t.Errorf("retryAfter: got %d, want 600", e.RetryAfter)
 	}
-	if code, body, _ := signMulti(f, alice, 100); code != 200 {
-		t.Errorf("the third file: got %d %s", code, body)
+	if diff := cmp.Diff(outcome{Status: 429, Code: wire.CodeQuotaExceeded, Exceeded: "bytes", RetryAfter: "600"}, outcomeOf(t, signMulti(f, alice, 900))); diff != "" {
+		t.Errorf("1 file over the bytes left (-want +got):\n%s", diff)
 	}
-	if code, _, _ := f.doStatus("POST", "/sign", alice, `{"profile":"avatar","files":[{"name":"a.png","type":"image/png","size":5}]}`); code != 200 {
-		t.Errorf("a profile without quota: got %d", code)
+	if w := signMulti(f, alice, 100); w.Code != 200 {
+		t.Errorf("the third file: got %d %s", w.Code, w.Body)
+	}
+	if w := f.do(request{method: "POST", path: "/sign", authz: alice, body: `{"profile":"avatar","files":[{"name":"a.png","type":"image/png","size":5}]}`}); w.Code != 200 {
+		t.Errorf("a profile without quota: got %d", w.Code)
 	}
 	if !strings.Contains(f.logs.String(), `"code":"QuotaExceeded"`) {
 		t.Error("log: want the QuotaExceeded refusals logged")
 	}
-}
-
-func (f *fixture) doStatus(method, path, authz, body string) (int, string, string) {
-	w := f.do(request{method: method, path: path, authz: authz, body: body})
-	return w.Code, w.Body.String(), w.Header().Get("Retry-After")
 }
 
 func TestRateAtSign(t *testing.T) {
@@ -74,22 +85,21 @@ func TestRateAtSign(t *testing.T) {
 	})
 	carol := token(t, "carol")
 	for range 2 {
-		if code, body, _ := signMulti(f, carol, 1); code != 200 {
-			t.Fatalf("got %d %s", code, body)
+		if w := signMulti(f, carol, 1); w.Code != 200 {
+			t.Fatalf("got %d %s", w.Code, w.Body)
 		}
 	}
-	code, body, retry := signMulti(f, carol, 1)
 	// testNow is 13:14:15: the minute ends in 45 s.
-	if code != 429 || !strings.Contains(body, `"exceeded":"rate"`) || retry != "45" {
-		t.Errorf("third call in a minute: got %d %s, Retry-After %q; want 429 rate, 45", code, body, retry)
+	if diff := cmp.Diff(outcome{Status: 429, Code: wire.CodeQuotaExceeded, Exceeded: "rate", RetryAfter: "45"}, outcomeOf(t, signMulti(f, carol, 1))); diff != "" {
+		t.Errorf("third call in a minute (-want +got):\n%s", diff)
 	}
 }
 
 func TestQuotaStoreFailureRefuses(t *testing.T) {
 	f := newFixture(t, quotaConfig)
 	f.stores.err = errors.New("database away")
-	if code, body, _ := signMulti(f, token(t, "alice"), 1); code != 503 || !strings.Contains(body, wire.CodeStoreUnavailable) {
-		t.Errorf("quota with the store away: got %d %s, want 503 StoreUnavailable", code, body)
+	if diff := cmp.Diff(outcome{Status: 503, Code: wire.CodeStoreUnavailable}, outcomeOf(t, signMulti(f, token(t, "alice"), 1))); diff != "" {
+		t.Errorf("quota with the store away (-want +got):\n%s", diff)
 	}
 	if strings.Contains(f.logs.String(), "away") == false {
 		t.Error("log: want the cause logged")
@@ -100,21 +110,19 @@ func TestQuotaEndpoint(t *testing.T) {
 	f := newFixture(t, quotaConfig)
 	alice := token(t, "alice")
 	signMulti(f, alice, 100, 200)
-	var a struct {
-		Profile  string
-		Quota    config.Quota
-		Used     struct{ Files, Bytes int64 }
-		Left     struct{ Files, Bytes int64 }
-		ResetsAt time.Time
-		Rate     *config.Rate
-	}
+	var a quotaSeen
 	w := f.do(request{method: "GET", path: "/quota?profile=multi", authz: alice})
 	if err := json.Unmarshal(w.Body.Bytes(), &a); err != nil || w.Code != 200 {
 		t.Fatalf("GET /quota: %d %s", w.Code, w.Body)
 	}
-	if a.Used.Files != 2 || a.Used.Bytes != 300 || a.Left.Files != 1 || a.Left.Bytes != 700 || a.Quota.Files != 3 || a.Rate == nil ||
-		!a.ResetsAt.Equal(time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)) {
-		t.Errorf("GET /quota: got %+v", a)
+	if a.Rate == nil {
+		t.Errorf("GET /quota: got no rate, want the profile's")
+	}
+	a.Rate = nil
+	want := quotaSeen{Profile: "multi", Quota: quotaConfigQuota, ResetsAt: time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)}
+	want.Used.Files, want.Used.Bytes, want.Left.Files, want.Left.Bytes = 2, 300, 1, 700
+	if diff := cmp.Diff(want, a); diff != "" {
+		t.Errorf("GET /quota (-want +got):\n%s", diff)
 	}
 	w = f.do(request{method: "GET", path: "/quota?profile=avatar", authz: alice})
 	if w.Code != 200 || strings.Contains(w.Body.String(), "left") {

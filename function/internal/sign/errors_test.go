@@ -74,9 +74,12 @@ func TestSignErrors(t *testing.T) {
 			if tt.wantCode == "" {
 				return
 			}
-			e := errorOf(t, w)
-			if e.Error.Code != tt.wantCode || e.Error.Message == "" || e.Error.RequestID == "" {
-				t.Errorf("error: got %+v, want code %s with message and requestId", e.Error, tt.wantCode)
+			e := errorOf(t, w).Error
+			if e.Code != tt.wantCode {
+				t.Errorf("code: got %s, want %s", e.Code, tt.wantCode)
+			}
+			if e.Message == "" || e.RequestID == "" {
+				t.Errorf("error: got %+v, want a message and a requestId", e)
 			}
 			if got := w.Header().Get("WWW-Authenticate"); (tt.wantStatus == 401) != (got != "") {
 				t.Errorf("WWW-Authenticate: got %q for status %d", got, w.Code)

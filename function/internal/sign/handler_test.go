@@ -278,8 +278,9 @@ func TestLogs(t *testing.T) {
 	if keys, _ := first["keys"].([]any); len(keys) != 1 {
 		t.Errorf("first line keys: got %v, want one key", first["keys"])
 	}
-	if second["outcome"] != "rejected" || second["code"] != wire.CodeNoFiles || second["status"] != float64(400) {
-		t.Errorf("second line: got %v", second)
+	wantSecond := map[string]any{"outcome": "rejected", "code": wire.CodeNoFiles, "status": float64(400)}
+	if diff := cmp.Diff(wantSecond, map[string]any{"outcome": second["outcome"], "code": second["code"], "status": second["status"]}); diff != "" {
+		t.Errorf("second line (-want +got):\n%s", diff)
 	}
 }
 

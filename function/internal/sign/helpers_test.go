@@ -245,3 +245,23 @@ type anonymousAuth struct{}
 func (anonymousAuth) Authenticate(context.Context, string) (auth.Identity, error) {
 	return auth.Identity{User: auth.Anonymous, Anonymous: true}, nil
 }
+
+// outcome is what most tests compare of an answer: its status, the
+// error's code and quota fields (zero on a success) and its Retry-After.
+type outcome struct {
+	Status     int
+	Code       string
+	Exceeded   string
+	RetryAfter string
+}
+
+// outcomeOf returns the outcome of w.
+func outcomeOf(t testing.TB, w *httptest.ResponseRecorder) outcome {
+	t.Helper()
+	o := outcome{Status: w.Code, RetryAfter: w.Header().Get("Retry-After")}
+	if w.Code >= 400 {
+		e := errorOf(t, w).Error
+		o.Code, o.Exceeded = e.Code, e.Exceeded
+	}
+	return o
+}

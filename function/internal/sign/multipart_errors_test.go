@@ -35,12 +35,15 @@ func TestSignAnswersMultipartRequired(t *testing.T) {
 			if tt.status != 400 {
 				return
 			}
-			var got map[string]map[string]any
-			_ = json.Unmarshal(w.Body.Bytes(), &got)
-			e := got["error"]
-			if e["code"] != wire.CodeMultipartRequired || e["partSize"] != float64(mpPart) || e["threshold"] == nil || e["requestId"] == "" ||
-				!strings.Contains(e["message"].(string), "/uploads/multipart") {
-				t.Errorf("error: %v", e)
+			var body map[string]map[string]any
+			_ = json.Unmarshal(w.Body.Bytes(), &body)
+			e := body["error"]
+			if msg, _ := e["message"].(string); !strings.Contains(msg, "/uploads/multipart") || e["requestId"] == "" || e["threshold"] == nil {
+				t.Errorf("error: %v, want a message naming /uploads/multipart, a requestId and the threshold", e)
+			}
+			want := map[string]any{"code": wire.CodeMultipartRequired, "partSize": float64(mpPart)}
+			if diff := cmp.Diff(want, map[string]any{"code": e["code"], "partSize": e["partSize"]}); diff != "" {
+				t.Errorf("error fields (-want +got):\n%s", diff)
 			}
 		})
 	}
@@ -98,9 +101,11 @@ func TestMultipartRefusals(t *testing.T) {
 			if tt.body != nil {
 				w = f.do(request{method: tt.method, path: tt.path, user: tt.user, json: tt.body})
 			}
-			e := errorOf(t, w)
-			if w.Code != tt.status || e.Error.Code != tt.code || !strings.Contains(e.Error.Message, tt.message) {
-				t.Errorf("got %d %s, want %d %s mentioning %q", w.Code, w.Body, tt.status, tt.code, tt.message)
+			if diff := cmp.Diff(outcome{Status: tt.status, Code: tt.code}, outcomeOf(t, w)); diff != "" {
+				t.Errorf("answer (-want +got):\n%s", diff)
+			}
+			if msg := errorOf(t, w).Error.Message; !strings.Contains(msg, tt.message) {
+				t.Errorf("message %q, want it to mention %q", msg, tt.message)
 			}
 		})
 	}
@@ -125,8 +130,10 @@ func TestMultipartRoutesNeedTheOpener(t *testing.T) {
 func TestMultipartPreflight(t *testing.T) {
 	f := newMPFixture(t)
 	w := f.do(request{method: "OPTIONS", path: "/uploads/multipart", header: map[string]string{"Origin": "https://app.example.com", "Access-Control-Request-Method": "DELETE"}})
-	if w.Code != 204 || w.Header().Get("Access-Control-Allow-Methods") != "GET, POST, DELETE, OPTIONS" || w.Header().Get("Access-Control-Allow-Origin") != "https://app.example.com" {
-		t.Errorf("preflight of DELETE: %d %v", w.Code, w.Header())
+	type preflight struct{ Status, Methods, Origin any }
+	got := preflight{w.Code, w.Header().Get("Access-Control-Allow-Methods"), w.Header().Get("Access-Control-Allow-Origin")}
+	if diff := cmp.Diff(preflight{204, "GET, POST, DELETE, OPTIONS", "https://app.example.com"}, got); diff != "" {
+		t.Errorf("preflight of DELETE (-want +got):\n%s", diff)
 	}
 }
 
@@ -148,8 +155,12 @@ func TestSchedule(t *testing.T) {
 		for n := 1; n <= s.count; n++ {
 			total += s.sizeOf(n)
 		}
-		if s.count != tt.count || s.sizeOf(s.count) != tt.last || total != tt.size {
-			t.Errorf("%d in parts of %d: %d parts, last %d, total %d; want %d, %d, %d", tt.size, tt.partSize, s.count, s.sizeOf(s.count), total, tt.count, tt.last, tt.size)
+		type layout struct {
+			Count       int
+			Last, Total int64
+		}
+		if diff := cmp.Diff(layout{tt.count, tt.last, tt.size}, layout{s.count, s.sizeOf(s.count), total}); diff != "" {
+			t.Errorf("%d in parts of %d (-want +got):\n%s", tt.size, tt.partSize, diff)
 		}
 	}
 	s := newSchedule(10, 1)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/ossgate/ossgate/function/config"
 	"github.com/ossgate/ossgate/function/internal/auth"
@@ -72,8 +73,12 @@ func TestUnauthorizedBodiesAreFixed(t *testing.T) {
 			f.logs.Reset()
 			w := f.do(request{method: "POST", path: "/sign", authz: tt.header, body: `{"profile":"avatar","files":[{"name":"a.png","type":"image/png","size":1}]}`})
 			e := errorOf(t, w)
-			if w.Code != http.StatusUnauthorized || e.Error.Code != wire.CodeUnauthenticated || e.Error.Message != tt.want {
-				t.Errorf("got %d %s %q, want 401 %s %q", w.Code, e.Error.Code, e.Error.Message, wire.CodeUnauthenticated, tt.want)
+			type answer struct {
+				Status        int
+				Code, Message string
+			}
+			if diff := cmp.Diff(answer{http.StatusUnauthorized, wire.CodeUnauthenticated, tt.want}, answer{w.Code, e.Error.Code, e.Error.Message}); diff != "" {
+				t.Errorf("answer (-want +got):\n%s", diff)
 			}
 			for _, leak := range []string{"attacker", "key not found", "token is", "jwk", "kid"} {
 				if strings.Contains(strings.ToLower(w.Body.String()), leak) {
