@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// TestJWKSModeNeedsIssuerAndAudience (issue 14, finding 3): keys from a
+// TestJWKSModeNeedsIssuerAndAudience: keys from a
 // JWKS verify tokens minted for any app of that issuer, or by any issuer
 // the JWKS host serves, so JWKS mode refuses to start unless both iss and
 // aud are pinned.
@@ -41,7 +41,7 @@ func TestJWKSModeNeedsIssuerAndAudience(t *testing.T) {
 	}
 }
 
-// TestJWKSURLRules (issue 14, finding 4): the key set is fetched over https
+// TestJWKSURLRules: the key set is fetched over https
 // only; plain http is allowed for loopback hosts (tests) and nothing else.
 func TestJWKSURLRules(t *testing.T) {
 	tests := []struct {
@@ -74,7 +74,7 @@ func TestJWKSURLRules(t *testing.T) {
 	}
 }
 
-// TestJWTMaxTTL (issue 14, finding 5): OSSGATE_JWT_MAX_TTL bounds exp - iat
+// TestJWTMaxTTL: OSSGATE_JWT_MAX_TTL bounds exp - iat
 // of every token, 24h unless set.
 func TestJWTMaxTTL(t *testing.T) {
 	tests := []struct {

@@ -88,18 +88,6 @@ func TestSignErrors(t *testing.T) {
 	}
 }
 
-func TestStatus(t *testing.T) {
-	for code, want := range map[string]int{
-		wire.CodeInvalidJSON: 400, wire.CodeBodyTooLarge: 413, wire.CodeFileTooLarge: 413, wire.CodeUnsupportedType: 415,
-		wire.CodeUnauthenticated: 401, wire.CodeNoCredentials: 503, wire.CodeNotFound: 404, wire.CodeMethodNotAllowed: 405,
-		wire.CodeInternal: 500, "SomethingElse": 500,
-	} {
-		if got := wire.Status(code); got != want {
-			t.Errorf("wire.Status(%s): got %d, want %d", code, got, want)
-		}
-	}
-}
-
 func TestInternalErrorHidesCause(t *testing.T) {
 	e := asError(errors.New("secret detail"))
 	if e.Code != wire.CodeInternal || strings.Contains(e.Message, "secret") {

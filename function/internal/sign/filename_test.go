@@ -9,7 +9,7 @@ import (
 	"github.com/ossgate/ossgate/function/wire"
 )
 
-// TestInvisibleCharactersInFileNames (issue 14, finding 7): a file name
+// TestInvisibleCharactersInFileNames: a file name
 // with a character of Unicode category Cf (bidi overrides such as U+202E,
 // zero-width characters), Zl or Zp is refused as InvalidFileName, so no
 // name can show one extension and carry another; an accepted name is kept

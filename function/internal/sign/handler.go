@@ -12,7 +12,6 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
-	"fmt"
 	"log/slog"
 	"maps"
 	"net/http"
@@ -26,7 +25,6 @@ import (
 	"github.com/ossgate/ossgate/function/internal/auth"
 	"github.com/ossgate/ossgate/function/internal/creds"
 	"github.com/ossgate/ossgate/function/internal/invocation"
-	"github.com/ossgate/ossgate/function/internal/records"
 	"github.com/ossgate/ossgate/function/internal/upload"
 	"github.com/ossgate/ossgate/function/wire"
 )
@@ -189,56 +187,4 @@ func (h *Handler) credentials(ctx context.Context) (creds.Credentials, error) {
 		return c, noCredentials(err)
 	}
 	return c, nil
-}
-
-// sign serves POST /sign.
-func (h *Handler) sign(w http.ResponseWriter, r *http.Request, e *entry) error {
-	id, err := h.authenticate(r, e)
-	if err != nil {
-		return err
-	}
-	req, err := decodeRequest(w, r)
-	if err != nil {
-		return err
-	}
-	e.profile = req.Profile
-	p, err := validate(&req, h.o.Config.Profiles)
-	if err != nil {
-		return err
-	}
-	e.profile = p.Name
-	if err := multipartRequired(p, req.Files); err != nil {
-		return err
-	}
-	c, err := h.credentials(r.Context())
-	if err != nil {
-		return err
-	}
-	now := h.o.Now().UTC().Truncate(time.Second)
-	res := wire.SignResponse{Uploads: make([]wire.Ticket, 0, len(req.Files))}
-	var claims []records.Claim
-	for _, f := range req.Files {
-		oid, err := h.o.NewID()
-		if err != nil {
-			return fmt.Errorf("sign: object id: %w", err)
-		}
-		in := ticketInput{oss: &h.o.Config.OSS, layout: h.layout, profile: p, user: id.User, file: f, id: oid, now: now, fixed: h.fixed[p.Name]}
-		u, err := in.ticket(c)
-		if err != nil {
-			return fmt.Errorf("sign: %w", err)
-		}
-		res.Uploads = append(res.Uploads, u)
-		e.keys = append(e.keys, u.Key)
-		if p.Quota.On() || p.Rate.On() {
-			claims = append(claims, records.Claim{Key: u.Key, Size: u.MaxSize, Expires: u.ExpiresAt})
-		}
-	}
-	if err := h.Admit(r.Context(), id.User, p, claims, now); err != nil {
-		return err
-	}
-	buf := getBuffer()
-	*buf = appendResponse((*buf)[:0], res)
-	writeRaw(w, http.StatusOK, *buf)
-	putBuffer(buf)
-	return nil
 }

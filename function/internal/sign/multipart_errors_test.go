@@ -8,9 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/ossgate/ossgate/function/config"
 	"github.com/ossgate/ossgate/function/internal/creds"
-	"github.com/ossgate/ossgate/function/internal/ossclient"
 	"github.com/ossgate/ossgate/function/wire"
 )
 
@@ -115,64 +113,6 @@ func TestMultipartRefusals(t *testing.T) {
 	w := f.do(request{method: "POST", path: "/uploads/multipart", authz: token(t, "alice"), body: `{"profile":"video","file":{"name":"a.mp4","type":"video/mp4","size":5}}`, noCreds: true})
 	if e := errorOf(t, w); w.Code != 503 || e.Error.Code != wire.CodeNoCredentials {
 		t.Errorf("no credentials: got %d %s, want 503 NoCredentials", w.Code, w.Body)
-	}
-}
-
-func TestMultipartRoutesNeedTheOpener(t *testing.T) {
-	f := newFixture(t, func(o *Options) { o.Open = nil })
-	for _, path := range []string{"/uploads/multipart", "/uploads/multipart/parts", "/uploads/multipart/complete"} {
-		if w := f.do(request{method: "POST", path: path, user: "alice", body: `{}`}); w.Code != 404 {
-			t.Errorf("POST %s without Options.Open: got %d, want 404", path, w.Code)
-		}
-	}
-}
-
-func TestMultipartPreflight(t *testing.T) {
-	f := newMPFixture(t)
-	w := f.do(request{method: "OPTIONS", path: "/uploads/multipart", header: map[string]string{"Origin": "https://app.example.com", "Access-Control-Request-Method": "DELETE"}})
-	type preflight struct{ Status, Methods, Origin any }
-	got := preflight{w.Code, w.Header().Get("Access-Control-Allow-Methods"), w.Header().Get("Access-Control-Allow-Origin")}
-	if diff := cmp.Diff(preflight{204, "GET, POST, DELETE, OPTIONS", "https://app.example.com"}, got); diff != "" {
-		t.Errorf("preflight of DELETE (-want +got):\n%s", diff)
-	}
-}
-
-func TestSchedule(t *testing.T) {
-	tests := []struct {
-		size, partSize int64
-		count          int
-		last           int64
-	}{
-		{1, 100, 1, 1},
-		{100, 100, 1, 100},
-		{101, 100, 2, 1},
-		{300, 100, 3, 100},
-		{5 << 20 * 10000, 5 << 20, 10000, 5 << 20},
-	}
-	for _, tt := range tests {
-		s := newSchedule(tt.size, tt.partSize)
-		var total int64
-		for n := 1; n <= s.count; n++ {
-			total += s.sizeOf(n)
-		}
-		type layout struct {
-			Count       int
-			Last, Total int64
-		}
-		if diff := cmp.Diff(layout{tt.count, tt.last, tt.size}, layout{s.count, s.sizeOf(s.count), total}); diff != "" {
-			t.Errorf("%d in parts of %d (-want +got):\n%s", tt.size, tt.partSize, diff)
-		}
-	}
-	s := newSchedule(10, 1)
-	if got := s.firstMissing([]int{1, 2, 5, 9}, 4); !cmp.Equal(got, []int{3, 4, 6, 7}) {
-		t.Errorf("firstMissing: got %v", got)
-	}
-	if got := s.done([]ossclient.Part{{Number: 1, Size: 1}, {Number: 2, Size: 2}, {Number: 11, Size: 1}, {Number: 10, Size: 1}}); !cmp.Equal(got, []int{1, 10}) {
-		t.Errorf("done: got %v, want the parts that fit, [1 10]", got)
-	}
-	p := config.Profile{Name: "p", MinSize: 1, MaxSize: 1 << 40, Multipart: &config.Multipart{PartSize: 100 << 10}}
-	if _, err := scheduleFor(p, 10001*(100<<10)); err == nil || err.(*Error).Code != wire.CodeTooManyParts {
-		t.Errorf("10,001 parts: got %v, want TooManyParts", err)
 	}
 }
 

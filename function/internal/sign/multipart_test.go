@@ -38,17 +38,31 @@ func TestMultipartUploadEndToEnd(t *testing.T) {
 	if !strings.HasPrefix(u.Key, "uploads/video/alice/") || !strings.HasSuffix(u.Key, ".mp4") || u.UploadID == "" {
 		t.Fatalf("key %q, uploadId %q: want alice's upload key", u.Key, u.UploadID)
 	}
-	if u.PartSize != mpPart || u.PartCount != 4 || len(u.Parts) != 4 || u.ObjectURL != f.oss.URL+"/mp-bucket/"+u.Key {
-		t.Fatalf("got partSize %d, partCount %d, %d parts, objectUrl %q", u.PartSize, u.PartCount, len(u.Parts), u.ObjectURL)
+	type shape struct {
+		PartSize         int64
+		PartCount, Parts int
+		ObjectURL        string
+	}
+	if diff := cmp.Diff(shape{mpPart, 4, 4, f.oss.URL + "/mp-bucket/" + u.Key}, shape{u.PartSize, u.PartCount, len(u.Parts), u.ObjectURL}); diff != "" {
+		t.Fatalf("upload (-want +got):\n%s", diff)
 	}
 	if u.ExpiresAt.Before(before.Add(config.DefaultExpiry)) || u.ExpiresAt.After(time.Now().Add(config.DefaultExpiry)) {
 		t.Errorf("expiresAt %v: want the profile's expiry, 10 minutes, from now", u.ExpiresAt)
 	}
 	for i, p := range u.Parts {
-		q, err := url.ParseQuery(p.URL[strings.IndexByte(p.URL, '?')+1:])
-		if err != nil || p.Number != i+1 || q.Get("partNumber") != itoa(int64(i+1)) || q.Get("uploadId") != u.UploadID ||
-			q.Get("x-oss-additional-headers") != "content-length" || !strings.HasPrefix(p.URL, f.oss.URL+"/mp-bucket/"+u.Key+"?") {
-			t.Errorf("part %d: URL %s", i+1, p.URL)
+		base, query, _ := strings.Cut(p.URL, "?")
+		q, err := url.ParseQuery(query)
+		if err != nil {
+			t.Fatalf("part %d: URL %s: %v", i+1, p.URL, err)
+		}
+		type partURL struct {
+			Number                                     int
+			Base, PartNumber, UploadID, AdditionalHdrs string
+		}
+		want := partURL{i + 1, f.oss.URL + "/mp-bucket/" + u.Key, itoa(int64(i + 1)), u.UploadID, "content-length"}
+		got := partURL{p.Number, base, q.Get("partNumber"), q.Get("uploadId"), q.Get("x-oss-additional-headers")}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("part %d URL (-want +got):\n%s", i+1, diff)
 		}
 		if want := map[string]string{"Content-Type": "application/octet-stream"}; !cmp.Equal(p.Headers, want) {
 			t.Errorf("part %d headers: got %v, want %v", i+1, p.Headers, want)
@@ -68,8 +82,11 @@ func TestMultipartUploadEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if done.Key != u.Key || done.Size != size || done.ObjectURL != u.ObjectURL || done.ETag == "" || `"`+done.ETag+`"` != h.ETag || !strings.HasSuffix(done.ETag, "-4") {
-		t.Errorf("complete: got %+v; object ETag %s", done, h.ETag)
+	if diff := cmp.Diff(wire.CompleteResponse{Key: u.Key, ObjectURL: u.ObjectURL, Size: size, ETag: strings.Trim(h.ETag, `"`)}, done); diff != "" {
+		t.Errorf("complete (-want +got):\n%s", diff)
+	}
+	if !strings.HasSuffix(done.ETag, "-4") {
+		t.Errorf("etag %q: want a multipart ETag of 4 parts", done.ETag)
 	}
 	wantMeta := map[string]string{upload.MetaUploader: "alice", upload.MetaProfile: "video", upload.MetaFilename: "clip%201.mp4"}
 	if h.Size != size || !cmp.Equal(h.Meta, wantMeta) {
@@ -78,9 +95,9 @@ func TestMultipartUploadEndToEnd(t *testing.T) {
 	var logged map[string]any
 	lines := strings.Split(strings.TrimSpace(f.logs.String()), "\n")
 	_ = json.Unmarshal([]byte(lines[len(lines)-1]), &logged)
-	if logged["path"] != "/uploads/multipart/complete" || logged["user"] != "alice" || logged["profile"] != "video" || logged["status"] != 200.0 ||
-		!cmp.Equal(logged["keys"], []any{u.Key}) {
-		t.Errorf("log line: %v", logged)
+	wantLogged := map[string]any{"path": "/uploads/multipart/complete", "user": "alice", "profile": "video", "status": 200.0, "keys": []any{u.Key}}
+	if diff := cmp.Diff(wantLogged, map[string]any{"path": logged["path"], "user": logged["user"], "profile": logged["profile"], "status": logged["status"], "keys": logged["keys"]}); diff != "" {
+		t.Errorf("log line (-want +got):\n%s", diff)
 	}
 
 	// Completing again (a retry whose answer was lost) answers the object.
@@ -101,8 +118,8 @@ func TestMultipartParts(t *testing.T) {
 	f := newMPFixture(t)
 	size := int64(250*mpPart + 1)
 	u := f.create(t, "bob", "video", size)
-	if u.PartCount != 251 || len(u.Parts) != MaxPartURLs || u.Parts[99].Number != 100 {
-		t.Fatalf("create: partCount %d, %d part URLs", u.PartCount, len(u.Parts))
+	if diff := cmp.Diff([]int{251, MaxPartURLs, 100}, []int{u.PartCount, len(u.Parts), u.Parts[len(u.Parts)-1].Number}); diff != "" {
+		t.Fatalf("create: partCount, part URLs, last part URL's number (-want +got):\n%s", diff)
 	}
 	ref := map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": size}
 	with := func(parts any) map[string]any {
@@ -115,11 +132,22 @@ func TestMultipartParts(t *testing.T) {
 	w := f.do(request{method: "POST", path: "/uploads/multipart/parts", user: "bob", json: with([]int{251, 7, 7, 120})})
 	var res wire.PartsResponse
 	_ = json.Unmarshal(w.Body.Bytes(), &res)
-	if w.Code != 200 || res.PartSize != mpPart || res.PartCount != 251 || res.Done != nil || strings.Contains(w.Body.String(), `"done"`) {
-		t.Fatalf("parts [251 7 7 120]: %d %s", w.Code, w.Body)
+	if w.Code != 200 || strings.Contains(w.Body.String(), `"done"`) {
+		t.Fatalf("parts [251 7 7 120]: %d %s, want 200 without done", w.Code, w.Body)
 	}
-	if got := []int{res.Parts[0].Number, res.Parts[1].Number, res.Parts[2].Number}; len(res.Parts) != 3 || !cmp.Equal(got, []int{251, 7, 120}) || res.Parts[0].Size != 1 {
-		t.Errorf("parts: got %+v, want 251 (1 byte), 7, 120", res.Parts)
+	type numbered struct {
+		Number int
+		Size   int64
+	}
+	var got []numbered
+	for _, p := range res.Parts {
+		got = append(got, numbered{p.Number, p.Size})
+	}
+	if diff := cmp.Diff([]numbered{{251, 1}, {7, mpPart}, {120, mpPart}}, got); diff != "" {
+		t.Errorf("parts (-want +got):\n%s", diff)
+	}
+	if res.PartSize != mpPart || res.PartCount != 251 {
+		t.Errorf("parts: partSize %d, partCount %d; want %d, 251", res.PartSize, res.PartCount, mpPart)
 	}
 	data := randomBytes(size)
 	putParts(t, []wire.PartURL{u.Parts[0], u.Parts[2], res.Parts[0]}, data) // parts 1, 3, 251
@@ -128,9 +156,18 @@ func TestMultipartParts(t *testing.T) {
 	w = f.do(request{method: "POST", path: "/uploads/multipart/parts", user: "bob", json: ref})
 	res = wire.PartsResponse{}
 	_ = json.Unmarshal(w.Body.Bytes(), &res)
-	if w.Code != 200 || !cmp.Equal(res.Done, []int{1, 3, 251}) || res.PartSize != mpPart || res.PartCount != 251 || len(res.Parts) != 100 ||
-		res.Parts[0].Number != 2 || res.Parts[1].Number != 4 || res.Parts[99].Number != 102 {
-		t.Fatalf("resume: %d done %v, %d parts", w.Code, res.Done, len(res.Parts))
+	if w.Code != 200 || len(res.Parts) != 100 {
+		t.Fatalf("resume: %d %.300s, want 200 with 100 part URLs", w.Code, w.Body)
+	}
+	type resumed struct {
+		Done                   []int
+		PartSize               int64
+		PartCount              int
+		First, Second, Hundred int
+	}
+	want := resumed{[]int{1, 3, 251}, mpPart, 251, 2, 4, 102}
+	if diff := cmp.Diff(want, resumed{res.Done, res.PartSize, res.PartCount, res.Parts[0].Number, res.Parts[1].Number, res.Parts[99].Number}); diff != "" {
+		t.Fatalf("resume (-want +got):\n%s", diff)
 	}
 	// Nothing done yet: done is an empty list, not absent.
 	u2 := f.create(t, "bob", "video", 5)
@@ -145,13 +182,13 @@ func TestMultipartParts(t *testing.T) {
 	}
 	for name, parts := range map[string]any{"none": []int{}, "101": many, "zero": []int{0}, "past the end": []int{252}, "negative": []int{-1}} {
 		w := f.do(request{method: "POST", path: "/uploads/multipart/parts", user: "bob", json: with(parts)})
-		if e := errorOf(t, w); w.Code != 400 || e.Error.Code != wire.CodeInvalidParts {
-			t.Errorf("parts %s: %d %s, want 400 InvalidParts", name, w.Code, w.Body)
+		if diff := cmp.Diff(outcome{Status: 400, Code: wire.CodeInvalidParts}, outcomeOf(t, w)); diff != "" {
+			t.Errorf("parts %s (-want +got):\n%s", name, diff)
 		}
 	}
 	w = f.do(request{method: "POST", path: "/uploads/multipart/parts", user: "bob", json: with([]float64{1.5})})
-	if e := errorOf(t, w); w.Code != 400 || e.Error.Code != wire.CodeInvalidJSON {
-		t.Errorf("parts [1.5]: %d %s, want 400 InvalidJSON", w.Code, w.Body)
+	if diff := cmp.Diff(outcome{Status: 400, Code: wire.CodeInvalidJSON}, outcomeOf(t, w)); diff != "" {
+		t.Errorf("parts [1.5] (-want +got):\n%s", diff)
 	}
 }
 
@@ -165,16 +202,12 @@ func TestMultipartCompleteChecksTheSchedule(t *testing.T) {
 	putParts(t, []wire.PartURL{u.Parts[0], u.Parts[3]}, data)
 	ref := map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": size}
 	w := f.do(request{method: "POST", path: "/uploads/multipart/complete", user: "carol", json: ref})
-	var e struct {
-		Error struct {
-			Code    string
-			Message string
-			Missing []int
-		}
+	e := errorOf(t, w).Error
+	if diff := cmp.Diff(outcome{Status: 409, Code: wire.CodePartsMissing}, outcomeOf(t, w)); diff != "" {
+		t.Fatalf("complete with parts 2 and 3 missing (-want +got):\n%s", diff)
 	}
-	_ = json.Unmarshal(w.Body.Bytes(), &e)
-	if w.Code != 409 || e.Error.Code != wire.CodePartsMissing || !cmp.Equal(e.Error.Missing, []int{2, 3}) || !strings.Contains(e.Error.Message, "2 of 4 parts are missing") {
-		t.Fatalf("complete with parts 2 and 3 missing: %d %s", w.Code, w.Body)
+	if !cmp.Equal(e.Missing, []int{2, 3}) || !strings.Contains(e.Message, "2 of 4 parts are missing") {
+		t.Errorf("complete with parts 2 and 3 missing: missing %v, message %q", e.Missing, e.Message)
 	}
 	// A size whose schedule the stored parts do not fit.
 	w = f.do(request{method: "POST", path: "/uploads/multipart/complete", user: "carol", json: map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": size - 1}})

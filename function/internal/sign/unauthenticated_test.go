@@ -20,7 +20,7 @@ import (
 	"github.com/ossgate/ossgate/function/wire"
 )
 
-// TestUnauthorizedBodiesAreFixed (issue 14, finding 6): a 401 answers one
+// TestUnauthorizedBodiesAreFixed: a 401 answers one
 // fixed message per category of refusal and never echoes the token's
 // contents or the verifier library's words (an attacker-chosen kid among
 // them); the detail is in the log line's cause only.

@@ -1,6 +1,7 @@
 package sign
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,125 +12,143 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/ossgate/ossgate/function/config"
+	"github.com/ossgate/ossgate/function/internal/creds"
 	"github.com/ossgate/ossgate/function/internal/records"
+	"github.com/ossgate/ossgate/function/internal/upload"
 	"github.com/ossgate/ossgate/function/wire"
 	"github.com/ossgate/ossgate/signer"
 )
 
-// quotaConfig gives testConfig's "multi" profile a quota of 3 files and
-// 1,000 bytes a day and a rate of 4 calls a minute.
-func quotaConfig(o *Options) {
-	p := o.Config.Profiles["multi"]
-	p.Quota = quotaConfigQuota
-	p.Rate = config.Rate{Signs: 4, Per: config.PerMinute}
-	o.Config.Profiles["multi"] = p
-}
-
-// quotaConfigQuota is the quota quotaConfig gives "multi".
-var quotaConfigQuota = config.Quota{Files: 3, Bytes: 1000, Per: config.PerDay}
-
-// quotaSeen is a GET /quota answer as a client reads it.
-type quotaSeen struct {
-	Profile  string
-	Quota    config.Quota
-	Used     struct{ Files, Bytes int64 }
-	Left     struct{ Files, Bytes int64 }
-	ResetsAt time.Time
-	Rate     *config.Rate
-}
-
-// signMulti asks for tickets of files of the given sizes under profile
-// "multi" with the bearer header authz.
-func signMulti(f *fixture, authz string, sizes ...int) *httptest.ResponseRecorder {
-	var files []string
-	for i, n := range sizes {
-		files = append(files, fmt.Sprintf(`{"name":"f%d.png","type":"image/png","size":%d}`, i, n))
-	}
-	return f.do(request{method: "POST", path: "/sign", authz: authz, body: `{"profile":"multi","files":[` + strings.Join(files, ",") + `]}`})
-}
-
-func TestQuotaAtSign(t *testing.T) {
-	f := newFixture(t, quotaConfig)
-	alice := token(t, "alice")
-	if w := signMulti(f, alice, 100, 100); w.Code != 200 {
-		t.Fatalf("2 files: got %d %s", w.Code, w.Body)
-	}
-	// The tickets of the first call expire after the profile's 10 minutes.
-	w := signMulti(f, alice, 100, 100)
-	if diff := cmp.Diff(outcome{Status: 429, Code: wire.CodeQuotaExceeded, Exceeded: "files", RetryAfter: "600"}, outcomeOf(t, w)); diff != "" {
-		t.Fatalf("2 more files (-want +got):\n%s", diff)
-	}
-	if e := errorOf(t, w).Error; e.RetryAfter != 600 {
-		t.Errorf("retryAfter: got %d, want 600", e.RetryAfter)
-	}
-	if diff := cmp.Diff(outcome{Status: 429, Code: wire.CodeQuotaExceeded, Exceeded: "bytes", RetryAfter: "600"}, outcomeOf(t, signMulti(f, alice, 900))); diff != "" {
-		t.Errorf("1 file over the bytes left (-want +got):\n%s", diff)
-	}
-	if w := signMulti(f, alice, 100); w.Code != 200 {
-		t.Errorf("the third file: got %d %s", w.Code, w.Body)
-	}
-	if w := f.do(request{method: "POST", path: "/sign", authz: alice, body: `{"profile":"avatar","files":[{"name":"a.png","type":"image/png","size":5}]}`}); w.Code != 200 {
-		t.Errorf("a profile without quota: got %d", w.Code)
-	}
-	if !strings.Contains(f.logs.String(), `"code":"QuotaExceeded"`) {
-		t.Error("log: want the QuotaExceeded refusals logged")
-	}
-}
-
-func TestRateAtSign(t *testing.T) {
-	f := newFixture(t, func(o *Options) {
-		p := o.Config.Profiles["multi"]
-		p.Rate = config.Rate{Signs: 2, Per: config.PerMinute}
-		o.Config.Profiles["multi"] = p
-	})
-	carol := token(t, "carol")
-	for range 2 {
-		if w := signMulti(f, carol, 1); w.Code != 200 {
-			t.Fatalf("got %d %s", w.Code, w.Body)
+// putRecs stores n records of user, record i uploaded i seconds before
+// testNow (so listed in order i).
+func putRecs(t *testing.T, f *fixture, user string, n int) {
+	t.Helper()
+	for i := range n {
+		r := records.Record{ID: fmt.Sprintf("%s-%02d", user, i), Uploader: user, Key: "uploads/avatar/" + user + fmt.Sprintf("/%d.png", i),
+			Profile: "avatar", Status: records.StatusOK, ContentType: "image/png", UploadedAt: testNow.Add(-time.Duration(i) * time.Second)}
+		if err := f.stores.Put(context.Background(), r); err != nil {
+			t.Fatal(err)
 		}
 	}
-	// testNow is 13:14:15: the minute ends in 45 s.
-	if diff := cmp.Diff(outcome{Status: 429, Code: wire.CodeQuotaExceeded, Exceeded: "rate", RetryAfter: "45"}, outcomeOf(t, signMulti(f, carol, 1))); diff != "" {
-		t.Errorf("third call in a minute (-want +got):\n%s", diff)
+}
+
+func TestUploads(t *testing.T) {
+	tests := []struct {
+		name, query, authz string
+		storeErr           error
+		wantStatus         int
+		wantCode           string
+		wantIDs            []string
+		wantNext           bool
+	}{
+		{"default limit", "", "alice", nil, 200, "", ids("alice", 0, 20), true},
+		{"limit 2", "?limit=2", "alice", nil, 200, "", ids("alice", 0, 2), true},
+		{"limit 100", "?limit=100", "alice", nil, 200, "", ids("alice", 0, 25), false},
+		{"other user param ignored", "?user=bob&uploader=bob", "alice", nil, 200, "", ids("alice", 0, 20), true},
+		{"since", "?since=" + testNow.Add(-2*time.Second).Format(time.RFC3339), "alice", nil, 200, "", ids("alice", 0, 3), false},
+		{"profile", "?profile=image", "alice", nil, 200, "", []string{}, false},
+		{"status deleted", "?status=deleted", "alice", nil, 200, "", []string{}, false},
+		{"no records", "", "carol", nil, 200, "", []string{}, false},
+		{"limit 0", "?limit=0", "alice", nil, 400, wire.CodeInvalidLimit, nil, false},
+		{"limit 101", "?limit=101", "alice", nil, 400, wire.CodeInvalidLimit, nil, false},
+		{"limit word", "?limit=ten", "alice", nil, 400, wire.CodeInvalidLimit, nil, false},
+		{"bad cursor", "?cursor=zzz", "alice", nil, 400, wire.CodeInvalidCursor, nil, false},
+		{"huge cursor", "?cursor=" + strings.Repeat("c", 3000), "alice", nil, 400, wire.CodeInvalidCursor, nil, false},
+		{"bad status", "?status=gone", "alice", nil, 400, wire.CodeInvalidFilter, nil, false},
+		{"bad profile", "?profile=../x", "alice", nil, 400, wire.CodeInvalidFilter, nil, false},
+		{"bad since", "?since=yesterday", "alice", nil, 400, wire.CodeInvalidFilter, nil, false},
+		{"no token", "", "", nil, 401, wire.CodeUnauthenticated, nil, false},
+		{"no credentials", "", "alice", fmt.Errorf("x: %w", creds.ErrNone), 503, wire.CodeNoCredentials, nil, false},
+		{"store failure", "", "alice", fmt.Errorf("boom"), 503, wire.CodeStoreUnavailable, nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t, nil)
+			putRecs(t, f, "alice", 25)
+			putRecs(t, f, "bob", 3)
+			f.stores.err = tt.storeErr
+			authz := ""
+			if tt.authz != "" {
+				authz = token(t, tt.authz)
+			}
+			w := f.do(request{method: "GET", path: "/uploads" + tt.query, authz: authz})
+			if w.Code != tt.wantStatus {
+				t.Fatalf("status: got %d, want %d; body %s", w.Code, tt.wantStatus, w.Body)
+			}
+			if tt.wantCode != "" {
+				if e := errorOf(t, w); e.Error.Code != tt.wantCode {
+					t.Errorf("code: got %q, want %q", e.Error.Code, tt.wantCode)
+				}
+				return
+			}
+			page := pageOf(t, w)
+			got := []string{}
+			for _, r := range page.Records {
+				got = append(got, r.ID)
+			}
+			if diff := cmp.Diff(tt.wantIDs, got); diff != "" || (page.Next != "") != tt.wantNext {
+				t.Errorf("ids (-want +got):\n%s next: got %q, want one: %v", diff, page.Next, tt.wantNext)
+			}
+			if diff := cmp.Diff([]string{tt.authz}, f.stores.asked); diff != "" {
+				t.Errorf("users listed (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 
-func TestQuotaStoreFailureRefuses(t *testing.T) {
-	f := newFixture(t, quotaConfig)
-	f.stores.err = errors.New("database away")
-	if diff := cmp.Diff(outcome{Status: 503, Code: wire.CodeStoreUnavailable}, outcomeOf(t, signMulti(f, token(t, "alice"), 1))); diff != "" {
-		t.Errorf("quota with the store away (-want +got):\n%s", diff)
+// pageOf decodes a GET /uploads answer.
+func pageOf(t *testing.T, w *httptest.ResponseRecorder) wire.UploadsPage {
+	t.Helper()
+	var page wire.UploadsPage
+	if err := json.Unmarshal(w.Body.Bytes(), &page); err != nil {
+		t.Fatal(err)
 	}
-	if strings.Contains(f.logs.String(), "away") == false {
-		t.Error("log: want the cause logged")
+	return page
+}
+
+func TestUploadsPages(t *testing.T) {
+	f := newFixture(t, nil)
+	putRecs(t, f, "alice", 25)
+	putRecs(t, f, "bob", 3)
+	var got []string
+	cursor := ""
+	for range 10 {
+		page := pageOf(t, f.do(request{method: "GET", path: "/uploads?limit=7&cursor=" + url.QueryEscape(cursor), authz: token(t, "alice")}))
+		for _, r := range page.Records {
+			got = append(got, r.ID)
+		}
+		if cursor = page.Next; cursor == "" {
+			break
+		}
+	}
+	if d := cmp.Diff(ids("alice", 0, 25), got); d != "" {
+		t.Errorf("pages (-want +got):\n%s", d)
+	}
+	if w := f.do(request{method: "GET", path: "/uploads?cursor=" + url.QueryEscape(pageOf(t, f.do(request{method: "GET", path: "/uploads?limit=1", authz: token(t, "bob")})).Next), authz: token(t, "alice")}); w.Code != 400 {
+		t.Errorf("another user's cursor: got %d, want 400", w.Code)
 	}
 }
 
-func TestQuotaEndpoint(t *testing.T) {
-	f := newFixture(t, quotaConfig)
-	alice := token(t, "alice")
-	signMulti(f, alice, 100, 200)
-	var a quotaSeen
-	w := f.do(request{method: "GET", path: "/quota?profile=multi", authz: alice})
-	if err := json.Unmarshal(w.Body.Bytes(), &a); err != nil || w.Code != 200 {
-		t.Fatalf("GET /quota: %d %s", w.Code, w.Body)
+func ids(user string, from, to int) []string {
+	out := []string{}
+	for i := from; i < to; i++ {
+		out = append(out, fmt.Sprintf("%s-%02d", user, i))
 	}
-	if a.Rate == nil {
-		t.Errorf("GET /quota: got no rate, want the profile's")
+	return out
+}
+
+func TestUploadsAnonymous(t *testing.T) {
+	f := newFixture(t, nil)
+	v := anonymousAuth{}
+	f.h.o.Auth = v
+	w := f.do(request{method: "GET", path: "/uploads"})
+	if w.Code != 401 {
+		t.Errorf("anonymous /uploads: got %d, want 401", w.Code)
 	}
-	a.Rate = nil
-	want := quotaSeen{Profile: "multi", Quota: quotaConfigQuota, ResetsAt: time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)}
-	want.Used.Files, want.Used.Bytes, want.Left.Files, want.Left.Bytes = 2, 300, 1, 700
-	if diff := cmp.Diff(want, a); diff != "" {
-		t.Errorf("GET /quota (-want +got):\n%s", diff)
-	}
-	w = f.do(request{method: "GET", path: "/quota?profile=avatar", authz: alice})
-	if w.Code != 200 || strings.Contains(w.Body.String(), "left") {
-		t.Errorf("GET /quota of a profile without quota: got %d %s", w.Code, w.Body)
-	}
-	if w := f.do(request{method: "GET", path: "/quota?profile=nope", authz: alice}); w.Code != 400 {
-		t.Errorf("unknown profile: got %d", w.Code)
+	if w := f.do(request{method: "POST", path: "/sign", body: `{"profile":"avatar","files":[{"name":"a.png","type":"image/png","size":5}]}`}); w.Code != 200 {
+		t.Fatalf("anonymous /sign: got %d, want 200; %s", w.Code, w.Body)
+	} else if u := decodeUploads(t, w.Body.Bytes())[0]; u.Fields[upload.MetaUploader] != "anonymous" || !strings.Contains(u.Key, "/anonymous/") {
+		t.Errorf("anonymous ticket: uploader %q key %q", u.Fields[upload.MetaUploader], u.Key)
 	}
 }
 
