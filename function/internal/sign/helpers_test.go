@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -103,17 +104,20 @@ func (f *fakeObjects) delete(key string) error {
 }
 
 // opener serves the fixture's memory store; OSS calls go to the bucket of
-// oss when set (a local OSS), and deletes to objects.
+// oss when set (a local OSS), and deletes to objects. Initiations are
+// counted in initiated, and fail with failInitiate when it is set.
 type opener struct {
-	stores  *fakeStores
-	objects *fakeObjects
-	oss     *ossclient.Opener
+	stores       *fakeStores
+	objects      *fakeObjects
+	oss          *ossclient.Opener
+	initiated    *atomic.Int64
+	failInitiate *atomic.Pointer[error]
 }
 
 func (o opener) Store(ctx context.Context) (records.Store, error) { return o.stores.StoreFor(ctx) }
 
 func (o opener) OSS(ctx context.Context) (OSS, error) {
-	c := fixtureOSS{objects: o.objects}
+	c := fixtureOSS{objects: o.objects, initiated: o.initiated, failInitiate: o.failInitiate}
 	if o.oss != nil {
 		b, err := o.oss.Bucket(ctx)
 		if err != nil {
@@ -128,18 +132,42 @@ func (o opener) OSS(ctx context.Context) (OSS, error) {
 // local OSS) and deletes through fakeObjects.
 type fixtureOSS struct {
 	ossclient.Multipart
-	objects *fakeObjects
+	objects      *fakeObjects
+	initiated    *atomic.Int64
+	failInitiate *atomic.Pointer[error]
+}
+
+func (c fixtureOSS) Initiate(key string, in ossclient.Initiation) (string, error) {
+	c.initiated.Add(1)
+	if err := c.failInitiate.Load(); err != nil {
+		return "", *err
+	}
+	return c.Multipart.Initiate(key, in)
 }
 
 func (c fixtureOSS) Delete(key string) error { return c.objects.delete(key) }
 
 type fixture struct {
-	t       testing.TB
-	h       *Handler
-	logs    *bytes.Buffer
-	stores  *fakeStores
-	objects *fakeObjects
+	t            testing.TB
+	h            *Handler
+	logs         *bytes.Buffer
+	stores       *fakeStores
+	objects      *fakeObjects
+	initiated    atomic.Int64          // InitiateMultipartUpload calls
+	failInitiate atomic.Pointer[error] // set: every initiation fails so
 }
+
+// clock is a settable clock for Options.Now.
+type clock struct{ t atomic.Pointer[time.Time] }
+
+func newClock(at time.Time) *clock {
+	c := &clock{}
+	c.set(at)
+	return c
+}
+
+func (c *clock) now() time.Time   { return *c.t.Load() }
+func (c *clock) set(at time.Time) { c.t.Store(&at) }
 
 // newFixture returns a handler over testConfig with a fixed clock,
 // sequential object ids and a JSON log in memory; mod may change options.
@@ -153,7 +181,7 @@ func newFixture(t testing.TB, mod func(*Options)) *fixture {
 	var mu sync.Mutex
 	n := 0
 	o := Options{
-		Config: testConfig(t), Auth: v, Open: opener{stores: f.stores, objects: f.objects}, Now: func() time.Time { return testNow },
+		Config: testConfig(t), Auth: v, Open: opener{stores: f.stores, objects: f.objects, initiated: &f.initiated, failInitiate: &f.failInitiate}, Now: func() time.Time { return testNow },
 		NewID: func() (string, error) {
 			mu.Lock()
 			defer mu.Unlock()

@@ -41,8 +41,10 @@ func (h *Handler) addMultipartRoutes() {
 	h.routes["/uploads/multipart/complete"] = route{http.MethodPost: h.multipartComplete}
 }
 
-// multipartCreate serves POST /uploads/multipart: it initiates the upload
-// with the invocation's credentials and answers the first part URLs.
+// multipartCreate serves POST /uploads/multipart: it admits the upload
+// through the profile's quota, initiates it with the invocation's
+// credentials and answers the first part URLs. The key states the
+// declared size (upload.SizedID), the only size the upload can have.
 func (h *Handler) multipartCreate(w http.ResponseWriter, r *http.Request, e *entry) error {
 	id, err := h.authenticate(r, e)
 	if err != nil {
@@ -76,13 +78,10 @@ func (h *Handler) multipartCreate(w http.ResponseWriter, r *http.Request, e *ent
 	}
 	now := h.o.Now().UTC().Truncate(time.Second)
 	ext, _ := config.Extension(f.Type) // validated types always have one
-	key := h.layout.UploadKey(p.Name, id.User, now, oid, ext)
+	key := h.layout.UploadKey(p.Name, id.User, now, upload.SizedID(oid, f.Size), ext)
 	e.keys = append(e.keys, key)
-	uploadID, err := mp.Initiate(key, pin(id.User, p, f).initiation(f.Type))
+	uploadID, err := h.initiate(r.Context(), mp, id.User, p, f, key, now)
 	if err != nil {
-		return ossError(err)
-	}
-	if err := h.admitMultipart(r.Context(), mp, id.User, p, f, key, uploadID, now); err != nil {
 		return err
 	}
 	ps := partSigner{c: c, oss: &h.o.Config.OSS, key: key, uploadID: uploadID, s: s, expires: partURLExpiry(p), now: now}
@@ -100,7 +99,8 @@ func (h *Handler) multipartCreate(w http.ResponseWriter, r *http.Request, e *ent
 // multipartParts serves POST /uploads/multipart/parts: fresh URLs of the
 // parts asked for (no OSS call: OSS checks the upload id on each PUT), or,
 // without parts, the parts OSS has that fit the schedule and the URLs of
-// the first missing ones: how a client resumes.
+// the first missing ones: how a client resumes; that listing counts
+// against the profile's rate.
 func (h *Handler) multipartParts(w http.ResponseWriter, r *http.Request, e *entry) error {
 	id, err := h.authenticate(r, e)
 	if err != nil {
@@ -118,7 +118,8 @@ func (h *Handler) multipartParts(w http.ResponseWriter, r *http.Request, e *entr
 	if err != nil {
 		return err
 	}
-	ps := partSigner{c: c, oss: &h.o.Config.OSS, key: req.Key, uploadID: req.UploadID, s: s, expires: partURLExpiry(p), now: h.o.Now().UTC().Truncate(time.Second)}
+	now := h.o.Now().UTC().Truncate(time.Second)
+	ps := partSigner{c: c, oss: &h.o.Config.OSS, key: req.Key, uploadID: req.UploadID, s: s, expires: partURLExpiry(p), now: now}
 	res := wire.PartsResponse{PartSize: s.partSize, PartCount: s.count}
 	numbers := req.Parts
 	if numbers != nil {
@@ -126,6 +127,11 @@ func (h *Handler) multipartParts(w http.ResponseWriter, r *http.Request, e *entr
 			return err
 		}
 	} else {
+		// A listing costs OSS calls (ListParts, up to 10 pages): it
+		// counts against the caller's rate, as a POST /sign does.
+		if err := h.admitCall(r.Context(), id.User, p, now); err != nil {
+			return err
+		}
 		mp, err := h.oss(r.Context())
 		if err != nil {
 			return err
@@ -218,7 +224,7 @@ func (h *Handler) multipartAbort(w http.ResponseWriter, r *http.Request, e *entr
 	if err != nil {
 		return err
 	}
-	if _, err := h.ownKey(id.User, ref, e); err != nil {
+	if _, _, err := h.ownKey(id.User, ref, e); err != nil {
 		return err
 	}
 	mp, err := h.oss(r.Context())

@@ -22,13 +22,16 @@ const mpPart = 100 << 10
 
 // mpProfiles: "video" goes multipart from 3 parts, "short" too with part
 // URLs valid 2 s, "photo" has no multipart, "big" allows 10,000 parts,
-// "capped" allows each user 2 files a day.
+// "capped" allows each user 2 files a day, "metered" 1 MiB a day, "rated"
+// 2 calls an hour.
 const mpProfiles = `{
   "video": {"types": ["video/mp4"], "maxSize": 104857600, "multipart": {"partSize": 102400, "threshold": 307200}},
   "short": {"types": ["video/mp4"], "maxSize": 104857600, "expiry": "2s", "multipart": {"partSize": 102400}},
   "photo": {"types": ["image/png"], "maxSize": 1048576, "maxFiles": 3},
   "big":   {"types": ["video/mp4"], "maxSize": 1024000000, "multipart": {"partSize": 102400}},
-  "capped": {"types": ["video/mp4"], "maxSize": 104857600, "multipart": {"partSize": 102400}, "quota": {"files": 2, "per": "day"}}
+  "capped": {"types": ["video/mp4"], "maxSize": 104857600, "multipart": {"partSize": 102400}, "quota": {"files": 2, "per": "day"}},
+  "metered": {"types": ["video/mp4"], "maxSize": 104857600, "multipart": {"partSize": 102400}, "quota": {"bytes": 1048576, "per": "day"}},
+  "rated": {"types": ["video/mp4"], "maxSize": 104857600, "multipart": {"partSize": 102400}, "rate": {"signs": 2, "per": "hour"}}
 }`
 
 // mpFixture is a sign handler on a local OSS bucket: its part URLs reach

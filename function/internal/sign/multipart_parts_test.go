@@ -1,6 +1,9 @@
 package sign
 
 import (
+	"fmt"
+	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -45,5 +48,38 @@ func TestSchedule(t *testing.T) {
 	p := config.Profile{Name: "p", MinSize: 1, MaxSize: 1 << 40, Multipart: &config.Multipart{PartSize: 100 << 10}}
 	if _, err := scheduleFor(p, 10001*(100<<10)); err == nil || err.(*Error).Code != wire.CodeTooManyParts {
 		t.Errorf("10,001 parts: got %v, want TooManyParts", err)
+	}
+}
+
+// TestScheduleCheck: parts listed against a schedule they do not fit are
+// PartSizeMismatch naming the first part that does not fit, in the error
+// body's part field too.
+func TestScheduleCheck(t *testing.T) {
+	listed := []ossclient.Part{{Number: 1, Size: mpPart}, {Number: 2, Size: mpPart}, {Number: 3, Size: mpPart}, {Number: 4, Size: mpPart}}
+	tests := []struct {
+		name    string
+		size    int64
+		part    int
+		message string
+	}{
+		{"a smaller size", 4*mpPart - 1, 4, "part 4 is 102400 bytes; a 409599-byte file has 4 parts and part 4 is 102399 bytes"},
+		{"one part less", 3 * mpPart, 4, "part 4 is not one of them"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := newSchedule(tt.size, mpPart).check(listed)
+			e, ok := err.(*Error)
+			if !ok {
+				t.Fatalf("got %v, want an *Error", err)
+			}
+			if e.Code != wire.CodePartSizeMismatch || e.Extra.Part == nil || *e.Extra.Part != tt.part || !strings.Contains(e.Message, tt.message) {
+				t.Errorf("got %s part %v %q, want PartSizeMismatch part %d mentioning %q", e.Code, e.Extra.Part, e.Message, tt.part, tt.message)
+			}
+			w := httptest.NewRecorder()
+			writeError(w, e, "r-1")
+			if !strings.Contains(w.Body.String(), fmt.Sprintf(`"part":%d`, tt.part)) || w.Code != 409 {
+				t.Errorf("answer: %d %s, want 409 with part %d", w.Code, w.Body, tt.part)
+			}
+		})
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ossgate/ossgate/function/config"
+	"github.com/ossgate/ossgate/function/internal/upload"
 	"github.com/ossgate/ossgate/function/wire"
 )
 
@@ -47,42 +48,56 @@ func multipartRequired(p config.Profile, files []wire.File) error {
 	return nil
 }
 
-// ownUpload checks that ref names a multipart upload of user (see ownKey)
-// declared at size bytes, and returns its profile and the schedule of
-// size.
+// ownUpload checks that ref names a multipart upload of user (see ownKey),
+// that size fits its profile (see scheduleFor) and that the upload was
+// started with size bytes (UploadSizeMismatch, 409, when it was started
+// with another size; the key states it), and returns its profile and the
+// schedule of size.
 func (h *Handler) ownUpload(user string, ref wire.UploadRef, size int64, e *entry) (config.Profile, schedule, error) {
-	p, err := h.ownKey(user, ref, e)
+	p, k, err := h.ownKey(user, ref, e)
 	if err != nil {
 		return p, schedule{}, err
 	}
 	s, err := scheduleFor(p, size)
-	return p, s, err
+	if err != nil {
+		return p, s, err
+	}
+	started, ok := k.DeclaredSize()
+	if !ok {
+		return p, schedule{}, errorf(wire.CodeInvalidUpload, "key %.200q is not a multipart upload key of this service", ref.Key)
+	}
+	if size != started {
+		return p, schedule{}, &Error{Code: wire.CodeUploadSizeMismatch, Extra: wire.Error{Size: started},
+			Message: fmt.Sprintf("size %d: the upload was started with %d bytes, the only size it can have", size, started)}
+	}
+	return p, s, nil
 }
 
 // ownKey checks that ref names a multipart upload of user under a
 // profile that allows multipart, and returns that profile: InvalidUpload
 // when the key or the upload id is malformed, not an upload key, or of a
-// profile without multipart; Forbidden when the key is another user's.
-func (h *Handler) ownKey(user string, ref wire.UploadRef, e *entry) (config.Profile, error) {
+// profile without multipart; Forbidden when the key is another user's. It
+// also returns the key's parts.
+func (h *Handler) ownKey(user string, ref wire.UploadRef, e *entry) (config.Profile, upload.KeyParts, error) {
 	if ref.Key == "" || ref.UploadID == "" {
-		return config.Profile{}, errorf(wire.CodeInvalidUpload, "key and uploadId are required")
+		return config.Profile{}, upload.KeyParts{}, errorf(wire.CodeInvalidUpload, "key and uploadId are required")
 	}
 	if !validUploadID(ref.UploadID) {
-		return config.Profile{}, errorf(wire.CodeInvalidUpload, "uploadId is not an OSS upload id")
+		return config.Profile{}, upload.KeyParts{}, errorf(wire.CodeInvalidUpload, "uploadId is not an OSS upload id")
 	}
 	k, ok := h.layout.ParseUploadKey(ref.Key)
 	if !ok {
-		return config.Profile{}, errorf(wire.CodeInvalidUpload, "key %.200q is not an upload key of this service", ref.Key)
+		return config.Profile{}, upload.KeyParts{}, errorf(wire.CodeInvalidUpload, "key %.200q is not an upload key of this service", ref.Key)
 	}
 	e.profile, e.keys = k.Profile, append(e.keys, ref.Key)
 	if !k.OwnedBy(user) {
-		return config.Profile{}, errorf(wire.CodeForbidden, "the upload belongs to another user")
+		return config.Profile{}, upload.KeyParts{}, errorf(wire.CodeForbidden, "the upload belongs to another user")
 	}
 	p, ok := h.o.Config.Profiles[k.Profile]
 	if !ok || p.Multipart == nil {
-		return config.Profile{}, errorf(wire.CodeInvalidUpload, "profile %s has no multipart uploads", k.Profile)
+		return config.Profile{}, upload.KeyParts{}, errorf(wire.CodeInvalidUpload, "profile %s has no multipart uploads", k.Profile)
 	}
-	return p, nil
+	return p, k, nil
 }
 
 // validUploadID reports whether id is 1-128 of [A-Za-z0-9._-], which every

@@ -107,10 +107,10 @@ func TestMultipartUploadEndToEnd(t *testing.T) {
 	if w.Code != 200 || again != done {
 		t.Errorf("second complete: %d %s, want 200 and %+v", w.Code, w.Body, done)
 	}
-	// Not so with another size, or by another user of the same name's upload.
+	// Not so with another size: the upload was started with this one.
 	w = f.do(request{method: "POST", path: "/uploads/multipart/complete", user: "alice", json: map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": size - 1}})
-	if e := errorOf(t, w); w.Code != 404 || e.Error.Code != wire.CodeNoSuchUpload {
-		t.Errorf("complete of a completed upload with another size: %d %s, want 404 NoSuchUpload", w.Code, w.Body)
+	if diff := cmp.Diff(outcome{Status: 409, Code: wire.CodeUploadSizeMismatch}, outcomeOf(t, w)); diff != "" {
+		t.Errorf("complete of a completed upload with another size (-want +got):\n%s", diff)
 	}
 }
 
@@ -209,14 +209,14 @@ func TestMultipartCompleteChecksTheSchedule(t *testing.T) {
 	if !cmp.Equal(e.Missing, []int{2, 3}) || !strings.Contains(e.Message, "2 of 4 parts are missing") {
 		t.Errorf("complete with parts 2 and 3 missing: missing %v, message %q", e.Missing, e.Message)
 	}
-	// A size whose schedule the stored parts do not fit.
-	w = f.do(request{method: "POST", path: "/uploads/multipart/complete", user: "carol", json: map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": size - 1}})
-	if err := errorOf(t, w); w.Code != 409 || err.Error.Code != wire.CodePartSizeMismatch || !strings.Contains(w.Body.String(), `"part":4`) {
-		t.Errorf("complete with a smaller size: %d %s, want 409 PartSizeMismatch naming part 4", w.Code, w.Body)
-	}
-	w = f.do(request{method: "POST", path: "/uploads/multipart/complete", user: "carol", json: map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": 3 * mpPart}})
-	if err := errorOf(t, w); w.Code != 409 || err.Error.Code != wire.CodePartSizeMismatch || !strings.Contains(err.Error.Message, "is not one of them") {
-		t.Errorf("complete with one part less: %d %s, want 409 PartSizeMismatch", w.Code, w.Body)
+	// Another size is refused before OSS is asked (the key states the
+	// upload's size); the stored parts against another size's schedule
+	// are TestScheduleCheck's.
+	for _, other := range []int64{size - 1, 3 * mpPart} {
+		w = f.do(request{method: "POST", path: "/uploads/multipart/complete", user: "carol", json: map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": other}})
+		if diff := cmp.Diff(outcome{Status: 409, Code: wire.CodeUploadSizeMismatch}, outcomeOf(t, w)); diff != "" {
+			t.Errorf("complete with size %d (-want +got):\n%s", other, diff)
+		}
 	}
 	putParts(t, u.Parts[1:3], data)
 	if w := f.do(request{method: "POST", path: "/uploads/multipart/complete", user: "carol", json: ref}); w.Code != 200 {
@@ -329,5 +329,48 @@ func TestMultipartCompletesRacing(t *testing.T) {
 	}
 	if h, err := f.head(t, u.Key); err != nil || h.Size != size {
 		t.Errorf("object: %+v, %v", h, err)
+	}
+}
+
+// TestMultipartSizeCannotChangeAfterAdmission: an upload started (and
+// admitted against a 1 MiB daily quota) at 1,000 bytes refuses /parts and
+// /complete with 5 MiB (409 UploadSizeMismatch, naming the size it was
+// started with), completes at 1,000 bytes, and GET /quota shows 1,000
+// bytes used.
+func TestMultipartSizeCannotChangeAfterAdmission(t *testing.T) {
+	f := newMPFixture(t)
+	const size, claimed = 1000, 5 << 20
+	u := f.create(t, "mallory", "metered", size)
+	for _, tt := range []struct {
+		path string
+		body map[string]any
+	}{
+		{"/uploads/multipart/parts", map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": claimed}},
+		{"/uploads/multipart/parts", map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": claimed, "parts": []int{1, 2, 52}}},
+		{"/uploads/multipart/complete", map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": claimed}},
+	} {
+		w := f.do(request{method: "POST", path: tt.path, user: "mallory", json: tt.body})
+		if diff := cmp.Diff(outcome{Status: 409, Code: wire.CodeUploadSizeMismatch}, outcomeOf(t, w)); diff != "" {
+			t.Errorf("%s %v (-want +got):\n%s", tt.path, tt.body, diff)
+		}
+		if got := errorOf(t, w).Error.Size; got != size {
+			t.Errorf("%s: error size %d, want the size the upload was started with, %d", tt.path, got, size)
+		}
+	}
+	putParts(t, u.Parts, randomBytes(size))
+	w := f.do(request{method: "POST", path: "/uploads/multipart/complete", user: "mallory", json: map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": size}})
+	if w.Code != 200 {
+		t.Fatalf("complete at the size it was started with: %d %s", w.Code, w.Body)
+	}
+	if h, err := f.head(t, u.Key); err != nil || h.Size != size {
+		t.Errorf("object: %+v, %v; want %d bytes", h, err, size)
+	}
+	var q quotaSeen
+	w = f.do(request{method: "GET", path: "/quota?profile=metered", user: "mallory"})
+	if err := json.Unmarshal(w.Body.Bytes(), &q); err != nil || w.Code != 200 {
+		t.Fatalf("GET /quota: %d %s", w.Code, w.Body)
+	}
+	if q.Used.Bytes != size {
+		t.Errorf("GET /quota: used %d bytes, want %d", q.Used.Bytes, size)
 	}
 }

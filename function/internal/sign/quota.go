@@ -44,26 +44,43 @@ func (h *Handler) Admit(ctx context.Context, user string, p config.Profile, clai
 	return quotaError(p, d, now)
 }
 
-// MultipartClaimLife is how long a multipart upload counts against its
-// user's quota when it is not recorded: the sweep function's default age,
-// after which an unfinished upload is aborted.
-const MultipartClaimLife = config.DefaultSweepAge
-
-// admitMultipart admits the upload just initiated (key, uploadID) through
-// the profile's quota, as POST /sign admits its tickets (Admit), with the
-// declared size; refused, the upload is aborted again (best effort: the
-// sweep function reaps what an abort leaves) and the refusal returned
-// (429 QuotaExceeded, or 503 when the store cannot decide). Admitting after
-// the initiation means a failed initiation never holds a claim.
-func (h *Handler) admitMultipart(ctx context.Context, mp OSS, user string, p config.Profile, f wire.File, key, uploadID string, now time.Time) error {
-	claim := records.Claim{Key: key, Size: f.Size, Expires: now.Add(MultipartClaimLife)}
-	err := h.Admit(ctx, user, p, []records.Claim{claim}, now)
-	if err != nil {
-		if aerr := mp.Abort(key, uploadID); aerr != nil {
-			h.o.Logger.WarnContext(ctx, "sign: abort of a refused multipart upload failed", "key", key, "error", aerr.Error())
+// initiate admits the multipart upload of f at key through the profile's
+// quota (its claim lives as long as the upload can be completed: the
+// sweep age), then initiates it and returns its upload id. Admitting first
+// means a refused call costs no OSS write; an initiation that fails
+// releases the claim again (best effort: a claim left behind lapses with
+// its life).
+func (h *Handler) initiate(ctx context.Context, mp OSS, user string, p config.Profile, f wire.File, key string, now time.Time) (string, error) {
+	claim := records.Claim{Key: key, Size: f.Size, Expires: now.Add(h.o.Config.SweepAge)}
+	if err := h.Admit(ctx, user, p, []records.Claim{claim}, now); err != nil {
+		return "", err
+	}
+	uploadID, err := mp.Initiate(key, pin(user, p, f).initiation(f.Type))
+	if err == nil {
+		return uploadID, nil
+	}
+	if p.Quota.On() || p.Rate.On() {
+		if rerr := h.release(ctx, user, p.Name, key); rerr != nil {
+			h.o.Logger.WarnContext(ctx, "sign: release of the claim of a failed initiation failed", "key", key, "error", rerr.Error())
 		}
 	}
-	return err
+	return "", ossError(err)
+}
+
+// release drops user's claim on key under profile.
+func (h *Handler) release(ctx context.Context, user, profile, key string) error {
+	s, err := h.store(ctx)
+	if err != nil {
+		return err
+	}
+	return s.Release(ctx, user, profile, key)
+}
+
+// admitCall admits one call of user on p at now that hands out no ticket:
+// against p's rate only (a quota already used up does not refuse it).
+func (h *Handler) admitCall(ctx context.Context, user string, p config.Profile, now time.Time) error {
+	p.Quota = config.Quota{}
+	return h.Admit(ctx, user, p, nil, now)
 }
 
 // admitRequest is the request of user on p at now, without claims.

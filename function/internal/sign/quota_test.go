@@ -173,3 +173,120 @@ func TestMultipartCountsAgainstQuota(t *testing.T) {
 	// Another user has a quota of their own.
 	f.create(t, "rosa", "capped", 3*mpPart)
 }
+
+// TestQuotaDoesNotDoubleAtPeriodBoundary: three files (the daily quota)
+// signed at 23:59 leave nothing for 00:00 while their tickets (10 minutes)
+// are valid; when they expire, the new day's quota is there.
+func TestQuotaDoesNotDoubleAtPeriodBoundary(t *testing.T) {
+	midnight := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
+	c := newClock(midnight.Add(-time.Minute))
+	f := newFixture(t, func(o *Options) {
+		quotaConfig(o)
+		o.Now = c.now
+	})
+	alice := token(t, "alice")
+	if w := signMulti(f, alice, 100, 100, 100); w.Code != 200 {
+		t.Fatalf("3 files at 23:59: %d %s", w.Code, w.Body)
+	}
+	c.set(midnight)
+	// The tickets of 23:59 expire at 00:09.
+	want := outcome{Status: 429, Code: wire.CodeQuotaExceeded, Exceeded: "files", RetryAfter: "540"}
+	if diff := cmp.Diff(want, outcomeOf(t, signMulti(f, alice, 100))); diff != "" {
+		t.Errorf("a file at 00:00 (-want +got):\n%s", diff)
+	}
+	c.set(midnight.Add(9 * time.Minute))
+	if w := signMulti(f, alice, 100, 100, 100); w.Code != 200 {
+		t.Errorf("3 files at 00:09: %d %s, want 200", w.Code, w.Body)
+	}
+}
+
+// TestMultipartClaimLivesAsLongAsTheUpload: with a sweep age of 72 h, the
+// two uploads of a 2-files-a-day quota started on day 0 can be completed
+// until day 3, so they still count on day 2; with 24 h they lapse with
+// the uploads.
+func TestMultipartClaimLivesAsLongAsTheUpload(t *testing.T) {
+	tests := []struct {
+		age, later time.Duration
+		want       int
+	}{
+		{72 * time.Hour, 48 * time.Hour, 429},
+		{72 * time.Hour, 72 * time.Hour, 200},
+		{24 * time.Hour, 24 * time.Hour, 200},
+		{24 * time.Hour, 23 * time.Hour, 429},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%v after, sweep age %v", tt.later, tt.age), func(t *testing.T) {
+			f := newMPFixture(t)
+			start := time.Now().UTC().Truncate(time.Second)
+			c := newClock(start)
+			f.h.o.Now, f.h.o.Config.SweepAge = c.now, tt.age
+			for range 2 {
+				f.create(t, "quinn", "capped", 3*mpPart)
+			}
+			c.set(start.Add(tt.later))
+			w := f.do(request{method: "POST", path: "/uploads/multipart", user: "quinn", json: map[string]any{"profile": "capped",
+				"file": map[string]any{"name": "later.mp4", "type": "video/mp4", "size": 3 * mpPart}}})
+			if w.Code != tt.want {
+				t.Errorf("a third upload %v later: %d %s, want %d", tt.later, w.Code, w.Body, tt.want)
+			}
+		})
+	}
+}
+
+// TestRefusedMultipartStartCostsNoOSSWrite: a start refused by the quota
+// makes no InitiateMultipartUpload (nor an abort after it); a start whose
+// initiation fails holds no claim.
+func TestRefusedMultipartStartCostsNoOSSWrite(t *testing.T) {
+	f := newMPFixture(t)
+	start := func(name string) *httptest.ResponseRecorder {
+		return f.do(request{method: "POST", path: "/uploads/multipart", user: "quinn", json: map[string]any{"profile": "capped",
+			"file": map[string]any{"name": name, "type": "video/mp4", "size": 3 * mpPart}}})
+	}
+	failed := errors.New("oss away")
+	f.failInitiate.Store(&failed)
+	if w := start("failing.mp4"); w.Code != 500 {
+		t.Fatalf("a start whose initiation fails: %d %s, want 500", w.Code, w.Body)
+	}
+	f.failInitiate.Store(nil)
+	for _, name := range []string{"one.mp4", "two.mp4"} {
+		if w := start(name); w.Code != 200 {
+			t.Fatalf("start %s after a failed one (its claim released): %d %s", name, w.Code, w.Body)
+		}
+	}
+	before := f.initiated.Load()
+	if diff := cmp.Diff(outcome{Status: 429, Code: wire.CodeQuotaExceeded, Exceeded: "files"}, ignoreRetry(outcomeOf(t, start("third.mp4")))); diff != "" {
+		t.Fatalf("third start at a quota of 2 files (-want +got):\n%s", diff)
+	}
+	if n := f.initiated.Load() - before; n != 0 {
+		t.Errorf("the refused start initiated %d upload(s), want none", n)
+	}
+}
+
+// TestPartsListingCountsAgainstRate: /parts without a part list (a
+// ListParts on OSS) counts against the caller's rate like a POST /sign;
+// /parts with a list (no OSS call) does not.
+func TestPartsListingCountsAgainstRate(t *testing.T) {
+	f := newMPFixture(t)
+	u := f.create(t, "rita", "rated", 3*mpPart) // the first of 2 calls an hour
+	ref := map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": 3 * mpPart}
+	if w := f.do(request{method: "POST", path: "/uploads/multipart/parts", user: "rita", json: ref}); w.Code != 200 {
+		t.Fatalf("the second call, a listing: %d %s", w.Code, w.Body)
+	}
+	w := f.do(request{method: "POST", path: "/uploads/multipart/parts", user: "rita", json: ref})
+	if diff := cmp.Diff(outcome{Status: 429, Code: wire.CodeQuotaExceeded, Exceeded: "rate"}, ignoreRetry(outcomeOf(t, w))); diff != "" {
+		t.Errorf("a third call, a listing (-want +got):\n%s", diff)
+	}
+	withParts := map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": 3 * mpPart, "parts": []int{2}}
+	if w := f.do(request{method: "POST", path: "/uploads/multipart/parts", user: "rita", json: withParts}); w.Code != 200 {
+		t.Errorf("part URLs asked by number: %d %s, want 200 (no OSS call, no rate)", w.Code, w.Body)
+	}
+}
+
+// ignoreRetry drops the Retry-After of o, after checking that there is one.
+func ignoreRetry(o outcome) outcome {
+	if o.RetryAfter == "" {
+		o.Code += " without Retry-After"
+	}
+	o.RetryAfter = ""
+	return o
+}
