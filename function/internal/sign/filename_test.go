@@ -9,11 +9,10 @@ import (
 	"github.com/ossgate/ossgate/function/wire"
 )
 
-// TestInvisibleCharactersInFileNames: a file name
-// with a character of Unicode category Cf (bidi overrides such as U+202E,
-// zero-width characters), Zl or Zp is refused as InvalidFileName, so no
-// name can show one extension and carry another; an accepted name is kept
-// NFC-normalised.
+// TestInvisibleCharactersInFileNames: a file name with a character of
+// Unicode category Cf (bidi overrides such as U+202E, zero-width
+// characters), Zl or Zp is refused as InvalidFileName, so no name can show
+// one extension and carry another; an accepted name is kept NFC-normalised.
 func TestInvisibleCharactersInFileNames(t *testing.T) {
 	f := newFixture(t, nil)
 	ask := func(name string) (int, string, wire.SignResponse) {

@@ -90,10 +90,9 @@ func TestLogs(t *testing.T) {
 	}
 }
 
-// TestLogFieldsAreCapped: every value a request
-// controls is logged at most maxLogValue bytes long (plus a marker saying
-// how much was cut) and without control or format characters, however
-// large or strange the request.
+// TestLogFieldsAreCapped: every value a request controls is logged at most
+// maxLogValue bytes long (plus a marker saying how much was cut) and without
+// control or format characters, however large or strange the request.
 func TestLogFieldsAreCapped(t *testing.T) {
 	huge := strings.Repeat("p", 60<<10)
 	tests := []struct {

@@ -240,11 +240,6 @@ func (h *Handler) multipartAbort(w http.ResponseWriter, r *http.Request, e *entr
 	return nil
 }
 
-// publicURL is where the object at key is served.
-func (h *Handler) publicURL(key string) string {
-	return objectURL(h.o.Config.OSS.PublicBaseURL, key, "")
-}
-
 // ossError maps OSS's refusals the client can act on to their codes; any
 // other failure is an internal error.
 func ossError(err error) error {

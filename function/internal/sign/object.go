@@ -25,6 +25,11 @@ func objectURL(base, key, query string) string {
 	return b.String()
 }
 
+// publicURL is where the object at key is served.
+func (h *Handler) publicURL(key string) string {
+	return objectURL(h.o.Config.OSS.PublicBaseURL, key, "")
+}
+
 // pinned is what an upload's object carries besides its bytes and type,
 // the same whichever way it is uploaded: the upload contract's metadata
 // (package upload) and its Content-Disposition. A ticket's policy pins

@@ -18,9 +18,9 @@ func hasEq(conds []any, field, value string) bool {
 	})
 }
 
-// TestTicketWritesItsKeyOnce: every ticket's policy
-// pins x-oss-forbid-overwrite to true and its fields send it, so OSS stores
-// a ticket's key once and answers a second post 409 FileAlreadyExists.
+// TestTicketWritesItsKeyOnce: every ticket's policy pins
+// x-oss-forbid-overwrite to true and its fields send it, so OSS stores a
+// ticket's key once and answers a second post 409 FileAlreadyExists.
 func TestTicketWritesItsKeyOnce(t *testing.T) {
 	f := newFixture(t, nil)
 	for _, p := range []struct{ profile, file string }{
@@ -42,11 +42,10 @@ func TestTicketWritesItsKeyOnce(t *testing.T) {
 	}
 }
 
-// TestNonImageDownloadsAsAttachment: a profile with a
-// type that is not an image pins Content-Disposition: attachment, with the
-// client's file name, so OSS never serves such an upload inline on the
-// bucket's domain; an image-only profile gets inline, and a profile may opt
-// into either.
+// TestNonImageDownloadsAsAttachment: a profile with a type that is not an
+// image pins Content-Disposition: attachment, with the client's file name,
+// so OSS never serves such an upload inline on the bucket's domain; an
+// image-only profile gets inline, and a profile may opt into either.
 func TestNonImageDownloadsAsAttachment(t *testing.T) {
 	f := newFixture(t, func(o *Options) {
 		o.Config.Profiles["inline-pdf"] = withDisposition(o.Config.Profiles["document"], "inline-pdf", "inline")

@@ -20,10 +20,10 @@ import (
 	"github.com/ossgate/ossgate/function/wire"
 )
 
-// TestUnauthorizedBodiesAreFixed: a 401 answers one
-// fixed message per category of refusal and never echoes the token's
-// contents or the verifier library's words (an attacker-chosen kid among
-// them); the detail is in the log line's cause only.
+// TestUnauthorizedBodiesAreFixed: a 401 answers one fixed message per
+// category of refusal and never echoes the token's contents or the verifier
+// library's words (an attacker-chosen kid among them); the detail is in the
+// log line's cause only.
 func TestUnauthorizedBodiesAreFixed(t *testing.T) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
