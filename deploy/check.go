@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/ossgate/ossgate/function/config"
 )
@@ -32,6 +33,7 @@ func Check(p Project, baseDir string) []string {
 	if strings.Contains(fmt.Sprint(p.Resources), "${config(") {
 		add("access %q is not configured (or has no AccountID): run npx --prefix deploy s config add -a %s --AccessKeyID ... --AccessKeySecret ... --AccountID ...", p.Access, p.Access)
 	}
+	sweepAges := map[time.Duration][]string{} // OSSGATE_SWEEP_AGE → the functions that read it
 	for _, n := range names {
 		pr := p.Resources[n].Props
 		if !strings.Contains(pr.Role, "${") && !roleARN.MatchString(pr.Role) {
@@ -63,7 +65,10 @@ func Check(p Project, baseDir string) []string {
 			continue
 		}
 		env := pr.EnvironmentVariables
-		_, err := config.Load(fn, func(k string) string { return env[k] })
+		c, err := config.Load(fn, func(k string) string { return env[k] })
+		if err == nil && (fn == config.Sign || fn == config.Sweep) {
+			sweepAges[c.SweepAge] = append(sweepAges[c.SweepAge], n)
+		}
 		var ce *config.Error
 		switch {
 		case errors.As(err, &ce):
@@ -73,6 +78,15 @@ func Check(p Project, baseDir string) []string {
 		case err != nil:
 			add("%s: %v", n, err)
 		}
+	}
+	if len(sweepAges) > 1 {
+		var ages []string
+		for age, fns := range sweepAges {
+			ages = append(ages, fmt.Sprintf("%s %s", strings.Join(fns, ", "), age))
+		}
+		sort.Strings(ages)
+		add("%s differs between the functions that read it (%s): the sign function counts a multipart upload against its quota for as long as the sweep function lets it be completed, so give them one value",
+			config.VarSweepAge, strings.Join(ages, "; "))
 	}
 	return out
 }

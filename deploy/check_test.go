@@ -80,6 +80,9 @@ func TestCheck(t *testing.T) {
 		{"jwks without issuer and audience", func(p *Project) { p.Vars["jwtJwksUrl"] = "https://issuer.example/jwks.json" }, secret, "",
 			[]string{"sign: OSSGATE_JWT_JWKS_URL needs OSSGATE_JWT_ISSUER and OSSGATE_JWT_AUDIENCE"}},
 		{"bad max ttl", func(p *Project) { p.Vars["jwtMaxTtl"] = "10y" }, secret, "", []string{"sign: OSSGATE_JWT_MAX_TTL"}},
+		{"sweep ages differ", func(p *Project) {
+			p.Resources["sign"].Props.EnvironmentVariables["OSSGATE_SWEEP_AGE"] = "72h"
+		}, secret, "", []string{"OSSGATE_SWEEP_AGE differs between the functions that read it (sign 72h0m0s; sweep 24h0m0s)"}},
 		{"no code", nil, secret, "missing", []string{"record: code ./build/ossgate.zip is missing", "sign: code ./build/ossgate.zip is missing"}},
 	}
 	for _, tt := range tests {

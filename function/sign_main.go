@@ -12,6 +12,7 @@ import (
 	"github.com/ossgate/ossgate/function/internal/creds"
 	"github.com/ossgate/ossgate/function/internal/fcadapter"
 	"github.com/ossgate/ossgate/function/internal/ossclient"
+	"github.com/ossgate/ossgate/function/internal/records"
 	"github.com/ossgate/ossgate/function/internal/sign"
 )
 
@@ -28,8 +29,7 @@ func runSign(cfg config.Config, logger *slog.Logger) error {
 		return fmt.Errorf("sign: %w", err)
 	}
 	h, err := sign.New(sign.Options{
-		Config: cfg, Auth: v, Fallback: creds.DefaultChain{}, Logger: logger, Store: st, Objects: st,
-		Multipart: multipartOpener{oss: oss},
+		Config: cfg, Auth: v, Fallback: creds.DefaultChain{}, Logger: logger, Open: signOpener{stores: st, oss: oss},
 	})
 	if err != nil {
 		return err
@@ -40,16 +40,29 @@ func runSign(cfg config.Config, logger *slog.Logger) error {
 	return nil
 }
 
-// multipartOpener opens the multipart calls per request, with that
-// request's credentials.
-type multipartOpener struct {
-	oss ossclient.Opener
+// signOpener opens the sign function's record store and OSS calls per
+// request, with that request's credentials.
+type signOpener struct {
+	stores stores
+	oss    ossclient.Opener
 }
 
-func (m multipartOpener) MultipartFor(ctx context.Context) (sign.MultipartOSS, error) {
-	b, err := m.oss.Bucket(ctx)
+func (o signOpener) Store(ctx context.Context) (records.Store, error) { return o.stores.StoreFor(ctx) }
+
+func (o signOpener) OSS(ctx context.Context) (sign.OSS, error) {
+	b, err := o.oss.Bucket(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return ossclient.Multipart{Bucket: b}, nil
+	return signOSS{Multipart: ossclient.Multipart{Bucket: b}, ctx: ctx, stores: o.stores}, nil
 }
+
+// signOSS is one request's OSS calls: the multipart calls on its bucket,
+// and deletes through the stores (which own how an upload is deleted).
+type signOSS struct {
+	ossclient.Multipart
+	ctx    context.Context
+	stores stores
+}
+
+func (s signOSS) Delete(key string) error { return s.stores.DeleteObject(s.ctx, key) }

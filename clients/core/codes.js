@@ -37,6 +37,7 @@ export const ServerCodes = Object.freeze({
   PartsMissing: 'PartsMissing',
   PartSizeMismatch: 'PartSizeMismatch',
   FileAlreadyExists: 'FileAlreadyExists',
+  UploadSizeMismatch: 'UploadSizeMismatch',
 });
 
 /** Codes of OSS's XML errors that the clients act on (OSS API reference, "Error responses"). */

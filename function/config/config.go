@@ -48,8 +48,11 @@ type Config struct {
 	// RecordsDB is where the sign and record functions keep records; zero:
 	// in the bucket.
 	RecordsDB RecordsDB
-	// SweepAge is the sweep function's: it aborts the multipart uploads
-	// under the upload prefix initiated longer ago than this.
+	// SweepAge is how long a multipart upload can be completed: the sweep
+	// function aborts the uploads under the upload prefix initiated longer
+	// ago than this, and the sign function counts an upload against its
+	// user's quota for as long (the sign and sweep functions of a
+	// deployment must read the same value).
 	SweepAge time.Duration
 }
 
@@ -242,6 +245,7 @@ func (l *loader) sign(c *Config) {
 	}
 	c.Auth = l.auth()
 	c.CORSOrigins = l.origins()
+	l.sweep(c)
 }
 
 func (l *loader) record(c *Config) {

@@ -6,10 +6,9 @@ import (
 	"time"
 )
 
-// TestJWKSModeNeedsIssuerAndAudience (issue 14, finding 3): keys from a
-// JWKS verify tokens minted for any app of that issuer, or by any issuer
-// the JWKS host serves, so JWKS mode refuses to start unless both iss and
-// aud are pinned.
+// TestJWKSModeNeedsIssuerAndAudience: keys from a JWKS verify tokens minted
+// for any app of that issuer, or by any issuer the JWKS host serves, so JWKS
+// mode refuses to start unless both iss and aud are pinned.
 func TestJWKSModeNeedsIssuerAndAudience(t *testing.T) {
 	const jwks = "https://issuer.example/.well-known/jwks.json"
 	tests := []struct {
@@ -41,8 +40,8 @@ func TestJWKSModeNeedsIssuerAndAudience(t *testing.T) {
 	}
 }
 
-// TestJWKSURLRules (issue 14, finding 4): the key set is fetched over https
-// only; plain http is allowed for loopback hosts (tests) and nothing else.
+// TestJWKSURLRules: the key set is fetched over https only; plain http is
+// allowed for loopback hosts (tests) and nothing else.
 func TestJWKSURLRules(t *testing.T) {
 	tests := []struct {
 		url string
@@ -74,8 +73,8 @@ func TestJWKSURLRules(t *testing.T) {
 	}
 }
 
-// TestJWTMaxTTL (issue 14, finding 5): OSSGATE_JWT_MAX_TTL bounds exp - iat
-// of every token, 24h unless set.
+// TestJWTMaxTTL: OSSGATE_JWT_MAX_TTL bounds exp - iat of every token, 24h
+// unless set.
 func TestJWTMaxTTL(t *testing.T) {
 	tests := []struct {
 		v    string

@@ -9,7 +9,8 @@ const (
 	MaxSweepAge     = 30 * 24 * time.Hour
 )
 
-// sweep reads the sweep function's variables.
+// sweep reads OSSGATE_SWEEP_AGE, the sweep function's age and the sign
+// function's multipart claim life.
 func (l *loader) sweep(c *Config) {
 	v := l.get(VarSweepAge, DefaultSweepAge.String())
 	d, err := time.ParseDuration(v)

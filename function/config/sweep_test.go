@@ -39,3 +39,21 @@ func TestLoadSweep(t *testing.T) {
 		})
 	}
 }
+
+// TestSignReadsTheSweepAge: the sign function reads OSSGATE_SWEEP_AGE with
+// the sweep function's rules, because a multipart upload counts against its
+// user's quota for exactly as long as it can be completed.
+func TestSignReadsTheSweepAge(t *testing.T) {
+	for _, fn := range []Function{Sign, Sweep} {
+		c, err := Load(fn, env(map[string]string{VarSweepAge: "72h"}))
+		if err != nil {
+			t.Fatalf("%s: Load: %v", fn, err)
+		}
+		if c.SweepAge != 72*time.Hour {
+			t.Errorf("%s: SweepAge: got %v, want 72h", fn, c.SweepAge)
+		}
+		if _, err := Load(fn, env(map[string]string{VarSweepAge: "721h"})); err == nil || !strings.Contains(err.Error(), VarSweepAge) {
+			t.Errorf("%s: 721h: got %v, want an error naming %s", fn, err, VarSweepAge)
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ossgate/ossgate/function/wire"
 	"github.com/ossgate/ossgate/internal/testutil"
 	"github.com/ossgate/ossgate/local/stack"
 )
@@ -137,7 +138,7 @@ func TestSweepAbortsAbandonedUploads(t *testing.T) {
 	if err := st.SweepNow(ctx); err != nil {
 		t.Fatal(err)
 	}
-	resume := func(u testutil.MultipartUpload) error {
+	resume := func(u wire.MultipartUpload) error {
 		var res map[string]any
 		return testutil.Call(mpClient, st.SignURL, mpToken("ivan"), http.MethodPost, "/uploads/multipart/parts",
 			map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": 3 * mpPart}, &res)

@@ -17,10 +17,10 @@ import (
 	"github.com/ossgate/ossgate/function/config"
 )
 
-// TestJWKSFetch (issue 14, finding 4): the key set is fetched once at start,
-// without following redirects, reading at most MaxJWKSBytes, within the
-// fetch timeout; any failure is an error from FromConfig (the function does
-// not start), which names the URL.
+// TestJWKSFetch: the key set is fetched once at start, without following
+// redirects, reading at most MaxJWKSBytes, within the fetch timeout; any
+// failure is an error from FromConfig (the function does not start), which
+// names the URL.
 func TestJWKSFetch(t *testing.T) {
 	rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {

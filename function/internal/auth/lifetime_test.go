@@ -10,10 +10,10 @@ import (
 	"github.com/ossgate/ossgate/function/config"
 )
 
-// TestTokenLifetime (issue 14, finding 5): iat is required, an iat in the
-// future beyond the leeway is refused, and so is a token whose exp - iat
-// exceeds the configured maximum lifetime (OSSGATE_JWT_MAX_TTL, 24h by
-// default), such as one that expires in ten years.
+// TestTokenLifetime: iat is required, an iat in the future beyond the leeway
+// is refused, and so is a token whose exp - iat exceeds the configured
+// maximum lifetime (OSSGATE_JWT_MAX_TTL, 24h by default), such as one that
+// expires in ten years.
 func TestTokenLifetime(t *testing.T) {
 	v := newVerifier(t, config.Auth{Secret: testSecret, MaxTTL: config.DefaultJWTMaxTTL})
 	at := func(d time.Duration) *jwt.NumericDate { return jwt.NewNumericDate(testNow.Add(d)) }

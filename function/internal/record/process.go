@@ -167,6 +167,11 @@ func (h *Handler) check(info ObjectInfo, declared string, head []byte) string {
 	if ok && (info.Size < p.MinSize || info.Size > p.MaxSize) {
 		why = append(why, fmt.Sprintf("size %d outside profile %s limits [%d, %d]", info.Size, info.Profile, p.MinSize, p.MaxSize))
 	}
+	if k, parsed := h.layout.ParseUploadKey(info.Key); parsed {
+		if started, sized := k.DeclaredSize(); sized && info.Size != started {
+			why = append(why, fmt.Sprintf("size %d differs from the %d bytes the upload was started with", info.Size, started))
+		}
+	}
 	if reason := CheckContent(head, info.Size, declared, !ok || p.RejectPolyglots); reason != "" {
 		why = append(why, reason)
 	}

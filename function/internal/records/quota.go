@@ -10,7 +10,8 @@ import (
 // Signs is no limit of that kind.
 type Limits struct {
 	// Files and Bytes bound the uploads of the period [PeriodStart,
-	// PeriodEnd): records uploaded in it plus valid claims issued in it.
+	// PeriodEnd): records uploaded in it plus claims valid at the time of
+	// the request (issued in it or before).
 	Files       int
 	Bytes       int64
 	PeriodStart time.Time
@@ -170,7 +171,7 @@ func (h Held) Usage(rs []Record, req AdmitRequest) Usage {
 		}
 	}
 	for _, c := range h.Claims {
-		if c.Profile != req.Profile || recorded[c.Key] || !c.Expires.After(req.At) || !l.InPeriod(c.Issued) {
+		if c.Profile != req.Profile || recorded[c.Key] || !c.Expires.After(req.At) || !c.Issued.Before(l.PeriodEnd) {
 			continue
 		}
 		u.Files++
@@ -185,6 +186,17 @@ func (h Held) Usage(rs []Record, req AdmitRequest) Usage {
 		}
 	}
 	return u
+}
+
+// Release returns h without the claim of profile on key.
+func (h Held) Release(profile, key string) Held {
+	next := Held{Stamps: h.Stamps}
+	for _, c := range h.Claims {
+		if c.Profile != profile || c.Key != key {
+			next.Claims = append(next.Claims, c)
+		}
+	}
+	return next
 }
 
 // Admit decides req against rs and h and returns the decision and the

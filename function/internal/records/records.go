@@ -84,9 +84,14 @@ type Store interface {
 	Admit(ctx context.Context, req AdmitRequest) (Decision, error)
 	// Usage counts what req.User has used of req.Profile's limits at
 	// req.At: records uploaded in the period (not deleted) plus claims
-	// issued in the period that are still valid and not recorded yet, and
+	// still valid at req.At and not recorded yet (a claim issued in an
+	// earlier period counts in every period it can still be used in), and
 	// admitted calls in the rate window. req.Claims is ignored.
 	Usage(ctx context.Context, req AdmitRequest) (Usage, error)
+	// Release drops user's claim on key under profile, as if it had
+	// expired: the ticket it stood for was never handed out. No such
+	// claim is not an error. The rate the admission used is kept.
+	Release(ctx context.Context, user, profile, key string) error
 }
 
 // ErrNotFound is wrapped by Get and Delete errors for a record that is not

@@ -1,11 +1,10 @@
 package sign
 
 import (
-	"strings"
 	"time"
 
 	"github.com/ossgate/ossgate/function/internal/records"
-	"github.com/ossgate/ossgate/function/internal/upload"
+	"github.com/ossgate/ossgate/function/wire"
 	"github.com/ossgate/ossgate/signer"
 )
 
@@ -20,20 +19,11 @@ const ThumbnailProcess = "image/resize,w_256"
 // resizes.
 var thumbnailTypes = []string{"image/jpeg", "image/png", "image/gif", "image/webp"}
 
-// Upload views: a record as GET /uploads shows it, with presigned URLs of
-// its object when the owner may fetch it (status ok: a quarantined object
-// is not offered, a deleted one is gone).
-type view struct {
-	records.Record
-	DownloadURL  string `json:"downloadUrl,omitempty"`
-	ThumbnailURL string `json:"thumbnailUrl,omitempty"`
-}
-
 // viewOf returns r with its URLs, signed with c at now: V4 presigned GETs
 // of the object on the bucket's public URL (the upload URL), valid
 // DownloadExpiry; images get a second one with x-oss-process.
-func (h *Handler) viewOf(c signer.Credentials, r records.Record, now time.Time) (view, error) {
-	v := view{Record: r}
+func (h *Handler) viewOf(c signer.Credentials, r records.Record, now time.Time) (wire.UploadView, error) {
+	v := wire.UploadView{Record: r}
 	if r.Status != records.StatusOK || r.Key == "" {
 		return v, nil
 	}
@@ -57,19 +47,12 @@ func (h *Handler) presignGet(c signer.Credentials, key string, query map[string]
 	if err != nil {
 		return "", err
 	}
-	var b strings.Builder
-	b.Grow(len(oss.UploadURL) + len(key) + len(p.Query) + 2)
-	b.WriteString(oss.UploadURL)
-	b.WriteByte('/')
-	b.WriteString(upload.EscapeKey(key))
-	b.WriteByte('?')
-	b.WriteString(p.Query)
-	return b.String(), nil
+	return objectURL(oss.UploadURL, key, p.Query), nil
 }
 
 // views returns the views of rs.
-func (h *Handler) views(c signer.Credentials, rs []records.Record, now time.Time) ([]view, error) {
-	out := make([]view, len(rs))
+func (h *Handler) views(c signer.Credentials, rs []records.Record, now time.Time) ([]wire.UploadView, error) {
+	out := make([]wire.UploadView, len(rs))
 	for i, r := range rs {
 		v, err := h.viewOf(c, r, now)
 		if err != nil {

@@ -6,12 +6,14 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/ossgate/ossgate/function/wire"
 )
 
 // appendResponse appends res as JSON. It is what json.Marshal would write
 // (field order, HTML-safe escaping), without reflection or re-compacting the
 // long policy string: the sign path's largest cost otherwise.
-func appendResponse(b []byte, res Response) []byte {
+func appendResponse(b []byte, res wire.SignResponse) []byte {
 	b = append(b, `{"uploads":[`...)
 	for i, u := range res.Uploads {
 		if i > 0 {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ossgate/ossgate/function/internal/upload"
+	"github.com/ossgate/ossgate/function/wire"
 	"github.com/ossgate/ossgate/signer"
 )
 
@@ -19,9 +20,9 @@ func TestAppendResponseMatchesMarshal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, res := range []Response{
-		{Uploads: []Upload{}},
-		{Uploads: []Upload{
+	for _, res := range []wire.SignResponse{
+		{Uploads: []wire.Ticket{}},
+		{Uploads: []wire.Ticket{
 			{URL: "https://b.oss-cn-hangzhou.aliyuncs.com", Key: "k1", Fields: form, ExpiresAt: testNow, MaxSize: 1, ObjectURL: "https://x/<k1>"},
 			{URL: "u", Key: "\x01\x7f", Fields: signer.Form{}, ExpiresAt: testNow.Add(time.Second), MaxSize: 1 << 40, ObjectURL: "o"},
 		}},

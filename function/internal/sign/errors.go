@@ -6,67 +6,21 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+
+	"github.com/ossgate/ossgate/function/wire"
 )
 
-// Error codes of the JSON error body {"error":{"code","message","requestId"}}.
-const (
-	CodeBadRequest       = "BadRequest"
-	CodeInvalidJSON      = "InvalidJSON"
-	CodeBodyTooLarge     = "BodyTooLarge"
-	CodeProfileRequired  = "ProfileRequired"
-	CodeUnknownProfile   = "UnknownProfile"
-	CodeNoFiles          = "NoFiles"
-	CodeTooManyFiles     = "TooManyFiles"
-	CodeInvalidFileName  = "InvalidFileName"
-	CodeInvalidSize      = "InvalidSize"
-	CodeUnsupportedType  = "UnsupportedType"
-	CodeFileTooLarge     = "FileTooLarge"
-	CodeFileTooSmall     = "FileTooSmall"
-	CodeInvalidLimit     = "InvalidLimit"
-	CodeInvalidCursor    = "InvalidCursor"
-	CodeUnauthenticated  = "Unauthenticated"
-	CodeNoCredentials    = "NoCredentials"
-	CodeNotFound         = "NotFound"
-	CodeMethodNotAllowed = "MethodNotAllowed"
-	CodeInternal         = "InternalError"
-)
-
-// Error codes of the uploads the app owns: GET /uploads filters, quotas,
-// the record store.
-const (
-	CodeInvalidFilter    = "InvalidFilter"
-	CodeQuotaExceeded    = "QuotaExceeded"
-	CodeStoreUnavailable = "StoreUnavailable"
-)
-
-// Error codes of the multipart endpoints (and MultipartRequired of /sign).
-const (
-	CodeMultipartRequired   = "MultipartRequired"
-	CodeMultipartNotAllowed = "MultipartNotAllowed"
-	CodeInvalidUpload       = "InvalidUpload"
-	CodeInvalidParts        = "InvalidParts"
-	CodeTooManyParts        = "TooManyParts"
-	CodeForbidden           = "Forbidden"
-	CodeNoSuchUpload        = "NoSuchUpload"
-	CodePartsMissing        = "PartsMissing"
-	CodePartSizeMismatch    = "PartSizeMismatch"
-	CodeFileAlreadyExists   = "FileAlreadyExists"
-)
-
-// Error is an error with a code a client can act on. Message is shown to the
-// client; Err (never shown) is the cause, for the log.
+// Error is an error with a code a client can act on (one of wire's codes).
+// Message is shown to the client; Err (never shown) is the cause, for the
+// log.
 type Error struct {
 	Code    string
 	Message string
 	Err     error
-	// Exceeded and RetryAfter (seconds) are QuotaExceeded's: what was
-	// exceeded (files, bytes, rate or busy) and when to try again (also
-	// the Retry-After header).
-	Exceeded   string
-	RetryAfter int
-	// Details are further fields of the JSON error, next to code and
-	// message (e.g. MultipartRequired's threshold); nil for most errors.
-	Details map[string]any
+	// Extra holds the error body's fields beyond code and message
+	// (QuotaExceeded's exceeded and retryAfter, PartsMissing's missing, …);
+	// its Code, Message and RequestID are not used.
+	Extra wire.Error
 }
 
 func (e *Error) Error() string {
@@ -83,41 +37,6 @@ func errorf(code, format string, a ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, a...)}
 }
 
-// Status maps an error code to its HTTP status; this is the one place that
-// mapping lives. Unknown codes are 500.
-func Status(code string) int {
-	switch code {
-	case CodeBadRequest, CodeInvalidJSON, CodeProfileRequired, CodeUnknownProfile, CodeNoFiles,
-		CodeTooManyFiles, CodeInvalidFileName, CodeInvalidSize, CodeInvalidLimit, CodeInvalidCursor:
-		return http.StatusBadRequest
-	case CodeMultipartRequired, CodeMultipartNotAllowed, CodeInvalidUpload, CodeInvalidParts, CodeTooManyParts:
-		return http.StatusBadRequest
-	case CodeForbidden:
-		return http.StatusForbidden
-	case CodeNoSuchUpload:
-		return http.StatusNotFound
-	case CodePartsMissing, CodePartSizeMismatch, CodeFileAlreadyExists:
-		return http.StatusConflict
-	case CodeBodyTooLarge, CodeFileTooLarge, CodeFileTooSmall:
-		return http.StatusRequestEntityTooLarge
-	case CodeUnsupportedType:
-		return http.StatusUnsupportedMediaType
-	case CodeUnauthenticated:
-		return http.StatusUnauthorized
-	case CodeNotFound:
-		return http.StatusNotFound
-	case CodeMethodNotAllowed:
-		return http.StatusMethodNotAllowed
-	case CodeNoCredentials, CodeStoreUnavailable:
-		return http.StatusServiceUnavailable
-	case CodeInvalidFilter:
-		return http.StatusBadRequest
-	case CodeQuotaExceeded:
-		return http.StatusTooManyRequests
-	}
-	return http.StatusInternalServerError
-}
-
 // asError returns err as an *Error; anything else is an internal error whose
 // cause stays out of the response.
 func asError(err error) *Error {
@@ -125,33 +44,25 @@ func asError(err error) *Error {
 	if errors.As(err, &e) {
 		return e
 	}
-	return &Error{Code: CodeInternal, Message: "internal error", Err: err}
+	return &Error{Code: wire.CodeInternal, Message: "internal error", Err: err}
 }
 
-type errorBody struct {
-	Error errorFields `json:"error"`
+// noCredentials is the 503 of a request whose invocation carries no
+// credentials (err wraps creds.ErrNone): the function runs without an
+// execution role.
+func noCredentials(err error) *Error {
+	return &Error{Code: wire.CodeNoCredentials, Message: "no credentials: the function is not running with an execution role", Err: err}
 }
 
-// errorFields is the error object: code, message, requestId, QuotaExceeded's
-// exceeded and retryAfter, then the error's Details (see errors_details.go).
-type errorFields struct {
-	Code       string         `json:"code"`
-	Message    string         `json:"message"`
-	RequestID  string         `json:"requestId"`
-	Exceeded   string         `json:"exceeded,omitempty"`
-	RetryAfter int            `json:"retryAfter,omitempty"`
-	Details    map[string]any `json:"-"`
-}
-
-// writeError writes e as a JSON error response and returns its status.
+// writeError writes e as a JSON error response (status from wire.Status)
+// and returns its status.
 func writeError(w http.ResponseWriter, e *Error, requestID string) int {
-	var body errorBody
-	body.Error.Code, body.Error.Message, body.Error.RequestID, body.Error.Details = e.Code, e.Message, requestID, e.Details
-	body.Error.Exceeded, body.Error.RetryAfter = e.Exceeded, e.RetryAfter
-	if e.RetryAfter > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
+	body := wire.ErrorBody{Error: e.Extra}
+	body.Error.Code, body.Error.Message, body.Error.RequestID = e.Code, e.Message, requestID
+	if e.Extra.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(e.Extra.RetryAfter))
 	}
-	status := Status(e.Code)
+	status := wire.Status(e.Code)
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="ossgate"`)
 	}

@@ -6,19 +6,19 @@ import (
 	"testing"
 
 	"github.com/ossgate/ossgate/function/internal/upload"
+	"github.com/ossgate/ossgate/function/wire"
 )
 
-// TestInvisibleCharactersInFileNames (issue 14, finding 7): a file name
-// with a character of Unicode category Cf (bidi overrides such as U+202E,
-// zero-width characters), Zl or Zp is refused as InvalidFileName, so no
-// name can show one extension and carry another; an accepted name is kept
-// NFC-normalised.
+// TestInvisibleCharactersInFileNames: a file name with a character of
+// Unicode category Cf (bidi overrides such as U+202E, zero-width
+// characters), Zl or Zp is refused as InvalidFileName, so no name can show
+// one extension and carry another; an accepted name is kept NFC-normalised.
 func TestInvisibleCharactersInFileNames(t *testing.T) {
 	f := newFixture(t, nil)
-	ask := func(name string) (int, string, Response) {
+	ask := func(name string) (int, string, wire.SignResponse) {
 		body, _ := json.Marshal(map[string]any{"profile": "avatar", "files": []map[string]any{{"name": name, "type": "image/png", "size": 10}}})
-		w := f.do("POST", "/sign", token(t, "alice"), string(body), nil)
-		var res Response
+		w := f.do(request{method: "POST", path: "/sign", authz: token(t, "alice"), body: string(body)})
+		var res wire.SignResponse
 		if w.Code == http.StatusOK {
 			_ = json.Unmarshal(w.Body.Bytes(), &res)
 			return w.Code, "", res
@@ -31,8 +31,8 @@ func TestInvisibleCharactersInFileNames(t *testing.T) {
 		"zero\u200bwidth.png", "join\u200dme.png", "non\u200cjoin.png", "\ufeffbom.png", "soft\u00adhyphen.png",
 		"line\u2028sep.png", "para\u2029sep.png", "tag\U000E0041.png",
 	} {
-		if status, code, _ := ask(name); status != http.StatusBadRequest || code != CodeInvalidFileName {
-			t.Errorf("name %+q: got %d %s, want 400 %s", name, status, code, CodeInvalidFileName)
+		if status, code, _ := ask(name); status != http.StatusBadRequest || code != wire.CodeInvalidFileName {
+			t.Errorf("name %+q: got %d %s, want 400 %s", name, status, code, wire.CodeInvalidFileName)
 		}
 	}
 	for name, want := range map[string]string{

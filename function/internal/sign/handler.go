@@ -12,7 +12,6 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
-	"fmt"
 	"log/slog"
 	"maps"
 	"net/http"
@@ -26,8 +25,8 @@ import (
 	"github.com/ossgate/ossgate/function/internal/auth"
 	"github.com/ossgate/ossgate/function/internal/creds"
 	"github.com/ossgate/ossgate/function/internal/invocation"
-	"github.com/ossgate/ossgate/function/internal/records"
 	"github.com/ossgate/ossgate/function/internal/upload"
+	"github.com/ossgate/ossgate/function/wire"
 )
 
 // Authenticator checks the Authorization header of a request.
@@ -40,14 +39,11 @@ type Authenticator interface {
 type Options struct {
 	Config config.Config
 	Auth   Authenticator
-	// Store serves GET and DELETE /uploads, GET /quota and the quotas of
-	// POST /sign and of multipart initiation; nil leaves those routes out
-	// (and a profile with a quota or rate refuses every call). Objects
-	// deletes uploads for DELETE.
-	Store   StoreOpener
-	Objects ObjectDeleter
-	// Multipart serves the multipart endpoints; nil leaves them out.
-	Multipart MultipartFactory
+	// Open opens each request's record store and OSS calls: it serves
+	// GET and DELETE /uploads, GET /quota, the multipart endpoints and
+	// the quotas of POST /sign. nil leaves those routes out (and a profile
+	// with a quota or rate refuses every call).
+	Open Opener
 	// Fallback supplies credentials when the request context carries none
 	// (see creds.Resolve); nil means none, so such a request gets 503.
 	Fallback creds.Fallback
@@ -98,11 +94,9 @@ func New(o Options) (*Handler, error) {
 		"/sign":    {http.MethodPost: h.sign},
 		"/healthz": {http.MethodGet: h.healthz},
 	}
-	if o.Store != nil {
+	if o.Open != nil {
 		h.routes["/uploads"] = route{http.MethodGet: h.uploads}
 		h.routes["/quota"] = route{http.MethodGet: h.quota}
-	}
-	if o.Multipart != nil {
 		h.addMultipartRoutes()
 	}
 	return h, nil
@@ -124,7 +118,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, e *entry) int {
 		rt, ok = h.itemRoute(r)
 	}
 	if !ok {
-		e.err = errorf(CodeNotFound, "no such path %.100q", r.URL.Path)
+		e.err = errorf(wire.CodeNotFound, "no such path %.100q", r.URL.Path)
 		return writeError(w, e.err, e.requestID)
 	}
 	if r.Method == http.MethodOptions {
@@ -137,7 +131,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, e *entry) int {
 	serveMethod, ok := rt[r.Method]
 	if !ok {
 		w.Header().Set("Allow", rt.allow())
-		e.err = errorf(CodeMethodNotAllowed, "%.16s not allowed on %s (allowed: %s)", r.Method, r.URL.Path, rt.allow())
+		e.err = errorf(wire.CodeMethodNotAllowed, "%.16s not allowed on %s (allowed: %s)", r.Method, r.URL.Path, rt.allow())
 		return writeError(w, e.err, e.requestID)
 	}
 	if err := serveMethod(w, r, e); err != nil {
@@ -190,59 +184,7 @@ func (h *Handler) authenticate(r *http.Request, e *entry) (auth.Identity, error)
 func (h *Handler) credentials(ctx context.Context) (creds.Credentials, error) {
 	c, err := creds.Resolve(ctx, h.o.Fallback)
 	if err != nil {
-		return c, &Error{Code: CodeNoCredentials, Message: "no credentials to sign with: the function is not running with an execution role", Err: err}
+		return c, noCredentials(err)
 	}
 	return c, nil
-}
-
-// sign serves POST /sign.
-func (h *Handler) sign(w http.ResponseWriter, r *http.Request, e *entry) error {
-	id, err := h.authenticate(r, e)
-	if err != nil {
-		return err
-	}
-	req, err := decodeRequest(w, r)
-	if err != nil {
-		return err
-	}
-	e.profile = req.Profile
-	p, err := validate(&req, h.o.Config.Profiles)
-	if err != nil {
-		return err
-	}
-	e.profile = p.Name
-	if err := multipartRequired(p, req.Files); err != nil {
-		return err
-	}
-	c, err := h.credentials(r.Context())
-	if err != nil {
-		return err
-	}
-	now := h.o.Now().UTC().Truncate(time.Second)
-	res := Response{Uploads: make([]Upload, 0, len(req.Files))}
-	var claims []records.Claim
-	for _, f := range req.Files {
-		oid, err := h.o.NewID()
-		if err != nil {
-			return fmt.Errorf("sign: object id: %w", err)
-		}
-		in := ticketInput{oss: &h.o.Config.OSS, layout: h.layout, profile: p, user: id.User, file: f, id: oid, now: now, fixed: h.fixed[p.Name]}
-		u, err := in.ticket(c)
-		if err != nil {
-			return fmt.Errorf("sign: %w", err)
-		}
-		res.Uploads = append(res.Uploads, u)
-		e.keys = append(e.keys, u.Key)
-		if p.Quota.On() || p.Rate.On() {
-			claims = append(claims, records.Claim{Key: u.Key, Size: u.MaxSize, Expires: u.ExpiresAt})
-		}
-	}
-	if err := h.Admit(r.Context(), id.User, p, claims, now); err != nil {
-		return err
-	}
-	buf := getBuffer()
-	*buf = appendResponse((*buf)[:0], res)
-	writeRaw(w, http.StatusOK, *buf)
-	putBuffer(buf)
-	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,9 +20,11 @@ import (
 	"github.com/ossgate/ossgate/function/internal/auth"
 	"github.com/ossgate/ossgate/function/internal/creds"
 	"github.com/ossgate/ossgate/function/internal/invocation"
+	"github.com/ossgate/ossgate/function/internal/ossclient"
 	"github.com/ossgate/ossgate/function/internal/records"
 	"github.com/ossgate/ossgate/function/internal/records/memstore"
 	"github.com/ossgate/ossgate/function/internal/upload"
+	"github.com/ossgate/ossgate/function/wire"
 )
 
 var (
@@ -90,7 +93,7 @@ type fakeObjects struct {
 	err     error
 }
 
-func (f *fakeObjects) DeleteObject(_ context.Context, key string) error {
+func (f *fakeObjects) delete(key string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.err != nil {
@@ -100,12 +103,71 @@ func (f *fakeObjects) DeleteObject(_ context.Context, key string) error {
 	return nil
 }
 
-type fixture struct {
-	h       *Handler
-	logs    *bytes.Buffer
-	stores  *fakeStores
-	objects *fakeObjects
+// opener serves the fixture's memory store; OSS calls go to the bucket of
+// oss when set (a local OSS), and deletes to objects. Initiations are
+// counted in initiated, and fail with failInitiate when it is set.
+type opener struct {
+	stores       *fakeStores
+	objects      *fakeObjects
+	oss          *ossclient.Opener
+	initiated    *atomic.Int64
+	failInitiate *atomic.Pointer[error]
 }
+
+func (o opener) Store(ctx context.Context) (records.Store, error) { return o.stores.StoreFor(ctx) }
+
+func (o opener) OSS(ctx context.Context) (OSS, error) {
+	c := fixtureOSS{objects: o.objects, initiated: o.initiated, failInitiate: o.failInitiate}
+	if o.oss != nil {
+		b, err := o.oss.Bucket(ctx)
+		if err != nil {
+			return nil, err
+		}
+		c.Multipart = ossclient.Multipart{Bucket: b}
+	}
+	return c, nil
+}
+
+// fixtureOSS makes the multipart calls on a real bucket (nil without a
+// local OSS) and deletes through fakeObjects.
+type fixtureOSS struct {
+	ossclient.Multipart
+	objects      *fakeObjects
+	initiated    *atomic.Int64
+	failInitiate *atomic.Pointer[error]
+}
+
+func (c fixtureOSS) Initiate(key string, in ossclient.Initiation) (string, error) {
+	c.initiated.Add(1)
+	if err := c.failInitiate.Load(); err != nil {
+		return "", *err
+	}
+	return c.Multipart.Initiate(key, in)
+}
+
+func (c fixtureOSS) Delete(key string) error { return c.objects.delete(key) }
+
+type fixture struct {
+	t            testing.TB
+	h            *Handler
+	logs         *bytes.Buffer
+	stores       *fakeStores
+	objects      *fakeObjects
+	initiated    atomic.Int64          // InitiateMultipartUpload calls
+	failInitiate atomic.Pointer[error] // set: every initiation fails so
+}
+
+// clock is a settable clock for Options.Now.
+type clock struct{ t atomic.Pointer[time.Time] }
+
+func newClock(at time.Time) *clock {
+	c := &clock{}
+	c.set(at)
+	return c
+}
+
+func (c *clock) now() time.Time   { return *c.t.Load() }
+func (c *clock) set(at time.Time) { c.t.Store(&at) }
 
 // newFixture returns a handler over testConfig with a fixed clock,
 // sequential object ids and a JSON log in memory; mod may change options.
@@ -115,11 +177,11 @@ func newFixture(t testing.TB, mod func(*Options)) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{logs: &bytes.Buffer{}, stores: &fakeStores{Store: memstore.New()}, objects: &fakeObjects{}}
+	f := &fixture{t: t, logs: &bytes.Buffer{}, stores: &fakeStores{Store: memstore.New()}, objects: &fakeObjects{}}
 	var mu sync.Mutex
 	n := 0
 	o := Options{
-		Config: testConfig(t), Auth: v, Store: f.stores, Objects: f.objects, Now: func() time.Time { return testNow },
+		Config: testConfig(t), Auth: v, Open: opener{stores: f.stores, objects: f.objects, initiated: &f.initiated, failInitiate: &f.failInitiate}, Now: func() time.Time { return testNow },
 		NewID: func() (string, error) {
 			mu.Lock()
 			defer mu.Unlock()
@@ -138,53 +200,62 @@ func newFixture(t testing.TB, mod func(*Options)) *fixture {
 	return f
 }
 
-// do sends a request with the test credentials in its context.
-func (f *fixture) do(method, path, authz, body string, hdr map[string]string) *httptest.ResponseRecorder {
-	return f.send(method, path, authz, body, hdr, true)
+// request is one request to the fixture's handler. Only method and path
+// are required.
+type request struct {
+	method, path string
+	authz        string // the Authorization header; "" sends none
+	user         string // send a valid token of user as authz
+	body         string
+	json         any // marshalled as the body
+	header       map[string]string
+	// The invocation in the request's context: info when set, else the
+	// test credentials, creds instead when set, none with noCreds.
+	info    *invocation.Info
+	creds   *creds.Credentials
+	noCreds bool
 }
 
-// doCreds sends a request with or without the test credentials.
-func (f *fixture) doCreds(method, path, authz, body string, withCreds bool) *httptest.ResponseRecorder {
-	return f.send(method, path, authz, body, nil, withCreds)
-}
-
-func (f *fixture) send(method, path, authz, body string, hdr map[string]string, withCreds bool) *httptest.ResponseRecorder {
-	c := testCreds
-	if !withCreds {
-		c = creds.Credentials{}
+// do serves r and returns the answer.
+func (f *fixture) do(r request) *httptest.ResponseRecorder {
+	f.t.Helper()
+	body := r.body
+	if r.json != nil {
+		b, err := json.Marshal(r.json)
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		body = string(b)
 	}
-	return f.sendWith(method, path, authz, body, hdr, c)
-}
-
-// sendCreds sends a request signed with c.
-func (f *fixture) sendCreds(method, path, authz, body string, c creds.Credentials) *httptest.ResponseRecorder {
-	return f.sendWith(method, path, authz, body, nil, c)
-}
-
-func (f *fixture) sendWith(method, path, authz, body string, hdr map[string]string, c creds.Credentials) *httptest.ResponseRecorder {
-	return f.invoke(method, path, authz, body, hdr, invocation.Info{Credentials: c})
-}
-
-// invoke sends a request whose context carries info, as the FC adapter
-// puts it there.
-func (f *fixture) invoke(method, path, authz, body string, hdr map[string]string, info invocation.Info) *httptest.ResponseRecorder {
-	r := httptest.NewRequest(method, path, strings.NewReader(body))
-	r = r.WithContext(invocation.NewContext(r.Context(), info))
-	if authz != "" {
-		r.Header.Set("Authorization", authz)
+	info := invocation.Info{Credentials: testCreds}
+	switch {
+	case r.info != nil:
+		info = *r.info
+	case r.creds != nil:
+		info.Credentials = *r.creds
+	case r.noCreds:
+		info.Credentials = creds.Credentials{}
 	}
-	for k, v := range hdr {
-		r.Header.Set(k, v)
+	req := httptest.NewRequest(r.method, r.path, strings.NewReader(body))
+	req = req.WithContext(invocation.NewContext(req.Context(), info))
+	if r.user != "" {
+		r.authz = token(f.t, r.user)
+	}
+	if r.authz != "" {
+		req.Header.Set("Authorization", r.authz)
+	}
+	for k, v := range r.header {
+		req.Header.Set(k, v)
 	}
 	w := httptest.NewRecorder()
-	f.h.ServeHTTP(w, r)
+	f.h.ServeHTTP(w, req)
 	return w
 }
 
 // errorOf decodes a JSON error body.
-func errorOf(t testing.TB, w *httptest.ResponseRecorder) errorBody {
+func errorOf(t testing.TB, w *httptest.ResponseRecorder) wire.ErrorBody {
 	t.Helper()
-	var b errorBody
+	var b wire.ErrorBody
 	if err := json.Unmarshal(w.Body.Bytes(), &b); err != nil {
 		t.Fatalf("error body %q: %v", w.Body.String(), err)
 	}
@@ -201,4 +272,24 @@ type anonymousAuth struct{}
 
 func (anonymousAuth) Authenticate(context.Context, string) (auth.Identity, error) {
 	return auth.Identity{User: auth.Anonymous, Anonymous: true}, nil
+}
+
+// outcome is what most tests compare of an answer: its status, the
+// error's code and quota fields (zero on a success) and its Retry-After.
+type outcome struct {
+	Status     int
+	Code       string
+	Exceeded   string
+	RetryAfter string
+}
+
+// outcomeOf returns the outcome of w.
+func outcomeOf(t testing.TB, w *httptest.ResponseRecorder) outcome {
+	t.Helper()
+	o := outcome{Status: w.Code, RetryAfter: w.Header().Get("Retry-After")}
+	if w.Code >= 400 {
+		e := errorOf(t, w).Error
+		o.Code, o.Exceeded = e.Code, e.Exceeded
+	}
+	return o
 }

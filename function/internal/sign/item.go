@@ -1,14 +1,13 @@
 package sign
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strings"
 
 	"github.com/ossgate/ossgate/function/internal/auth"
-	"github.com/ossgate/ossgate/function/internal/creds"
 	"github.com/ossgate/ossgate/function/internal/records"
+	"github.com/ossgate/ossgate/function/wire"
 )
 
 // itemPrefix is the path of one upload: /uploads/{id}, id a record ID.
@@ -20,7 +19,7 @@ const itemPrefix = "/uploads/"
 // multipart endpoints, is no path: 404).
 func (h *Handler) itemRoute(r *http.Request) (route, bool) {
 	id, ok := strings.CutPrefix(r.URL.Path, itemPrefix)
-	if !ok || h.o.Store == nil || !validID(id) {
+	if !ok || h.o.Open == nil || !validID(id) {
 		return route{}, false
 	}
 	return route{http.MethodGet: h.getUpload, http.MethodDelete: h.deleteUpload}, true
@@ -41,7 +40,7 @@ func validID(id string) bool {
 
 // errNoUpload is the 404 of an upload the caller does not have.
 func errNoUpload(err error) *Error {
-	return &Error{Code: CodeNotFound, Message: "no such upload", Err: err}
+	return &Error{Code: wire.CodeNotFound, Message: "no such upload", Err: err}
 }
 
 // ownRecord authenticates a signed-in caller, opens the record store and
@@ -113,28 +112,21 @@ func (h *Handler) deleteUpload(w http.ResponseWriter, r *http.Request, e *entry)
 	if err != nil {
 		return recordError(err)
 	}
-	writeJSON(w, http.StatusOK, view{Record: rec})
+	writeJSON(w, http.StatusOK, wire.UploadView{Record: rec})
 	return nil
 }
 
-// ObjectDeleter deletes uploads for DELETE /uploads/{id}, with the
-// request's credentials; deleting a missing object is not an error, and
-// errors wrapping creds.ErrNone become 503 NoCredentials.
-type ObjectDeleter interface {
-	DeleteObject(ctx context.Context, key string) error
-}
-
-// deleteObject deletes key with the request's credentials.
+// deleteObject deletes key with the request's credentials; a failure is
+// 503, so that the client tries again.
 func (h *Handler) deleteObject(r *http.Request, key string) error {
-	if h.o.Objects == nil {
-		return errors.New("sign: no ObjectDeleter to delete uploads with")
-	}
-	err := h.o.Objects.DeleteObject(r.Context(), key)
-	if errors.Is(err, creds.ErrNone) {
-		return &Error{Code: CodeNoCredentials, Message: "no credentials to delete with", Err: err}
+	o, err := h.o.Open.OSS(r.Context())
+	if err == nil {
+		err = o.Delete(key)
 	}
 	if err != nil {
-		return &Error{Code: CodeStoreUnavailable, Message: "the object could not be deleted; try again", Err: err}
+		return openError(err, func(err error) *Error {
+			return &Error{Code: wire.CodeStoreUnavailable, Message: "the object could not be deleted; try again", Err: err}
+		})
 	}
 	return nil
 }

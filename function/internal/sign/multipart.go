@@ -1,16 +1,15 @@
 package sign
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"time"
 
 	"github.com/ossgate/ossgate/function/config"
-	"github.com/ossgate/ossgate/function/internal/creds"
 	"github.com/ossgate/ossgate/function/internal/ossclient"
 	"github.com/ossgate/ossgate/function/internal/records"
 	"github.com/ossgate/ossgate/function/internal/upload"
+	"github.com/ossgate/ossgate/function/wire"
 )
 
 // The multipart endpoints keep no state between calls: the part sizes
@@ -22,23 +21,6 @@ import (
 //	POST   /uploads/multipart/parts     fresh part URLs, or (without parts) what is done and the missing parts' URLs
 //	POST   /uploads/multipart/complete  check the parts against the schedule and complete
 //	DELETE /uploads/multipart           abort
-
-// MultipartFactory opens the OSS calls of the multipart endpoints for one
-// request, with the credentials in ctx; errors wrapping creds.ErrNone
-// become 503.
-type MultipartFactory interface {
-	MultipartFor(ctx context.Context) (MultipartOSS, error)
-}
-
-// MultipartOSS is what the multipart endpoints ask of OSS; ossclient.Multipart
-// makes these calls.
-type MultipartOSS interface {
-	Initiate(key string, in ossclient.Initiation) (uploadID string, err error)
-	ListParts(key, uploadID string) ([]ossclient.Part, error)
-	Complete(key, uploadID string, parts []ossclient.Part, forbidOverwrite bool) (etag string, err error)
-	Abort(key, uploadID string) error
-	Head(key string) (ossclient.Head, error)
-}
 
 // Multipart limits.
 const (
@@ -59,14 +41,16 @@ func (h *Handler) addMultipartRoutes() {
 	h.routes["/uploads/multipart/complete"] = route{http.MethodPost: h.multipartComplete}
 }
 
-// multipartCreate serves POST /uploads/multipart: it initiates the upload
-// with the invocation's credentials and answers the first part URLs.
+// multipartCreate serves POST /uploads/multipart: it admits the upload
+// through the profile's quota, initiates it with the invocation's
+// credentials and answers the first part URLs. The key states the
+// declared size (upload.SizedID), the only size the upload can have.
 func (h *Handler) multipartCreate(w http.ResponseWriter, r *http.Request, e *entry) error {
 	id, err := h.authenticate(r, e)
 	if err != nil {
 		return err
 	}
-	var req CreateRequest
+	var req wire.CreateRequest
 	if err := decodeJSON(w, r, &req, `{"profile":...,"file":{"name":...,"type":...,"size":...}}`); err != nil {
 		return err
 	}
@@ -84,7 +68,7 @@ func (h *Handler) multipartCreate(w http.ResponseWriter, r *http.Request, e *ent
 	if err != nil {
 		return err
 	}
-	mp, err := h.multipartOSS(r.Context())
+	mp, err := h.oss(r.Context())
 	if err != nil {
 		return err
 	}
@@ -94,13 +78,10 @@ func (h *Handler) multipartCreate(w http.ResponseWriter, r *http.Request, e *ent
 	}
 	now := h.o.Now().UTC().Truncate(time.Second)
 	ext, _ := config.Extension(f.Type) // validated types always have one
-	key := h.layout.UploadKey(p.Name, id.User, now, oid, ext)
+	key := h.layout.UploadKey(p.Name, id.User, now, upload.SizedID(oid, f.Size), ext)
 	e.keys = append(e.keys, key)
-	uploadID, err := mp.Initiate(key, initiation(id.User, p, f, upload.ContentDisposition(p.Disposition, f.Name)))
+	uploadID, err := h.initiate(r.Context(), mp, id.User, p, f, key, now)
 	if err != nil {
-		return ossError(err)
-	}
-	if err := h.admitMultipart(r.Context(), mp, id.User, p, f, key, uploadID, now); err != nil {
 		return err
 	}
 	ps := partSigner{c: c, oss: &h.o.Config.OSS, key: key, uploadID: uploadID, s: s, expires: partURLExpiry(p), now: now}
@@ -108,8 +89,8 @@ func (h *Handler) multipartCreate(w http.ResponseWriter, r *http.Request, e *ent
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, CreateResponse{Upload: MultipartUpload{
-		Key: key, UploadID: uploadID, PartSize: s.partSize, PartCount: s.count, ObjectURL: h.objectURL(key),
+	writeJSON(w, http.StatusOK, wire.CreateResponse{Upload: wire.MultipartUpload{
+		Key: key, UploadID: uploadID, PartSize: s.partSize, PartCount: s.count, ObjectURL: h.publicURL(key),
 		ExpiresAt: now.Add(ps.expires), Parts: parts,
 	}})
 	return nil
@@ -118,10 +99,18 @@ func (h *Handler) multipartCreate(w http.ResponseWriter, r *http.Request, e *ent
 // multipartParts serves POST /uploads/multipart/parts: fresh URLs of the
 // parts asked for (no OSS call: OSS checks the upload id on each PUT), or,
 // without parts, the parts OSS has that fit the schedule and the URLs of
-// the first missing ones: how a client resumes.
+// the first missing ones: how a client resumes; that listing counts
+// against the profile's rate.
 func (h *Handler) multipartParts(w http.ResponseWriter, r *http.Request, e *entry) error {
-	var req PartsRequest
-	_, p, s, err := h.openUpload(w, r, e, &req, &req.UploadRef, &req.Size, `{"key":...,"uploadId":...,"size":...,"parts":[...]}`)
+	id, err := h.authenticate(r, e)
+	if err != nil {
+		return err
+	}
+	var req wire.PartsRequest
+	if err := decodeJSON(w, r, &req, `{"key":...,"uploadId":...,"size":...,"parts":[...]}`); err != nil {
+		return err
+	}
+	p, s, err := h.ownUpload(id.User, req.UploadRef, req.Size, e)
 	if err != nil {
 		return err
 	}
@@ -129,15 +118,21 @@ func (h *Handler) multipartParts(w http.ResponseWriter, r *http.Request, e *entr
 	if err != nil {
 		return err
 	}
-	ps := partSigner{c: c, oss: &h.o.Config.OSS, key: req.Key, uploadID: req.UploadID, s: s, expires: partURLExpiry(p), now: h.o.Now().UTC().Truncate(time.Second)}
-	res := PartsResponse{PartSize: s.partSize, PartCount: s.count}
+	now := h.o.Now().UTC().Truncate(time.Second)
+	ps := partSigner{c: c, oss: &h.o.Config.OSS, key: req.Key, uploadID: req.UploadID, s: s, expires: partURLExpiry(p), now: now}
+	res := wire.PartsResponse{PartSize: s.partSize, PartCount: s.count}
 	numbers := req.Parts
 	if numbers != nil {
 		if numbers, err = s.checkNumbers(numbers); err != nil {
 			return err
 		}
 	} else {
-		mp, err := h.multipartOSS(r.Context())
+		// A listing costs OSS calls (ListParts, up to 10 pages): it
+		// counts against the caller's rate, as a POST /sign does.
+		if err := h.admitCall(r.Context(), id.User, p, now); err != nil {
+			return err
+		}
+		mp, err := h.oss(r.Context())
 		if err != nil {
 			return err
 		}
@@ -162,12 +157,20 @@ func (h *Handler) multipartParts(w http.ResponseWriter, r *http.Request, e *entr
 // declared size was completed already (a retried or racing call): the
 // answer is that object.
 func (h *Handler) multipartComplete(w http.ResponseWriter, r *http.Request, e *entry) error {
-	var req CompleteRequest
-	user, _, s, err := h.openUpload(w, r, e, &req, &req.UploadRef, &req.Size, `{"key":...,"uploadId":...,"size":...}`)
+	id, err := h.authenticate(r, e)
 	if err != nil {
 		return err
 	}
-	mp, err := h.multipartOSS(r.Context())
+	var req wire.CompleteRequest
+	if err := decodeJSON(w, r, &req, `{"key":...,"uploadId":...,"size":...}`); err != nil {
+		return err
+	}
+	_, s, err := h.ownUpload(id.User, req.UploadRef, req.Size, e)
+	if err != nil {
+		return err
+	}
+	user := id.User
+	mp, err := h.oss(r.Context())
 	if err != nil {
 		return err
 	}
@@ -183,7 +186,7 @@ func (h *Handler) multipartComplete(w http.ResponseWriter, r *http.Request, e *e
 	if err != nil {
 		return h.completedAlready(w, mp, req, user, err)
 	}
-	writeJSON(w, http.StatusOK, CompleteResponse{Key: req.Key, ObjectURL: h.objectURL(req.Key), Size: req.Size, ETag: records.NormalizeETag(etag)})
+	writeJSON(w, http.StatusOK, wire.CompleteResponse{Key: req.Key, ObjectURL: h.publicURL(req.Key), Size: req.Size, ETag: records.NormalizeETag(etag)})
 	return nil
 }
 
@@ -191,9 +194,9 @@ func (h *Handler) multipartComplete(w http.ResponseWriter, r *http.Request, e *e
 // the upload is gone, the key exists, or parts are missing (a racing
 // complete took them), and the object at the key is the caller's with the
 // declared size, that object; else the error.
-func (h *Handler) completedAlready(w http.ResponseWriter, mp MultipartOSS, req CompleteRequest, user string, err error) error {
+func (h *Handler) completedAlready(w http.ResponseWriter, mp OSS, req wire.CompleteRequest, user string, err error) error {
 	var e *Error
-	if !errors.Is(err, ossclient.ErrNoSuchUpload) && !errors.Is(err, ossclient.ErrExists) && !(errors.As(err, &e) && e.Code == CodePartsMissing) {
+	if !errors.Is(err, ossclient.ErrNoSuchUpload) && !errors.Is(err, ossclient.ErrExists) && !(errors.As(err, &e) && e.Code == wire.CodePartsMissing) {
 		return ossError(err)
 	}
 	head, herr := mp.Head(req.Key)
@@ -205,7 +208,7 @@ func (h *Handler) completedAlready(w http.ResponseWriter, mp MultipartOSS, req C
 	case head.Meta[upload.MetaUploader] != user || head.Size != req.Size:
 		return ossError(err)
 	}
-	writeJSON(w, http.StatusOK, CompleteResponse{Key: req.Key, ObjectURL: h.objectURL(req.Key), Size: head.Size, ETag: records.NormalizeETag(head.ETag)})
+	writeJSON(w, http.StatusOK, wire.CompleteResponse{Key: req.Key, ObjectURL: h.publicURL(req.Key), Size: head.Size, ETag: records.NormalizeETag(head.ETag)})
 	return nil
 }
 
@@ -221,10 +224,10 @@ func (h *Handler) multipartAbort(w http.ResponseWriter, r *http.Request, e *entr
 	if err != nil {
 		return err
 	}
-	if _, err := h.ownUpload(ref, id.User, e); err != nil {
+	if _, _, err := h.ownKey(id.User, ref, e); err != nil {
 		return err
 	}
-	mp, err := h.multipartOSS(r.Context())
+	mp, err := h.oss(r.Context())
 	if err != nil {
 		return err
 	}
@@ -237,48 +240,14 @@ func (h *Handler) multipartAbort(w http.ResponseWriter, r *http.Request, e *entr
 	return nil
 }
 
-// openUpload authenticates the caller, reads the body into req (ref and
-// size point into it), checks that the upload it names is the caller's,
-// and returns the caller, the upload's profile and the schedule of its
-// declared size.
-func (h *Handler) openUpload(w http.ResponseWriter, r *http.Request, e *entry, req any, ref *UploadRef, size *int64, want string) (string, config.Profile, schedule, error) {
-	id, err := h.authenticate(r, e)
-	if err != nil {
-		return "", config.Profile{}, schedule{}, err
-	}
-	if err := decodeJSON(w, r, req, want); err != nil {
-		return "", config.Profile{}, schedule{}, err
-	}
-	p, err := h.ownUpload(*ref, id.User, e)
-	if err != nil {
-		return "", config.Profile{}, schedule{}, err
-	}
-	s, err := scheduleFor(p, *size)
-	return id.User, p, s, err
-}
-
-// multipartOSS opens the request's OSS calls; no credentials is a 503.
-func (h *Handler) multipartOSS(ctx context.Context) (MultipartOSS, error) {
-	mp, err := h.o.Multipart.MultipartFor(ctx)
-	if errors.Is(err, creds.ErrNone) {
-		return nil, &Error{Code: CodeNoCredentials, Message: "no credentials to call OSS with: the function is not running with an execution role", Err: err}
-	}
-	return mp, err
-}
-
-// objectURL is where the object at key is served.
-func (h *Handler) objectURL(key string) string {
-	return h.o.Config.OSS.PublicBaseURL + "/" + upload.EscapeKey(key)
-}
-
 // ossError maps OSS's refusals the client can act on to their codes; any
 // other failure is an internal error.
 func ossError(err error) error {
 	switch {
 	case errors.Is(err, ossclient.ErrNoSuchUpload):
-		return &Error{Code: CodeNoSuchUpload, Message: "OSS knows no such upload: it was completed, aborted or never started", Err: err}
+		return &Error{Code: wire.CodeNoSuchUpload, Message: "OSS knows no such upload: it was completed, aborted or never started", Err: err}
 	case errors.Is(err, ossclient.ErrExists):
-		return &Error{Code: CodeFileAlreadyExists, Message: "an object exists at the upload's key", Err: err}
+		return &Error{Code: wire.CodeFileAlreadyExists, Message: "an object exists at the upload's key", Err: err}
 	}
 	return err
 }

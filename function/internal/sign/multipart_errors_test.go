@@ -8,9 +8,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/ossgate/ossgate/function/config"
 	"github.com/ossgate/ossgate/function/internal/creds"
-	"github.com/ossgate/ossgate/function/internal/ossclient"
+	"github.com/ossgate/ossgate/function/wire"
 )
 
 func TestSignAnswersMultipartRequired(t *testing.T) {
@@ -27,24 +26,27 @@ func TestSignAnswersMultipartRequired(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			w := f.do("POST", "/sign", token(t, "alice"), tt.body, nil)
+			w := f.do(request{method: "POST", path: "/sign", authz: token(t, "alice"), body: tt.body})
 			if w.Code != tt.status {
 				t.Fatalf("got %d %s, want %d", w.Code, w.Body, tt.status)
 			}
 			if tt.status != 400 {
 				return
 			}
-			var got map[string]map[string]any
-			_ = json.Unmarshal(w.Body.Bytes(), &got)
-			e := got["error"]
-			if e["code"] != CodeMultipartRequired || e["partSize"] != float64(mpPart) || e["threshold"] == nil || e["requestId"] == "" ||
-				!strings.Contains(e["message"].(string), "/uploads/multipart") {
-				t.Errorf("error: %v", e)
+			var body map[string]map[string]any
+			_ = json.Unmarshal(w.Body.Bytes(), &body)
+			e := body["error"]
+			if msg, _ := e["message"].(string); !strings.Contains(msg, "/uploads/multipart") || e["requestId"] == "" || e["threshold"] == nil {
+				t.Errorf("error: %v, want a message naming /uploads/multipart, a requestId and the threshold", e)
+			}
+			want := map[string]any{"code": wire.CodeMultipartRequired, "partSize": float64(mpPart)}
+			if diff := cmp.Diff(want, map[string]any{"code": e["code"], "partSize": e["partSize"]}); diff != "" {
+				t.Errorf("error fields (-want +got):\n%s", diff)
 			}
 		})
 	}
 	// Every other error keeps the plain shape.
-	w := f.do("POST", "/sign", token(t, "alice"), `{"profile":"nope","files":[]}`, nil)
+	w := f.do(request{method: "POST", path: "/sign", authz: token(t, "alice"), body: `{"profile":"nope","files":[]}`})
 	var plain map[string]map[string]any
 	_ = json.Unmarshal(w.Body.Bytes(), &plain)
 	if len(plain["error"]) != 3 {
@@ -68,97 +70,49 @@ func TestMultipartRefusals(t *testing.T) {
 		status                   int
 		code, message            string
 	}{
-		{"profile without multipart", "POST", "/uploads/multipart", "alice", create("photo", "a.png", "image/png", 5), 400, CodeMultipartNotAllowed, "form uploads only"},
-		{"unknown profile", "POST", "/uploads/multipart", "alice", create("nope", "a.mp4", "video/mp4", 5), 400, CodeUnknownProfile, ""},
-		{"no profile", "POST", "/uploads/multipart", "alice", map[string]any{"file": map[string]any{"name": "a", "type": "video/mp4", "size": 5}}, 400, CodeProfileRequired, ""},
-		{"no file", "POST", "/uploads/multipart", "alice", map[string]any{"profile": "video"}, 400, CodeInvalidFileName, "file: name"},
-		{"bad type", "POST", "/uploads/multipart", "alice", create("video", "a.mp4", "video/webm", 5), 415, CodeUnsupportedType, "file: type"},
-		{"too large", "POST", "/uploads/multipart", "alice", create("video", "a.mp4", "video/mp4", 104857601), 413, CodeFileTooLarge, "file: size"},
-		{"no size", "POST", "/uploads/multipart", "alice", create("video", "a.mp4", "video/mp4", 0), 400, CodeInvalidSize, ""},
-		{"unknown field", "POST", "/uploads/multipart", "alice", map[string]any{"profile": "video", "files": []any{}}, 400, CodeInvalidJSON, ""},
-		{"parts: another user", "POST", "/uploads/multipart/parts", "bob", ref(u.Key, u.UploadID, 3*mpPart), 403, CodeForbidden, "another user"},
-		{"complete: another user", "POST", "/uploads/multipart/complete", "bob", ref(u.Key, u.UploadID, 3*mpPart), 403, CodeForbidden, "another user"},
-		{"parts: not an upload key", "POST", "/uploads/multipart/parts", "alice", ref("records/alice/x.json", u.UploadID, 5), 400, CodeInvalidUpload, "not an upload key"},
-		{"parts: a profile without multipart", "POST", "/uploads/multipart/parts", "alice", ref(photoKey, u.UploadID, 5), 400, CodeInvalidUpload, "no multipart"},
-		{"parts: bad upload id", "POST", "/uploads/multipart/parts", "alice", ref(u.Key, "../x", 5), 400, CodeInvalidUpload, "uploadId"},
-		{"parts: no key", "POST", "/uploads/multipart/parts", "alice", ref("", u.UploadID, 5), 400, CodeInvalidUpload, "required"},
-		{"parts: unknown upload id", "POST", "/uploads/multipart/parts", "alice", ref(u.Key, "0123456789ABCDEF0123456789ABCDEF", 3*mpPart), 404, CodeNoSuchUpload, ""},
-		{"complete: unknown upload id", "POST", "/uploads/multipart/complete", "alice", ref(u.Key, "0123456789ABCDEF0123456789ABCDEF", 3*mpPart), 404, CodeNoSuchUpload, ""},
-		{"parts: size over the profile's", "POST", "/uploads/multipart/parts", "alice", ref(u.Key, u.UploadID, 104857601), 413, CodeFileTooLarge, ""},
-		{"complete: no size", "POST", "/uploads/multipart/complete", "alice", ref(u.Key, u.UploadID, 0), 400, CodeInvalidSize, ""},
-		{"abort: no key or upload id", "DELETE", "/uploads/multipart", "alice", nil, 400, CodeInvalidUpload, "required"},
-		{"abort: unknown field", "DELETE", "/uploads/multipart", "alice", map[string]any{"key": u.Key, "uploadId": u.UploadID, "x": 1}, 400, CodeInvalidJSON, ""},
-		{"GET", "GET", "/uploads/multipart", "alice", nil, 405, CodeMethodNotAllowed, "DELETE, POST, OPTIONS"},
-		{"DELETE on complete", "DELETE", "/uploads/multipart/complete", "alice", nil, 405, CodeMethodNotAllowed, "POST, OPTIONS"},
+		{"profile without multipart", "POST", "/uploads/multipart", "alice", create("photo", "a.png", "image/png", 5), 400, wire.CodeMultipartNotAllowed, "form uploads only"},
+		{"unknown profile", "POST", "/uploads/multipart", "alice", create("nope", "a.mp4", "video/mp4", 5), 400, wire.CodeUnknownProfile, ""},
+		{"no profile", "POST", "/uploads/multipart", "alice", map[string]any{"file": map[string]any{"name": "a", "type": "video/mp4", "size": 5}}, 400, wire.CodeProfileRequired, ""},
+		{"no file", "POST", "/uploads/multipart", "alice", map[string]any{"profile": "video"}, 400, wire.CodeInvalidFileName, "file: name"},
+		{"bad type", "POST", "/uploads/multipart", "alice", create("video", "a.mp4", "video/webm", 5), 415, wire.CodeUnsupportedType, "file: type"},
+		{"too large", "POST", "/uploads/multipart", "alice", create("video", "a.mp4", "video/mp4", 104857601), 413, wire.CodeFileTooLarge, "file: size"},
+		{"no size", "POST", "/uploads/multipart", "alice", create("video", "a.mp4", "video/mp4", 0), 400, wire.CodeInvalidSize, ""},
+		{"unknown field", "POST", "/uploads/multipart", "alice", map[string]any{"profile": "video", "files": []any{}}, 400, wire.CodeInvalidJSON, ""},
+		{"parts: another user", "POST", "/uploads/multipart/parts", "bob", ref(u.Key, u.UploadID, 3*mpPart), 403, wire.CodeForbidden, "another user"},
+		{"complete: another user", "POST", "/uploads/multipart/complete", "bob", ref(u.Key, u.UploadID, 3*mpPart), 403, wire.CodeForbidden, "another user"},
+		{"parts: not an upload key", "POST", "/uploads/multipart/parts", "alice", ref("records/alice/x.json", u.UploadID, 5), 400, wire.CodeInvalidUpload, "not an upload key"},
+		{"parts: a profile without multipart", "POST", "/uploads/multipart/parts", "alice", ref(photoKey, u.UploadID, 5), 400, wire.CodeInvalidUpload, "no multipart"},
+		{"parts: bad upload id", "POST", "/uploads/multipart/parts", "alice", ref(u.Key, "../x", 5), 400, wire.CodeInvalidUpload, "uploadId"},
+		{"parts: no key", "POST", "/uploads/multipart/parts", "alice", ref("", u.UploadID, 5), 400, wire.CodeInvalidUpload, "required"},
+		{"parts: unknown upload id", "POST", "/uploads/multipart/parts", "alice", ref(u.Key, "0123456789ABCDEF0123456789ABCDEF", 3*mpPart), 404, wire.CodeNoSuchUpload, ""},
+		{"complete: unknown upload id", "POST", "/uploads/multipart/complete", "alice", ref(u.Key, "0123456789ABCDEF0123456789ABCDEF", 3*mpPart), 404, wire.CodeNoSuchUpload, ""},
+		{"parts: size over the profile's", "POST", "/uploads/multipart/parts", "alice", ref(u.Key, u.UploadID, 104857601), 413, wire.CodeFileTooLarge, ""},
+		{"complete: no size", "POST", "/uploads/multipart/complete", "alice", ref(u.Key, u.UploadID, 0), 400, wire.CodeInvalidSize, ""},
+		{"abort: no key or upload id", "DELETE", "/uploads/multipart", "alice", nil, 400, wire.CodeInvalidUpload, "required"},
+		{"abort: unknown field", "DELETE", "/uploads/multipart", "alice", map[string]any{"key": u.Key, "uploadId": u.UploadID, "x": 1}, 400, wire.CodeInvalidJSON, ""},
+		{"GET", "GET", "/uploads/multipart", "alice", nil, 405, wire.CodeMethodNotAllowed, "DELETE, POST, OPTIONS"},
+		{"DELETE on complete", "DELETE", "/uploads/multipart/complete", "alice", nil, 405, wire.CodeMethodNotAllowed, "POST, OPTIONS"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var w = f.do(tt.method, tt.path, token(t, tt.user), "", nil)
+			var w = f.do(request{method: tt.method, path: tt.path, authz: token(t, tt.user)})
 			if tt.body != nil {
-				w = f.call(t, tt.method, tt.path, tt.user, tt.body)
+				w = f.do(request{method: tt.method, path: tt.path, user: tt.user, json: tt.body})
 			}
-			e := errorOf(t, w)
-			if w.Code != tt.status || e.Error.Code != tt.code || !strings.Contains(e.Error.Message, tt.message) {
-				t.Errorf("got %d %s, want %d %s mentioning %q", w.Code, w.Body, tt.status, tt.code, tt.message)
+			if diff := cmp.Diff(outcome{Status: tt.status, Code: tt.code}, outcomeOf(t, w)); diff != "" {
+				t.Errorf("answer (-want +got):\n%s", diff)
+			}
+			if msg := errorOf(t, w).Error.Message; !strings.Contains(msg, tt.message) {
+				t.Errorf("message %q, want it to mention %q", msg, tt.message)
 			}
 		})
 	}
-	if w := f.do("POST", "/uploads/multipart", "", `{}`, nil); w.Code != 401 {
+	if w := f.do(request{method: "POST", path: "/uploads/multipart", body: `{}`}); w.Code != 401 {
 		t.Errorf("no token: got %d, want 401", w.Code)
 	}
-	w := f.doCreds("POST", "/uploads/multipart", token(t, "alice"), `{"profile":"video","file":{"name":"a.mp4","type":"video/mp4","size":5}}`, false)
-	if e := errorOf(t, w); w.Code != 503 || e.Error.Code != CodeNoCredentials {
+	w := f.do(request{method: "POST", path: "/uploads/multipart", authz: token(t, "alice"), body: `{"profile":"video","file":{"name":"a.mp4","type":"video/mp4","size":5}}`, noCreds: true})
+	if e := errorOf(t, w); w.Code != 503 || e.Error.Code != wire.CodeNoCredentials {
 		t.Errorf("no credentials: got %d %s, want 503 NoCredentials", w.Code, w.Body)
-	}
-}
-
-func TestMultipartRoutesNeedTheFactory(t *testing.T) {
-	w := newFixture(t, nil).do("POST", "/uploads/multipart", token(t, "alice"), `{}`, nil)
-	if w.Code != 404 {
-		t.Errorf("without Options.Multipart: got %d, want 404", w.Code)
-	}
-}
-
-func TestMultipartPreflight(t *testing.T) {
-	f := newMPFixture(t)
-	w := f.do("OPTIONS", "/uploads/multipart", "", "", map[string]string{"Origin": "https://app.example.com", "Access-Control-Request-Method": "DELETE"})
-	if w.Code != 204 || w.Header().Get("Access-Control-Allow-Methods") != "GET, POST, DELETE, OPTIONS" || w.Header().Get("Access-Control-Allow-Origin") != "https://app.example.com" {
-		t.Errorf("preflight of DELETE: %d %v", w.Code, w.Header())
-	}
-}
-
-func TestSchedule(t *testing.T) {
-	tests := []struct {
-		size, partSize int64
-		count          int
-		last           int64
-	}{
-		{1, 100, 1, 1},
-		{100, 100, 1, 100},
-		{101, 100, 2, 1},
-		{300, 100, 3, 100},
-		{5 << 20 * 10000, 5 << 20, 10000, 5 << 20},
-	}
-	for _, tt := range tests {
-		s := newSchedule(tt.size, tt.partSize)
-		var total int64
-		for n := 1; n <= s.count; n++ {
-			total += s.sizeOf(n)
-		}
-		if s.count != tt.count || s.sizeOf(s.count) != tt.last || total != tt.size {
-			t.Errorf("%d in parts of %d: %d parts, last %d, total %d; want %d, %d, %d", tt.size, tt.partSize, s.count, s.sizeOf(s.count), total, tt.count, tt.last, tt.size)
-		}
-	}
-	s := newSchedule(10, 1)
-	if got := s.firstMissing([]int{1, 2, 5, 9}, 4); !cmp.Equal(got, []int{3, 4, 6, 7}) {
-		t.Errorf("firstMissing: got %v", got)
-	}
-	if got := s.done([]ossclient.Part{{Number: 1, Size: 1}, {Number: 2, Size: 2}, {Number: 11, Size: 1}, {Number: 10, Size: 1}}); !cmp.Equal(got, []int{1, 10}) {
-		t.Errorf("done: got %v, want the parts that fit, [1 10]", got)
-	}
-	p := config.Profile{Name: "p", MinSize: 1, MaxSize: 1 << 40, Multipart: &config.Multipart{PartSize: 100 << 10}}
-	if _, err := scheduleFor(p, 10001*(100<<10)); err == nil || err.(*Error).Code != CodeTooManyParts {
-		t.Errorf("10,001 parts: got %v, want TooManyParts", err)
 	}
 }
 
@@ -166,10 +120,9 @@ func TestSchedule(t *testing.T) {
 // is a 503 too.
 func TestMultipartNoCredentialsForOSS(t *testing.T) {
 	f := newMPFixture(t)
-	f.h.o.Multipart = ossOpener{ossclient.FromConfig(f.h.o.Config.OSS, nil)}
 	f.h.o.Fallback = fixedCreds{testCreds}
-	w := f.doCreds("POST", "/uploads/multipart", token(t, "alice"), `{"profile":"video","file":{"name":"a.mp4","type":"video/mp4","size":5}}`, false)
-	if e := errorOf(t, w); w.Code != 503 || e.Error.Code != CodeNoCredentials {
+	w := f.do(request{method: "POST", path: "/uploads/multipart", authz: token(t, "alice"), body: `{"profile":"video","file":{"name":"a.mp4","type":"video/mp4","size":5}}`, noCreds: true})
+	if e := errorOf(t, w); w.Code != 503 || e.Error.Code != wire.CodeNoCredentials {
 		t.Errorf("got %d %s, want 503 NoCredentials", w.Code, w.Body)
 	}
 }

@@ -2,18 +2,17 @@ package sign
 
 import (
 	"bytes"
-	"context"
 	"crypto/rand"
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/ossgate/ossgate/function/config"
 	"github.com/ossgate/ossgate/function/internal/ossclient"
+	"github.com/ossgate/ossgate/function/wire"
 	"github.com/ossgate/ossgate/internal/testutil"
 	"github.com/ossgate/ossgate/local/ossemu"
 )
@@ -23,13 +22,16 @@ const mpPart = 100 << 10
 
 // mpProfiles: "video" goes multipart from 3 parts, "short" too with part
 // URLs valid 2 s, "photo" has no multipart, "big" allows 10,000 parts,
-// "capped" allows each user 2 files a day.
+// "capped" allows each user 2 files a day, "metered" 1 MiB a day, "rated"
+// 2 calls an hour.
 const mpProfiles = `{
   "video": {"types": ["video/mp4"], "maxSize": 104857600, "multipart": {"partSize": 102400, "threshold": 307200}},
   "short": {"types": ["video/mp4"], "maxSize": 104857600, "expiry": "2s", "multipart": {"partSize": 102400}},
   "photo": {"types": ["image/png"], "maxSize": 1048576, "maxFiles": 3},
   "big":   {"types": ["video/mp4"], "maxSize": 1024000000, "multipart": {"partSize": 102400}},
-  "capped": {"types": ["video/mp4"], "maxSize": 104857600, "multipart": {"partSize": 102400}, "quota": {"files": 2, "per": "day"}}
+  "capped": {"types": ["video/mp4"], "maxSize": 104857600, "multipart": {"partSize": 102400}, "quota": {"files": 2, "per": "day"}},
+  "metered": {"types": ["video/mp4"], "maxSize": 104857600, "multipart": {"partSize": 102400}, "quota": {"bytes": 1048576, "per": "day"}},
+  "rated": {"types": ["video/mp4"], "maxSize": 104857600, "multipart": {"partSize": 102400}, "rate": {"signs": 2, "per": "hour"}}
 }`
 
 // mpFixture is a sign handler on a local OSS bucket: its part URLs reach
@@ -37,18 +39,6 @@ const mpProfiles = `{
 type mpFixture struct {
 	*fixture
 	oss *testutil.LocalOSS
-}
-
-// ossOpener opens the multipart calls on the configured bucket, as
-// function/sign_main.go does.
-type ossOpener struct{ o ossclient.Opener }
-
-func (o ossOpener) MultipartFor(ctx context.Context) (MultipartOSS, error) {
-	b, err := o.o.Bucket(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return ossclient.Multipart{Bucket: b}, nil
 }
 
 func newMPFixture(t *testing.T) *mpFixture {
@@ -67,30 +57,24 @@ func newMPFixture(t *testing.T) *mpFixture {
 		o.Config = cfg
 		o.Now = time.Now // part URLs meet the local OSS's real clock
 		o.NewID = nil
-		o.Multipart = ossOpener{ossclient.FromConfig(cfg.OSS, nil)}
+		op := o.Open.(opener)
+		oss := ossclient.FromConfig(cfg.OSS, nil) // the invocation's credentials only
+		op.oss = &oss
+		o.Open = op
 	})
 	return &mpFixture{fixture: f, oss: l}
 }
 
-// call sends method path with v as the JSON body as user.
-func (f *mpFixture) call(t *testing.T, method, path, user string, v any) *httptest.ResponseRecorder {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return f.do(method, path, token(t, user), string(b), nil)
-}
-
 // create starts an upload of size bytes of video/mp4 under profile as user
 // and fails the test unless it is answered 200.
-func (f *mpFixture) create(t *testing.T, user, profile string, size int64) MultipartUpload {
+func (f *mpFixture) create(t *testing.T, user, profile string, size int64) wire.MultipartUpload {
 	t.Helper()
-	w := f.call(t, "POST", "/uploads/multipart", user, map[string]any{"profile": profile, "file": map[string]any{"name": "clip 1.mp4", "type": "video/mp4", "size": size}})
+	w := f.do(request{method: "POST", path: "/uploads/multipart", user: user,
+		json: map[string]any{"profile": profile, "file": map[string]any{"name": "clip 1.mp4", "type": "video/mp4", "size": size}}})
 	if w.Code != 200 {
 		t.Fatalf("create: %d %s", w.Code, w.Body)
 	}
-	var res CreateResponse
+	var res wire.CreateResponse
 	if err := json.Unmarshal(w.Body.Bytes(), &res); err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +83,7 @@ func (f *mpFixture) create(t *testing.T, user, profile string, size int64) Multi
 
 // put PUTs body to the part's URL with headers (the part's own when nil)
 // and returns OSS's status and body.
-func put(t *testing.T, p PartURL, body []byte, headers map[string]string) (int, string) {
+func put(t *testing.T, p wire.PartURL, body []byte, headers map[string]string) (int, string) {
 	t.Helper()
 	if headers == nil {
 		headers = p.Headers
@@ -122,7 +106,7 @@ func put(t *testing.T, p PartURL, body []byte, headers map[string]string) (int, 
 
 // putParts PUTs the given parts of data, each its slice of data, and fails
 // the test unless OSS stores every one.
-func putParts(t *testing.T, parts []PartURL, data []byte) {
+func putParts(t *testing.T, parts []wire.PartURL, data []byte) {
 	t.Helper()
 	for _, p := range parts {
 		start := int64(p.Number-1) * mpPart

@@ -7,11 +7,11 @@ import (
 
 	"github.com/ossgate/ossgate/function/config"
 	"github.com/ossgate/ossgate/function/internal/ossclient"
-	"github.com/ossgate/ossgate/function/internal/upload"
+	"github.com/ossgate/ossgate/function/wire"
 	"github.com/ossgate/ossgate/signer"
 )
 
-// schedule is the part layout of a file (issue 15, decision 2): count =
+// schedule is the part layout of a file: count =
 // ceil(size/partSize), at least 1; parts 1..count of partSize bytes but the
 // last, which holds the rest.
 type schedule struct {
@@ -36,13 +36,13 @@ func (s schedule) sizeOf(n int) int64 {
 // returns them without repeats, in the order asked.
 func (s schedule) checkNumbers(numbers []int) ([]int, error) {
 	if len(numbers) == 0 || len(numbers) > MaxPartURLs {
-		return nil, errorf(CodeInvalidParts, "parts must list 1 to %d part numbers, got %d", MaxPartURLs, len(numbers))
+		return nil, errorf(wire.CodeInvalidParts, "parts must list 1 to %d part numbers, got %d", MaxPartURLs, len(numbers))
 	}
 	seen := make(map[int]bool, len(numbers))
 	out := make([]int, 0, len(numbers))
 	for _, n := range numbers {
 		if n < 1 || n > s.count {
-			return nil, errorf(CodeInvalidParts, "part %d is not one of the upload's parts 1..%d", n, s.count)
+			return nil, errorf(wire.CodeInvalidParts, "part %d is not one of the upload's parts 1..%d", n, s.count)
 		}
 		if !seen[n] {
 			seen[n] = true
@@ -91,7 +91,7 @@ func (s schedule) check(listed []ossclient.Part) ([]ossclient.Part, error) {
 			if p.Number >= 1 && p.Number <= s.count {
 				want = fmt.Sprintf("is %d bytes", s.sizeOf(p.Number))
 			}
-			return nil, &Error{Code: CodePartSizeMismatch, Details: map[string]any{"part": p.Number},
+			return nil, &Error{Code: wire.CodePartSizeMismatch, Extra: wire.Error{Part: &p.Number},
 				Message: fmt.Sprintf("part %d is %d bytes; a %d-byte file has %d parts and part %d %s", p.Number, p.Size, s.size, s.count, p.Number, want)}
 		}
 	}
@@ -103,7 +103,7 @@ func (s schedule) check(listed []ossclient.Part) ([]ossclient.Part, error) {
 		have[i] = p.Number
 	}
 	missing := s.firstMissing(have, MaxPartURLs)
-	return nil, &Error{Code: CodePartsMissing, Details: map[string]any{"missing": missing},
+	return nil, &Error{Code: wire.CodePartsMissing, Extra: wire.Error{Missing: missing},
 		Message: fmt.Sprintf("%d of %d parts are missing, first %v", s.count-len(listed), s.count, missing[:min(len(missing), 10)])}
 }
 
@@ -118,8 +118,8 @@ type partSigner struct {
 }
 
 // urls returns the presigned requests of the given parts.
-func (ps partSigner) urls(numbers []int) ([]PartURL, error) {
-	out := make([]PartURL, 0, len(numbers))
+func (ps partSigner) urls(numbers []int) ([]wire.PartURL, error) {
+	out := make([]wire.PartURL, 0, len(numbers))
 	for _, n := range numbers {
 		u, err := presignPart(ps, n)
 		if err != nil {
@@ -134,7 +134,7 @@ func (ps partSigner) urls(numbers []int) ([]PartURL, error) {
 // query-signed PUT whose signature covers Content-Type and, through
 // x-oss-additional-headers, Content-Length, so OSS refuses a body of any
 // other size. It carries the sign role's oss:PutObject.
-func presignPart(ps partSigner, n int) (PartURL, error) {
+func presignPart(ps partSigner, n int) (wire.PartURL, error) {
 	size := ps.s.sizeOf(n)
 	p, err := signer.Presign(ps.c, signer.PresignRequest{
 		Method: "PUT", Bucket: ps.oss.Bucket, Key: ps.key,
@@ -144,8 +144,8 @@ func presignPart(ps partSigner, n int) (PartURL, error) {
 		Expires:           ps.expires,
 	}, ps.oss.Region, ps.now)
 	if err != nil {
-		return PartURL{}, fmt.Errorf("sign: part %d: %w", n, err)
+		return wire.PartURL{}, fmt.Errorf("sign: part %d: %w", n, err)
 	}
-	return PartURL{Number: n, URL: ps.oss.UploadURL + "/" + upload.EscapeKey(ps.key) + "?" + p.Query, Size: size,
+	return wire.PartURL{Number: n, URL: objectURL(ps.oss.UploadURL, ps.key, p.Query), Size: size,
 		Headers: map[string]string{"Content-Type": partContentType}, ExpiresAt: p.Expires}, nil
 }

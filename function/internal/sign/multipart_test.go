@@ -15,6 +15,7 @@ import (
 	"github.com/ossgate/ossgate/function/internal/invocation"
 	"github.com/ossgate/ossgate/function/internal/ossclient"
 	"github.com/ossgate/ossgate/function/internal/upload"
+	"github.com/ossgate/ossgate/function/wire"
 )
 
 // head returns what the local OSS says of key.
@@ -37,17 +38,31 @@ func TestMultipartUploadEndToEnd(t *testing.T) {
 	if !strings.HasPrefix(u.Key, "uploads/video/alice/") || !strings.HasSuffix(u.Key, ".mp4") || u.UploadID == "" {
 		t.Fatalf("key %q, uploadId %q: want alice's upload key", u.Key, u.UploadID)
 	}
-	if u.PartSize != mpPart || u.PartCount != 4 || len(u.Parts) != 4 || u.ObjectURL != f.oss.URL+"/mp-bucket/"+u.Key {
-		t.Fatalf("got partSize %d, partCount %d, %d parts, objectUrl %q", u.PartSize, u.PartCount, len(u.Parts), u.ObjectURL)
+	type shape struct {
+		PartSize         int64
+		PartCount, Parts int
+		ObjectURL        string
+	}
+	if diff := cmp.Diff(shape{mpPart, 4, 4, f.oss.URL + "/mp-bucket/" + u.Key}, shape{u.PartSize, u.PartCount, len(u.Parts), u.ObjectURL}); diff != "" {
+		t.Fatalf("upload (-want +got):\n%s", diff)
 	}
 	if u.ExpiresAt.Before(before.Add(config.DefaultExpiry)) || u.ExpiresAt.After(time.Now().Add(config.DefaultExpiry)) {
 		t.Errorf("expiresAt %v: want the profile's expiry, 10 minutes, from now", u.ExpiresAt)
 	}
 	for i, p := range u.Parts {
-		q, err := url.ParseQuery(p.URL[strings.IndexByte(p.URL, '?')+1:])
-		if err != nil || p.Number != i+1 || q.Get("partNumber") != itoa(int64(i+1)) || q.Get("uploadId") != u.UploadID ||
-			q.Get("x-oss-additional-headers") != "content-length" || !strings.HasPrefix(p.URL, f.oss.URL+"/mp-bucket/"+u.Key+"?") {
-			t.Errorf("part %d: URL %s", i+1, p.URL)
+		base, query, _ := strings.Cut(p.URL, "?")
+		q, err := url.ParseQuery(query)
+		if err != nil {
+			t.Fatalf("part %d: URL %s: %v", i+1, p.URL, err)
+		}
+		type partURL struct {
+			Number                                     int
+			Base, PartNumber, UploadID, AdditionalHdrs string
+		}
+		want := partURL{i + 1, f.oss.URL + "/mp-bucket/" + u.Key, itoa(int64(i + 1)), u.UploadID, "content-length"}
+		got := partURL{p.Number, base, q.Get("partNumber"), q.Get("uploadId"), q.Get("x-oss-additional-headers")}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("part %d URL (-want +got):\n%s", i+1, diff)
 		}
 		if want := map[string]string{"Content-Type": "application/octet-stream"}; !cmp.Equal(p.Headers, want) {
 			t.Errorf("part %d headers: got %v, want %v", i+1, p.Headers, want)
@@ -57,18 +72,21 @@ func TestMultipartUploadEndToEnd(t *testing.T) {
 		}
 	}
 	putParts(t, u.Parts, data)
-	w := f.call(t, "POST", "/uploads/multipart/complete", "alice", map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": size})
+	w := f.do(request{method: "POST", path: "/uploads/multipart/complete", user: "alice", json: map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": size}})
 	if w.Code != 200 {
 		t.Fatalf("complete: %d %s", w.Code, w.Body)
 	}
-	var done CompleteResponse
+	var done wire.CompleteResponse
 	_ = json.Unmarshal(w.Body.Bytes(), &done)
 	h, err := f.head(t, u.Key)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if done.Key != u.Key || done.Size != size || done.ObjectURL != u.ObjectURL || done.ETag == "" || `"`+done.ETag+`"` != h.ETag || !strings.HasSuffix(done.ETag, "-4") {
-		t.Errorf("complete: got %+v; object ETag %s", done, h.ETag)
+	if diff := cmp.Diff(wire.CompleteResponse{Key: u.Key, ObjectURL: u.ObjectURL, Size: size, ETag: strings.Trim(h.ETag, `"`)}, done); diff != "" {
+		t.Errorf("complete (-want +got):\n%s", diff)
+	}
+	if !strings.HasSuffix(done.ETag, "-4") {
+		t.Errorf("etag %q: want a multipart ETag of 4 parts", done.ETag)
 	}
 	wantMeta := map[string]string{upload.MetaUploader: "alice", upload.MetaProfile: "video", upload.MetaFilename: "clip%201.mp4"}
 	if h.Size != size || !cmp.Equal(h.Meta, wantMeta) {
@@ -77,22 +95,22 @@ func TestMultipartUploadEndToEnd(t *testing.T) {
 	var logged map[string]any
 	lines := strings.Split(strings.TrimSpace(f.logs.String()), "\n")
 	_ = json.Unmarshal([]byte(lines[len(lines)-1]), &logged)
-	if logged["path"] != "/uploads/multipart/complete" || logged["user"] != "alice" || logged["profile"] != "video" || logged["status"] != 200.0 ||
-		!cmp.Equal(logged["keys"], []any{u.Key}) {
-		t.Errorf("log line: %v", logged)
+	wantLogged := map[string]any{"path": "/uploads/multipart/complete", "user": "alice", "profile": "video", "status": 200.0, "keys": []any{u.Key}}
+	if diff := cmp.Diff(wantLogged, map[string]any{"path": logged["path"], "user": logged["user"], "profile": logged["profile"], "status": logged["status"], "keys": logged["keys"]}); diff != "" {
+		t.Errorf("log line (-want +got):\n%s", diff)
 	}
 
 	// Completing again (a retry whose answer was lost) answers the object.
-	w = f.call(t, "POST", "/uploads/multipart/complete", "alice", map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": size})
-	var again CompleteResponse
+	w = f.do(request{method: "POST", path: "/uploads/multipart/complete", user: "alice", json: map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": size}})
+	var again wire.CompleteResponse
 	_ = json.Unmarshal(w.Body.Bytes(), &again)
 	if w.Code != 200 || again != done {
 		t.Errorf("second complete: %d %s, want 200 and %+v", w.Code, w.Body, done)
 	}
-	// Not so with another size, or by another user of the same name's upload.
-	w = f.call(t, "POST", "/uploads/multipart/complete", "alice", map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": size - 1})
-	if e := errorOf(t, w); w.Code != 404 || e.Error.Code != CodeNoSuchUpload {
-		t.Errorf("complete of a completed upload with another size: %d %s, want 404 NoSuchUpload", w.Code, w.Body)
+	// Not so with another size: the upload was started with this one.
+	w = f.do(request{method: "POST", path: "/uploads/multipart/complete", user: "alice", json: map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": size - 1}})
+	if diff := cmp.Diff(outcome{Status: 409, Code: wire.CodeUploadSizeMismatch}, outcomeOf(t, w)); diff != "" {
+		t.Errorf("complete of a completed upload with another size (-want +got):\n%s", diff)
 	}
 }
 
@@ -100,8 +118,8 @@ func TestMultipartParts(t *testing.T) {
 	f := newMPFixture(t)
 	size := int64(250*mpPart + 1)
 	u := f.create(t, "bob", "video", size)
-	if u.PartCount != 251 || len(u.Parts) != MaxPartURLs || u.Parts[99].Number != 100 {
-		t.Fatalf("create: partCount %d, %d part URLs", u.PartCount, len(u.Parts))
+	if diff := cmp.Diff([]int{251, MaxPartURLs, 100}, []int{u.PartCount, len(u.Parts), u.Parts[len(u.Parts)-1].Number}); diff != "" {
+		t.Fatalf("create: partCount, part URLs, last part URL's number (-want +got):\n%s", diff)
 	}
 	ref := map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": size}
 	with := func(parts any) map[string]any {
@@ -111,29 +129,49 @@ func TestMultipartParts(t *testing.T) {
 		}
 		return m
 	}
-	w := f.call(t, "POST", "/uploads/multipart/parts", "bob", with([]int{251, 7, 7, 120}))
-	var res PartsResponse
+	w := f.do(request{method: "POST", path: "/uploads/multipart/parts", user: "bob", json: with([]int{251, 7, 7, 120})})
+	var res wire.PartsResponse
 	_ = json.Unmarshal(w.Body.Bytes(), &res)
-	if w.Code != 200 || res.PartSize != mpPart || res.PartCount != 251 || res.Done != nil || strings.Contains(w.Body.String(), `"done"`) {
-		t.Fatalf("parts [251 7 7 120]: %d %s", w.Code, w.Body)
+	if w.Code != 200 || strings.Contains(w.Body.String(), `"done"`) {
+		t.Fatalf("parts [251 7 7 120]: %d %s, want 200 without done", w.Code, w.Body)
 	}
-	if got := []int{res.Parts[0].Number, res.Parts[1].Number, res.Parts[2].Number}; len(res.Parts) != 3 || !cmp.Equal(got, []int{251, 7, 120}) || res.Parts[0].Size != 1 {
-		t.Errorf("parts: got %+v, want 251 (1 byte), 7, 120", res.Parts)
+	type numbered struct {
+		Number int
+		Size   int64
+	}
+	var got []numbered
+	for _, p := range res.Parts {
+		got = append(got, numbered{p.Number, p.Size})
+	}
+	if diff := cmp.Diff([]numbered{{251, 1}, {7, mpPart}, {120, mpPart}}, got); diff != "" {
+		t.Errorf("parts (-want +got):\n%s", diff)
+	}
+	if res.PartSize != mpPart || res.PartCount != 251 {
+		t.Errorf("parts: partSize %d, partCount %d; want %d, 251", res.PartSize, res.PartCount, mpPart)
 	}
 	data := randomBytes(size)
-	putParts(t, []PartURL{u.Parts[0], u.Parts[2], res.Parts[0]}, data) // parts 1, 3, 251
+	putParts(t, []wire.PartURL{u.Parts[0], u.Parts[2], res.Parts[0]}, data) // parts 1, 3, 251
 
 	// Resume: what is done, and the first 100 missing parts.
-	w = f.call(t, "POST", "/uploads/multipart/parts", "bob", ref)
-	res = PartsResponse{}
+	w = f.do(request{method: "POST", path: "/uploads/multipart/parts", user: "bob", json: ref})
+	res = wire.PartsResponse{}
 	_ = json.Unmarshal(w.Body.Bytes(), &res)
-	if w.Code != 200 || !cmp.Equal(res.Done, []int{1, 3, 251}) || res.PartSize != mpPart || res.PartCount != 251 || len(res.Parts) != 100 ||
-		res.Parts[0].Number != 2 || res.Parts[1].Number != 4 || res.Parts[99].Number != 102 {
-		t.Fatalf("resume: %d done %v, %d parts", w.Code, res.Done, len(res.Parts))
+	if w.Code != 200 || len(res.Parts) != 100 {
+		t.Fatalf("resume: %d %.300s, want 200 with 100 part URLs", w.Code, w.Body)
+	}
+	type resumed struct {
+		Done                   []int
+		PartSize               int64
+		PartCount              int
+		First, Second, Hundred int
+	}
+	want := resumed{[]int{1, 3, 251}, mpPart, 251, 2, 4, 102}
+	if diff := cmp.Diff(want, resumed{res.Done, res.PartSize, res.PartCount, res.Parts[0].Number, res.Parts[1].Number, res.Parts[99].Number}); diff != "" {
+		t.Fatalf("resume (-want +got):\n%s", diff)
 	}
 	// Nothing done yet: done is an empty list, not absent.
 	u2 := f.create(t, "bob", "video", 5)
-	w = f.call(t, "POST", "/uploads/multipart/parts", "bob", map[string]any{"key": u2.Key, "uploadId": u2.UploadID, "size": 5})
+	w = f.do(request{method: "POST", path: "/uploads/multipart/parts", user: "bob", json: map[string]any{"key": u2.Key, "uploadId": u2.UploadID, "size": 5}})
 	if !strings.Contains(w.Body.String(), `"done":[]`) {
 		t.Errorf("resume with nothing done: %s, want \"done\":[]", w.Body)
 	}
@@ -143,14 +181,14 @@ func TestMultipartParts(t *testing.T) {
 		many[i] = i + 1
 	}
 	for name, parts := range map[string]any{"none": []int{}, "101": many, "zero": []int{0}, "past the end": []int{252}, "negative": []int{-1}} {
-		w := f.call(t, "POST", "/uploads/multipart/parts", "bob", with(parts))
-		if e := errorOf(t, w); w.Code != 400 || e.Error.Code != CodeInvalidParts {
-			t.Errorf("parts %s: %d %s, want 400 InvalidParts", name, w.Code, w.Body)
+		w := f.do(request{method: "POST", path: "/uploads/multipart/parts", user: "bob", json: with(parts)})
+		if diff := cmp.Diff(outcome{Status: 400, Code: wire.CodeInvalidParts}, outcomeOf(t, w)); diff != "" {
+			t.Errorf("parts %s (-want +got):\n%s", name, diff)
 		}
 	}
-	w = f.call(t, "POST", "/uploads/multipart/parts", "bob", with([]float64{1.5}))
-	if e := errorOf(t, w); w.Code != 400 || e.Error.Code != CodeInvalidJSON {
-		t.Errorf("parts [1.5]: %d %s, want 400 InvalidJSON", w.Code, w.Body)
+	w = f.do(request{method: "POST", path: "/uploads/multipart/parts", user: "bob", json: with([]float64{1.5})})
+	if diff := cmp.Diff(outcome{Status: 400, Code: wire.CodeInvalidJSON}, outcomeOf(t, w)); diff != "" {
+		t.Errorf("parts [1.5] (-want +got):\n%s", diff)
 	}
 }
 
@@ -161,31 +199,27 @@ func TestMultipartCompleteChecksTheSchedule(t *testing.T) {
 	size := int64(4 * mpPart)
 	data := randomBytes(size)
 	u := f.create(t, "carol", "video", size)
-	putParts(t, []PartURL{u.Parts[0], u.Parts[3]}, data)
+	putParts(t, []wire.PartURL{u.Parts[0], u.Parts[3]}, data)
 	ref := map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": size}
-	w := f.call(t, "POST", "/uploads/multipart/complete", "carol", ref)
-	var e struct {
-		Error struct {
-			Code    string
-			Message string
-			Missing []int
+	w := f.do(request{method: "POST", path: "/uploads/multipart/complete", user: "carol", json: ref})
+	e := errorOf(t, w).Error
+	if diff := cmp.Diff(outcome{Status: 409, Code: wire.CodePartsMissing}, outcomeOf(t, w)); diff != "" {
+		t.Fatalf("complete with parts 2 and 3 missing (-want +got):\n%s", diff)
+	}
+	if !cmp.Equal(e.Missing, []int{2, 3}) || !strings.Contains(e.Message, "2 of 4 parts are missing") {
+		t.Errorf("complete with parts 2 and 3 missing: missing %v, message %q", e.Missing, e.Message)
+	}
+	// Another size is refused before OSS is asked (the key states the
+	// upload's size); the stored parts against another size's schedule
+	// are TestScheduleCheck's.
+	for _, other := range []int64{size - 1, 3 * mpPart} {
+		w = f.do(request{method: "POST", path: "/uploads/multipart/complete", user: "carol", json: map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": other}})
+		if diff := cmp.Diff(outcome{Status: 409, Code: wire.CodeUploadSizeMismatch}, outcomeOf(t, w)); diff != "" {
+			t.Errorf("complete with size %d (-want +got):\n%s", other, diff)
 		}
 	}
-	_ = json.Unmarshal(w.Body.Bytes(), &e)
-	if w.Code != 409 || e.Error.Code != CodePartsMissing || !cmp.Equal(e.Error.Missing, []int{2, 3}) || !strings.Contains(e.Error.Message, "2 of 4 parts are missing") {
-		t.Fatalf("complete with parts 2 and 3 missing: %d %s", w.Code, w.Body)
-	}
-	// A size whose schedule the stored parts do not fit.
-	w = f.call(t, "POST", "/uploads/multipart/complete", "carol", map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": size - 1})
-	if err := errorOf(t, w); w.Code != 409 || err.Error.Code != CodePartSizeMismatch || !strings.Contains(w.Body.String(), `"part":4`) {
-		t.Errorf("complete with a smaller size: %d %s, want 409 PartSizeMismatch naming part 4", w.Code, w.Body)
-	}
-	w = f.call(t, "POST", "/uploads/multipart/complete", "carol", map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": 3 * mpPart})
-	if err := errorOf(t, w); w.Code != 409 || err.Error.Code != CodePartSizeMismatch || !strings.Contains(err.Error.Message, "is not one of them") {
-		t.Errorf("complete with one part less: %d %s, want 409 PartSizeMismatch", w.Code, w.Body)
-	}
 	putParts(t, u.Parts[1:3], data)
-	if w := f.call(t, "POST", "/uploads/multipart/complete", "carol", ref); w.Code != 200 {
+	if w := f.do(request{method: "POST", path: "/uploads/multipart/complete", user: "carol", json: ref}); w.Code != 200 {
 		t.Fatalf("complete once every part is there: %d %s", w.Code, w.Body)
 	}
 }
@@ -211,8 +245,8 @@ func TestMultipartOSSRefusesOtherParts(t *testing.T) {
 	}
 
 	f.h.o.Now = func() time.Time { return time.Now().Add(-time.Hour) } // URLs signed an hour ago
-	w := f.call(t, "POST", "/uploads/multipart/parts", "dave", map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": 3 * mpPart, "parts": []int{1}})
-	var res PartsResponse
+	w := f.do(request{method: "POST", path: "/uploads/multipart/parts", user: "dave", json: map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": 3 * mpPart, "parts": []int{1}}})
+	var res wire.PartsResponse
 	_ = json.Unmarshal(w.Body.Bytes(), &res)
 	if status, body := put(t, res.Parts[0], randomBytes(mpPart), nil); status != 403 || !strings.Contains(body, "<Code>AccessDenied</Code>") || !strings.Contains(body, "expired") {
 		t.Errorf("expired URL: %d %s, want 403 AccessDenied, expired", status, body)
@@ -230,27 +264,27 @@ func TestMultipartAbort(t *testing.T) {
 		t.Run(how, func(t *testing.T) {
 			u := f.create(t, "erin", "video", 3*mpPart)
 			putParts(t, u.Parts[:1], randomBytes(3*mpPart))
-			var w = f.call(t, "DELETE", "/uploads/multipart", "mallory", map[string]any{"key": u.Key, "uploadId": u.UploadID})
-			if e := errorOf(t, w); w.Code != 403 || e.Error.Code != CodeForbidden {
+			var w = f.do(request{method: "DELETE", path: "/uploads/multipart", user: "mallory", json: map[string]any{"key": u.Key, "uploadId": u.UploadID}})
+			if e := errorOf(t, w); w.Code != 403 || e.Error.Code != wire.CodeForbidden {
 				t.Fatalf("abort by another user: %d %s, want 403 Forbidden", w.Code, w.Body)
 			}
 			path, body := "/uploads/multipart", `{"key":"`+u.Key+`","uploadId":"`+u.UploadID+`"}`
 			if how == "query" {
 				path, body = path+"?"+url.Values{"key": {u.Key}, "uploadId": {u.UploadID}}.Encode(), ""
 			}
-			w = f.do("DELETE", path, token(t, "erin"), body, nil)
+			w = f.do(request{method: "DELETE", path: path, authz: token(t, "erin"), body: body})
 			if w.Code != 204 || w.Body.Len() != 0 {
 				t.Fatalf("abort: %d %q, want 204 and no body", w.Code, w.Body)
 			}
 			if !strings.Contains(f.logs.String(), `"method":"DELETE","path":"/uploads/multipart","status":204`) {
 				t.Errorf("no log line of the abort with status 204")
 			}
-			w = f.do("DELETE", path, token(t, "erin"), body, nil)
-			if e := errorOf(t, w); w.Code != 404 || e.Error.Code != CodeNoSuchUpload {
+			w = f.do(request{method: "DELETE", path: path, authz: token(t, "erin"), body: body})
+			if e := errorOf(t, w); w.Code != 404 || e.Error.Code != wire.CodeNoSuchUpload {
 				t.Errorf("abort again: %d %s, want 404 NoSuchUpload", w.Code, w.Body)
 			}
-			w = f.call(t, "POST", "/uploads/multipart/parts", "erin", map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": 3 * mpPart})
-			if e := errorOf(t, w); w.Code != 404 || e.Error.Code != CodeNoSuchUpload {
+			w = f.do(request{method: "POST", path: "/uploads/multipart/parts", user: "erin", json: map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": 3 * mpPart}})
+			if e := errorOf(t, w); w.Code != 404 || e.Error.Code != wire.CodeNoSuchUpload {
 				t.Errorf("resume an aborted upload: %d %s, want 404 NoSuchUpload", w.Code, w.Body)
 			}
 		})
@@ -272,7 +306,7 @@ func TestMultipartCompletesRacing(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := f.call(t, "POST", "/uploads/multipart/complete", "frank", map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": size})
+			w := f.do(request{method: "POST", path: "/uploads/multipart/complete", user: "frank", json: map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": size}})
 			answers[i] = itoa(int64(w.Code))
 			if w.Code != 200 {
 				answers[i] += " " + errorOf(t, w).Error.Code
@@ -285,7 +319,7 @@ func TestMultipartCompletesRacing(t *testing.T) {
 		switch a {
 		case "200":
 			ok++
-		case "404 " + CodeNoSuchUpload, "409 " + CodePartsMissing:
+		case "404 " + wire.CodeNoSuchUpload, "409 " + wire.CodePartsMissing:
 		default:
 			t.Errorf("answer %s, want 200, 404 NoSuchUpload or 409 PartsMissing", a)
 		}
@@ -295,5 +329,48 @@ func TestMultipartCompletesRacing(t *testing.T) {
 	}
 	if h, err := f.head(t, u.Key); err != nil || h.Size != size {
 		t.Errorf("object: %+v, %v", h, err)
+	}
+}
+
+// TestMultipartSizeCannotChangeAfterAdmission: an upload started (and
+// admitted against a 1 MiB daily quota) at 1,000 bytes refuses /parts and
+// /complete with 5 MiB (409 UploadSizeMismatch, naming the size it was
+// started with), completes at 1,000 bytes, and GET /quota shows 1,000
+// bytes used.
+func TestMultipartSizeCannotChangeAfterAdmission(t *testing.T) {
+	f := newMPFixture(t)
+	const size, claimed = 1000, 5 << 20
+	u := f.create(t, "mallory", "metered", size)
+	for _, tt := range []struct {
+		path string
+		body map[string]any
+	}{
+		{"/uploads/multipart/parts", map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": claimed}},
+		{"/uploads/multipart/parts", map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": claimed, "parts": []int{1, 2, 52}}},
+		{"/uploads/multipart/complete", map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": claimed}},
+	} {
+		w := f.do(request{method: "POST", path: tt.path, user: "mallory", json: tt.body})
+		if diff := cmp.Diff(outcome{Status: 409, Code: wire.CodeUploadSizeMismatch}, outcomeOf(t, w)); diff != "" {
+			t.Errorf("%s %v (-want +got):\n%s", tt.path, tt.body, diff)
+		}
+		if got := errorOf(t, w).Error.Size; got != size {
+			t.Errorf("%s: error size %d, want the size the upload was started with, %d", tt.path, got, size)
+		}
+	}
+	putParts(t, u.Parts, randomBytes(size))
+	w := f.do(request{method: "POST", path: "/uploads/multipart/complete", user: "mallory", json: map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": size}})
+	if w.Code != 200 {
+		t.Fatalf("complete at the size it was started with: %d %s", w.Code, w.Body)
+	}
+	if h, err := f.head(t, u.Key); err != nil || h.Size != size {
+		t.Errorf("object: %+v, %v; want %d bytes", h, err, size)
+	}
+	var q quotaSeen
+	w = f.do(request{method: "GET", path: "/quota?profile=metered", user: "mallory"})
+	if err := json.Unmarshal(w.Body.Bytes(), &q); err != nil || w.Code != 200 {
+		t.Fatalf("GET /quota: %d %s", w.Code, w.Body)
+	}
+	if q.Used.Bytes != size {
+		t.Errorf("GET /quota: used %d bytes, want %d", q.Used.Bytes, size)
 	}
 }

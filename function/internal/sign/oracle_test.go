@@ -36,7 +36,7 @@ func TestOracleTicketsVerifyWithAliOSS(t *testing.T) {
 				c = longTerm
 			}
 			body := fmt.Sprintf(`{"profile":"multi","files":[{"name":%q,"type":"image/png","size":%d},{"name":"d.pdf","type":"application/pdf","size":1000}]}`, name, 1+i*10+j)
-			w := f.sendCreds("POST", "/sign", token(t, user), body, c)
+			w := f.do(request{method: "POST", path: "/sign", authz: token(t, user), body: body, creds: &c})
 			if w.Code != 200 {
 				t.Fatalf("name %q user %q: status %d: %s", name, user, w.Code, w.Body)
 			}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ossgate/ossgate/function/config"
 	"github.com/ossgate/ossgate/function/internal/records"
+	"github.com/ossgate/ossgate/function/wire"
 )
 
 // Admit admits one call of user on profile p at now that hands out the
@@ -27,9 +28,6 @@ func (h *Handler) Admit(ctx context.Context, user string, p config.Profile, clai
 	if !p.Quota.On() && !p.Rate.On() {
 		return nil
 	}
-	if h.o.Store == nil {
-		return &Error{Code: CodeStoreUnavailable, Message: "quotas need a record store", Err: fmt.Errorf("sign: profile %s has a quota but the handler no Store", p.Name)}
-	}
 	s, err := h.store(ctx)
 	if err != nil {
 		return err
@@ -46,6 +44,45 @@ func (h *Handler) Admit(ctx context.Context, user string, p config.Profile, clai
 	return quotaError(p, d, now)
 }
 
+// initiate admits the multipart upload of f at key through the profile's
+// quota (its claim lives as long as the upload can be completed: the
+// sweep age), then initiates it and returns its upload id. Admitting first
+// means a refused call costs no OSS write; an initiation that fails
+// releases the claim again (best effort: a claim left behind lapses with
+// its life).
+func (h *Handler) initiate(ctx context.Context, mp OSS, user string, p config.Profile, f wire.File, key string, now time.Time) (string, error) {
+	claim := records.Claim{Key: key, Size: f.Size, Expires: now.Add(h.o.Config.SweepAge)}
+	if err := h.Admit(ctx, user, p, []records.Claim{claim}, now); err != nil {
+		return "", err
+	}
+	uploadID, err := mp.Initiate(key, pin(user, p, f).initiation(f.Type))
+	if err == nil {
+		return uploadID, nil
+	}
+	if p.Quota.On() || p.Rate.On() {
+		if rerr := h.release(ctx, user, p.Name, key); rerr != nil {
+			h.o.Logger.WarnContext(ctx, "sign: release of the claim of a failed initiation failed", "key", key, "error", rerr.Error())
+		}
+	}
+	return "", ossError(err)
+}
+
+// release drops user's claim on key under profile.
+func (h *Handler) release(ctx context.Context, user, profile, key string) error {
+	s, err := h.store(ctx)
+	if err != nil {
+		return err
+	}
+	return s.Release(ctx, user, profile, key)
+}
+
+// admitCall admits one call of user on p at now that hands out no ticket:
+// against p's rate only (a quota already used up does not refuse it).
+func (h *Handler) admitCall(ctx context.Context, user string, p config.Profile, now time.Time) error {
+	p.Quota = config.Quota{}
+	return h.Admit(ctx, user, p, nil, now)
+}
+
 // admitRequest is the request of user on p at now, without claims.
 func admitRequest(user string, p config.Profile, now time.Time) records.AdmitRequest {
 	l := records.Limits{Files: p.Quota.Files, Bytes: p.Quota.Bytes, Signs: p.Rate.Signs}
@@ -56,7 +93,7 @@ func admitRequest(user string, p config.Profile, now time.Time) records.AdmitReq
 
 // quotaError is the 429 of a refusal.
 func quotaError(p config.Profile, d records.Decision, now time.Time) *Error {
-	e := &Error{Code: CodeQuotaExceeded, Exceeded: d.Exceeded, RetryAfter: retrySeconds(d.RetryAt, now)}
+	e := &Error{Code: wire.CodeQuotaExceeded, Extra: wire.Error{Exceeded: d.Exceeded, RetryAfter: retrySeconds(d.RetryAt, now)}}
 	switch d.Exceeded {
 	case records.ExceededRate:
 		e.Message = fmt.Sprintf("at most %d calls per %s for profile %s", p.Rate.Signs, p.Rate.Per, p.Name)
@@ -76,24 +113,6 @@ func retrySeconds(at, now time.Time) int {
 	return max(1, int(math.Ceil(at.Sub(now).Seconds())))
 }
 
-// quotaAnswer is the body of GET /quota.
-type quotaAnswer struct {
-	Profile string        `json:"profile"`
-	Quota   *config.Quota `json:"quota,omitempty"`
-	Rate    *config.Rate  `json:"rate,omitempty"`
-	Used    *amounts      `json:"used,omitempty"`
-	Left    *amounts      `json:"left,omitempty"`
-	// ResetsAt is the end of the quota's period.
-	ResetsAt *time.Time `json:"resetsAt,omitempty"`
-}
-
-// amounts are files and bytes; a quota without a bytes (or files) limit
-// shows no left bytes (or files).
-type amounts struct {
-	Files *int   `json:"files,omitempty"`
-	Bytes *int64 `json:"bytes,omitempty"`
-}
-
 // quota serves GET /quota?profile=: the profile's quota and rate, and for
 // a quota what the caller has used of it in the current period and what
 // is left.
@@ -106,9 +125,9 @@ func (h *Handler) quota(w http.ResponseWriter, r *http.Request, e *entry) error 
 	e.profile = name
 	p, ok := h.o.Config.Profiles[name]
 	if !ok {
-		return errorf(CodeUnknownProfile, "unknown profile %.64q", name)
+		return errorf(wire.CodeUnknownProfile, "unknown profile %.64q", name)
 	}
-	a := quotaAnswer{Profile: p.Name}
+	a := wire.QuotaAnswer{Profile: p.Name}
 	if p.Rate.On() {
 		a.Rate = &p.Rate
 	}
@@ -127,7 +146,7 @@ func (h *Handler) quota(w http.ResponseWriter, r *http.Request, e *entry) error 
 		return storeError(err)
 	}
 	a.Quota, a.ResetsAt = &p.Quota, &req.Limits.PeriodEnd
-	a.Used, a.Left = &amounts{Files: &u.Files, Bytes: &u.Bytes}, &amounts{}
+	a.Used, a.Left = &wire.Amounts{Files: &u.Files, Bytes: &u.Bytes}, &wire.Amounts{}
 	if p.Quota.Files > 0 {
 		left := max(0, p.Quota.Files-u.Files)
 		a.Left.Files = &left

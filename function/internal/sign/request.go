@@ -14,6 +14,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/ossgate/ossgate/function/config"
+	"github.com/ossgate/ossgate/function/wire"
 )
 
 // Request limits.
@@ -24,25 +25,12 @@ const (
 	DefaultProfile = "default"
 )
 
-// Request is the body of POST /sign.
-type Request struct {
-	Profile string        `json:"profile"`
-	Files   []FileRequest `json:"files"`
-}
-
-// FileRequest declares one file to upload.
-type FileRequest struct {
-	Name string `json:"name"` // the client's file name; metadata only
-	Type string `json:"type"` // MIME type, e.g. image/png
-	Size int64  `json:"size"` // exact size in bytes
-}
-
 // decodeRequest reads a Request from r's body: at most MaxBodyBytes, one
 // JSON object, no unknown fields.
-func decodeRequest(w http.ResponseWriter, r *http.Request) (Request, error) {
-	var req Request
+func decodeRequest(w http.ResponseWriter, r *http.Request) (wire.SignRequest, error) {
+	var req wire.SignRequest
 	if err := decodeJSON(w, r, &req, `{"profile":...,"files":[...]}`); err != nil {
-		return Request{}, err
+		return wire.SignRequest{}, err
 	}
 	return req, nil
 }
@@ -62,34 +50,34 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any, want string) erro
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):
-		return errorf(CodeBodyTooLarge, "request body larger than %d bytes", MaxBodyBytes)
+		return errorf(wire.CodeBodyTooLarge, "request body larger than %d bytes", MaxBodyBytes)
 	case errors.Is(err, io.EOF):
-		return errorf(CodeInvalidJSON, "empty request body; want %s", want)
+		return errorf(wire.CodeInvalidJSON, "empty request body; want %s", want)
 	case err != nil:
-		return &Error{Code: CodeInvalidJSON, Message: "request body is not valid: " + err.Error()}
+		return &Error{Code: wire.CodeInvalidJSON, Message: "request body is not valid: " + err.Error()}
 	}
 	return nil
 }
 
 // validate checks req against the profiles and returns the profile it names,
 // with every file's Type normalised to lower case and its Name to NFC.
-func validate(req *Request, profiles map[string]config.Profile) (config.Profile, error) {
+func validate(req *wire.SignRequest, profiles map[string]config.Profile) (config.Profile, error) {
 	name := req.Profile
 	if name == "" {
 		name = DefaultProfile
 		if _, ok := profiles[name]; !ok {
-			return config.Profile{}, errorf(CodeProfileRequired, "profile is required (one of %s)", profileNames(profiles))
+			return config.Profile{}, errorf(wire.CodeProfileRequired, "profile is required (one of %s)", profileNames(profiles))
 		}
 	}
 	p, ok := profiles[name]
 	if !ok {
-		return config.Profile{}, errorf(CodeUnknownProfile, "unknown profile %.64q (one of %s)", name, profileNames(profiles))
+		return config.Profile{}, errorf(wire.CodeUnknownProfile, "unknown profile %.64q (one of %s)", name, profileNames(profiles))
 	}
 	if len(req.Files) == 0 {
-		return p, errorf(CodeNoFiles, "files must list at least one file")
+		return p, errorf(wire.CodeNoFiles, "files must list at least one file")
 	}
 	if len(req.Files) > p.MaxFiles {
-		return p, errorf(CodeTooManyFiles, "profile %s allows at most %d file(s) per request, got %d", p.Name, p.MaxFiles, len(req.Files))
+		return p, errorf(wire.CodeTooManyFiles, "profile %s allows at most %d file(s) per request, got %d", p.Name, p.MaxFiles, len(req.Files))
 	}
 	for i := range req.Files {
 		f := &req.Files[i]
@@ -103,12 +91,12 @@ func validate(req *Request, profiles map[string]config.Profile) (config.Profile,
 }
 
 // validateFile checks one declared file against profile p.
-func validateFile(i int, f FileRequest, p config.Profile) error {
+func validateFile(i int, f wire.File, p config.Profile) error {
 	switch {
 	case f.Name == "" || len(f.Name) > MaxNameBytes || !utf8.ValidString(f.Name) || strings.IndexFunc(f.Name, hiddenRune) >= 0:
-		return errorf(CodeInvalidFileName, "files[%d]: name must be 1 to %d bytes of UTF-8 without control or invisible formatting characters (Unicode Cc, Cf, Zl, Zp)", i, MaxNameBytes)
+		return errorf(wire.CodeInvalidFileName, "files[%d]: name must be 1 to %d bytes of UTF-8 without control or invisible formatting characters (Unicode Cc, Cf, Zl, Zp)", i, MaxNameBytes)
 	case !p.Allows(f.Type):
-		return errorf(CodeUnsupportedType, "files[%d]: type %.100q not allowed by profile %s (allowed: %s)", i, f.Type, p.Name, strings.Join(p.Types, ", "))
+		return errorf(wire.CodeUnsupportedType, "files[%d]: type %.100q not allowed by profile %s (allowed: %s)", i, f.Type, p.Name, strings.Join(p.Types, ", "))
 	}
 	if e := sizeError(p, f.Size); e != nil {
 		e.Message = fmt.Sprintf("files[%d]: %s", i, e.Message)
@@ -123,11 +111,11 @@ func validateFile(i int, f FileRequest, p config.Profile) error {
 func sizeError(p config.Profile, size int64) *Error {
 	switch {
 	case size <= 0:
-		return errorf(CodeInvalidSize, "size must be the file's exact size in bytes, got %d", size)
+		return errorf(wire.CodeInvalidSize, "size must be the file's exact size in bytes, got %d", size)
 	case size > p.MaxSize:
-		return errorf(CodeFileTooLarge, "size %d over the %d bytes profile %s allows", size, p.MaxSize, p.Name)
+		return errorf(wire.CodeFileTooLarge, "size %d over the %d bytes profile %s allows", size, p.MaxSize, p.Name)
 	case size < p.MinSize:
-		return errorf(CodeFileTooSmall, "size %d under the %d bytes profile %s requires", size, p.MinSize, p.Name)
+		return errorf(wire.CodeFileTooSmall, "size %d under the %d bytes profile %s requires", size, p.MinSize, p.Name)
 	}
 	return nil
 }

@@ -1,30 +1,68 @@
 package sign
 
 import (
+	"fmt"
+	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/ossgate/ossgate/function/config"
+	"github.com/ossgate/ossgate/function/internal/records"
 	"github.com/ossgate/ossgate/function/internal/upload"
+	"github.com/ossgate/ossgate/function/wire"
 	"github.com/ossgate/ossgate/signer"
 )
 
-// Upload is one ticket: where to post, the exact form fields to send before
-// the file part, and what the policy allows.
-type Upload struct {
-	URL       string      `json:"url"`
-	Key       string      `json:"key"`
-	Fields    signer.Form `json:"fields"`
-	ExpiresAt time.Time   `json:"expiresAt"`
-	// MaxSize is the largest file the policy accepts; the policy pins the
-	// size to exactly the declared one, so it equals it.
-	MaxSize   int64  `json:"maxSize"`
-	ObjectURL string `json:"objectUrl"`
-}
-
-// Response is the body of a successful POST /sign.
-type Response struct {
-	Uploads []Upload `json:"uploads"`
+// sign serves POST /sign.
+func (h *Handler) sign(w http.ResponseWriter, r *http.Request, e *entry) error {
+	id, err := h.authenticate(r, e)
+	if err != nil {
+		return err
+	}
+	req, err := decodeRequest(w, r)
+	if err != nil {
+		return err
+	}
+	e.profile = req.Profile
+	p, err := validate(&req, h.o.Config.Profiles)
+	if err != nil {
+		return err
+	}
+	e.profile = p.Name
+	if err := multipartRequired(p, req.Files); err != nil {
+		return err
+	}
+	c, err := h.credentials(r.Context())
+	if err != nil {
+		return err
+	}
+	now := h.o.Now().UTC().Truncate(time.Second)
+	res := wire.SignResponse{Uploads: make([]wire.Ticket, 0, len(req.Files))}
+	var claims []records.Claim
+	for _, f := range req.Files {
+		oid, err := h.o.NewID()
+		if err != nil {
+			return fmt.Errorf("sign: object id: %w", err)
+		}
+		in := ticketInput{oss: &h.o.Config.OSS, layout: h.layout, profile: p, user: id.User, file: f, id: oid, now: now, fixed: h.fixed[p.Name]}
+		u, err := in.ticket(c)
+		if err != nil {
+			return fmt.Errorf("sign: %w", err)
+		}
+		res.Uploads = append(res.Uploads, u)
+		e.keys = append(e.keys, u.Key)
+		if p.Quota.On() || p.Rate.On() {
+			claims = append(claims, records.Claim{Key: u.Key, Size: u.MaxSize, Expires: u.ExpiresAt})
+		}
+	}
+	if err := h.Admit(r.Context(), id.User, p, claims, now); err != nil {
+		return err
+	}
+	buf := getBuffer()
+	*buf = appendResponse((*buf)[:0], res)
+	writeRaw(w, http.StatusOK, *buf)
+	putBuffer(buf)
+	return nil
 }
 
 // ticketInput is everything one ticket depends on.
@@ -33,7 +71,7 @@ type ticketInput struct {
 	layout  upload.Layout
 	profile config.Profile
 	user    string
-	file    FileRequest
+	file    wire.File
 	id      string           // random object id
 	now     time.Time        // UTC, whole seconds
 	fixed   *fixedConditions // the profile's, from Handler; file.Type is one of its types
@@ -70,7 +108,7 @@ func newFixedConditions(bucket string, p config.Profile) *fixedConditions {
 // key is written once (x-oss-forbid-overwrite) and how OSS serves it
 // (Content-Disposition: the profile's disposition with the file name).
 func (in ticketInput) policy(key string) signer.Policy {
-	f := in.fixed
+	f, m := in.fixed, pin(in.user, in.profile, in.file)
 	return signer.Policy{
 		Expiration: in.now.Add(in.profile.Expiry),
 		Conditions: []signer.Condition{
@@ -79,26 +117,26 @@ func (in ticketInput) policy(key string) signer.Policy {
 			f.contentType[in.file.Type],
 			signer.ContentLengthRange(in.file.Size, in.file.Size),
 			f.status,
-			signer.Eq(upload.MetaUploader, in.user),
+			signer.Eq(upload.MetaUploader, m.uploader),
 			f.profile,
-			signer.Eq(upload.MetaFilename, upload.EscapeFilename(in.file.Name)),
+			signer.Eq(upload.MetaFilename, m.filename),
 			f.forbidOverwrite,
-			signer.Eq("Content-Disposition", upload.ContentDisposition(in.profile.Disposition, in.file.Name)),
+			signer.Eq("Content-Disposition", m.disposition),
 		},
 	}
 }
 
 // ticket signs the upload of in.file with c.
-func (in ticketInput) ticket(c signer.Credentials) (Upload, error) {
+func (in ticketInput) ticket(c signer.Credentials) (wire.Ticket, error) {
 	ext, _ := config.Extension(in.file.Type) // validated types always have one
 	key := in.layout.UploadKey(in.profile.Name, in.user, in.now, in.id, ext)
 	p := in.policy(key)
 	form, err := signer.Sign(c, p, in.oss.Region, in.now)
 	if err != nil {
-		return Upload{}, err
+		return wire.Ticket{}, err
 	}
-	return Upload{
+	return wire.Ticket{
 		URL: in.oss.UploadURL, Key: key, Fields: form, ExpiresAt: p.Expiration,
-		MaxSize: in.file.Size, ObjectURL: in.oss.PublicBaseURL + "/" + upload.EscapeKey(key),
+		MaxSize: in.file.Size, ObjectURL: objectURL(in.oss.PublicBaseURL, key, ""),
 	}, nil
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/ossgate/ossgate/function/internal/auth"
+	"github.com/ossgate/ossgate/function/wire"
 )
 
 // The messages of a 401 Unauthenticated answer, one per auth.Reason. They
@@ -40,5 +41,5 @@ func unauthenticated(err error) *Error {
 	if errors.As(err, &ae) && reasonMessages[ae.Reason] != "" {
 		msg = reasonMessages[ae.Reason]
 	}
-	return &Error{Code: CodeUnauthenticated, Message: msg, Err: err}
+	return &Error{Code: wire.CodeUnauthenticated, Message: msg, Err: err}
 }

@@ -13,15 +13,17 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/ossgate/ossgate/function/config"
 	"github.com/ossgate/ossgate/function/internal/auth"
+	"github.com/ossgate/ossgate/function/wire"
 )
 
-// TestUnauthorizedBodiesAreFixed (issue 14, finding 6): a 401 answers one
-// fixed message per category of refusal and never echoes the token's
-// contents or the verifier library's words (an attacker-chosen kid among
-// them); the detail is in the log line's cause only.
+// TestUnauthorizedBodiesAreFixed: a 401 answers one fixed message per
+// category of refusal and never echoes the token's contents or the verifier
+// library's words (an attacker-chosen kid among them); the detail is in the
+// log line's cause only.
 func TestUnauthorizedBodiesAreFixed(t *testing.T) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -69,10 +71,14 @@ func TestUnauthorizedBodiesAreFixed(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f.logs.Reset()
-			w := f.do("POST", "/sign", tt.header, `{"profile":"avatar","files":[{"name":"a.png","type":"image/png","size":1}]}`, nil)
+			w := f.do(request{method: "POST", path: "/sign", authz: tt.header, body: `{"profile":"avatar","files":[{"name":"a.png","type":"image/png","size":1}]}`})
 			e := errorOf(t, w)
-			if w.Code != http.StatusUnauthorized || e.Error.Code != CodeUnauthenticated || e.Error.Message != tt.want {
-				t.Errorf("got %d %s %q, want 401 %s %q", w.Code, e.Error.Code, e.Error.Message, CodeUnauthenticated, tt.want)
+			type answer struct {
+				Status        int
+				Code, Message string
+			}
+			if diff := cmp.Diff(answer{http.StatusUnauthorized, wire.CodeUnauthenticated, tt.want}, answer{w.Code, e.Error.Code, e.Error.Message}); diff != "" {
+				t.Errorf("answer (-want +got):\n%s", diff)
 			}
 			for _, leak := range []string{"attacker", "key not found", "token is", "jwk", "kid"} {
 				if strings.Contains(strings.ToLower(w.Body.String()), leak) {

@@ -9,6 +9,7 @@ import (
 	"github.com/ossgate/ossgate/function/config"
 	"github.com/ossgate/ossgate/function/internal/auth"
 	"github.com/ossgate/ossgate/function/internal/records"
+	"github.com/ossgate/ossgate/function/wire"
 )
 
 // Listing limits of GET /uploads.
@@ -17,12 +18,6 @@ const (
 	MaxLimit       = 100
 	maxCursorBytes = 2048
 )
-
-// uploadsPage is the body of GET /uploads.
-type uploadsPage struct {
-	Records []view `json:"records"`
-	Next    string `json:"next,omitempty"`
-}
 
 // owner authenticates a caller of the /uploads routes: a signed-in user.
 // Anonymous callers have no uploads to see (401): with anonymous signing
@@ -33,7 +28,7 @@ func (h *Handler) owner(r *http.Request, e *entry, what string) (auth.Identity, 
 		return id, err
 	}
 	if id.Anonymous {
-		return id, errorf(CodeUnauthenticated, "%s needs a bearer token", what)
+		return id, errorf(wire.CodeUnauthenticated, "%s needs a bearer token", what)
 	}
 	return id, nil
 }
@@ -73,14 +68,14 @@ func (h *Handler) uploads(w http.ResponseWriter, r *http.Request, e *entry) erro
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, uploadsPage{Records: vs, Next: page.Next})
+	writeJSON(w, http.StatusOK, wire.UploadsPage{Records: vs, Next: page.Next})
 	return nil
 }
 
 // listError maps a List error: a foreign cursor is the client's.
 func listError(err error) error {
 	if errors.Is(err, records.ErrBadCursor) {
-		return &Error{Code: CodeInvalidCursor, Message: "cursor is not one this service issued", Err: err}
+		return &Error{Code: wire.CodeInvalidCursor, Message: "cursor is not one this service issued", Err: err}
 	}
 	return storeError(err)
 }
@@ -92,25 +87,25 @@ func listQuery(r *http.Request) (records.Query, error) {
 	if s := v.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > MaxLimit {
-			return q, errorf(CodeInvalidLimit, "limit must be an integer from 1 to %d", MaxLimit)
+			return q, errorf(wire.CodeInvalidLimit, "limit must be an integer from 1 to %d", MaxLimit)
 		}
 		q.Limit = n
 	}
 	if len(q.Cursor) > maxCursorBytes {
-		return q, errorf(CodeInvalidCursor, "cursor is not one this service issued")
+		return q, errorf(wire.CodeInvalidCursor, "cursor is not one this service issued")
 	}
 	if q.Profile != "" && !config.ValidProfileName(q.Profile) {
-		return q, errorf(CodeInvalidFilter, "profile must be a profile name (%s)", config.ProfileNamePattern)
+		return q, errorf(wire.CodeInvalidFilter, "profile must be a profile name (%s)", config.ProfileNamePattern)
 	}
 	switch q.Status {
 	case "", records.StatusOK, records.StatusQuarantined, records.StatusDeleted:
 	default:
-		return q, errorf(CodeInvalidFilter, "status must be %s, %s or %s", records.StatusOK, records.StatusQuarantined, records.StatusDeleted)
+		return q, errorf(wire.CodeInvalidFilter, "status must be %s, %s or %s", records.StatusOK, records.StatusQuarantined, records.StatusDeleted)
 	}
 	if s := v.Get("since"); s != "" {
 		t, err := time.Parse(time.RFC3339Nano, s)
 		if err != nil {
-			return q, errorf(CodeInvalidFilter, "since must be an RFC 3339 time, like 2026-11-25T00:00:00Z")
+			return q, errorf(wire.CodeInvalidFilter, "since must be an RFC 3339 time, like 2026-11-25T00:00:00Z")
 		}
 		q.Since = t
 	}

@@ -3,6 +3,7 @@ package upload_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"testing"
@@ -11,16 +12,29 @@ import (
 	"github.com/ossgate/ossgate/function/internal/ossclient"
 	"github.com/ossgate/ossgate/function/internal/records"
 	"github.com/ossgate/ossgate/function/internal/sign"
+	"github.com/ossgate/ossgate/function/wire"
 	"github.com/ossgate/ossgate/internal/testutil"
 	"github.com/ossgate/ossgate/local/ossemu"
 )
 
-type multipartOpener struct{ o ossclient.Opener }
-
-func (m multipartOpener) MultipartFor(ctx context.Context) (sign.MultipartOSS, error) {
-	b, err := m.o.Bucket(ctx)
-	return ossclient.Multipart{Bucket: b}, err
+// signOpener serves the sign handler one record store and the bucket's
+// OSS calls.
+type signOpener struct {
+	store records.Store
+	oss   ossclient.Opener
 }
+
+func (o signOpener) Store(context.Context) (records.Store, error) { return o.store, nil }
+
+func (o signOpener) OSS(ctx context.Context) (sign.OSS, error) {
+	b, err := o.oss.Bucket(ctx)
+	return signOSS{ossclient.Multipart{Bucket: b}}, err
+}
+
+// signOSS makes the multipart calls; the agreement deletes nothing.
+type signOSS struct{ ossclient.Multipart }
+
+func (signOSS) Delete(string) error { return errors.New("agreement: no deletes") }
 
 // TestMultipartSignAndRecordAgree is TestSignAndRecordAgree for multipart
 // uploads: for every user of agreeUsers, an upload the real sign handler
@@ -35,7 +49,7 @@ func TestMultipartSignAndRecordAgree(t *testing.T) {
 		name := fmt.Sprintf("clip %d ü.png", i)
 		data := pngFile(i)
 		body, _ := json.Marshal(map[string]any{"profile": "clip", "file": map[string]any{"name": name, "type": "image/png", "size": len(data)}})
-		var created struct{ Upload testutil.MultipartUpload }
+		var created wire.CreateResponse
 		if err := json.Unmarshal(serve(t, sh, ctx, http.MethodPost, "/uploads/multipart", user, string(body)).Body.Bytes(), &created); err != nil {
 			t.Fatal(err)
 		}

@@ -112,17 +112,12 @@ func startAgreement(t *testing.T, storeName, profiles string) agreement {
 	}
 	l.Server.AddTrigger(bucket, ossemu.Trigger{Prefix: recordCfg.Prefixes.Upload + "/", Events: []string{"ObjectCreated:*"},
 		Deliver: func(_ context.Context, event []byte) error { return rh.Handle(ctx, event) }})
-	sh, err := sign.New(sign.Options{Config: signCfg, Auth: asUser{}, Store: stores{store}, Multipart: multipartOpener{opener}})
+	sh, err := sign.New(sign.Options{Config: signCfg, Auth: asUser{}, Open: signOpener{store: store, oss: opener}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return agreement{sign: sh, oss: l.Server, ctx: ctx}
 }
-
-// stores serves GET /uploads from one store.
-type stores struct{ records.Store }
-
-func (s stores) StoreFor(context.Context) (records.Store, error) { return s.Store, nil }
 
 // pngFile is a PNG header (signature and the IHDR chunk of a 1×1 image)
 // followed by bytes unique to i: content the record function accepts as

@@ -17,6 +17,9 @@ import (
 //	{Records}/{RecordUserSegment(user)}/r/{record id}.json                  its record (the OSS record store)
 //	{Records}/{RecordUserSegment(user)}/g/{revGen}.json                     a generation of the user's index
 //
+// id is a random object id; a multipart upload's is SizedID's, which also
+// states the size the upload was started with.
+//
 // revGen is math.MaxInt64 minus the generation number, zero-padded to 19
 // digits, so that a listing of the user's prefix names the newest
 // generation first, before the records ("g/" sorts before "r/").

@@ -103,6 +103,14 @@ func (m *Store) Admit(_ context.Context, req records.AdmitRequest) (records.Deci
 	return d, nil
 }
 
+// Release implements records.Store.
+func (m *Store) Release(_ context.Context, user, profile, key string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.held[user] = m.held[user].Release(profile, key)
+	return nil
+}
+
 // Usage implements records.Store.
 func (m *Store) Usage(_ context.Context, req records.AdmitRequest) (records.Usage, error) {
 	m.mu.Lock()

@@ -267,6 +267,19 @@ func (s *Store) Admit(ctx context.Context, req records.AdmitRequest) (records.De
 	return d, nil
 }
 
+// Release implements records.Store: the next generation holds the user's
+// claims without it; no such claim writes nothing.
+func (s *Store) Release(ctx context.Context, user, profile, key string) error {
+	err := s.update(ctx, user, func(st *state) (index, bool, error) {
+		held := st.idx.Held.Release(profile, key)
+		return index{Records: st.view(), Held: held}, len(held.Claims) != len(st.idx.Held.Claims), nil
+	})
+	if err != nil {
+		return fmt.Errorf("ossstore: release: %w", err)
+	}
+	return nil
+}
+
 // Usage implements records.Store.
 func (s *Store) Usage(ctx context.Context, req records.AdmitRequest) (records.Usage, error) {
 	st, err := s.load(ctx, req.User)

@@ -114,8 +114,9 @@ func (s *Store) Usage(ctx context.Context, req records.AdmitRequest) (records.Us
 	return u, nil
 }
 
-// usage counts the records and claims of req's user and profile in its
-// period through q; window and n are the quota row's rate columns.
+// usage counts the records of req's user and profile in its period and
+// their claims valid at req.At through q; window and n are the quota row's
+// rate columns.
 func (s *Store) usage(ctx context.Context, q querier, req records.AdmitRequest, uh string, window, n int64) (records.Usage, error) {
 	var u records.Usage
 	l := req.Limits
@@ -131,9 +132,9 @@ func (s *Store) usage(ctx context.Context, q querier, req records.AdmitRequest, 
 	}
 	var freed sql.NullInt64
 	err = q.QueryRowContext(ctx, s.q(`SELECT COUNT(*), COALESCE(SUM(c.size), 0), MIN(c.expires_ns) FROM {p}claims c WHERE c.user_hash = `+
-		s.d.arg(1)+` AND c.profile = `+s.d.arg(2)+` AND c.expires_ns > `+s.d.arg(3)+` AND c.issued_ns >= `+s.d.arg(4)+
-		` AND c.issued_ns < `+s.d.arg(5)+` AND NOT EXISTS (SELECT 1 FROM {p}records r WHERE r.key_hash = c.key_hash)`),
-		uh, req.Profile, req.At.UnixNano(), l.PeriodStart.UnixNano(), l.PeriodEnd.UnixNano()).Scan(&claimFiles, &claimBytes, &freed)
+		s.d.arg(1)+` AND c.profile = `+s.d.arg(2)+` AND c.expires_ns > `+s.d.arg(3)+
+		` AND c.issued_ns < `+s.d.arg(4)+` AND NOT EXISTS (SELECT 1 FROM {p}records r WHERE r.key_hash = c.key_hash)`),
+		uh, req.Profile, req.At.UnixNano(), l.PeriodEnd.UnixNano()).Scan(&claimFiles, &claimBytes, &freed)
 	if err != nil {
 		return u, err
 	}
@@ -142,6 +143,19 @@ func (s *Store) usage(ctx context.Context, q querier, req records.AdmitRequest, 
 		u.FreedAt = time.Unix(0, freed.Int64).UTC()
 	}
 	return u, nil
+}
+
+// Release implements records.Store.
+func (s *Store) Release(ctx context.Context, user, profile, key string) error {
+	if err := s.Migrate(ctx); err != nil {
+		return err
+	}
+	_, err := s.db.ExecContext(ctx, s.q(`DELETE FROM {p}claims WHERE key_hash = `+s.d.arg(1)+` AND user_hash = `+s.d.arg(2)+
+		` AND profile = `+s.d.arg(3)), records.KeyHash(key), userHash(user), profile)
+	if err != nil {
+		return s.wrap("release", err)
+	}
+	return nil
 }
 
 // conflict reports whether err is a transaction the database aborted to

@@ -122,6 +122,51 @@ func testQuotaPeriod(t *testing.T, s records.Store) {
 	wantDecision(t, "the next day", admit(t, s, admitReq("quinn", 1, 1, l.PeriodEnd, next)), true, "")
 }
 
+// testQuotaClaimSpansPeriods: a claim issued a minute before the period
+// ends and valid for ten counts in the next period too, until it expires;
+// the next period's quota does not come on top of it.
+func testQuotaClaimSpansPeriods(t *testing.T, s records.Store) {
+	l := day
+	l.Files = 1
+	next := l
+	next.PeriodStart, next.PeriodEnd = l.PeriodEnd, l.PeriodEnd.Add(24*time.Hour)
+	wantDecision(t, "the last minute of the day", admit(t, s, admitReq("rosa", 1, 1, l.PeriodEnd.Add(-time.Minute), l)), true, "")
+	d := admit(t, s, admitReq("rosa", 1, 1, l.PeriodEnd, next))
+	wantDecision(t, "midnight, the first ticket still valid", d, false, records.ExceededFiles)
+	if want := l.PeriodEnd.Add(9 * time.Minute); !d.RetryAt.Equal(want) {
+		t.Errorf("RetryAt: got %v, want the first ticket's expiry %v", d.RetryAt, want)
+	}
+	u, err := s.Usage(ctx(t), admitReq("rosa", 0, 0, l.PeriodEnd.Add(time.Minute), next))
+	if err != nil || u.Files != 1 || u.Bytes != 1 {
+		t.Errorf("Usage in the next period: got %+v, %v; want the valid claim", u, err)
+	}
+	wantDecision(t, "once it expired", admit(t, s, admitReq("rosa", 1, 1, l.PeriodEnd.Add(9*time.Minute), next)), true, "")
+}
+
+// testRelease: a released claim counts no more; the others stay, and
+// releasing what is not held is no error.
+func testRelease(t *testing.T, s records.Store) {
+	l := day
+	l.Files = 2
+	first, second := admitReq("sami", 1, 10, base, l), admitReq("sami", 1, 20, base, l)
+	admit(t, s, first)
+	admit(t, s, second)
+	wantDecision(t, "a third at 2 files", admit(t, s, admitReq("sami", 1, 1, base, l)), false, records.ExceededFiles)
+	if err := s.Release(ctx(t), "sami", "avatar", first.Claims[0].Key); err != nil {
+		t.Fatalf("Release: %v", err)
+	}
+	for _, user := range []string{"sami", "nobody"} {
+		if err := s.Release(ctx(t), user, "avatar", first.Claims[0].Key); err != nil {
+			t.Errorf("Release of %s's claim that is not held: %v", user, err)
+		}
+	}
+	u, err := s.Usage(ctx(t), admitReq("sami", 0, 0, base, l))
+	if err != nil || u.Files != 1 || u.Bytes != 20 {
+		t.Errorf("Usage after Release: got %+v, %v; want the second claim only (1 file, 20 bytes)", u, err)
+	}
+	wantDecision(t, "a third after the release", admit(t, s, admitReq("sami", 1, 1, base, l)), true, "")
+}
+
 func testRate(t *testing.T, s records.Store) {
 	l := records.Limits{Signs: 2, RateStart: base, RateEnd: base.Add(time.Minute)}
 	wantDecision(t, "1", admit(t, s, admitReq("ravi", 1, 1, base, l)), true, "")

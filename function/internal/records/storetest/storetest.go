@@ -46,6 +46,8 @@ func Run(t *testing.T, newStore func(t *testing.T) records.Store) {
 		{"QuotaBytes", testQuotaBytes},
 		{"QuotaCountsRecordsOnce", testQuotaCountsRecordsOnce},
 		{"QuotaPeriod", testQuotaPeriod},
+		{"QuotaClaimCountsInEveryPeriodItIsValidIn", testQuotaClaimSpansPeriods},
+		{"ReleaseDropsOneClaim", testRelease},
 		{"Rate", testRate},
 		{"ConcurrentAdmits", testConcurrentAdmits},
 	}

@@ -18,9 +18,9 @@ func hasEq(conds []any, field, value string) bool {
 	})
 }
 
-// TestTicketWritesItsKeyOnce (issue 14, finding 1): every ticket's policy
-// pins x-oss-forbid-overwrite to true and its fields send it, so OSS stores
-// a ticket's key once and answers a second post 409 FileAlreadyExists.
+// TestTicketWritesItsKeyOnce: every ticket's policy pins
+// x-oss-forbid-overwrite to true and its fields send it, so OSS stores a
+// ticket's key once and answers a second post 409 FileAlreadyExists.
 func TestTicketWritesItsKeyOnce(t *testing.T) {
 	f := newFixture(t, nil)
 	for _, p := range []struct{ profile, file string }{
@@ -28,7 +28,7 @@ func TestTicketWritesItsKeyOnce(t *testing.T) {
 		{"document", `{"name":"a.pdf","type":"application/pdf","size":5}`},
 		{"multi", `{"name":"a.png","type":"image/png","size":5},{"name":"b.pdf","type":"application/pdf","size":5}`},
 	} {
-		w := f.do("POST", "/sign", token(t, "alice"), fmt.Sprintf(`{"profile":%q,"files":[%s]}`, p.profile, p.file), nil)
+		w := f.do(request{method: "POST", path: "/sign", authz: token(t, "alice"), body: fmt.Sprintf(`{"profile":%q,"files":[%s]}`, p.profile, p.file)})
 		if w.Code != 200 {
 			t.Fatalf("%s: got %d %s", p.profile, w.Code, w.Body)
 		}
@@ -42,11 +42,10 @@ func TestTicketWritesItsKeyOnce(t *testing.T) {
 	}
 }
 
-// TestNonImageDownloadsAsAttachment (issue 14, finding 2): a profile with a
-// type that is not an image pins Content-Disposition: attachment, with the
-// client's file name, so OSS never serves such an upload inline on the
-// bucket's domain; an image-only profile gets inline, and a profile may opt
-// into either.
+// TestNonImageDownloadsAsAttachment: a profile with a type that is not an
+// image pins Content-Disposition: attachment, with the client's file name,
+// so OSS never serves such an upload inline on the bucket's domain; an
+// image-only profile gets inline, and a profile may opt into either.
 func TestNonImageDownloadsAsAttachment(t *testing.T) {
 	f := newFixture(t, func(o *Options) {
 		o.Config.Profiles["inline-pdf"] = withDisposition(o.Config.Profiles["document"], "inline-pdf", "inline")
@@ -63,7 +62,7 @@ func TestNonImageDownloadsAsAttachment(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.profile, func(t *testing.T) {
 			body, _ := json.Marshal(map[string]any{"profile": tt.profile, "files": []map[string]any{{"name": tt.name, "type": tt.ctype, "size": 5}}})
-			w := f.do("POST", "/sign", token(t, "alice"), string(body), nil)
+			w := f.do(request{method: "POST", path: "/sign", authz: token(t, "alice"), body: string(body)})
 			if w.Code != 200 {
 				t.Fatalf("got %d %s", w.Code, w.Body)
 			}
@@ -80,4 +79,24 @@ func TestNonImageDownloadsAsAttachment(t *testing.T) {
 func withDisposition(p config.Profile, name, disposition string) config.Profile {
 	p.Name, p.Disposition = name, disposition
 	return p
+}
+
+// TestMultipartObjectServedWithDisposition: an object made by a multipart
+// upload carries the Content-Disposition a form ticket pins (attachment
+// for a video profile), so OSS serves it the same way.
+func TestMultipartObjectServedWithDisposition(t *testing.T) {
+	f := newMPFixture(t)
+	size := int64(3 * mpPart)
+	u := f.create(t, "alice", "video", size)
+	putParts(t, u.Parts, randomBytes(size))
+	if w := f.do(request{method: "POST", path: "/uploads/multipart/complete", user: "alice", json: map[string]any{"key": u.Key, "uploadId": u.UploadID, "size": size}}); w.Code != 200 {
+		t.Fatalf("complete: %d %s", w.Code, w.Body)
+	}
+	h, err := f.mpBucket(t).GetObjectDetailedMeta(u.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := h.Get("Content-Disposition"), upload.ContentDisposition("attachment", "clip 1.mp4"); got != want {
+		t.Errorf("Content-Disposition: got %q, want %q", got, want)
+	}
 }
