@@ -9,8 +9,11 @@ const (
 	MaxSweepAge     = 30 * 24 * time.Hour
 )
 
-// sweep reads the sweep function's variables.
+// sweep reads the sweep function's variables: its age, and the record
+// function's (records store, quarantine mode), since the maintenance it runs
+// also records the uploads whose events the record function gave up on.
 func (l *loader) sweep(c *Config) {
+	l.record(c)
 	v := l.get(VarSweepAge, DefaultSweepAge.String())
 	d, err := time.ParseDuration(v)
 	if err != nil || d < MinSweepAge || d > MaxSweepAge {
