@@ -120,7 +120,7 @@ var where = map[string]map[string][]string{
 		"oss:ListParts":            {config.VarUploadPrefix},
 		"oss:AbortMultipartUpload": {config.VarUploadPrefix},
 	},
-	"sweep": { // the multipart sweep, and the record function's work on the events it gave up on
+	"sweep": { // the multipart sweep, and the record function's work on the events it gave up on and on reconcile
 		"oss:ListMultipartUploads": {"list:" + config.VarUploadPrefix},
 		"oss:AbortMultipartUpload": {config.VarUploadPrefix},
 		"oss:GetObject":            {config.VarUploadPrefix, config.VarRecordsPrefix},
@@ -128,7 +128,7 @@ var where = map[string]map[string][]string{
 		"oss:PutObjectAcl":         {config.VarQuarantinePrefix},
 		"oss:DeleteObject":         {config.VarUploadPrefix}, // and the dead letters under the records prefix (TestDeadLetterGrants)
 		"oss:PutObjectTagging":     {config.VarUploadPrefix},
-		"oss:ListObjects":          {"list:" + config.VarRecordsPrefix},
+		"oss:ListObjects":          {"list:" + config.VarRecordsPrefix, "list:" + config.VarUploadPrefix}, // and reconcile's listing of the uploads
 	},
 	"record": {
 		"oss:GetObject":        {config.VarUploadPrefix, config.VarRecordsPrefix},

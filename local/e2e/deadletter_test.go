@@ -220,4 +220,3 @@ func waitNoLetters(t *testing.T, st *stack.Stack, d time.Duration) {
 		time.Sleep(500 * time.Millisecond)
 	}
 }
-
