@@ -137,8 +137,8 @@ func withVPC(t *testing.T) Project {
 		}
 		n++
 	}
-	if n != 2 {
-		t.Fatalf("s.yaml has %d commented vpcConfig blocks, want 2 (sign and record)", n)
+	if n != 3 {
+		t.Fatalf("s.yaml has %d commented vpcConfig blocks, want 3 (sign, record and sweep, which records what the record function gave up on)", n)
 	}
 	p, err := ParseProject([]byte(strings.Join(lines, "\n")))
 	if err != nil {
@@ -165,7 +165,7 @@ func TestVPCConfig(t *testing.T) {
 	if got := Check(r, withCode(t)); len(got) > 0 {
 		t.Errorf("complete VPC: got problems %q, want none", got)
 	}
-	for _, fn := range []string{"sign", "record"} {
+	for _, fn := range []string{"sign", "record", "sweep"} {
 		want := &VPCConfig{VpcID: "vpc-bp1abc", VSwitchIDs: []string{"vsw-bp1def"}, SecurityGroupID: "sg-bp1ghi"}
 		if got := function(t, r, fn).VPCConfig; !cmp.Equal(want, got) {
 			t.Errorf("%s vpcConfig: got %+v, want %+v", fn, got, want)

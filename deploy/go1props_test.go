@@ -15,7 +15,7 @@ import (
 // deletes it), so it is not among them; adding a property to Props means
 // adding it here, after checking the fc3 component accepts it for go1.
 var go1Props = []string{
-	"code", "description", "environmentVariables", "functionName", "handler", "logConfig",
+	"asyncInvokeConfig", "code", "description", "environmentVariables", "functionName", "handler", "logConfig",
 	"memorySize", "region", "role", "runtime", "timeout", "triggers", "vpcConfig",
 }
 

@@ -44,6 +44,23 @@ type Props struct {
 	VPCConfig            *VPCConfig        `yaml:"vpcConfig"`
 	EnvironmentVariables map[string]string `yaml:"environmentVariables"`
 	Triggers             []Trigger         `yaml:"triggers"`
+	AsyncInvokeConfig    *AsyncInvoke      `yaml:"asyncInvokeConfig"`
+}
+
+// AsyncInvoke is an fc3 function's asyncInvokeConfig (the fc3 schema's
+// IAsyncInvokeConfig): retries, the maximum event age and the destinations
+// of its asynchronous (OSS-triggered) invocations.
+type AsyncInvoke struct {
+	MaxAsyncRetryAttempts     *int `yaml:"maxAsyncRetryAttempts"`
+	MaxAsyncEventAgeInSeconds *int `yaml:"maxAsyncEventAgeInSeconds"`
+	DestinationConfig         struct {
+		OnSuccess *struct {
+			Destination string `yaml:"destination"`
+		} `yaml:"onSuccess"`
+		OnFailure *struct {
+			Destination string `yaml:"destination"`
+		} `yaml:"onFailure"`
+	} `yaml:"destinationConfig"`
 }
 
 // VPCConfig is an fc3 function's vpcConfig: the VPC its instances join,

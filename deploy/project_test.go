@@ -151,7 +151,7 @@ func TestNoSecretInSYAML(t *testing.T) {
 		}
 	}
 	dsn := regexp.MustCompile(`^\$\{env\('OSSGATE_RECORDS_DSN', ''\)\}$`)
-	for _, fn := range []string{"sign", "record"} {
+	for _, fn := range []string{"sign", "record", "sweep"} {
 		if got := function(t, p, fn).EnvironmentVariables[config.VarRecordsDSN]; !dsn.MatchString(got) {
 			t.Errorf("%s %s: got %q, want a ${env('OSSGATE_RECORDS_DSN', '')} reference (it holds a password)", fn, config.VarRecordsDSN, got)
 		}

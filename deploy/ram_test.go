@@ -120,9 +120,15 @@ var where = map[string]map[string][]string{
 		"oss:ListParts":            {config.VarUploadPrefix},
 		"oss:AbortMultipartUpload": {config.VarUploadPrefix},
 	},
-	"sweep": {
+	"sweep": { // the multipart sweep, and the record function's work on the events it gave up on and on reconcile
 		"oss:ListMultipartUploads": {"list:" + config.VarUploadPrefix},
 		"oss:AbortMultipartUpload": {config.VarUploadPrefix},
+		"oss:GetObject":            {config.VarUploadPrefix, config.VarRecordsPrefix},
+		"oss:PutObject":            {config.VarRecordsPrefix, config.VarQuarantinePrefix},
+		"oss:PutObjectAcl":         {config.VarQuarantinePrefix},
+		"oss:DeleteObject":         {config.VarUploadPrefix}, // and the dead letters under the records prefix (TestDeadLetterGrants)
+		"oss:PutObjectTagging":     {config.VarUploadPrefix},
+		"oss:ListObjects":          {"list:" + config.VarRecordsPrefix, "list:" + config.VarUploadPrefix}, // and reconcile's listing of the uploads
 	},
 	"record": {
 		"oss:GetObject":        {config.VarUploadPrefix, config.VarRecordsPrefix},
@@ -208,6 +214,9 @@ func TestRolesGrantWhatTheCodeCalls(t *testing.T) {
 			}
 			policy := docs[fn+"-policy.json"]
 			acts := codeActions(t, reached)
+			if fn == "record" { // FC delivers its onFailure destination with the role
+				acts = slices.Compact(sorted(append(acts, "fc:InvokeFunction")))
+			}
 			if fn == "sign" {
 				acts = slices.Compact(sorted(append(acts, signFormActions(t)...)))
 			}
@@ -215,6 +224,9 @@ func TestRolesGrantWhatTheCodeCalls(t *testing.T) {
 				t.Errorf("%s role: granted actions differ from what the code calls (-code +granted):\n%s", fn, d)
 			}
 			for _, a := range acts {
+				if a == "fc:InvokeFunction" {
+					continue // TestDeadLetterGrants
+				}
 				places, ok := where[fn][a]
 				if !ok {
 					t.Errorf("%s calls %s, but the test does not say where: add it to where", fn, a)
@@ -315,4 +327,49 @@ func contains(s []string, v string) bool {
 		}
 	}
 	return false
+}
+
+// TestDeadLetterGrants checks the grants of the record function's onFailure
+// destination: the record role may invoke the sweep function (FC delivers
+// the destination with it) and nothing else, and the sweep role may delete
+// the dead letters it kept under the records prefix and no record.
+func TestDeadLetterGrants(t *testing.T) {
+	docs, values := renderedRAM(t)
+	p := loadSYAML(t)
+	dest := p.Resources["record"].Props.AsyncInvokeConfig
+	if dest == nil || dest.DestinationConfig.OnFailure == nil {
+		t.Fatal("the record function has no onFailure destination")
+	}
+	sweep := function(t, p, "sweep").FunctionName
+	if want := ":functions/" + sweep; !strings.HasSuffix(dest.DestinationConfig.OnFailure.Destination, want) {
+		t.Errorf("onFailure destination %q: want the sweep function (…%s)", dest.DestinationConfig.OnFailure.Destination, want)
+	}
+	fn := func(name string) string {
+		return "acs:fc:" + values["region"] + ":" + fakeAccount + ":functions/" + name
+	}
+	rec := docs["record-policy.json"]
+	for _, c := range []struct {
+		r    Request
+		want bool
+	}{
+		{Request{Action: "fc:InvokeFunction", Resource: fn(sweep)}, true},
+		{Request{Action: "fc:InvokeFunction", Resource: fn(values["recordFunction"])}, false},
+		{Request{Action: "fc:InvokeFunction", Resource: fn("ossgate-sign")}, false},
+	} {
+		if got := rec.Allows(c.r); got != c.want {
+			t.Errorf("record role: %s on %s: got allowed=%v, want %v", c.r.Action, c.r.Resource, got, c.want)
+		}
+	}
+	sw := docs["sweep-policy.json"]
+	obj := func(key string) string {
+		return "acs:oss:" + values["region"] + ":" + fakeAccount + ":" + values["bucket"] + "/" + key
+	}
+	for key, want := range map[string]bool{
+		values["recordsPrefix"] + "/_deadletter/20261205/req.json": true,
+		values["recordsPrefix"] + "/alice/r/0123.json":             false,
+	} {
+		if got := sw.Allows(Request{Action: "oss:DeleteObject", Resource: obj(key)}); got != want {
+			t.Errorf("sweep role: delete %s: got allowed=%v, want %v", key, got, want)
+		}
+	}
 }

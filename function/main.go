@@ -4,8 +4,11 @@
 //
 //	ossgate sign    the HTTP-triggered sign function
 //	ossgate record  the OSS-triggered record function
-//	ossgate sweep   the timer-triggered function that aborts abandoned multipart uploads
+//	ossgate sweep   the timer-triggered maintenance function: aborts abandoned multipart
+//	                uploads, keeps and records the events the record function gave up on
 //	ossgate empty   an HTTP function that answers 204; the baseline for benchmarks
+//	ossgate reconcile [-from DATE] [-start-after KEY]
+//	                a command: records every upload without a record (the sweep's environment)
 //
 // main only wires: package config reads and checks the environment, the
 // packages under internal/ do the work.
@@ -13,6 +16,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 
@@ -24,6 +28,13 @@ import (
 
 func main() {
 	role := config.Role(os.Args[1:])
+	if role == reconcileCommand {
+		if err := runReconcileCommand(os.Args[2:], os.Stdout, os.Stderr); err != nil {
+			fmt.Fprintln(os.Stderr, "ossgate reconcile:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if role == config.Empty {
 		fc.Start(emptyHTTP)
 		return

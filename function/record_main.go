@@ -19,9 +19,24 @@ import (
 // trigger events until the runtime stops it.
 func runRecord(cfg config.Config, logger *slog.Logger) error {
 	oss := ossclient.FromConfig(cfg.OSS, creds.DefaultChain{})
-	st, err := newStores(cfg, oss, logger)
+	h, st, err := newRecordHandler(cfg, oss, logger)
 	if err != nil {
 		return fmt.Errorf("record: %w", err)
+	}
+	logger.Info("record: started", "bucket", cfg.OSS.Bucket, "region", cfg.OSS.Region, "uploadPrefix", cfg.Prefixes.Upload,
+		"recordsPrefix", cfg.Prefixes.Records, "quarantinePrefix", cfg.Prefixes.Quarantine, "quarantineMode", cfg.QuarantineMode,
+		"records", st.describe(cfg))
+	fc.Start(fcadapter.WrapEvent(h.Handle))
+	return nil
+}
+
+// newRecordHandler returns the record function's handler of cfg and its
+// stores: the record function's, and the maintenance's for the events the
+// record function gave up on and the uploads no event reported.
+func newRecordHandler(cfg config.Config, oss ossclient.Opener, logger *slog.Logger) (*record.Handler, stores, error) {
+	st, err := newStores(cfg, oss, logger)
+	if err != nil {
+		return nil, st, err
 	}
 	h, err := record.NewHandler(cfg, record.Options{
 		// Every invocation gets its own client, signed with its credentials.
@@ -34,12 +49,5 @@ func runRecord(cfg config.Config, logger *slog.Logger) error {
 		},
 		Logger: logger,
 	})
-	if err != nil {
-		return err
-	}
-	logger.Info("record: started", "bucket", cfg.OSS.Bucket, "region", cfg.OSS.Region, "uploadPrefix", cfg.Prefixes.Upload,
-		"recordsPrefix", cfg.Prefixes.Records, "quarantinePrefix", cfg.Prefixes.Quarantine, "quarantineMode", cfg.QuarantineMode,
-		"records", st.describe(cfg))
-	fc.Start(fcadapter.WrapEvent(h.Handle))
-	return nil
+	return h, st, err
 }

@@ -37,7 +37,7 @@ func newStores(cfg config.Config, oss ossclient.Opener, logger *slog.Logger) (st
 	if !cfg.RecordsDB.On() {
 		return s, nil
 	}
-	db, err := sqlstore.Open(cfg.RecordsDB, sqlstore.Options{})
+	db, err := sqlstore.Open(cfg.RecordsDB, sqlstore.Options{MaxOpenConns: connsPerInstance})
 	if err != nil {
 		return s, err
 	}

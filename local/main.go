@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/ossgate/ossgate/internal/shaper"
+	"github.com/ossgate/ossgate/local/fcemu"
 	"github.com/ossgate/ossgate/local/stack"
 )
 
@@ -46,6 +47,8 @@ type options struct {
 	untilStdinCloses bool          // also stop when standard input closes
 	maxLife          time.Duration // also stop after this long; 0 = no limit
 	stsControl       bool          // serve the loopback STS test control (stscontrol.go)
+	project          string        // s.yaml: the record function's asyncInvokeConfig
+	projectSet       bool          // -project given: a missing file is an error, not FC's defaults
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -64,6 +67,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&c.Anonymous, "anonymous", true, "let the sign function sign for anyone (OSSGATE_ALLOW_ANONYMOUS)")
 	fs.StringVar(&o.logLevel, "log-level", "info", "function and emulator log level: debug, info, warn, error")
 	fs.DurationVar(&c.SweepEvery, "sweep-every", time.Hour, "invoke the sweep function this often, as its timer trigger does (0 = never)")
+	fs.StringVar(&o.project, "project", "s.yaml", "Serverless Devs project whose record function's asyncInvokeConfig (retries, maximum event age, onFailure) the emulator applies; \"\" applies FC's defaults")
 	fs.Func("link", "shape the clients' link to OSS like a phone's, e.g. `perconn=2MB,total=12MB,latency=40ms` (also cut=N@BYTES[xK]: cut every Nth connection after BYTES, K of them at most)", func(spec string) error {
 		l, err := shaper.ParseSpec(spec)
 		c.Link = &l
@@ -85,6 +89,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
+	fs.Visit(func(f *flag.Flag) { o.projectSet = o.projectSet || f.Name == "project" })
 	c.JWTSecret = os.Getenv("OSSGATE_JWT_SECRET")
 	c.Env = append([]string{"OSSGATE_LOG_LEVEL=" + o.logLevel}, extraEnv...)
 	return o, nil
@@ -141,6 +146,9 @@ func runStack(ctx context.Context, o options, logger *slog.Logger, stdout, stder
 		return err
 	}
 	o.cfg.Output, o.cfg.Logger = stderr, logger
+	if o.cfg.RecordAsync, err = recordAsync(o.project, o.projectSet); err != nil {
+		return err
+	}
 
 	startCtx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
@@ -175,4 +183,26 @@ func runStack(ctx context.Context, o options, logger *slog.Logger, stdout, stder
 	st.Close()
 	fmt.Fprintln(say, "stopped")
 	return nil
+}
+
+// recordAsync reads the record function's asyncInvokeConfig from the
+// project file, so the emulator retries and gives up as FC will. The
+// default project missing (a run outside the repository's root) means FC's
+// defaults; a -project given must exist.
+func recordAsync(project string, given bool) (*fcemu.FC3Async, error) {
+	if project == "" {
+		return nil, nil
+	}
+	b, err := os.ReadFile(project)
+	if errors.Is(err, os.ErrNotExist) && !given {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("-project: %w", err)
+	}
+	a, ok, err := fcemu.ReadFC3Async(b, "record")
+	if err != nil || !ok {
+		return nil, err
+	}
+	return &a, nil
 }

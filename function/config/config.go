@@ -245,7 +245,7 @@ func (l *loader) sign(c *Config) {
 	}
 	c.Auth = l.auth()
 	c.CORSOrigins = l.origins()
-	l.sweep(c)
+	l.sweepAge(c)
 }
 
 func (l *loader) record(c *Config) {

@@ -9,9 +9,17 @@ const (
 	MaxSweepAge     = 30 * 24 * time.Hour
 )
 
-// sweep reads OSSGATE_SWEEP_AGE, the sweep function's age and the sign
-// function's multipart claim life.
+// sweep reads the sweep function's variables: its age, and the record
+// function's (records store, quarantine mode), since the maintenance it runs
+// also records the uploads whose events the record function gave up on.
 func (l *loader) sweep(c *Config) {
+	l.record(c)
+	l.sweepAge(c)
+}
+
+// sweepAge reads OSSGATE_SWEEP_AGE, the sweep function's age and the sign
+// function's multipart claim life.
+func (l *loader) sweepAge(c *Config) {
 	v := l.get(VarSweepAge, DefaultSweepAge.String())
 	d, err := time.ParseDuration(v)
 	if err != nil || d < MinSweepAge || d > MaxSweepAge {

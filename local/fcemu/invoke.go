@@ -29,7 +29,13 @@ type result struct {
 }
 
 func newCall(payload []byte, retry int) *call {
-	return &call{id: uuid.NewString(), payload: payload, retry: retry, res: make(chan result, 1)}
+	return newCallID(uuid.NewString(), payload, retry)
+}
+
+// newCallID is newCall with a given request id: every delivery of one async
+// event carries the event's request id, as FC keeps it across retries.
+func newCallID(id string, payload []byte, retry int) *call {
+	return &call{id: id, payload: payload, retry: retry, res: make(chan result, 1)}
 }
 
 // finish delivers r to the waiting front; later calls are ignored.

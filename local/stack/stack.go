@@ -42,6 +42,11 @@ type Config struct {
 	SignTimeout     time.Duration     // default 10s
 	RecordTimeout   time.Duration     // default 60s
 	Events          fcemu.AsyncConfig // the record trigger's queue: retries, Duplicate, ReorderWindow
+	// RecordAsync, when set, is the record function's asyncInvokeConfig
+	// from s.yaml (fcemu.ReadFC3Async): its retries and maximum event age
+	// replace Events', and its destination, the sweep (maintenance)
+	// function ossgate-sweep, receives FC's destination payloads.
+	RecordAsync *fcemu.FC3Async
 
 	Anonymous bool   // OSSGATE_ALLOW_ANONYMOUS=true: the sign function signs for anyone
 	JWTSecret string // OSSGATE_JWT_SECRET (at least 32 bytes) when set
@@ -158,6 +163,14 @@ func (s *Stack) start(ctx context.Context, cfg Config) error {
 	if err := s.startLink(cfg); err != nil {
 		return err
 	}
+	// The sweep (maintenance) function first: it may be the record
+	// function's onFailure destination.
+	if err := s.startSweep(cfg); err != nil {
+		return err
+	}
+	if cfg.Events, err = s.recordAsync(cfg); err != nil {
+		return err
+	}
 	if s.Record, err = s.startFunction(cfg, "record", cfg.RecordInstances, cfg.RecordTimeout, cfg.RecordEnv); err != nil {
 		return err
 	}
@@ -170,9 +183,6 @@ func (s *Stack) start(ctx context.Context, cfg Config) error {
 	})
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("stack: %w", err)
-	}
-	if err := s.startSweep(cfg); err != nil {
-		return err
 	}
 	if s.Sign, err = s.startFunction(cfg, "sign", cfg.SignInstances, cfg.SignTimeout, cfg.SignEnv); err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ossgate/ossgate/internal/shaper"
+	"github.com/ossgate/ossgate/local/fcemu"
 )
 
 // sweepTimeout is the sweep function's timeout, as s.yaml sets it.
@@ -66,4 +67,35 @@ func (s *Stack) startLink(cfg Config) error {
 	s.OSSPublicURL = "http://" + p.Addr
 	s.closers = append(s.closers, func() { _ = p.Close() })
 	return nil
+}
+
+// recordAsync returns cfg.Events with cfg.RecordAsync applied: FC's retry
+// and age settings, and its destinations resolved to the stack's sweep
+// (maintenance) function, started by then.
+func (s *Stack) recordAsync(cfg Config) (fcemu.AsyncConfig, error) {
+	ev := cfg.Events
+	a := cfg.RecordAsync
+	if a == nil {
+		return ev, nil
+	}
+	if err := a.Apply(&ev); err != nil {
+		return ev, fmt.Errorf("stack: record asyncInvokeConfig: %w", err)
+	}
+	for _, d := range []struct {
+		to   **fcemu.FC3Destination
+		dest *fcemu.Destination
+	}{{&a.DestinationConfig.OnFailure, &ev.OnFailure}, {&a.DestinationConfig.OnSuccess, &ev.OnSuccess}} {
+		if *d.to == nil || (*d.to).Destination == "" {
+			continue
+		}
+		name, err := fcemu.FunctionOf((*d.to).Destination)
+		if err != nil {
+			return ev, fmt.Errorf("stack: record asyncInvokeConfig: %w", err)
+		}
+		if name != s.Sweep.Name() {
+			return ev, fmt.Errorf("stack: record asyncInvokeConfig: destination function %q: the local stack delivers to %s only", name, s.Sweep.Name())
+		}
+		*d.dest = s.Sweep
+	}
+	return ev, nil
 }

@@ -51,7 +51,7 @@ func (h *Handler) Admit(ctx context.Context, user string, p config.Profile, clai
 // releases the claim again (best effort: a claim left behind lapses with
 // its life).
 func (h *Handler) initiate(ctx context.Context, mp OSS, user string, p config.Profile, f wire.File, key string, now time.Time) (string, error) {
-	claim := records.Claim{Key: key, Size: f.Size, Expires: now.Add(h.o.Config.SweepAge)}
+	claim := records.Claim{Key: key, Size: f.Size, Expires: now.Add(h.o.Config.SweepAge + RecordingWindow)}
 	if err := h.Admit(ctx, user, p, []records.Claim{claim}, now); err != nil {
 		return "", err
 	}

@@ -56,15 +56,16 @@ func TestQuotaAtSign(t *testing.T) {
 	if w := signMulti(f, alice, 100, 100); w.Code != 200 {
 		t.Fatalf("2 files: got %d %s", w.Code, w.Body)
 	}
-	// The tickets of the first call expire after the profile's 10 minutes.
+	// The claims of the first call count for the tickets' 10 minutes and
+	// the RecordingWindow after them (an upload may still await its record).
 	w := signMulti(f, alice, 100, 100)
-	if diff := cmp.Diff(outcome{Status: 429, Code: wire.CodeQuotaExceeded, Exceeded: "files", RetryAfter: "600"}, outcomeOf(t, w)); diff != "" {
+	if diff := cmp.Diff(outcome{Status: 429, Code: wire.CodeQuotaExceeded, Exceeded: "files", RetryAfter: "7800"}, outcomeOf(t, w)); diff != "" {
 		t.Fatalf("2 more files (-want +got):\n%s", diff)
 	}
-	if e := errorOf(t, w).Error; e.RetryAfter != 600 {
-		t.Errorf("retryAfter: got %d, want 600", e.RetryAfter)
+	if e := errorOf(t, w).Error; e.RetryAfter != 7800 {
+		t.Errorf("retryAfter: got %d, want 7800", e.RetryAfter)
 	}
-	if diff := cmp.Diff(outcome{Status: 429, Code: wire.CodeQuotaExceeded, Exceeded: "bytes", RetryAfter: "600"}, outcomeOf(t, signMulti(f, alice, 900))); diff != "" {
+	if diff := cmp.Diff(outcome{Status: 429, Code: wire.CodeQuotaExceeded, Exceeded: "bytes", RetryAfter: "7800"}, outcomeOf(t, signMulti(f, alice, 900))); diff != "" {
 		t.Errorf("1 file over the bytes left (-want +got):\n%s", diff)
 	}
 	if w := signMulti(f, alice, 100); w.Code != 200 {
@@ -175,8 +176,9 @@ func TestMultipartCountsAgainstQuota(t *testing.T) {
 }
 
 // TestQuotaDoesNotDoubleAtPeriodBoundary: three files (the daily quota)
-// signed at 23:59 leave nothing for 00:00 while their tickets (10 minutes)
-// are valid; when they expire, the new day's quota is there.
+// signed at 23:59 leave nothing for 00:00 while their claims count (the
+// tickets' 10 minutes and the RecordingWindow after them); when they lapse,
+// the new day's quota is there.
 func TestQuotaDoesNotDoubleAtPeriodBoundary(t *testing.T) {
 	midnight := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
 	c := newClock(midnight.Add(-time.Minute))
@@ -189,29 +191,34 @@ func TestQuotaDoesNotDoubleAtPeriodBoundary(t *testing.T) {
 		t.Fatalf("3 files at 23:59: %d %s", w.Code, w.Body)
 	}
 	c.set(midnight)
-	// The tickets of 23:59 expire at 00:09.
-	want := outcome{Status: 429, Code: wire.CodeQuotaExceeded, Exceeded: "files", RetryAfter: "540"}
+	// The tickets of 23:59 expire at 00:09; their claims count until 02:09.
+	want := outcome{Status: 429, Code: wire.CodeQuotaExceeded, Exceeded: "files", RetryAfter: "7740"}
 	if diff := cmp.Diff(want, outcomeOf(t, signMulti(f, alice, 100))); diff != "" {
 		t.Errorf("a file at 00:00 (-want +got):\n%s", diff)
 	}
-	c.set(midnight.Add(9 * time.Minute))
+	c.set(midnight.Add(9*time.Minute + RecordingWindow - time.Second))
+	if w := signMulti(f, alice, 100); w.Code != 429 {
+		t.Errorf("a file at 02:08:59: %d %s, want 429", w.Code, w.Body)
+	}
+	c.set(midnight.Add(9*time.Minute + RecordingWindow))
 	if w := signMulti(f, alice, 100, 100, 100); w.Code != 200 {
-		t.Errorf("3 files at 00:09: %d %s, want 200", w.Code, w.Body)
+		t.Errorf("3 files at 02:09: %d %s, want 200", w.Code, w.Body)
 	}
 }
 
 // TestMultipartClaimLivesAsLongAsTheUpload: with a sweep age of 72 h, the
 // two uploads of a 2-files-a-day quota started on day 0 can be completed
-// until day 3, so they still count on day 2; with 24 h they lapse with
-// the uploads.
+// until day 3 (and recorded up to RecordingWindow later), so they still
+// count on day 2; with 24 h they lapse with the uploads and that window.
 func TestMultipartClaimLivesAsLongAsTheUpload(t *testing.T) {
 	tests := []struct {
 		age, later time.Duration
 		want       int
 	}{
 		{72 * time.Hour, 48 * time.Hour, 429},
-		{72 * time.Hour, 72 * time.Hour, 200},
-		{24 * time.Hour, 24 * time.Hour, 200},
+		{72 * time.Hour, 72*time.Hour + RecordingWindow - time.Second, 429},
+		{72 * time.Hour, 72*time.Hour + RecordingWindow, 200},
+		{24 * time.Hour, 24*time.Hour + RecordingWindow, 200},
 		{24 * time.Hour, 23 * time.Hour, 429},
 	}
 	for _, tt := range tests {

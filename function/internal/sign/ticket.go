@@ -52,7 +52,7 @@ func (h *Handler) sign(w http.ResponseWriter, r *http.Request, e *entry) error {
 		res.Uploads = append(res.Uploads, u)
 		e.keys = append(e.keys, u.Key)
 		if p.Quota.On() || p.Rate.On() {
-			claims = append(claims, records.Claim{Key: u.Key, Size: u.MaxSize, Expires: u.ExpiresAt})
+			claims = append(claims, records.Claim{Key: u.Key, Size: u.MaxSize, Expires: u.ExpiresAt.Add(RecordingWindow)})
 		}
 	}
 	if err := h.Admit(r.Context(), id.User, p, claims, now); err != nil {

@@ -9,6 +9,8 @@
 //	bad    HTTP: returns a result that is not an HTTP trigger response
 //	record appends {"seq","retry","pid"} to the file "file"; fails while
 //	       retry < "failUntil"
+//	attempt appends {"retry","requestId","atMs"} to "file" on every
+//	       invocation; fails while retry < "failUntil"
 package main
 
 import (
@@ -77,6 +79,8 @@ func handle(ctx context.Context, in input) (any, error) {
 		return "not an http response", nil
 	case "record":
 		return record(ctx, in)
+	case "attempt":
+		return attempt(ctx, in)
 	}
 	return nil, fmt.Errorf("unknown op %q", op)
 }
@@ -150,4 +154,21 @@ func record(ctx context.Context, in input) (any, error) {
 		return nil, err
 	}
 	return map[string]int{"seq": in.Seq}, nil
+}
+
+func attempt(ctx context.Context, in input) (any, error) {
+	fctx, _ := fccontext.FromContext(ctx)
+	line, _ := json.Marshal(map[string]any{"retry": fctx.RetryCount, "requestId": fctx.RequestID, "atMs": time.Now().UnixMilli()})
+	f, err := os.OpenFile(in.File, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if _, err := f.Write(append(line, '\n')); err != nil {
+		return nil, err
+	}
+	if fctx.RetryCount < in.FailUntil {
+		return nil, fmt.Errorf("failing until retry %d", in.FailUntil)
+	}
+	return map[string]int{"retry": fctx.RetryCount}, nil
 }
