@@ -14,6 +14,7 @@
 //   transport.readPart(file, start, end) → bytes of [start, end) (ArrayBuffer, Uint8Array or Blob)
 //   transport.put({url, headers, body, onProgress(loaded, total), signal}) → {status, body, headers}
 import { apiRequest, apiUrlFor } from './api.js';
+import { OssCodes, ServerCodes } from './codes.js';
 import { Codes, OssgateError, abortError, errorFromResponse, parseJSON, toOssgateError } from './errors.js';
 import { backoffDelay, createAbort, isRetryable, onAbort, throwIfAborted, withRetry } from './retry.js';
 
@@ -148,7 +149,7 @@ function byteLength(b) {
  */
 export function isExpiredUrlError(err, part, nowMs) {
   if (!err || err.status !== 403) return false;
-  if (err.code === 'AccessDenied' && /expired/i.test(err.message || '')) return true;
+  if (err.code === OssCodes.AccessDenied && /expired/i.test(err.message || '')) return true;
   const at = Date.parse(part && part.expiresAt);
   return !Number.isNaN(at) && at <= nowMs;
 }
@@ -187,7 +188,7 @@ export async function runMultipart(ctx) {
     const target = up.current || ctx.entry;
     if (aborted && target && !ctx.keepOnAbort) {
       await abortUpload(ctx, target);
-    } else if (err.code === 'NoSuchUpload' && ctx.storage && ctx.storageKey) {
+    } else if (err.code === ServerCodes.NoSuchUpload && ctx.storage && ctx.storageKey) {
       await ctx.storage.remove(ctx.storageKey);
     }
     throw aborted ? abortError() : err;
@@ -227,7 +228,7 @@ async function multipartFlow(ctx, up) {
       const err = toOssgateError(e2);
       // The upload is gone, not this user's, or no longer fits the profile's
       // part size: forget it and start afresh. Anything else is the caller's.
-      const stale = err.code === 'NoSuchUpload' || err.code === 'InvalidUpload' || err.code === 'Forbidden' || err.code === Codes.BadResponse;
+      const stale = err.code === ServerCodes.NoSuchUpload || err.code === ServerCodes.InvalidUpload || err.code === ServerCodes.Forbidden || err.code === Codes.BadResponse;
       if (!stale) throw err;
       if (err.code === Codes.BadResponse) await abortUpload(ctx, e);
       else if (ctx.storage && ctx.storageKey) await ctx.storage.remove(ctx.storageKey);
@@ -277,7 +278,7 @@ async function multipartFlow(ctx, up) {
       break;
     } catch (e) {
       const err = toOssgateError(e);
-      if (err.code !== 'PartsMissing' || round > 0) throw err;
+      if (err.code !== ServerCodes.PartsMissing || round > 0) throw err;
       const token = await ctx.token();
       const ans = await withRetry(
         () => api.parts({ key: state.key, uploadId: state.uploadId, size: state.schedule.size, schedule: state.schedule, token, signal: ctx.signal }),

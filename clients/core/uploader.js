@@ -19,6 +19,7 @@
 // request, upload and put reject only when there was no HTTP answer (an
 // OssgateError from networkError/abortError, or anything else, which counts as
 // a network error). readPart and put are needed only for multipart uploads.
+import { OssCodes, ServerCodes } from './codes.js';
 import { Codes, OssgateError, errorFromResponse, toOssgateError } from './errors.js';
 import { mimeFromName } from './mime.js';
 import { createLimiter, runPool } from './pool.js';
@@ -235,7 +236,7 @@ async function signBatch(run, indexes) {
     return tickets.map((ticket) => ({ ticket }));
   } catch (e) {
     const err = toOssgateError(e);
-    if (err.code === 'MultipartRequired') {
+    if (err.code === ServerCodes.MultipartRequired) {
       const threshold = learnThreshold(run, err);
       if (indexes.length === 1) return [{ multipart: true }];
       const big = indexes.filter((i) => threshold > 0 && run.files[i].size >= threshold);
@@ -252,7 +253,7 @@ async function signBatch(run, indexes) {
         return { ticket: (await sign(run, [i]))[0] };
       } catch (e2) {
         const err2 = toOssgateError(e2);
-        if (err2.code === 'MultipartRequired') {
+        if (err2.code === ServerCodes.MultipartRequired) {
           learnThreshold(run, err2);
           return { multipart: true };
         }
@@ -315,7 +316,7 @@ async function uploadMultipartOne(run, index, route) {
     emitState(run, index, 'done', { result });
   } catch (e) {
     const error = toOssgateError(e);
-    if (error.code === 'MultipartNotAllowed' && route.reason === 'threshold') {
+    if (error.code === ServerCodes.MultipartNotAllowed && route.reason === 'threshold') {
       cfg.formOnly.add(run.profile);
       if (storageKey) cfg.active.delete(storageKey);
       emitState(run, index, 'signing');
@@ -356,7 +357,7 @@ async function discardUpload(cfg, idOrEntry, o) {
     try {
       await withRetry(() => cfg.mp.abort({ key: e.key, uploadId: e.uploadId, token, signal: o.signal }), retryOpts({ cfg, opts: o, files: [] }, []));
     } catch (err) {
-      if (err.code !== 'NoSuchUpload') throw err;
+      if (err.code !== ServerCodes.NoSuchUpload) throw err;
     }
   }
   await cfg.store.remove(id);
@@ -434,7 +435,7 @@ function post(run, index, ticket) {
     }
     if (res.status >= 200 && res.status <= 299) return res;
     const err = errorFromResponse(res.status, res.body, res.headers);
-    if (res.status === 409 && err.code === 'FileAlreadyExists' && mayHaveLanded) return res;
+    if (res.status === 409 && err.code === OssCodes.FileAlreadyExists && mayHaveLanded) return res;
     if (res.status >= 500) mayHaveLanded = true;
     throw err;
   }, retryOpts(run, [index]));

@@ -16,7 +16,7 @@ import { abortError, networkError } from '../core/errors.js';
 import { onAbort } from '../core/retry.js';
 import { baseName, mimeFromName } from '../core/mime.js';
 
-export { Codes, OssgateError, createAbort, mimeFromName } from '../core/index.js';
+export { Codes, OssCodes, OssgateError, ServerCodes, createAbort, mimeFromName } from '../core/index.js';
 
 /**
  * createWxUploader is createUploader (../core/uploader.js) over wx.request,
