@@ -1,7 +1,7 @@
 // The fake server the multipart client tests run against is only worth what
 // it refuses: its V4 query signing is checked against ali-oss's vectors, and
 // its answers to bad part requests and bad API calls against what OSS and the
-// fixed API say (issue 15 and its decisions), with plain HTTP, no client.
+// API says (docs/api.md), with plain HTTP, no client.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
