@@ -66,8 +66,9 @@ const PROFILES = {
   photo: { types: ['image/png'], maxSize: 1 << 20 },
 };
 
-async function started(t, size = 250 * KiB, user = 'alice', opts = {}) {
-  const fake = await startFake({ profiles: PROFILES, ...opts });
+/** started starts a fake and, as user, a multipart upload of a size-byte file of the video profile. */
+async function started(t, { size = 250 * KiB, user = 'alice' } = {}) {
+  const fake = await startFake({ profiles: PROFILES });
   t.after(fake.close);
   const res = await api(fake, '/uploads/multipart', { profile: 'video', file: { name: 'a.mp4', type: 'video/mp4', size } }, { user });
   assert.equal(res.status, 200, res.text);
