@@ -59,4 +59,5 @@ export const Codes = Object.freeze({
   Http: 'HttpError', // a non-2xx answer without a recognisable error body
   Token: 'TokenUnavailable', // the caller's getToken failed
   FileRead: 'FileReadError', // a part of the file could not be read, or its size changed
+  MultipartUnsupported: 'MultipartUnsupported', // the file must go in parts and the platform cannot send parts
 });

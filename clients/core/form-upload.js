@@ -36,8 +36,9 @@ async function sign(run, indexes) {
 }
 
 /**
- * signBatch returns, per file, {ticket}, {error} or {multipart: true} (the
- * sign function answered MultipartRequired for it). A MultipartRequired
+ * signBatch returns, per file, {ticket}, {error} or {multipart: true, cause}
+ * (the sign function answered MultipartRequired for it: cause is that
+ * answer). A MultipartRequired
  * answer to a batch teaches the profile's threshold: the files at or above it
  * leave the batch and the rest is signed again. When the batch is refused for
  * another reason a retry cannot fix (one disallowed file, too many files),
@@ -55,12 +56,12 @@ export async function signBatch(run, indexes) {
     const err = toOssgateError(e);
     if (err.code === ServerCodes.MultipartRequired) {
       const threshold = learnThreshold(run, err);
-      if (indexes.length === 1) return [{ multipart: true }];
+      if (indexes.length === 1) return [{ multipart: true, cause: err }];
       const big = indexes.filter((i) => threshold > 0 && run.files[i].size >= threshold);
       if (big.length > 0) {
         const rest = indexes.filter((i) => !big.includes(i));
         const restSigned = rest.length ? await signBatch(run, rest) : [];
-        return indexes.map((i) => (big.includes(i) ? { multipart: true } : restSigned[rest.indexOf(i)]));
+        return indexes.map((i) => (big.includes(i) ? { multipart: true, cause: err } : restSigned[rest.indexOf(i)]));
       }
     } else if (indexes.length < 2 || isRetryable(err) || err.status === 0 || err.status === 401 || err.status === 403) {
       return indexes.map(() => ({ error: err }));
@@ -72,7 +73,7 @@ export async function signBatch(run, indexes) {
         const err2 = toOssgateError(e2);
         if (err2.code === ServerCodes.MultipartRequired) {
           learnThreshold(run, err2);
-          return { multipart: true };
+          return { multipart: true, cause: err2 };
         }
         return { error: err2 };
       }

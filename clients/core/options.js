@@ -35,6 +35,9 @@ export const UploaderDefaults = Object.freeze({
  * @property {string} [quotaUrl] default: …/quota
  * @property {string} [multipartUrl] default: …/uploads/multipart
  * @property {object | null} [storage] resume storage; default transport.storage; null: no resume
+ * @property {string} [multipartUnsupported] why the transport cannot send parts (set by the platform
+ *   adapters that cannot): files then go by form POST only, and one the sign function wants in parts
+ *   fails with MultipartUnsupported
  * @property {() => number} [now] for tests: epoch milliseconds
  * @property {() => number} [random] for tests: a number in [0, 1)
  * @property {(ms: number, signal?: object) => Promise<void>} [sleep] for tests

@@ -20,7 +20,7 @@
 // OssgateError from networkError/abortError, or anything else, which counts as
 // a network error). readPart and put are needed only for multipart uploads.
 import { ServerCodes } from './codes.js';
-import { OssgateError, toOssgateError } from './errors.js';
+import { Codes, OssgateError, toOssgateError } from './errors.js';
 import { signBatch, uploadOne } from './form-upload.js';
 import { mimeFromName } from './mime.js';
 import { multipartApi } from './multipart-api.js';
@@ -143,11 +143,30 @@ async function uploadAll(cfg, rt, rawFiles, opts) {
   const got = formIndexes.length ? await signBatch(run, formIndexes) : [];
   formIndexes.forEach((i, k) => {
     signed[i] = got[k];
-    if (got[k].multipart) routes[i] = { mode: 'multipart', reason: 'required', entry: null };
+    if (!got[k].multipart) return;
+    if (cfg.multipartUnsupported) signed[i] = { error: multipartUnsupported(run, i, got[k].cause) };
+    else routes[i] = { mode: 'multipart', reason: 'required', entry: null };
   });
   return runPool(run.files, cfg.concurrency, (file, index) =>
     routes[index].mode === 'multipart' ? uploadMultipartOne(run, index, routes[index]) : uploadOne(run, index, signed[index]),
   );
+}
+
+/**
+ * multipartUnsupported is the error of a file the sign function wants in
+ * parts (cause: its MultipartRequired answer) on a transport that cannot send
+ * parts: status 0 (the client's own), details from the answer.
+ */
+function multipartUnsupported(run, index, cause) {
+  const file = run.files[index];
+  const details = (cause && cause.details) || {};
+  const from = Number(details.threshold) > 0 ? ` from ${details.threshold} bytes` : '';
+  return new OssgateError({
+    code: Codes.MultipartUnsupported,
+    message: `${file.name} is ${file.size} bytes: profile "${run.profile || ''}" takes files${from} in parts only, and ${run.cfg.multipartUnsupported}`,
+    requestId: cause ? cause.requestId : '',
+    details,
+  });
 }
 
 function normalizeFile(f) {
@@ -163,7 +182,7 @@ function normalizeFile(f) {
  */
 async function routeOf(run, file) {
   const { cfg, rt } = run;
-  if (file.size <= 0) return { mode: 'form' };
+  if (file.size <= 0 || cfg.multipartUnsupported) return { mode: 'form' };
   if (rt.store) {
     const entry = await rt.store.get(storageKeyFor(run.profile, file));
     if (validEntry(entry) && entry.size === file.size && entry.profile === (run.profile || '')) {
