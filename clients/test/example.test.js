@@ -127,3 +127,45 @@ test('the project opens in DevTools against make run, and its imports resolve', 
     }
   }
 });
+
+// The uni-app sample page (clients/examples/uniapp) against uni-app's
+// documented project files (uniapp.dcloud.net.cn/collocation/pages.html,
+// …/collocation/manifest.html): pages.json's pages and styles, a .vue file per
+// page whose template's handlers are methods of the page, a manifest.json.
+const uniRoot = path.resolve(root, '..', 'uniapp');
+const uniJSON = (rel) => JSON.parse(fs.readFileSync(path.join(uniRoot, rel), 'utf8'));
+
+test("the uni-app sample's pages.json and manifest.json have the documented structure", () => {
+  const pages = uniJSON('pages.json');
+  assert.deepEqual(Object.keys(pages).filter((k) => !['pages', 'globalStyle', 'tabBar', 'easycom', 'condition', 'subPackages', 'preloadRule', 'entryPagePath', 'uniIdRouter', 'leftWindow', 'topWindow', 'rightWindow'].includes(k)), []);
+  assert.ok(Array.isArray(pages.pages) && pages.pages.length > 0);
+  for (const pg of pages.pages) {
+    assert.match(pg.path, /^[\w-]+(\/[\w-]+)*$/, `page path ${pg.path}`);
+    assert.ok(fs.existsSync(path.join(uniRoot, pg.path + '.vue')), `${pg.path}.vue`);
+    assert.deepEqual(Object.keys(pg.style || {}).filter((k) => !WINDOW_KEYS.has(k)), [], `${pg.path} style`);
+  }
+  const g = pages.globalStyle;
+  assert.ok(['black', 'white'].includes(g.navigationBarTextStyle));
+  for (const k of ['navigationBarBackgroundColor', 'backgroundColor']) assert.match(g[k], HEX, k);
+  const manifest = uniJSON('manifest.json');
+  assert.equal(typeof manifest.name, 'string');
+  assert.equal(manifest['mp-weixin'].setting.urlCheck, false, 'make run serves http on 127.0.0.1');
+  for (const f of ['main.js', 'App.vue']) assert.ok(fs.existsSync(path.join(uniRoot, f)), f);
+});
+
+test("the uni-app page's template binds methods it has and imports what the package exports", () => {
+  for (const pg of uniJSON('pages.json').pages) {
+    const src = fs.readFileSync(path.join(uniRoot, pg.path + '.vue'), 'utf8');
+    const template = /<template>([\s\S]*)<\/template>/.exec(src);
+    const script = /<script>([\s\S]*)<\/script>/.exec(src);
+    assert.ok(template && script, `${pg.path}.vue has a template and a script`);
+    const methods = script[1].slice(script[1].indexOf('methods: {'));
+    const handlers = [...template[1].matchAll(/@(\w+)="(\w+)/g)];
+    assert.ok(handlers.length > 0, 'no handler bound');
+    for (const [, ev, name] of handlers) assert.match(methods, new RegExp(`\\n    (async )?${name}\\(`), `@${ev}="${name}" is not a method`);
+    for (const m of script[1].matchAll(/import \{([^}]+)\} from '([^']+)'/g)) {
+      assert.equal(m[2], 'ossgate-upload');
+      for (const name of m[1].split(',').map((x) => x.trim())) assert.equal(typeof miniprogram[name], 'function', name);
+    }
+  }
+});
