@@ -46,8 +46,12 @@ export { UploaderDefaults } from './options.js';
  * concurrency, maxAttempts, baseDelayMs, maxDelayMs, expiryMarginMs; for
  * multipart: multipartThreshold, partConcurrency, partMaxAttempts,
  * urlRefreshes, multipartUrl (default: signUrl with /sign replaced by
- * /uploads/multipart), storage (default transport.storage; null: no resume);
- * and for tests: now() (epoch ms), random() ([0, 1)), sleep(ms, signal).
+ * /uploads/multipart), storage (default transport.storage; null: no resume),
+ * multipartUnsupported (why the transport cannot send parts: then every file
+ * goes by form POST, and one the sign function wants in parts fails with
+ * MultipartUnsupported); and for tests: now() (epoch ms), random() ([0, 1)),
+ * sleep(ms, signal). The options are resolved once (./options.js) and stay
+ * apart from the uploader's runtime state (./run.js, Runtime).
  *
  * upload(files, {onProgress, onState, signal, profile, keepOnAbort}) takes
  * files as [{name, type, size, lastModified?, fileId?, ...whatever the

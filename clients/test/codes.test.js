@@ -16,7 +16,7 @@ const TABLE_FILE = path.join('core', 'codes.js');
 /** sources lists the client modules (core, mini-program and browser adapters) but the table itself. */
 function sources() {
   const out = [];
-  for (const dir of ['core', 'miniprogram', 'web', 'platforms']) {
+  for (const dir of ['core', 'miniprogram', 'web']) {
     const abs = path.join(clientsDir, dir);
     if (!fs.existsSync(abs)) continue;
     for (const name of fs.readdirSync(abs).sort()) {

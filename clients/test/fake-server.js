@@ -97,7 +97,12 @@ export async function startFake(opts = {}) {
   let n = 0;
   let rid = 0;
   const server = http.createServer(async (req, res) => {
-    const body = await readBody(req);
+    let body;
+    try {
+      body = await readBody(req);
+    } catch {
+      return; // the client went away mid-body (an aborted upload): there is no one to answer
+    }
     const requestId = 'fake-' + ++rid;
     const route = req.url.split('?')[0];
     if (req.method === 'GET' && (route === '/' || route.startsWith('/demo/'))) return serveStatic(res, route);
