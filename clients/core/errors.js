@@ -5,15 +5,9 @@
 // the extra fields of a JSON error (MultipartRequired's threshold and
 // partSize, PartsMissing's missing), or {} when there are none.
 
-/** Codes the clients themselves produce (the others come from the servers). */
-export const Codes = Object.freeze({
-  Network: 'NetworkError', // no HTTP answer: DNS, refused, reset, timeout
-  Aborted: 'Aborted', // the caller aborted
-  BadResponse: 'BadResponse', // a 2xx answer the client cannot use
-  Http: 'HttpError', // a non-2xx answer without a recognisable error body
-  Token: 'TokenUnavailable', // the caller's getToken failed
-  FileRead: 'FileReadError', // a part of the file could not be read, or its size changed
-});
+import { Codes } from './codes.js';
+
+export { Codes };
 
 /** OssgateError is the one error type the clients throw or report. */
 export class OssgateError extends Error {

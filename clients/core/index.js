@@ -2,6 +2,7 @@
 // mini-program module (../miniprogram/ossgate-upload.js) and the browser
 // module (../web/ossgate-web.js). Plain ES modules, no dependency, no build.
 export { createUploader, UploaderDefaults } from './uploader.js';
+export { ServerCodes, OssCodes } from './codes.js';
 export { Codes, OssgateError, errorFromResponse, networkError, abortError, xmlText } from './errors.js';
 export { createAbort, backoffDelay, isRetryable } from './retry.js';
 export { ticketExpired, isStaleTicket, StaleCredentialCodes } from './tickets.js';

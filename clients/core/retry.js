@@ -1,4 +1,5 @@
 // Retry with exponential backoff and jitter, and the abort plumbing it needs.
+import { ServerCodes } from './codes.js';
 import { Codes, abortError, toOssgateError } from './errors.js';
 
 /** Defaults of the retry options; a caller's option of undefined means the default. */
@@ -31,7 +32,7 @@ export const QUOTA_RETRY_MAX_S = 5;
 export function isRetryable(err) {
   if (!err || err.code === Codes.Aborted) return false;
   if (err.code === Codes.Network) return true;
-  if (err.status === 429 && err.code === 'QuotaExceeded') {
+  if (err.status === 429 && err.code === ServerCodes.QuotaExceeded) {
     const after = err.details && Number(err.details.retryAfter);
     return after > 0 && after <= QUOTA_RETRY_MAX_S;
   }

@@ -1,5 +1,6 @@
 // Upload tickets: one POST /sign for several files, and when a ticket is stale.
 import { apiRequest } from './api.js';
+import { OssCodes } from './codes.js';
 import { Codes, OssgateError, parseJSON } from './errors.js';
 
 /**
@@ -54,7 +55,7 @@ export function ticketExpired(ticket, nowMs, marginMs) {
  * signs each ticket with its current credentials, so a fresh ticket can
  * succeed.
  */
-export const StaleCredentialCodes = Object.freeze(['SecurityTokenExpired', 'InvalidSecurityToken', 'InvalidAccessKeyId']);
+export const StaleCredentialCodes = Object.freeze([OssCodes.SecurityTokenExpired, OssCodes.InvalidSecurityToken, OssCodes.InvalidAccessKeyId]);
 
 /**
  * isStaleTicket tells whether OSS refused an upload because its ticket went
@@ -64,5 +65,5 @@ export const StaleCredentialCodes = Object.freeze(['SecurityTokenExpired', 'Inva
 export function isStaleTicket(err) {
   if (!err) return false;
   if (StaleCredentialCodes.includes(err.code)) return true;
-  return err.code === 'AccessDenied' && /policy expired/i.test(err.message || '');
+  return err.code === OssCodes.AccessDenied && /policy expired/i.test(err.message || '');
 }

@@ -1,6 +1,6 @@
 // A stand-in for the sign function and OSS, for the clients' tests: POST
 // /sign hands out tickets and POST /oss takes form uploads (as before), and
-// the multipart API of issue 15 is implemented as the fixed API says, against
+// the multipart API is implemented as docs/api.md says, against
 // a fake OSS (fake-oss.js) that checks every part as OSS does:
 //
 //   POST   /uploads/multipart           {profile, file:{name,type,size}} → {upload:{key, uploadId, partSize, partCount, objectUrl, expiresAt, parts}}
@@ -22,6 +22,7 @@ import http from 'node:http';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { partSchedule } from '../core/part-schedule.js';
 import { OSSError, startFakeOSS } from './fake-oss.js';
 import { listenLoopback } from './loopback.js';
 
@@ -96,7 +97,12 @@ export async function startFake(opts = {}) {
   let n = 0;
   let rid = 0;
   const server = http.createServer(async (req, res) => {
-    const body = await readBody(req);
+    let body;
+    try {
+      body = await readBody(req);
+    } catch {
+      return; // the client went away mid-body (an aborted upload): there is no one to answer
+    }
     const requestId = 'fake-' + ++rid;
     const route = req.url.split('?')[0];
     if (req.method === 'GET' && (route === '/' || route.startsWith('/demo/'))) return serveStatic(res, route);
@@ -200,12 +206,6 @@ function parseJSONBody(body) {
   throw new APIError('InvalidJSON', 'the body is not a JSON object');
 }
 
-/** schedule is the part layout of size bytes in parts of partSize (decision 2). */
-export function schedule(size, partSize) {
-  const partCount = Math.max(1, Math.ceil(size / partSize));
-  return { partCount, sizeOf: (n) => (n < partCount ? partSize : size - (partCount - 1) * partSize) };
-}
-
 const KEY_RE = /^uploads\/([a-z0-9][a-z0-9_-]{0,31})\/([A-Za-z0-9._@-]{1,64})\/\d{4}\/\d{2}\/\d{2}\/[0-9a-f]{32}(\.[a-z0-9]+)?$/;
 const UPLOAD_ID_RE = /^[0-9A-F]{32}$/;
 
@@ -228,7 +228,7 @@ function owned(state, user, json) {
 function checkSize(profile, size) {
   if (!Number.isSafeInteger(size) || size < 1) throw new APIError('InvalidSize', 'size must be a whole number of bytes, at least 1');
   if (size > profile.maxSize) throw new APIError('FileTooLarge', `size ${size} is over the profile's limit of ${profile.maxSize} bytes`);
-  const s = schedule(size, profile.multipart.partSize);
+  const s = partSchedule(size, profile.multipart.partSize);
   if (s.partCount > MAX_PARTS) throw new APIError('TooManyParts', `${s.partCount} parts of ${profile.multipart.partSize} bytes: at most ${MAX_PARTS}`);
   return s;
 }

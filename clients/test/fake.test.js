@@ -1,7 +1,7 @@
 // The fake server the multipart client tests run against is only worth what
 // it refuses: its V4 query signing is checked against ali-oss's vectors, and
 // its answers to bad part requests and bad API calls against what OSS and the
-// fixed API say (issue 15 and its decisions), with plain HTTP, no client.
+// API says (docs/api.md), with plain HTTP, no client.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -66,8 +66,9 @@ const PROFILES = {
   photo: { types: ['image/png'], maxSize: 1 << 20 },
 };
 
-async function started(t, size = 250 * KiB, user = 'alice', opts = {}) {
-  const fake = await startFake({ profiles: PROFILES, ...opts });
+/** started starts a fake and, as user, a multipart upload of a size-byte file of the video profile. */
+async function started(t, { size = 250 * KiB, user = 'alice' } = {}) {
+  const fake = await startFake({ profiles: PROFILES });
   t.after(fake.close);
   const res = await api(fake, '/uploads/multipart', { profile: 'video', file: { name: 'a.mp4', type: 'video/mp4', size } }, { user });
   assert.equal(res.status, 200, res.text);

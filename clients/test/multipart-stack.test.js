@@ -52,8 +52,8 @@ function uploader(user, opts = {}) {
   return { up, wx };
 }
 
-/** api calls the sign function's multipart API as user: {status, json}. */
-async function api(user, route, body, method = 'POST') {
+/** api calls the sign function's multipart API: route with body as user's JSON {method} request; → {status, json}. */
+async function api({ user, route, body, method = 'POST' }) {
   const res = await fetch(stack.signURL + route, {
     method,
     headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + stack.token(user) },
@@ -130,7 +130,7 @@ describe('multipart on the real stack', { timeout: 240_000 }, () => {
   });
 
   test('OSS refuses a part of another size or Content-Type (SignatureDoesNotMatch), and a part URL after its expiry', async () => {
-    const { json } = await api('carol', '/uploads/multipart', { profile: 'short', file: { name: 'a.mp4', type: 'video/mp4', size: 3 * PART } });
+    const { json } = await api({ user: 'carol', route: '/uploads/multipart', body: { profile: 'short', file: { name: 'a.mp4', type: 'video/mp4', size: 3 * PART } } });
     const p = json.upload.parts[0];
     assert.deepEqual(p.headers, { 'Content-Type': 'application/octet-stream' });
     for (const [what, body, headers] of [
@@ -171,18 +171,18 @@ describe('multipart on the real stack', { timeout: 240_000 }, () => {
 
   test('complete with a part missing is 409 PartsMissing naming it; the upload stays resumable and completes', async () => {
     const f = makeFile(4 * PART);
-    const { json } = await api('erin', '/uploads/multipart', { profile: 'video', file: { name: 'gap.mp4', type: 'video/mp4', size: f.size } });
+    const { json } = await api({ user: 'erin', route: '/uploads/multipart', body: { profile: 'video', file: { name: 'gap.mp4', type: 'video/mp4', size: f.size } } });
     const u = json.upload;
     for (const n of [1, 2, 4]) assert.equal((await putPart(u.parts[n - 1], f.bytes.subarray((n - 1) * PART, n * PART))).status, 200);
     const ref = { key: u.key, uploadId: u.uploadId, size: f.size };
-    const missing = await api('erin', '/uploads/multipart/complete', ref);
+    const missing = await api({ user: 'erin', route: '/uploads/multipart/complete', body: ref });
     assert.equal(missing.status, 409);
     assert.equal(missing.json.error.code, 'PartsMissing');
     assert.deepEqual(missing.json.error.missing, [3]);
-    const resume = await api('erin', '/uploads/multipart/parts', ref);
+    const resume = await api({ user: 'erin', route: '/uploads/multipart/parts', body: ref });
     assert.deepEqual([resume.json.done, resume.json.parts.map((p) => p.number), resume.json.partSize], [[1, 2, 4], [3], PART]);
     assert.equal((await putPart(resume.json.parts[0], f.bytes.subarray(2 * PART, 3 * PART))).status, 200);
-    const done = await api('erin', '/uploads/multipart/complete', ref);
+    const done = await api({ user: 'erin', route: '/uploads/multipart/complete', body: ref });
     assert.equal(done.status, 200, JSON.stringify(done.json));
     assert.ok((await getObject(stack, u.key)).body.equals(f.bytes));
   });
@@ -204,13 +204,13 @@ describe('multipart on the real stack', { timeout: 240_000 }, () => {
   });
 
   test('another user can neither resume, complete nor abort an upload (403 Forbidden)', async () => {
-    const { json } = await api('frank', '/uploads/multipart', { profile: 'video', file: { name: 'mine.mp4', type: 'video/mp4', size: 3 * PART } });
+    const { json } = await api({ user: 'frank', route: '/uploads/multipart', body: { profile: 'video', file: { name: 'mine.mp4', type: 'video/mp4', size: 3 * PART } } });
     const ref = { key: json.upload.key, uploadId: json.upload.uploadId, size: 3 * PART };
     for (const [route, method] of [['/uploads/multipart/parts', 'POST'], ['/uploads/multipart/complete', 'POST'], ['/uploads/multipart', 'DELETE']]) {
-      const res = await api('mallory', route, method === 'DELETE' ? { key: ref.key, uploadId: ref.uploadId } : ref, method);
+      const res = await api({ user: 'mallory', route, body: method === 'DELETE' ? { key: ref.key, uploadId: ref.uploadId } : ref, method });
       assert.deepEqual([res.status, res.json.error.code], [403, 'Forbidden'], route);
     }
-    assert.equal((await api('frank', '/uploads/multipart/parts', ref)).status, 200, 'still frank\'s');
+    assert.equal((await api({ user: 'frank', route: '/uploads/multipart/parts', body: ref })).status, 200, 'still frank\'s');
   });
 
   test('abort cancels the parts in flight, DELETEs the upload (OSS forgets it) and the entry', async () => {
@@ -223,20 +223,20 @@ describe('multipart on the real stack', { timeout: 240_000 }, () => {
     assert.equal(del.length, 1);
     const uploadId = rec.log.find((e) => e.uploadId).uploadId;
     const key = decodeURIComponent(rec.log.find((e) => e.uploadId).path.split('/').slice(2).join('/'));
-    const gone = await api('gina', '/uploads/multipart/parts', { key, uploadId, size: 10 * PART });
+    const gone = await api({ user: 'gina', route: '/uploads/multipart/parts', body: { key, uploadId, size: 10 * PART } });
     assert.deepEqual([gone.status, gone.json.error.code], [404, 'NoSuchUpload']);
     assert.equal((await getObject(stack, key)).status, 404);
     assert.deepEqual(await storageKeys(wx), []);
-    const again = await api('gina', '/uploads/multipart', { key, uploadId }, 'DELETE');
+    const again = await api({ user: 'gina', route: '/uploads/multipart', body: { key, uploadId }, method: 'DELETE' });
     assert.deepEqual([again.status, again.json.error.code], [404, 'NoSuchUpload']);
   });
 
   test('DELETE with key and uploadId in the query (a stack that drops DELETE bodies) aborts too', async () => {
-    const { json } = await api('gina', '/uploads/multipart', { profile: 'video', file: { name: 'q.mp4', type: 'video/mp4', size: 3 * PART } });
+    const { json } = await api({ user: 'gina', route: '/uploads/multipart', body: { profile: 'video', file: { name: 'q.mp4', type: 'video/mp4', size: 3 * PART } } });
     const q = new URLSearchParams({ key: json.upload.key, uploadId: json.upload.uploadId });
     const res = await fetch(`${stack.signURL}/uploads/multipart?${q}`, { method: 'DELETE', headers: { Authorization: 'Bearer ' + stack.token('gina') } });
     assert.equal(res.status, 204);
-    const gone = await api('gina', '/uploads/multipart/parts', { key: json.upload.key, uploadId: json.upload.uploadId, size: 3 * PART });
+    const gone = await api({ user: 'gina', route: '/uploads/multipart/parts', body: { key: json.upload.key, uploadId: json.upload.uploadId, size: 3 * PART } });
     assert.equal(gone.status, 404);
   });
 
@@ -265,7 +265,7 @@ describe('multipart on the real stack', { timeout: 240_000 }, () => {
     const [p3] = await up2.pending();
     await up2.discard(p3);
     assert.deepEqual(await up2.pending(), []);
-    const gone = await api('hana', '/uploads/multipart/parts', { key: p3.key, uploadId: p3.uploadId, size: p3.size });
+    const gone = await api({ user: 'hana', route: '/uploads/multipart/parts', body: { key: p3.key, uploadId: p3.uploadId, size: p3.size } });
     assert.equal(gone.status, 404);
   });
 
@@ -277,7 +277,7 @@ describe('multipart on the real stack', { timeout: 240_000 }, () => {
     const ctl = createAbort();
     await up.upload([f], { signal: ctl.signal, keepOnAbort: true, onProgress: (p) => p.partsDone >= 1 && ctl.abort() });
     const [p] = await up.pending();
-    assert.equal((await api('ivan', '/uploads/multipart', { key: p.key, uploadId: p.uploadId }, 'DELETE')).status, 204); // as the sweep would
+    assert.equal((await api({ user: 'ivan', route: '/uploads/multipart', body: { key: p.key, uploadId: p.uploadId }, method: 'DELETE' })).status, 204); // as the sweep would
     rec.hooks = {};
     const r = await up.uploadFile(f);
     assert.equal(r.multipart.resumed, false);
@@ -287,11 +287,11 @@ describe('multipart on the real stack', { timeout: 240_000 }, () => {
 
   test('two completes racing: one object, one record', async () => {
     const f = makeFile(3 * PART);
-    const { json } = await api('jack', '/uploads/multipart', { profile: 'video', file: { name: 'race.mp4', type: 'video/mp4', size: f.size } });
+    const { json } = await api({ user: 'jack', route: '/uploads/multipart', body: { profile: 'video', file: { name: 'race.mp4', type: 'video/mp4', size: f.size } } });
     const u = json.upload;
     for (const p of u.parts) assert.equal((await putPart(p, f.bytes.subarray((p.number - 1) * PART, (p.number - 1) * PART + p.size))).status, 200);
     const ref = { key: u.key, uploadId: u.uploadId, size: f.size };
-    const answers = await Promise.all([0, 1, 2, 3].map(() => api('jack', '/uploads/multipart/complete', ref)));
+    const answers = await Promise.all([0, 1, 2, 3].map(() => api({ user: 'jack', route: '/uploads/multipart/complete', body: ref })));
     const codes = answers.map((a) => (a.status === 200 ? 200 : `${a.status} ${a.json.error.code}`));
     assert.ok(codes.includes(200), `answers: ${codes}`);
     for (const c of codes) assert.ok([200, '404 NoSuchUpload', '409 PartsMissing'].includes(c), `answer ${c}`);

@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createWxUploader, createAbort } from '../miniprogram/ossgate-upload.js';
-import { partSchedule, multipartUrlFor } from '../core/multipart.js';
+import { partSchedule } from '../core/part-schedule.js';
+import { multipartUrlFor } from '../core/multipart-api.js';
 import { createLimiter } from '../core/pool.js';
 import { STORAGE_PREFIX } from '../core/resume.js';
 import { startFake } from './fake-server.js';
@@ -65,7 +66,7 @@ const storageKeys = (wx) =>
   new Promise((resolve) => wx.getStorageInfo({ success: (r) => resolve(r.keys.filter((k) => k.startsWith(STORAGE_PREFIX))) }));
 
 describe('schedule', () => {
-  test('partSchedule follows decision 2', async (t) => {
+  test('partSchedule: ceil(size/partSize) parts, all partSize bytes but the last', async (t) => {
     const cases = [
       { size: 1, partSize: PART, count: 1, sizes: [1] },
       { size: PART, partSize: PART, count: 1, sizes: [PART] },

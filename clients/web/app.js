@@ -1,5 +1,5 @@
 // The demo page: choose or drop files, watch them upload, see them recorded.
-import { createWebUploader } from './ossgate-web.js';
+import { Codes, ServerCodes, createWebUploader } from './ossgate-web.js';
 
 const $ = (sel) => document.querySelector(sel);
 const params = new URLSearchParams(location.search);
@@ -123,7 +123,7 @@ function addRow(file, cancel) {
       }
       if (s.state === 'retrying' && s.error) status.textContent = s.part ? `Retrying part ${s.part} after ${s.error.code}…` : `Retrying after ${s.error.code}…`;
       if (s.state === 'done' || s.state === 'failed') cancelBtn.remove();
-      if (s.state === 'failed' && s.error.code === 'Aborted') status.textContent = 'Cancelled';
+      if (s.state === 'failed' && s.error.code === Codes.Aborted) status.textContent = 'Cancelled';
       if (s.state === 'done') {
         status.textContent = 'Uploaded as ';
         status.append(el('code', 'key', s.result.key)); // the bucket is private: no link
@@ -193,7 +193,7 @@ async function refreshRecords() {
     return page.records;
   } catch (err) {
     status.textContent =
-      err.code === 'Unauthenticated' && !params.get('token')
+      err.code === ServerCodes.Unauthenticated && !params.get('token')
         ? 'Uploads are listed per signed-in user: open this page with ?token=<JWT> to see yours.'
         : `Could not list uploads: ${err.code} ${err.message}`;
     return null;
@@ -241,7 +241,7 @@ function recordRow(r) {
     try {
       await uploader.remove(r.id);
     } catch (err) {
-      if (err.code !== 'NotFound') {
+      if (err.code !== ServerCodes.NotFound) {
         del.disabled = false;
         $('#records-status').textContent = `Could not delete ${r.originalName || r.key}: ${err.code} ${err.message}`;
         return;

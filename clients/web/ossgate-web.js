@@ -12,7 +12,7 @@ import { createUploader } from '../core/uploader.js';
 import { abortError, networkError } from '../core/errors.js';
 import { onAbort } from '../core/retry.js';
 
-export { Codes, OssgateError, mimeFromName } from '../core/index.js';
+export { Codes, OssCodes, OssgateError, ServerCodes, mimeFromName } from '../core/index.js';
 
 /**
  * createWebUploader is createUploader (../core/uploader.js) over fetch,
