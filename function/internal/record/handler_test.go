@@ -220,7 +220,7 @@ func TestSameEventTwiceIsOneIdenticalRecord(t *testing.T) {
 
 func TestIgnored(t *testing.T) {
 	e := newEnv(t, "")
-	rec, quarantined := layout.RecordKey("alice", "x"), layout.QuarantineKey(key("a.png"))
+	rec, quarantined := layout.Records+"/alice/r/x.json", layout.QuarantineKey(key("a.png"))
 	for _, k := range []string{rec, quarantined, "elsewhere/a.png", key("a.png")} {
 		e.objs.put(k, "text/plain", "alice", "avatar", textBytes())
 	}

@@ -20,11 +20,11 @@ func emuHandler(t *testing.T, e *emu, mode string) *record.Handler {
 	t.Helper()
 	h, err := record.NewHandler(testConfig(t, mode), record.Options{
 		Open: func(ctx context.Context) (record.Objects, records.Store, error) {
-			b, err := e.opener().Bucket(ctx)
+			objs, err := e.opener().Objects(ctx)
 			if err != nil {
 				return nil, nil, err
 			}
-			return record.OSSObjects{Bucket: b}, ossstore.New(b, layout), nil
+			return record.OSSObjects{Objects: objs}, ossstore.New(objs.Bucket, layout.Records), nil
 		},
 		Now: func() time.Time { return time.Date(2026, 11, 25, 13, 0, 0, 0, time.UTC) },
 	})
@@ -66,7 +66,7 @@ func TestPipelineOverOSS(t *testing.T) {
 					t.Fatalf("Handle again: %v", err)
 				}
 			}
-			page, err := ossstore.New(b, layout).List(ctx, "alice", records.Query{Limit: 10})
+			page, err := ossstore.New(b, layout.Records).List(ctx, "alice", records.Query{Limit: 10})
 			if err != nil {
 				t.Fatalf("List: %v", err)
 			}

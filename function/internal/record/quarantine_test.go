@@ -53,8 +53,8 @@ func TestQuarantineCopyIsPrivate(t *testing.T) {
 	}
 	h, err := record.NewHandler(testConfig(t, "move"), record.Options{
 		Open: func(ctx context.Context) (record.Objects, records.Store, error) {
-			b, err := opener.Bucket(ctx)
-			return record.OSSObjects{Bucket: b}, ossstore.New(b, layout), err
+			objs, err := opener.Objects(ctx)
+			return record.OSSObjects{Objects: objs}, ossstore.New(objs.Bucket, layout.Records), err
 		},
 		Now: func() time.Time { return time.Date(2026, 11, 25, 13, 0, 0, 0, time.UTC) },
 	})

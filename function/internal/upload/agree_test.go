@@ -19,7 +19,6 @@ import (
 	"github.com/ossgate/ossgate/function/internal/records/memstore"
 	"github.com/ossgate/ossgate/function/internal/records/ossstore"
 	"github.com/ossgate/ossgate/function/internal/sign"
-	"github.com/ossgate/ossgate/function/internal/upload"
 	"github.com/ossgate/ossgate/internal/testutil"
 	"github.com/ossgate/ossgate/local/ossemu"
 	"github.com/ossgate/ossgate/signer"
@@ -100,11 +99,11 @@ func startAgreement(t *testing.T, storeName, profiles string) agreement {
 	}
 	var store records.Store = memstore.New()
 	if storeName == "oss" {
-		store = ossstore.New(b, upload.Layout{Prefixes: recordCfg.Prefixes})
+		store = ossstore.New(b, recordCfg.Prefixes.Records)
 	}
 	rh, err := record.NewHandler(recordCfg, record.Options{
 		Open: func(context.Context) (record.Objects, records.Store, error) {
-			return record.OSSObjects{Bucket: b}, store, nil
+			return record.OSSObjects{Objects: ossclient.Objects{Bucket: b}}, store, nil
 		},
 	})
 	if err != nil {

@@ -114,7 +114,7 @@ func (s *Store) loadOnce(ctx context.Context, user string) (*state, error) {
 	st := &state{user: user, listed: time.Now()}
 	var gens []oss.ObjectProperties
 	var recs []string
-	prefix := s.layout.UserRecordsPrefix(user)
+	prefix := s.keys.User(user)
 	opts := []oss.Option{oss.Prefix(prefix), oss.MaxKeys(1000), oss.WithContext(ctx)}
 	for page := 0; ; page++ {
 		res, err := s.bucket.ListObjectsV2(opts...)
@@ -122,9 +122,9 @@ func (s *Store) loadOnce(ctx context.Context, user string) (*state, error) {
 			return nil, err
 		}
 		for _, o := range res.Objects {
-			if _, ok := s.layout.GenerationOfKey(user, o.Key); ok {
+			if _, ok := s.keys.GenerationOf(user, o.Key); ok {
 				gens = append(gens, o)
-			} else if _, ok := s.layout.RecordOfKey(user, o.Key); ok {
+			} else if _, ok := s.keys.RecordOf(user, o.Key); ok {
 				recs = append(recs, o.Key)
 			}
 		}
@@ -149,7 +149,7 @@ func (s *Store) loadOnce(ctx context.Context, user string) (*state, error) {
 	}
 	var unread []string
 	for _, key := range recs {
-		id, _ := s.layout.RecordOfKey(user, key)
+		id, _ := s.keys.RecordOf(user, key)
 		if !folded[id] {
 			unread = append(unread, key)
 		}
@@ -176,7 +176,7 @@ func (s *Store) commit(ctx context.Context, st *state, next index) (bool, error)
 	}
 	cctx, cancel := context.WithDeadline(ctx, st.listed.Add(staleAfter))
 	defer cancel()
-	ok, err := s.create(cctx, s.layout.IndexKey(st.user, next.Gen), body)
+	ok, err := s.create(cctx, s.keys.Index(st.user, next.Gen), body)
 	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
 		return false, nil // too late to commit this base: load again
 	}

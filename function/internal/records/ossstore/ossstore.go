@@ -1,8 +1,8 @@
 // Package ossstore is the records.Store of a deployment without a database:
 // everything lives in the bucket, under the records prefix, per user
-// (upload.Layout names the keys):
+// (Keys names them):
 //
-//	{records}/{user}/r/{id}.json    a record, as the record function wrote it
+//	{records}/{user}/r/{id}.json     a record, as the record function wrote it
 //	{records}/{user}/g/{revGen}.json a generation of the user's index
 //
 // Put is one conditional PUT (x-oss-forbid-overwrite) of the record at a
@@ -40,7 +40,6 @@ import (
 
 	"github.com/ossgate/ossgate/function/internal/ossclient"
 	"github.com/ossgate/ossgate/function/internal/records"
-	"github.com/ossgate/ossgate/function/internal/upload"
 )
 
 // Limits of what the store reads and lists.
@@ -55,14 +54,14 @@ const (
 // Store keeps records in an OSS bucket.
 type Store struct {
 	bucket *oss.Bucket
-	layout upload.Layout
+	keys   Keys
 }
 
-// New returns a store of records in bucket, under layout's records prefix.
-// The bucket should come from an ossclient.Opener for the current
-// invocation or request.
-func New(bucket *oss.Bucket, layout upload.Layout) *Store {
-	return &Store{bucket: bucket, layout: layout}
+// New returns a store of records in bucket, under prefix (the records
+// prefix, without a trailing "/"). The bucket should come from an
+// ossclient.Opener for the current invocation or request.
+func New(bucket *oss.Bucket, prefix string) *Store {
+	return &Store{bucket: bucket, keys: Keys{Prefix: prefix}}
 }
 
 // Put implements records.Store with one conditional PUT. It assumes an
@@ -75,7 +74,7 @@ func (s *Store) Put(ctx context.Context, r records.Record) error {
 	if err != nil {
 		return fmt.Errorf("ossstore: put %s: %w", r.ID, err)
 	}
-	if _, err := s.create(ctx, s.layout.RecordKey(r.Uploader, r.ID), body); err != nil {
+	if _, err := s.create(ctx, s.keys.Record(r.Uploader, r.ID), body); err != nil {
 		return fmt.Errorf("ossstore: put %s: %w", r.ID, err)
 	}
 	return nil

@@ -15,7 +15,6 @@ import (
 	"github.com/ossgate/ossgate/function/internal/records"
 	"github.com/ossgate/ossgate/function/internal/records/ossstore"
 	"github.com/ossgate/ossgate/function/internal/records/storetest"
-	"github.com/ossgate/ossgate/function/internal/upload"
 	"github.com/ossgate/ossgate/internal/testutil"
 	"github.com/ossgate/ossgate/local/ossemu"
 	"github.com/ossgate/ossgate/signer"
@@ -23,7 +22,7 @@ import (
 
 const bucket = "testbucket"
 
-var layout = upload.Layout{Prefixes: config.Prefixes{Upload: "uploads", Records: "records", Quarantine: "quarantine"}}
+var keys = ossstore.Keys{Prefix: "records"}
 
 // fake are STS-style credentials the local OSS endpoint accepts.
 var fake = signer.Credentials{AccessKeyID: "STS.fake-store-test", AccessKeySecret: "fake-store-secret", SecurityToken: "fake-store-token"}
@@ -42,7 +41,7 @@ func newStore(t *testing.T) (*ossstore.Store, *testutil.Faults) {
 	if err != nil {
 		t.Fatalf("ossclient: %v", err)
 	}
-	return ossstore.New(b, layout), l.Faults
+	return ossstore.New(b, keys.Prefix), l.Faults
 }
 
 func TestConformance(t *testing.T) {
@@ -55,7 +54,7 @@ func TestConformance(t *testing.T) {
 func TestTransientErrors(t *testing.T) {
 	s, faults := newStore(t)
 	r := storetest.Sample("alice", 1)
-	key := layout.RecordKey(r.Uploader, r.ID)
+	key := keys.Record(r.Uploader, r.ID)
 	faults.FailNext(http.MethodPut, "/"+bucket+"/"+key, 1)
 	if err := s.Put(ctx(t), r); !record.Transient(err) {
 		t.Fatalf("Put with a 503: got %v, want a transient error", err)
@@ -72,7 +71,7 @@ func TestTransientErrors(t *testing.T) {
 	if err := s.Put(ctx(t), storetest.Sample("alice", 2)); err != nil {
 		t.Fatal(err)
 	}
-	faults.FailNext(http.MethodGet, "/"+bucket+"/"+layout.RecordKey("alice", storetest.Sample("alice", 2).ID), 1)
+	faults.FailNext(http.MethodGet, "/"+bucket+"/"+keys.Record("alice", storetest.Sample("alice", 2).ID), 1)
 	if _, err := s.List(ctx(t), "alice", records.Query{Limit: 10}); !record.Transient(err) {
 		t.Errorf("List with a 503 GET: got %v, want a transient error", err)
 	}
@@ -102,7 +101,7 @@ func TestRequestCounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := ossstore.New(b, layout)
+	s := ossstore.New(b, keys.Prefix)
 	count := func(what string, want ossemu.Requests, f func()) {
 		t.Helper()
 		before := l.Server.Requests()
