@@ -7,16 +7,16 @@ import (
 )
 
 func TestCursorRoundTrip(t *testing.T) {
-	c := EncodeCursor("records/alice/", "token 1")
-	if got, err := DecodeCursor(c, "records/alice/"); err != nil || got != "token 1" {
-		t.Errorf("DecodeCursor: got %q, %v; want the position back", got, err)
+	c := encodeCursor("records/alice/", "token 1")
+	if got, err := decodeCursor(c, "records/alice/"); err != nil || got != "token 1" {
+		t.Errorf("decodeCursor: got %q, %v; want the position back", got, err)
 	}
-	if got, err := DecodeCursor("", "records/alice/"); err != nil || got != "" {
-		t.Errorf("DecodeCursor(empty): got %q, %v; want the first page", got, err)
+	if got, err := decodeCursor("", "records/alice/"); err != nil || got != "" {
+		t.Errorf("decodeCursor(empty): got %q, %v; want the first page", got, err)
 	}
-	for _, bad := range []string{c + "x", "garbage", "e30", EncodeCursor("records/bob/", "token 1"), EncodeCursor("records/alice/", "")} {
-		if _, err := DecodeCursor(bad, "records/alice/"); !errors.Is(err, ErrBadCursor) {
-			t.Errorf("DecodeCursor(%q): got %v, want ErrBadCursor", bad, err)
+	for _, bad := range []string{c + "x", "garbage", "e30", encodeCursor("records/bob/", "token 1"), encodeCursor("records/alice/", "")} {
+		if _, err := decodeCursor(bad, "records/alice/"); !errors.Is(err, ErrBadCursor) {
+			t.Errorf("decodeCursor(%q): got %v, want ErrBadCursor", bad, err)
 		}
 	}
 }

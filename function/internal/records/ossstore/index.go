@@ -96,7 +96,7 @@ func (st *state) find(id string) (records.Record, bool) {
 // (more only past 1,000 objects), a GET of the newest generation, and a
 // GET of each record not folded into it. An object that vanishes while it
 // is read (a concurrent fold deleted it) makes it start again.
-func (s *Store) load(ctx context.Context, user string) (*state, error) {
+func (s *store) load(ctx context.Context, user string) (*state, error) {
 	var err error
 	for range loadAttempts {
 		var st *state
@@ -110,7 +110,7 @@ func (s *Store) load(ctx context.Context, user string) (*state, error) {
 	return nil, fmt.Errorf("the user's objects kept changing while read: %w", err)
 }
 
-func (s *Store) loadOnce(ctx context.Context, user string) (*state, error) {
+func (s *store) loadOnce(ctx context.Context, user string) (*state, error) {
 	st := &state{user: user, listed: time.Now()}
 	var gens []oss.ObjectProperties
 	var recs []string
@@ -167,7 +167,7 @@ func (s *Store) loadOnce(ctx context.Context, user string) (*state, error) {
 // folded in here) as the generation after st's, unless another writer
 // made that generation first (false, nil). After a commit it deletes the
 // objects the new generation makes obsolete, best effort.
-func (s *Store) commit(ctx context.Context, st *state, next index) (bool, error) {
+func (s *store) commit(ctx context.Context, st *state, next index) (bool, error) {
 	next.Gen = st.idx.Gen + 1
 	next.Records = st.withFresh(next.Records)
 	body, err := json.Marshal(next)
@@ -197,13 +197,13 @@ const (
 )
 
 // errBusy: update lost every round to concurrent writers.
-var errBusy = errors.New("ossstore: concurrent updates of the user's index did not settle")
+var errBusy = fmt.Errorf("ossstore: concurrent updates of the user's index did not settle: %w", records.ErrBusy)
 
 // update applies change to the user's newest state and commits the result
 // as the next generation, loading again and retrying when another writer
 // committed first. change returns the next index and whether to write it
 // at all (false ends update without a write).
-func (s *Store) update(ctx context.Context, user string, change func(st *state) (index, bool, error)) error {
+func (s *store) update(ctx context.Context, user string, change func(st *state) (index, bool, error)) error {
 	for attempt := range casAttempts {
 		st, err := s.load(ctx, user)
 		if err != nil {
@@ -227,9 +227,9 @@ func (s *Store) update(ctx context.Context, user string, change func(st *state) 
 	return errBusy
 }
 
-// Delete implements records.Store: the record is marked deleted in the
+// Delete implements records.Driver: the record is marked deleted in the
 // next generation, so of concurrent Deletes exactly one commits it.
-func (s *Store) Delete(ctx context.Context, user, id string, at time.Time) (records.Record, error) {
+func (s *store) Delete(ctx context.Context, user, id string, at time.Time) (records.Record, error) {
 	var deleted records.Record
 	err := s.update(ctx, user, func(st *state) (index, bool, error) {
 		rs := st.view()
@@ -237,7 +237,7 @@ func (s *Store) Delete(ctx context.Context, user, id string, at time.Time) (reco
 		if i < 0 || rs[i].Status == records.StatusDeleted {
 			return index{}, false, records.ErrNotFound
 		}
-		rs[i].Status, rs[i].DeletedAt = records.StatusDeleted, at.UTC()
+		rs[i].Status, rs[i].DeletedAt = records.StatusDeleted, at
 		deleted = rs[i]
 		return index{Records: rs, Held: st.idx.Held}, true, nil
 	})
@@ -247,28 +247,26 @@ func (s *Store) Delete(ctx context.Context, user, id string, at time.Time) (reco
 	return deleted, nil
 }
 
-// Admit implements records.Store: the claims and the rate stamp go into
+// Admit implements records.Driver: the claims and the rate stamp go into
 // the next generation; a refusal writes nothing. When concurrent
-// admissions of the user keep winning the race, it refuses as busy.
-func (s *Store) Admit(ctx context.Context, req records.AdmitRequest) (records.Decision, error) {
+// admissions of the user keep winning the race, the error wraps
+// records.ErrBusy.
+func (s *store) Admit(ctx context.Context, req records.AdmitRequest, decide func(records.Usage) records.Decision) (records.Decision, error) {
 	var d records.Decision
 	err := s.update(ctx, req.User, func(st *state) (index, bool, error) {
 		rs := st.view()
 		var held records.Held
-		d, held = st.idx.Held.Admit(rs, req)
+		d, held = st.idx.Held.Admit(rs, req, decide)
 		return index{Records: rs, Held: held}, d.Admitted, nil
 	})
-	if errors.Is(err, errBusy) {
-		return records.Busy(req.At, d.Usage), nil
-	}
 	if err != nil {
-		return records.Decision{}, fmt.Errorf("ossstore: admit: %w", err)
+		return d, fmt.Errorf("ossstore: admit: %w", err)
 	}
 	return d, nil
 }
 
-// Usage implements records.Store.
-func (s *Store) Usage(ctx context.Context, req records.AdmitRequest) (records.Usage, error) {
+// Usage implements records.Driver.
+func (s *store) Usage(ctx context.Context, req records.AdmitRequest) (records.Usage, error) {
 	st, err := s.load(ctx, req.User)
 	if err != nil {
 		return records.Usage{}, fmt.Errorf("ossstore: usage: %w", err)

@@ -34,7 +34,7 @@ func ctx(t *testing.T) context.Context {
 
 // newStore returns a store over a fresh local OSS endpoint, reached through
 // the SDK as the functions reach OSS, and the endpoint's fault injector.
-func newStore(t *testing.T) (*ossstore.Store, *testutil.Faults) {
+func newStore(t *testing.T) (records.Store, *testutil.Faults) {
 	t.Helper()
 	l := testutil.StartLocalOSS(t, bucket, ossemu.Credential{AccessKeyID: fake.AccessKeyID, AccessKeySecret: fake.AccessKeySecret, SecurityToken: fake.SecurityToken})
 	b, err := ossclient.FromConfig(config.OSS{Bucket: bucket, Region: "cn-hangzhou", InternalEndpoint: l.URL}, nil).Bucket(ctx(t))
