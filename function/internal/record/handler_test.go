@@ -61,6 +61,9 @@ func keyOf(profile, user, name string) string {
 func key(name string) string { return keyOf("avatar", "alice", name) }
 
 // env is one handler over a fake bucket and a memory store.
+// verdict is what a record says of its object.
+type verdict struct{ Status, Reason string }
+
 type env struct {
 	objs  *fakeObjects
 	store *memstore.Store
@@ -168,8 +171,8 @@ func TestQuarantine(t *testing.T) {
 				t.Fatalf("Handle: %v", err)
 			}
 			r := e.get(t, tt.key)
-			if r.Status != records.StatusQuarantined || r.Reason != tt.reason {
-				t.Errorf("got status %q reason %q, want quarantined %q", r.Status, r.Reason, tt.reason)
+			if d := cmp.Diff(verdict{records.StatusQuarantined, tt.reason}, verdict{r.Status, r.Reason}); d != "" {
+				t.Errorf("record (-want +got):\n%s", d)
 			}
 			checkQuarantined(t, e, tt.mode, tt.key, r)
 		})
@@ -179,17 +182,22 @@ func TestQuarantine(t *testing.T) {
 // checkQuarantined checks where the object of r ended up.
 func checkQuarantined(t *testing.T, e *env, mode, key string, r records.Record) {
 	t.Helper()
-	if mode == "tag" {
-		o := e.objs.objs[key]
-		if o == nil || o.tags[record.TagStatus] != records.StatusQuarantined || r.QuarantineKey != "" {
-			t.Errorf("tag mode: got object %v, quarantineKey %q; want it tagged in place", o, r.QuarantineKey)
-		}
-		return
+	type place struct {
+		Original, Copy     bool
+		Tag, QuarantineKey string
+	}
+	var tag string
+	if o := e.objs.objs[key]; o != nil {
+		tag = o.tags[record.TagStatus]
 	}
 	q := layout.QuarantineKey(key)
-	if e.objs.has(key) || !e.objs.has(q) || r.QuarantineKey != q {
-		t.Errorf("move mode: original present %v, copy present %v, quarantineKey %q; want moved to %s",
-			e.objs.has(key), e.objs.has(q), r.QuarantineKey, q)
+	got := place{e.objs.has(key), e.objs.has(q), tag, r.QuarantineKey}
+	want := place{Copy: true, QuarantineKey: q} // moved
+	if mode == "tag" {
+		want = place{Original: true, Tag: records.StatusQuarantined} // tagged in place
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("%s mode: where the object is (-want +got):\n%s", mode, d)
 	}
 }
 
@@ -234,8 +242,11 @@ func TestIgnored(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Handle: %v", err)
 	}
-	if len(e.objs.calls) != 0 || e.store.Len() != 0 {
-		t.Errorf("got calls %v and %d records, want none", e.objs.calls, e.store.Len())
+	if len(e.objs.calls) != 0 {
+		t.Errorf("got calls %v, want none", e.objs.calls)
+	}
+	if n := e.store.Len(); n != 0 {
+		t.Errorf("got %d records, want none", n)
 	}
 	if n := strings.Count(e.logs.String(), `"status":"ignored"`); n != 5 {
 		t.Errorf("got %d ignored log lines, want 5", n)

@@ -57,8 +57,11 @@ func TestRetryCompletesHalfDoneWork(t *testing.T) {
 			if err := e.handle(t, ev); err != nil {
 				t.Fatalf("third delivery: %v", err)
 			}
-			if d := cmp.Diff(r, e.get(t, ev.key)); d != "" || e.store.Len() != 1 {
-				t.Errorf("got %d records; changes after a duplicate (-before +after):\n%s", e.store.Len(), d)
+			if d := cmp.Diff(r, e.get(t, ev.key)); d != "" {
+				t.Errorf("changes after a duplicate (-before +after):\n%s", d)
+			}
+			if n := e.store.Len(); n != 1 {
+				t.Errorf("got %d records, want 1", n)
 			}
 		})
 	}
@@ -92,8 +95,10 @@ func TestEncodedKeys(t *testing.T) {
 			if err := e.handle(t, ev); err != nil {
 				t.Fatalf("Handle: %v", err)
 			}
-			if r := e.get(t, tt.stored); r.Key != tt.stored || r.Status != records.StatusOK {
-				t.Errorf("got key %q status %q, want %q ok", r.Key, r.Status, tt.stored)
+			type keyStatus struct{ Key, Status string }
+			r := e.get(t, tt.stored)
+			if d := cmp.Diff(keyStatus{tt.stored, records.StatusOK}, keyStatus{r.Key, r.Status}); d != "" {
+				t.Errorf("record (-want +got):\n%s", d)
 			}
 		})
 	}

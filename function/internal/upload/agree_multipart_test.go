@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/ossgate/ossgate/function/internal/ossclient"
-	"github.com/ossgate/ossgate/function/internal/records"
 	"github.com/ossgate/ossgate/function/internal/sign"
 	"github.com/ossgate/ossgate/internal/testutil"
 	"github.com/ossgate/ossgate/local/ossemu"
@@ -47,9 +46,7 @@ func TestMultipartSignAndRecordAgree(t *testing.T) {
 		serve(t, sh, ctx, http.MethodPost, "/uploads/multipart/complete", user, string(body))
 		waitDelivered(t, a.oss, user)
 		recs := listAs(t, sh, ctx, user)
-		if len(recs) != 1 || recs[0].Key != u.Key || recs[0].Uploader != user || recs[0].OriginalName != name || recs[0].Status != records.StatusOK {
-			t.Errorf("user %q: GET /uploads: got %+v, want one ok record of %s by that user, named %q", user, recs, u.Key, name)
-		}
+		checkOneRecord(t, user, recs, u.Key, name)
 	}
 }
 

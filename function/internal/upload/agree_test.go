@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/ossgate/ossgate/function/config"
 	"github.com/ossgate/ossgate/function/internal/auth"
 	"github.com/ossgate/ossgate/function/internal/invocation"
@@ -56,9 +58,7 @@ func TestSignAndRecordAgree(t *testing.T) {
 				name := fmt.Sprintf("file %d ü.png", i)
 				key := uploadAs(t, sh, l, ctx, user, name, pngFile(i))
 				recs := listAs(t, sh, ctx, user)
-				if len(recs) != 1 || recs[0].Key != key || recs[0].Uploader != user || recs[0].OriginalName != name || recs[0].Status != records.StatusOK {
-					t.Errorf("user %q: GET /uploads: got %+v, want one ok record of %s by that user, named %q", user, recs, key, name)
-				}
+				checkOneRecord(t, user, recs, key, name)
 			}
 		})
 	}
@@ -116,6 +116,20 @@ func startAgreement(t *testing.T, storeName, profiles string) agreement {
 		t.Fatal(err)
 	}
 	return agreement{sign: sh, oss: l.Server, ctx: ctx}
+}
+
+// checkOneRecord checks that recs, user's GET /uploads, is one ok record
+// of key by user, named name.
+func checkOneRecord(t *testing.T, user string, recs []records.Record, key, name string) {
+	t.Helper()
+	type fields struct{ Key, Uploader, OriginalName, Status string }
+	var got []fields
+	for _, r := range recs {
+		got = append(got, fields{r.Key, r.Uploader, r.OriginalName, r.Status})
+	}
+	if d := cmp.Diff([]fields{{key, user, name, records.StatusOK}}, got); d != "" {
+		t.Errorf("user %q: GET /uploads (-want +got):\n%s", user, d)
+	}
 }
 
 // stores serves GET /uploads from one store.

@@ -5,23 +5,36 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 var testKeys = Keys{Prefix: "rec"}
+
+// generation is what GenerationOf answers.
+type generation struct {
+	Gen int64
+	OK  bool
+}
 
 func TestRecordKey(t *testing.T) {
 	rec := testKeys.Record("alice", "0123")
 	if want := "rec/alice/r/0123.json"; rec != want {
 		t.Errorf("Record(alice, 0123): got %q, want %q", rec, want)
 	}
-	if id, ok := testKeys.RecordOf("alice", rec); !ok || id != "0123" {
-		t.Errorf("RecordOf(%q): got %q, %v; want 0123", rec, id, ok)
+	if id, ok := testKeys.RecordOf("alice", rec); !ok {
+		t.Errorf("RecordOf(%q): got none, want 0123", rec)
+	} else if id != "0123" {
+		t.Errorf("RecordOf(%q): got %q, want 0123", rec, id)
 	}
 	if _, ok := testKeys.RecordOf("alic", rec); ok {
 		t.Errorf("RecordOf(alic, %q): want none", rec)
 	}
-	if !strings.HasPrefix(rec, testKeys.User("alice")) || strings.HasPrefix(rec, testKeys.User("alic")) {
-		t.Errorf("Record key %q: want it under alice's prefix only", rec)
+	if !strings.HasPrefix(rec, testKeys.User("alice")) {
+		t.Errorf("Record key %q: want it under alice's prefix %q", rec, testKeys.User("alice"))
+	}
+	if strings.HasPrefix(rec, testKeys.User("alic")) {
+		t.Errorf("Record key %q: under alic's prefix %q too, want alice's only", rec, testKeys.User("alic"))
 	}
 }
 
@@ -42,8 +55,9 @@ func TestIndexKeysSortNewestFirst(t *testing.T) {
 		}
 	}
 	for _, gen := range []int64{1, 9, 10, math.MaxInt64 - 1} {
-		if got, ok := testKeys.GenerationOf("u", testKeys.Index("u", gen)); !ok || got != gen {
-			t.Errorf("GenerationOf(Index(%d)): got %d, %v", gen, got, ok)
+		got, ok := testKeys.GenerationOf("u", testKeys.Index("u", gen))
+		if d := cmp.Diff(generation{gen, true}, generation{got, ok}); d != "" {
+			t.Errorf("GenerationOf(Index(%d)) (-want +got):\n%s", gen, d)
 		}
 	}
 	for _, bad := range []string{testKeys.Record("u", "x"), testKeys.Index("v", 3), "rec/u/g/12.json"} {

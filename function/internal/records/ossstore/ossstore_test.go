@@ -65,8 +65,12 @@ func TestTransientErrors(t *testing.T) {
 	if err := s.Put(ctx(t), r); err != nil {
 		t.Fatalf("Put retried: %v", err)
 	}
-	if got, err := s.Get(ctx(t), "alice", r.ID); err != nil || got.ID != r.ID {
-		t.Errorf("Get after the retried Put: got %+v, %v; want the record", got, err)
+	got, err := s.Get(ctx(t), "alice", r.ID)
+	if err != nil {
+		t.Fatalf("Get after the retried Put: %v", err)
+	}
+	if d := cmp.Diff(r, got); d != "" {
+		t.Errorf("Get after the retried Put (-want +got):\n%s", d)
 	}
 	if err := s.Put(ctx(t), storetest.Sample("alice", 2)); err != nil {
 		t.Fatal(err)
@@ -83,8 +87,11 @@ func TestListLimitAboveOSSMaximum(t *testing.T) {
 		t.Fatal(err)
 	}
 	p, err := s.List(ctx(t), "alice", records.Query{Limit: 5000})
-	if err != nil || len(p.Records) != 1 {
-		t.Errorf("List(limit 5000): got %d records, %v; want 1, nil", len(p.Records), err)
+	if err != nil {
+		t.Fatalf("List(limit 5000): %v", err)
+	}
+	if len(p.Records) != 1 {
+		t.Errorf("List(limit 5000): got %d records, want 1", len(p.Records))
 	}
 	if _, err := s.List(ctx(t), "alice", records.Query{}); err == nil {
 		t.Error("List(limit 0): got nil error, want one")

@@ -19,8 +19,12 @@ func testGetOwnersOnly(t *testing.T, s records.Store) {
 	if _, err := s.Delete(ctx(t), "ivan2", r.ID, base); !errors.Is(err, records.ErrNotFound) {
 		t.Errorf("Delete(another user, id): got %v, want ErrNotFound", err)
 	}
-	if got, err := s.Get(ctx(t), "ivan", r.ID); err != nil || got.Status != records.StatusOK {
-		t.Errorf("Get(owner) after another user's Delete: got %+v, %v; want the record unchanged", got, err)
+	got, err := s.Get(ctx(t), "ivan", r.ID)
+	if err != nil {
+		t.Fatalf("Get(owner) after another user's Delete: %v", err)
+	}
+	if d := cmp.Diff(r, got); d != "" {
+		t.Errorf("Get(owner) after another user's Delete, want the record unchanged (-want +got):\n%s", d)
 	}
 }
 
@@ -37,8 +41,12 @@ func testDelete(t *testing.T, s records.Store) {
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("Delete's record (-want +got):\n%s", d)
 	}
-	if got, err := s.Get(ctx(t), "jane", r.ID); err != nil || !cmp.Equal(want, got) {
-		t.Errorf("Get after Delete: got %+v, %v; want %+v", got, err, want)
+	got, err = s.Get(ctx(t), "jane", r.ID)
+	if err != nil {
+		t.Fatalf("Get after Delete: %v", err)
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("Get after Delete (-want +got):\n%s", d)
 	}
 	if _, err := s.Delete(ctx(t), "jane", r.ID, at); !errors.Is(err, records.ErrNotFound) {
 		t.Errorf("second Delete: got %v, want ErrNotFound", err)

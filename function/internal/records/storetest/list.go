@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/ossgate/ossgate/function/internal/records"
 )
@@ -59,8 +60,8 @@ func testListEmpty(t *testing.T, s records.Store) {
 	if err != nil {
 		t.Fatalf("List: %v", err)
 	}
-	if len(p.Records) != 0 || p.Next != "" {
-		t.Errorf("List(nobody): got %d records, next %q; want none", len(p.Records), p.Next)
+	if d := cmp.Diff(records.Page{}, p, cmpopts.EquateEmpty()); d != "" {
+		t.Errorf("List(nobody), want an empty page (-want +got):\n%s", d)
 	}
 }
 
