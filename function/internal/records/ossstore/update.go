@@ -17,8 +17,6 @@ const (
 	casBackoff  = 40 * time.Millisecond
 )
 
-// errBusy: update lost every round to concurrent writers.
-var errBusy = fmt.Errorf("ossstore: concurrent updates of the user's index did not settle: %w", records.ErrBusy)
 
 // update applies change to the user's newest state and commits the result
 // as the next generation, loading again and retrying when another writer
@@ -45,7 +43,8 @@ func (s *store) update(ctx context.Context, user string, change func(st *state) 
 		case <-time.After(d):
 		}
 	}
-	return errBusy
+	// Every round lost to concurrent writers.
+	return fmt.Errorf("ossstore: concurrent updates of the user's index did not settle: %w", records.ErrBusy)
 }
 
 // Delete implements records.Driver: the record is marked deleted in the
