@@ -17,7 +17,6 @@ const (
 	casBackoff  = 40 * time.Millisecond
 )
 
-
 // update applies change to the user's newest state and commits the result
 // as the next generation, loading again and retrying when another writer
 // committed first. change returns the next index and whether to write it
