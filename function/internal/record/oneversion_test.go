@@ -9,7 +9,7 @@ import (
 	"github.com/ossgate/ossgate/function/internal/records"
 )
 
-// TestRecordDescribesBytesItRead (issue 14, finding 9): a newer upload that
+// TestRecordDescribesBytesItRead: a newer upload that
 // replaces the object while its event is processed never yields a record
 // that mixes the two: the metadata (ETag, size, type) and the sniffed bytes
 // of a record are of one version. The record function reads both with one
@@ -39,7 +39,7 @@ func TestRecordDescribesBytesItRead(t *testing.T) {
 	}
 }
 
-// TestRecordsAKeyOnce (issue 14, finding 1, the record function's part): two
+// TestRecordsAKeyOnce (the record function's part): two
 // versions of one key (a bucket where forbid-overwrite does not hold, such
 // as a versioned one) get one record: the first recorded, the second
 // acknowledged as a duplicate.

@@ -24,7 +24,7 @@ import (
 	"github.com/ossgate/ossgate/local/ossemu"
 )
 
-// TestQuarantineCopyIsPrivate (issue 14, finding 10): in move mode the
+// TestQuarantineCopyIsPrivate: in move mode the
 // quarantined copy is written with x-oss-object-acl: private, so no bucket
 // or prefix ACL makes it readable by anyone but the roles the bucket's
 // policies allow.
