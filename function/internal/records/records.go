@@ -51,6 +51,14 @@ type Page struct {
 	Next    string   `json:"next,omitempty"`
 }
 
+// OwnerDeletesObject reports whether its owner's delete of r (DELETE
+// /uploads/{id}) deletes the upload's object too, or marks the record only:
+// a quarantined upload's object, moved under the quarantine prefix or tagged
+// in place, is kept for operators in either quarantine mode.
+func (r Record) OwnerDeletesObject() bool {
+	return r.Status != StatusQuarantined && r.QuarantineKey == ""
+}
+
 // ErrNotFound is wrapped by Get and Delete errors for a record that is not
 // stored (or not the user's, or for Delete deleted already).
 var ErrNotFound = errors.New("records: not found")

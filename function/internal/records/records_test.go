@@ -63,3 +63,20 @@ func TestID(t *testing.T) {
 		}
 	}
 }
+
+func TestOwnerDeletesObject(t *testing.T) {
+	tests := []struct {
+		name string
+		r    Record
+		want bool
+	}{
+		{"ok", Record{Status: StatusOK}, true},
+		{"quarantined, moved", Record{Status: StatusQuarantined, QuarantineKey: "quarantine/uploads/a.png"}, false},
+		{"quarantined, tagged in place", Record{Status: StatusQuarantined}, false},
+	}
+	for _, tt := range tests {
+		if got := tt.r.OwnerDeletesObject(); got != tt.want {
+			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

@@ -67,21 +67,31 @@ func TestSignAndRecordAgree(t *testing.T) {
 // agreement is the real sign handler and the real record handler on one
 // local OSS bucket, whose trigger feeds the record handler.
 type agreement struct {
-	sign http.Handler
-	oss  *ossemu.Server
-	ctx  context.Context // carries the credentials both use
+	sign   http.Handler
+	oss    *ossemu.Server
+	ctx    context.Context // carries the credentials both use
+	bucket ossclient.Objects
+	cfg    config.Config // the record function's
 }
 
 // startAgreement starts an agreement whose records go to the OSS store
 // (storeName "oss") or a memory store, with profiles (JSON; "" for the
-// built-in ones); the sign handler serves the multipart endpoints too.
+// built-in ones) and the default quarantine mode; the sign handler serves
+// the multipart endpoints and deletes uploads too.
 func startAgreement(t *testing.T, storeName, profiles string) agreement {
+	t.Helper()
+	return startAgreementIn(t, storeName, profiles, "")
+}
+
+// startAgreementIn is startAgreement with quarantine mode mode ("" for the
+// default).
+func startAgreementIn(t *testing.T, storeName, profiles, mode string) agreement {
 	t.Helper()
 	fake := signer.Credentials{AccessKeyID: "STS.fake-agree", AccessKeySecret: "fake-agree-secret", SecurityToken: "fake-agree-token"}
 	const bucket = "agree-bucket"
 	l := testutil.StartLocalOSS(t, bucket, ossemu.Credential{AccessKeyID: fake.AccessKeyID, AccessKeySecret: fake.AccessKeySecret, SecurityToken: fake.SecurityToken})
 	env := map[string]string{config.VarBucket: bucket, config.VarRegion: "cn-hangzhou", config.VarEndpoint: l.URL,
-		config.VarInternalEndpoint: l.URL, config.VarAllowAnonymous: "true", config.VarProfiles: profiles}
+		config.VarInternalEndpoint: l.URL, config.VarAllowAnonymous: "true", config.VarProfiles: profiles, config.VarQuarantineMode: mode}
 	getenv := func(k string) string { return env[k] }
 	signCfg, err := config.Load(config.Sign, getenv)
 	if err != nil {
@@ -111,11 +121,24 @@ func startAgreement(t *testing.T, storeName, profiles string) agreement {
 	}
 	l.Server.AddTrigger(bucket, ossemu.Trigger{Prefix: recordCfg.Prefixes.Upload + "/", Events: []string{"ObjectCreated:*"},
 		Deliver: func(_ context.Context, event []byte) error { return rh.Handle(ctx, event) }})
-	sh, err := sign.New(sign.Options{Config: signCfg, Auth: asUser{}, Store: stores{store}, Multipart: multipartOpener{opener}})
+	sh, err := sign.New(sign.Options{Config: signCfg, Auth: asUser{}, Store: stores{store}, Multipart: multipartOpener{opener},
+		Objects: deleter{opener}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return agreement{sign: sh, oss: l.Server, ctx: ctx}
+	return agreement{sign: sh, oss: l.Server, ctx: ctx, bucket: ossclient.Objects{Bucket: b}, cfg: recordCfg}
+}
+
+// deleter deletes objects for DELETE /uploads/{id} as the sign function's
+// main does.
+type deleter struct{ o ossclient.Opener }
+
+func (d deleter) DeleteObject(ctx context.Context, key string) error {
+	objs, err := d.o.Objects(ctx)
+	if err != nil {
+		return err
+	}
+	return objs.Delete(ctx, key)
 }
 
 // checkOneRecord checks that recs, user's GET /uploads, is one ok record
