@@ -52,10 +52,10 @@ type Store struct {
 
 // driver is the records.Driver of a Store.
 type driver struct {
-	db     *sql.DB
-	d      dialect
-	prefix string
-	dsn    string // for redacting errors only
+	db      *sql.DB
+	d       dialect
+	prefix  string
+	secrets []string // the DSN's credentials, for redacting errors
 
 	mu       sync.Mutex
 	migrated bool
@@ -71,7 +71,7 @@ func Open(db config.RecordsDB, o Options) (*Store, error) {
 	}
 	sdb, err := sql.Open(d.driver, dsn)
 	if err != nil {
-		return nil, fmt.Errorf("sqlstore: open %s: %w", db.Redacted(), redactErr(err, db.DSN))
+		return nil, fmt.Errorf("sqlstore: open %s: %w", db.Redacted(), redactErr(err, db.Secrets()))
 	}
 	if o.MaxOpenConns <= 0 {
 		o.MaxOpenConns = 8
@@ -83,7 +83,7 @@ func Open(db config.RecordsDB, o Options) (*Store, error) {
 	if o.TablePrefix == "" {
 		o.TablePrefix = "ossgate_"
 	}
-	dr := &driver{db: sdb, d: d, prefix: o.TablePrefix, dsn: db.DSN}
+	dr := &driver{db: sdb, d: d, prefix: o.TablePrefix, secrets: db.Secrets()}
 	return &Store{Store: records.NewStore(dr), d: dr}, nil
 }
 
@@ -111,7 +111,7 @@ func (s *driver) Migrate(ctx context.Context) error {
 // wrap returns err with the store's prefix and what failed, the password
 // taken out of its message.
 func (s *driver) wrap(what string, err error) error {
-	return fmt.Errorf("sqlstore: %s: %w", what, redactErr(err, s.dsn))
+	return fmt.Errorf("sqlstore: %s: %w", what, redactErr(err, s.secrets))
 }
 
 // userHash is how a user id is matched: the hex SHA-256 of its bytes.
