@@ -16,7 +16,8 @@ import (
 //   - the sniffed type must be the declared type or a kind of it
 //     (TypeMatches); for HEIC and AVIF the ISO-BMFF ftyp brands decide;
 //   - text (text/*) never passes as HTML, SVG, XML or a script, and never
-//     holds active HTML markup;
+//     holds active HTML markup (in head; the handler scans the rest of a
+//     larger text object, see FullScan);
 //   - an image must decode its header as that image (size and format), not
 //     only begin with its magic bytes; when head is only the start of the
 //     object, a header cut short by the end of head passes;

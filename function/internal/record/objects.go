@@ -3,6 +3,7 @@ package record
 import (
 	"context"
 	"errors"
+	"io"
 	"time"
 
 	"github.com/ossgate/ossgate/function/internal/ossclient"
@@ -50,6 +51,9 @@ type Objects interface {
 	// ETag is still etag (If-Match), else an error wrapping ErrSuperseded.
 	// The info and the bytes are of one version.
 	Read(ctx context.Context, key, etag string, n int64) (ObjectInfo, []byte, error)
+	// Stream returns at most n bytes of key from offset from on, as a
+	// stream the caller closes, pinned to etag as Read is.
+	Stream(ctx context.Context, key, etag string, from, n int64) (io.ReadCloser, error)
 	// Copy copies src to dst in the same bucket, metadata included; dst is
 	// private whatever the bucket's ACL.
 	Copy(ctx context.Context, src, dst string) error
@@ -66,10 +70,7 @@ type OSSObjects struct{ ossclient.Objects }
 // Read implements Objects; an etag is sent unquoted and upper-cased, as
 // events carry it.
 func (o OSSObjects) Read(ctx context.Context, key, etag string, n int64) (ObjectInfo, []byte, error) {
-	if etag != "" {
-		etag = records.NormalizeETag(etag)
-	}
-	obj, head, err := o.Objects.Read(ctx, key, etag, n)
+	obj, head, err := o.Objects.Read(ctx, key, normalETag(etag), n)
 	if err != nil {
 		return ObjectInfo{}, nil, err
 	}
@@ -78,4 +79,18 @@ func (o OSSObjects) Read(ctx context.Context, key, etag string, n int64) (Object
 		Uploader: obj.Meta[upload.MetaUploader], Profile: obj.Meta[upload.MetaProfile],
 		Filename: upload.UnescapeFilename(obj.Meta[upload.MetaFilename]),
 	}, head, nil
+}
+
+// Stream implements Objects, pinned to etag as Read is.
+func (o OSSObjects) Stream(ctx context.Context, key, etag string, from, n int64) (io.ReadCloser, error) {
+	return o.Objects.Stream(ctx, key, normalETag(etag), from, n)
+}
+
+// normalETag is etag as If-Match takes it: unquoted, upper-cased; "" stays
+// "" (no condition).
+func normalETag(etag string) string {
+	if etag == "" {
+		return ""
+	}
+	return records.NormalizeETag(etag)
 }
