@@ -7,10 +7,10 @@ import (
 	"io"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/ossgate/ossgate/internal/codepkg"
+	"github.com/ossgate/ossgate/internal/testutil"
 )
 
 // TestDSNQueryPasswordNeverLogged runs the stack with a records DSN whose
@@ -29,7 +29,7 @@ func TestDSNQueryPasswordNeverLogged(t *testing.T) {
 	}
 	stdinR, stdinW := io.Pipe()
 	stdoutR, stdoutW := io.Pipe()
-	var stderr syncBuffer
+	var stderr testutil.SyncBuffer
 	done := make(chan error, 1)
 	go func() {
 		done <- run([]string{"-sign-port", "0", "-oss-port", "0", "-data", t.TempDir(), "-code", code, "-demo", "../clients",
@@ -63,22 +63,4 @@ func TestDSNQueryPasswordNeverLogged(t *testing.T) {
 			t.Errorf("the output lacks %q:\n%s", want, out)
 		}
 	}
-}
-
-// syncBuffer is a bytes.Buffer several goroutines write to.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

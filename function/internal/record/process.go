@@ -52,7 +52,7 @@ func (h *Handler) process(ctx context.Context, s *session, r EventRecord) outcom
 	info, head, err := readAny(ctx, objs, r.KeyCandidates(), r.OSS.Object.ETag)
 	switch {
 	case errors.Is(err, ErrSuperseded):
-		return superseded
+		return superseded()
 	case IsNotFound(err) || IsDenied(err):
 		return h.settled(ctx, store, r, err)
 	case err != nil:
@@ -60,7 +60,7 @@ func (h *Handler) process(ctx context.Context, s *session, r EventRecord) outcom
 	}
 	rec := h.build(r, info, head)
 	if err := h.checkInFull(ctx, objs, info, head, &rec); errors.Is(err, ErrSuperseded) {
-		return superseded
+		return superseded()
 	} else if err != nil {
 		return outcome{status: statusError, err: err}
 	}
@@ -77,7 +77,9 @@ func (h *Handler) process(ctx context.Context, s *session, r EventRecord) outcom
 
 // superseded is the outcome of an event whose object a newer write
 // replaced.
-var superseded = outcome{status: statusSuperseded, detail: "a newer write replaced the object since the event; its own event records it"}
+func superseded() outcome {
+	return outcome{status: statusSuperseded, detail: "a newer write replaced the object since the event; its own event records it"}
+}
 
 // checkInFull quarantines rec, so far ok, when a full scan of its object
 // (FullScan says which) finds markup its first bytes did not show.
