@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -170,4 +171,54 @@ func TestStoresTable(t *testing.T) {
 	if !strings.Contains(got, want) || strings.Contains(got, "MariaDB |") {
 		t.Errorf("got:\n%s\nwant the row %q and no other", got, want)
 	}
+}
+
+func TestSumInitTrace(t *testing.T) {
+	out := "init internal/bytealg @0.004 ms, 0.004 ms clock, 0 bytes, 0 allocs\n" +
+		"init github.com/ossgate/ossgate/function/config @49 ms, 0.58 ms clock, 33592 bytes, 459 allocs\n" +
+		"{\"level\":\"ERROR\",\"msg\":\"ossgate: cannot start\"}\n" +
+		"init runtime @6.9 ms, 1.5 ms clock, 0 bytes, 0 allocs\n"
+	type trace struct {
+		Sum   time.Duration
+		Lines int
+	}
+	sum, n := SumInitTrace(out)
+	if d := cmp.Diff(trace{2084 * time.Microsecond, 3}, trace{sum, n}); d != "" {
+		t.Errorf("SumInitTrace (-want +got):\n%s", d)
+	}
+}
+
+// TestColdRatioPrograms runs the two programs the cold phase times: the
+// hello-world binary prints its line, and the function binary's package
+// init is traced.
+func TestColdRatioPrograms(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds two binaries")
+	}
+	dir := t.TempDir()
+	hello, err := BuildHello(t.Context(), filepath.Join(dir, "hello"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, err := execToFirstLine(t.Context(), hello); err != nil {
+		t.Errorf("execToFirstLine(hello): %v", err)
+	} else if d <= 0 {
+		t.Errorf("execToFirstLine(hello): got %v, want a duration", d)
+	}
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := filepath.Join(dir, "code")
+	if err := BuildCode(t.Context(), root, code); err != nil {
+		t.Fatal(err)
+	}
+	d, err := PackageInit(t.Context(), filepath.Join(code, "ossgate"))
+	if err != nil {
+		t.Fatalf("PackageInit: %v", err)
+	}
+	if d <= 0 {
+		t.Errorf("PackageInit: got %v, want a duration", d)
+	}
+	t.Logf("package init of ossgate: %v", d)
 }

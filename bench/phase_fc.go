@@ -25,8 +25,8 @@ func (f Fixture) SignEnv() []string {
 }
 
 // FC measures the real binary under the FC runtime emulator: binary size,
-// /sign against the empty function under the same load, the sign
-// function's peak RSS, and cold start.
+// /sign against the empty function under the same load, and the sign
+// function's peak RSS (Cold measures its start).
 func (r *Runner) FC(ctx context.Context) error {
 	code := filepath.Join(r.Work, "code")
 	if err := BuildCode(ctx, r.Root, code); err != nil {
@@ -43,7 +43,7 @@ func (r *Runner) FC(ctx context.Context) error {
 	if err := r.fcCompare(ctx, code); err != nil {
 		r.Skip("/sign against the empty function through the FC emulator", err)
 	}
-	return r.coldStarts(ctx, code)
+	return nil
 }
 
 // fcCompare runs the empty and the sign function side by side under the
@@ -144,47 +144,4 @@ func probe(ctx context.Context, t vegeta.Target) error {
 		return fmt.Errorf("status %d: %s", resp.StatusCode, strings.TrimSpace(string(body)))
 	}
 	return nil
-}
-
-// coldStarts measures, ColdRuns times, one instance of the empty and of the
-// sign function from the exec of bootstrap to its first answered request,
-// and reports the medians (the target applies to /sign).
-func (r *Runner) coldStarts(ctx context.Context, code string) error {
-	empty, err := r.coldStart(ctx, code, "empty", nil, r.Fixture.SignTarget(""))
-	if err != nil {
-		return err
-	}
-	cmd := "fcemu.Start (1 instance) + one request over loopback, timed in ossgate-bench"
-	r.Results.Add(Figure{ID: "cold_start_empty", What: fmt.Sprintf("cold start, empty function (median of %d)", r.ColdRuns),
-		Value: empty, Unit: "ms", Command: cmd})
-	sign, err := r.coldStart(ctx, code, "sign", r.Fixture.SignEnv(), r.Fixture.SignTarget(""))
-	if err != nil {
-		return err
-	}
-	r.Results.Add(Targeted(Figure{ID: "cold_start", What: fmt.Sprintf("cold start: exec of bootstrap → first answered `/sign` (median of %d)", r.ColdRuns),
-		Value: sign, Unit: "ms", Command: cmd}, "≤ 30 ms", sign <= 30))
-	return nil
-}
-
-// coldStart returns the median cold start of one function in milliseconds;
-// t's URL is a path, put after the function's address.
-func (r *Runner) coldStart(ctx context.Context, code, name string, env []string, t vegeta.Target) (float64, error) {
-	var ds []time.Duration
-	path := t.URL
-	for range r.ColdRuns {
-		t0 := time.Now()
-		fn, err := StartFunction(code, name, env, 1, r.Fixture.FakeCredentials, nil)
-		if err != nil {
-			return 0, err
-		}
-		t.URL = fn.URL + path
-		err = probe(ctx, t)
-		d := time.Since(t0)
-		fn.Close()
-		if err != nil {
-			return 0, fmt.Errorf("bench: cold start %s: %w", name, err)
-		}
-		ds = append(ds, d)
-	}
-	return float64(Median(ds).Microseconds()) / 1000, nil
 }

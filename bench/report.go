@@ -32,8 +32,12 @@ command that produced it; ` + "`make soak`" + ` runs the long reliability tests.
 - **through the FC runtime emulator** with the real binary: ` + "`/sign`" + ` against the ` + "`empty`" + ` function of the same
   binary, 2 instances each, the same ` + "`POST /sign`" + ` request and vegeta load (the emulator and vegeta share the
   2 cores with the instances, as they cannot in FC; the CPU time per request inside the function processes is
-  shown too), the sign instances' peak RSS, cold start (exec of ` + "`bootstrap`" + ` to the first answered ` + "`/sign`" + `), and
-  the record function's events per second against the local OSS endpoint.
+  shown too), the sign instances' peak RSS, and the record function's events per second against the local OSS
+  endpoint.
+- **start-up** (` + "`phase_cold.go`" + `): cold start (exec of ` + "`bootstrap`" + ` to the first answered ` + "`/sign`" + `), and in the same
+  run, rounds alternating, a hello-world Go binary built the same way timed from exec to its first line: their
+  ratio is the figure to compare across machines (the milliseconds vary several-fold between machines, the ratio
+  much less). The binary's package init is every package's ` + "`init`" + ` summed as ` + "`GODEBUG=inittrace=1`" + ` reports it.
 - **large uploads over a mobile link** (` + "`phase_multipart.go`" + `, one run each: every run moves 256 MiB through a
   shaping proxy, ` + "`internal/shaper`" + `, at 2 MB/s per connection, 12 MB/s in all, 40 ms added each way, in front of
   the whole stack; the sign function's own link shaped alike): the mini-program module (` + "`clients/test/mp-child.js`" + `,

@@ -41,11 +41,11 @@ func newRecordHandler(cfg config.Config, oss ossclient.Opener, logger *slog.Logg
 	h, err := record.NewHandler(cfg, record.Options{
 		// Every invocation gets its own client, signed with its credentials.
 		Open: func(ctx context.Context) (record.Objects, records.Store, error) {
-			b, err := oss.Bucket(ctx)
+			objs, err := oss.Objects(ctx)
 			if err != nil {
 				return nil, nil, err
 			}
-			return record.OSSObjects{Bucket: b}, st.of(b), nil
+			return record.OSSObjects{Objects: objs}, st.of(objs), nil
 		},
 		Logger: logger,
 	})

@@ -5,15 +5,11 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/aliyun/aliyun-oss-go-sdk/oss"
-
 	"github.com/ossgate/ossgate/function/config"
 	"github.com/ossgate/ossgate/function/internal/ossclient"
-	"github.com/ossgate/ossgate/function/internal/record"
 	"github.com/ossgate/ossgate/function/internal/records"
 	"github.com/ossgate/ossgate/function/internal/records/ossstore"
 	"github.com/ossgate/ossgate/function/internal/records/sqlstore"
-	"github.com/ossgate/ossgate/function/internal/upload"
 )
 
 // migrateTimeout bounds the schema migration at start.
@@ -23,9 +19,9 @@ const migrateTimeout = 20 * time.Second
 // of OSSGATE_RECORDS_DSN (one connection pool per instance), else the OSS
 // store in the bucket, built with the request's credentials.
 type stores struct {
-	oss    ossclient.Opener
-	layout upload.Layout
-	sql    *sqlstore.Store
+	oss     ossclient.Opener
+	records string // the records prefix
+	sql     *sqlstore.Store
 }
 
 // newStores returns the stores of cfg. With a database it opens the pool
@@ -33,7 +29,7 @@ type stores struct {
 // logged (its DSN redacted) and migrated on first use instead, so that an
 // instance starting while the database is away still starts.
 func newStores(cfg config.Config, oss ossclient.Opener, logger *slog.Logger) (stores, error) {
-	s := stores{oss: oss, layout: upload.Layout{Prefixes: cfg.Prefixes}}
+	s := stores{oss: oss, records: cfg.Prefixes.Records}
 	if !cfg.RecordsDB.On() {
 		return s, nil
 	}
@@ -59,12 +55,12 @@ func (s stores) describe(cfg config.Config) string {
 	return "oss " + cfg.OSS.Bucket + "/" + cfg.Prefixes.Records + "/"
 }
 
-// of returns the store to use with b, the invocation's bucket.
-func (s stores) of(b *oss.Bucket) records.Store {
+// of returns the store to use with objs, the invocation's object calls.
+func (s stores) of(objs ossclient.Objects) records.Store {
 	if s.sql != nil {
 		return s.sql
 	}
-	return ossstore.New(b, s.layout)
+	return ossstore.New(objs.Bucket, s.records)
 }
 
 // StoreFor implements sign.StoreOpener.
@@ -72,19 +68,19 @@ func (s stores) StoreFor(ctx context.Context) (records.Store, error) {
 	if s.sql != nil {
 		return s.sql, nil
 	}
-	b, err := s.oss.Bucket(ctx)
+	objs, err := s.oss.Objects(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return s.of(b), nil
+	return s.of(objs), nil
 }
 
 // DeleteObject implements sign.ObjectDeleter with the request's
 // credentials.
 func (s stores) DeleteObject(ctx context.Context, key string) error {
-	b, err := s.oss.Bucket(ctx)
+	objs, err := s.oss.Objects(ctx)
 	if err != nil {
 		return err
 	}
-	return record.OSSObjects{Bucket: b}.Delete(ctx, key)
+	return objs.Delete(ctx, key)
 }

@@ -2,13 +2,10 @@ package config
 
 import (
 	"net/url"
-	"regexp"
 	"strings"
 
 	"github.com/ossgate/ossgate/signer"
 )
-
-var prefixRE = regexp.MustCompile(`^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$`)
 
 // endpoint reads an OSS endpoint (see signer.ParseEndpoint).
 func (l *loader) endpoint(name, def string) string {
@@ -34,11 +31,30 @@ func (l *loader) absURL(name, v string) string {
 // '.', '_' and '-', without leading or trailing slash.
 func (l *loader) prefix(name, def string) string {
 	v := l.get(name, def)
-	if !prefixRE.MatchString(v) || strings.Contains("/"+v+"/", "/../") || strings.Contains("/"+v+"/", "/./") {
+	if !validPrefix(v) || strings.Contains("/"+v+"/", "/../") || strings.Contains("/"+v+"/", "/./") {
 		l.fail("%s: want segments of letters, digits, '.', '_', '-' separated by '/', got %q", name, v)
 	}
 	return v
 }
+
+// validPrefix reports whether v matches ^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$
+// (checked by hand: a regexp compiled at start costs every function's cold
+// start).
+func validPrefix(v string) bool {
+	for _, seg := range strings.Split(v, "/") {
+		if seg == "" || strings.IndexFunc(seg, func(r rune) bool { return !nameByte(r) && r != '.' && !isUpper(r) }) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// nameByte reports whether r is one of [a-z0-9_-].
+func nameByte(r rune) bool {
+	return 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || r == '_' || r == '-'
+}
+
+func isUpper(r rune) bool { return 'A' <= r && r <= 'Z' }
 
 // disjoint records a problem when one of the prefixes contains another: the
 // record function's trigger watches the upload prefix and must never fire on

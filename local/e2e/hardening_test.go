@@ -1,6 +1,6 @@
 package e2e
 
-// Issue 14 end to end: single-use tickets and how OSS serves what they
+// Hardening end to end: single-use tickets and how OSS serves what they
 // upload, on the whole stack.
 
 import (
@@ -27,7 +27,7 @@ import (
 const hardProfiles = `{"avatar":{"types":["image/png","image/jpeg"],"maxSize":5242880},
  "doc":{"types":["application/pdf"],"maxSize":5242880}}`
 
-// TestTicketPostedTwice (issue 14, finding 1): a ticket writes its key once.
+// TestTicketPostedTwice: a ticket writes its key once.
 // Posted a second time, with other bytes of the same size, OSS answers 409
 // FileAlreadyExists and keeps the first bytes; the record function records
 // the key once, so GET /uploads lists it once.
@@ -64,7 +64,7 @@ func TestTicketPostedTwice(t *testing.T) {
 	}
 }
 
-// TestAttachmentServedByOSS (issue 14, finding 2, end to end): the local OSS
+// TestAttachmentServedByOSS (end to end): the local OSS
 // endpoint stores the Content-Disposition a ticket pins and serves it back,
 // and a form that changes it is refused by the policy.
 func TestAttachmentServedByOSS(t *testing.T) {
@@ -118,7 +118,7 @@ func readObject(t *testing.T, b *oss.Bucket, key string) []byte {
 	return data
 }
 
-// TestJWKSFetchFailureStopsSignFunction (issue 14, finding 4, with the real
+// TestJWKSFetchFailureStopsSignFunction (with the real
 // binary): a sign function whose key set cannot be fetched (here a 500)
 // exits non-zero at start with a log line naming the URL, instead of
 // starting and answering every caller 401.

@@ -65,7 +65,7 @@ func newFixture(t *testing.T) *fixture {
 			if err != nil {
 				return nil, nil, err
 			}
-			return record.OSSObjects{Bucket: b}, ossstore.New(b, upload.Layout{Prefixes: cfg.Prefixes}), nil
+			return record.OSSObjects{Objects: ossclient.Objects{Bucket: b}}, ossstore.New(b, cfg.Prefixes.Records), nil
 		},
 		Logger: logger,
 	})
@@ -123,7 +123,7 @@ func (f *fixture) letters(t *testing.T) []string {
 
 func (f *fixture) record(t *testing.T, key string) (records.Record, error) {
 	t.Helper()
-	return ossstore.New(f.bucket, upload.Layout{Prefixes: f.cfg.Prefixes}).Get(f.ctx, "alice", records.ID(bucket, key))
+	return ossstore.New(f.bucket, f.cfg.Prefixes.Records).Get(f.ctx, "alice", records.ID(bucket, key))
 }
 
 // TestKeepThenRetry keeps three given-up events (a good image, an HTML file

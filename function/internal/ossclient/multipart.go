@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/aliyun/aliyun-oss-go-sdk/oss"
@@ -129,13 +128,7 @@ func (m Multipart) Head(key string) (Head, error) {
 	if err != nil {
 		return Head{}, fmt.Errorf("ossclient: head: Content-Length %q", h.Get("Content-Length"))
 	}
-	out := Head{Size: size, ETag: h.Get("ETag"), Meta: map[string]string{}}
-	for name, v := range h {
-		if n := strings.ToLower(name); strings.HasPrefix(n, "x-oss-meta-") && len(v) > 0 {
-			out.Meta[n] = v[0]
-		}
-	}
-	return out, nil
+	return Head{Size: size, ETag: h.Get("ETag"), Meta: metaOf(h)}, nil
 }
 
 // Pending calls visit with every multipart upload under prefix, a page at a

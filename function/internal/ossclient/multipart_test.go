@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/aliyun/aliyun-oss-go-sdk/oss"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/ossgate/ossgate/function/config"
 	"github.com/ossgate/ossgate/function/internal/creds"
@@ -72,8 +74,14 @@ func TestMultipartRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatalf("ListParts: %v", err)
 	}
-	if len(parts) != 3 || parts[0].Number != 1 || parts[2].Number != 3 || parts[0].Size != part || parts[2].Size != 7 || !strings.HasPrefix(parts[0].ETag, `"`) {
-		t.Fatalf("ListParts: got %+v, want parts 1, 2 of %d bytes and 3 of 7, quoted ETags", parts, part)
+	want := []Part{{Number: 1, Size: part}, {Number: 2, Size: part}, {Number: 3, Size: 7}}
+	if d := cmp.Diff(want, parts, cmpopts.IgnoreFields(Part{}, "ETag")); d != "" {
+		t.Fatalf("ListParts (-want +got):\n%s", d)
+	}
+	for _, p := range parts {
+		if !strings.HasPrefix(p.ETag, `"`) {
+			t.Errorf("ListParts: part %d has ETag %s, want it quoted", p.Number, p.ETag)
+		}
 	}
 	etag, err := m.Complete(key, id, parts, true)
 	if err != nil {
@@ -86,12 +94,14 @@ func TestMultipartRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Head: %v", err)
 	}
-	if h.Size != 2*part+7 || h.ETag != etag || h.Meta["x-oss-meta-uploader"] != "alice" || h.Meta["x-oss-meta-filename"] != "a%20b.mp4" {
-		t.Errorf("Head: got %+v, want %d bytes, ETag %s and the initiation's metadata", h, 2*part+7, etag)
+	wantHead := Head{Size: 2*part + 7, ETag: etag, Meta: map[string]string{"x-oss-meta-uploader": "alice", "x-oss-meta-filename": "a%20b.mp4"}}
+	if d := cmp.Diff(wantHead, h); d != "" {
+		t.Errorf("Head, want the initiation's metadata (-want +got):\n%s", d)
 	}
 	meta, _ := m.Bucket.GetObjectDetailedMeta(key)
-	if meta.Get("Content-Type") != "video/mp4" || meta.Get("Content-Disposition") != `attachment; filename="a.mp4"` {
-		t.Errorf("object headers: Content-Type %q, Content-Disposition %q", meta.Get("Content-Type"), meta.Get("Content-Disposition"))
+	type headers struct{ ContentType, ContentDisposition string }
+	if d := cmp.Diff(headers{"video/mp4", `attachment; filename="a.mp4"`}, headers{meta.Get("Content-Type"), meta.Get("Content-Disposition")}); d != "" {
+		t.Errorf("object headers (-want +got):\n%s", d)
 	}
 	if _, err := m.Complete(key, id, parts, true); !errors.Is(err, ErrNoSuchUpload) {
 		t.Errorf("second Complete: got %v, want ErrNoSuchUpload", err)

@@ -75,6 +75,29 @@ func (o Opener) Bucket(ctx context.Context) (*oss.Bucket, error) {
 	return b, nil
 }
 
+// Answer returns the HTTP status and OSS error code of err when it is an
+// answer of OSS (the code is "" for an answer without a body, and for an
+// unexpected success status), and false when it is not one (a network
+// error, a timeout, missing credentials).
+func Answer(err error) (status int, code string, ok bool) {
+	var se oss.ServiceError
+	if errors.As(err, &se) {
+		return se.StatusCode, se.Code, true
+	}
+	var ue oss.UnexpectedStatusCodeError
+	if errors.As(err, &ue) {
+		return ue.Got(), "", true
+	}
+	return 0, "", false
+}
+
+// IsDenied reports whether err is OSS's 403 AccessDenied (in tag mode, the
+// bucket policy that hides quarantined objects refuses their reads).
+func IsDenied(err error) bool {
+	status, code, _ := Answer(err)
+	return status == http.StatusForbidden && code == "AccessDenied"
+}
+
 // IsNotFound reports whether err is OSS's answer for a missing object:
 // NoSuchKey, or a 404 to a HEAD (which has no body to name the code), but
 // not a missing bucket.

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/ossgate/ossgate/function/config"
 	"github.com/ossgate/ossgate/function/internal/creds"
 	"github.com/ossgate/ossgate/function/internal/invocation"
@@ -19,14 +21,15 @@ func TestClientUsesContextCredentials(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Client: %v", err)
 	}
-	if cl.Config.AccessKeyID != c.AccessKeyID || cl.Config.SecurityToken != c.SecurityToken {
-		t.Errorf("client credentials: got id %q token %q, want %q %q", cl.Config.AccessKeyID, cl.Config.SecurityToken, c.AccessKeyID, c.SecurityToken)
+	type signing struct {
+		AccessKeyID, SecurityToken string
+		PathStyle                  bool // for an IP endpoint
+		AuthVersion, Region        string
 	}
-	if !cl.Config.IsPathStyle {
-		t.Error("client for an IP endpoint: got virtual-host style, want path style")
-	}
-	if cl.Config.AuthVersion != "v4" || cl.Config.Region != "cn-hangzhou" {
-		t.Errorf("got auth %q region %q, want v4 signing for cn-hangzhou", cl.Config.AuthVersion, cl.Config.Region)
+	want := signing{c.AccessKeyID, c.SecurityToken, true, "v4", "cn-hangzhou"}
+	got := signing{cl.Config.AccessKeyID, cl.Config.SecurityToken, cl.Config.IsPathStyle, string(cl.Config.AuthVersion), cl.Config.Region}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("client (-want +got):\n%s", d)
 	}
 }
 

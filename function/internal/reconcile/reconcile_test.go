@@ -63,7 +63,7 @@ func newFixture(t *testing.T) *fixture {
 			if err != nil {
 				return nil, nil, err
 			}
-			return record.OSSObjects{Bucket: b}, f.store, nil
+			return record.OSSObjects{Objects: ossclient.Objects{Bucket: b}}, f.store, nil
 		},
 		Logger: logger,
 	})

@@ -5,9 +5,10 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/aliyun/aliyun-oss-go-sdk/oss"
 	"github.com/go-sql-driver/mysql"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/ossgate/ossgate/function/internal/ossclient"
 )
 
 // retryableCode reports whether an OSS error code is one a later attempt may
@@ -42,13 +43,8 @@ func Transient(err error) bool {
 	if err == nil || errors.Is(err, ErrMalformed) || IsNotFound(err) || badData(err) {
 		return false
 	}
-	var se oss.ServiceError
-	if errors.As(err, &se) {
-		return retryStatus(se.StatusCode) || retryableCode(se.Code)
-	}
-	var ue oss.UnexpectedStatusCodeError
-	if errors.As(err, &ue) {
-		return retryStatus(ue.Got())
+	if status, code, ok := ossclient.Answer(err); ok {
+		return retryStatus(status) || retryableCode(code)
 	}
 	// Network errors, timeouts, cancellation, missing credentials and
 	// anything else: a retry may help, and FC bounds the retries.

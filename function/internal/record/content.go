@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/gabriel-vasile/mimetype"
 )
@@ -15,7 +16,8 @@ import (
 //   - the sniffed type must be the declared type or a kind of it
 //     (TypeMatches); for HEIC and AVIF the ISO-BMFF ftyp brands decide;
 //   - text (text/*) never passes as HTML, SVG, XML or a script, and never
-//     holds active HTML markup;
+//     holds active HTML markup (in head; the handler scans the rest of a
+//     larger text object, see FullScan);
 //   - an image must decode its header as that image (size and format), not
 //     only begin with its magic bytes; when head is only the start of the
 //     object, a header cut short by the end of head passes;
@@ -78,14 +80,18 @@ func activeText(head []byte) string {
 // any case and need a tag-ending byte after the name, as the HTML sniffing
 // rules of the WHATWG MIME Sniffing standard do, so that the random bytes of
 // compressed image data practically never match; namespaced XML tags (XMP
-// metadata: <x:xmpmeta>, <rdf:RDF>) never do.
-var markupRE = regexp.MustCompile(`(?i)<(!doctype\s+html|html|head|body|script|iframe|frame|frameset|svg|math|object|embed|applet|style|link|meta|base|form|img|video|audio|title|table|div|span|font|a\s+href)[\s/>]` +
-	`|<[a-z][a-z0-9-]*[\s/][^<>]{0,256}?\bon[a-z]{3,}\s*=`)
+// metadata: <x:xmpmeta>, <rdf:RDF>) never do. It is compiled on first use,
+// not at start: every function starts from this binary, and only the record
+// function scans content.
+var markupRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)<(!doctype\s+html|html|head|body|script|iframe|frame|frameset|svg|math|object|embed|applet|style|link|meta|base|form|img|video|audio|title|table|div|span|font|a\s+href)[\s/>]` +
+		`|<[a-z][a-z0-9-]*[\s/][^<>]{0,256}?\bon[a-z]{3,}\s*=`)
+})
 
 // markup returns the first active markup in head (at most 40 bytes of it),
 // or "".
 func markup(head []byte) string {
-	m := markupRE.Find(head)
+	m := markupRE().Find(head)
 	if m == nil {
 		return ""
 	}

@@ -86,8 +86,10 @@ func TestDecodeEventBadRecords(t *testing.T) {
 			t.Errorf("record %d: got Err %v, want malformed %v", i, r.Err, wantBad[i])
 		}
 	}
-	if r := got[3]; r.OSS.Object.Key != "source/a.png" || r.OSS.Object.ETag != "" || r.Responses.RequestID != "" {
-		t.Errorf("record 3: got %+v, want key source/a.png and empty optional fields", r)
+	type fields struct{ Key, ETag, RequestID string }
+	r := got[3]
+	if d := cmp.Diff(fields{Key: "source/a.png"}, fields{r.OSS.Object.Key, r.OSS.Object.ETag, r.Responses.RequestID}); d != "" {
+		t.Errorf("record 3, want empty optional fields (-want +got):\n%s", d)
 	}
 }
 

@@ -1,127 +1,19 @@
 package record_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
-	"path"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/aliyun/aliyun-oss-go-sdk/oss"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/ossgate/ossgate/function/config"
-	"github.com/ossgate/ossgate/function/internal/invocation"
 	"github.com/ossgate/ossgate/function/internal/record"
 	"github.com/ossgate/ossgate/function/internal/records"
-	"github.com/ossgate/ossgate/function/internal/records/memstore"
-	"github.com/ossgate/ossgate/function/internal/upload"
 )
-
-const bucket = "testbucket"
-
-// testConfig is the record configuration of the tests: the built-in
-// prefixes, quarantine mode mode ("" = the default) and the profiles
-// avatar (PNG or JPEG, 1 byte to 1 MiB), pics (every image type), docs
-// (PDF), notes (text/plain and text/csv) and loose (PNG or PDF, polyglots
-// allowed).
-func testConfig(t testing.TB, mode string) config.Config {
-	t.Helper()
-	env := map[string]string{
-		config.VarBucket: bucket, config.VarRegion: "cn-hangzhou", config.VarQuarantineMode: mode,
-		config.VarProfiles: `{"avatar":{"types":["image/png","image/jpeg"],"maxSize":1048576},
-			"pics":{"types":["image/png","image/jpeg","image/gif","image/webp","image/heic","image/avif"],"maxSize":1048576},
-			"docs":{"types":["application/pdf"],"maxSize":1048576},
-			"notes":{"types":["text/plain","text/csv"],"maxSize":1048576},
-			"loose":{"types":["image/png","application/pdf"],"maxSize":1048576,"rejectPolyglots":false}}`,
-	}
-	c, err := config.Load(config.Record, func(k string) string { return env[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
-// layout names the test objects as the functions name them.
-var layout = upload.Layout{Prefixes: config.Prefixes{Upload: "uploads", Records: "records", Quarantine: "quarantine"}}
-
-// keyOf returns the key user's upload of name under profile gets: name's
-// extension, the rest of it as the object id.
-func keyOf(profile, user, name string) string {
-	ext := path.Ext(name)
-	return layout.UploadKey(profile, user, time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC), strings.TrimSuffix(name, ext), ext)
-}
-
-// key returns the key of alice's avatar upload of name.
-func key(name string) string { return keyOf("avatar", "alice", name) }
-
-// env is one handler over a fake bucket and a memory store.
-type env struct {
-	objs  *fakeObjects
-	store *memstore.Store
-	h     *record.Handler
-	logs  *bytes.Buffer
-	now   time.Time // the handler's clock
-}
-
-func newEnv(t *testing.T, mode string) *env {
-	t.Helper()
-	e := &env{objs: newFakeObjects(), store: memstore.New(), logs: &bytes.Buffer{},
-		now: time.Date(2026, 11, 25, 13, 0, 0, 0, time.UTC)}
-	h, err := record.NewHandler(testConfig(t, mode), record.Options{
-		Open: func(context.Context) (record.Objects, records.Store, error) { return e.objs, e.store, nil },
-		Now:  func() time.Time { return e.now },
-		Logger: slog.New(slog.NewJSONHandler(io.MultiWriter(e.logs, testWriter{t}),
-			&slog.HandlerOptions{Level: slog.LevelDebug})),
-	})
-	if err != nil {
-		t.Fatalf("NewHandler: %v", err)
-	}
-	e.h = h
-	return e
-}
-
-type testWriter struct{ t *testing.T }
-
-func (w testWriter) Write(b []byte) (int, error) {
-	w.t.Log(strings.TrimSpace(string(b)))
-	return len(b), nil
-}
-
-// upload stores an object and returns the event record announcing it.
-func (e *env) upload(key, ctype string, body []byte) evRec {
-	e.objs.put(key, ctype, "alice", "avatar", body)
-	info, _ := e.objs.info(key)
-	return evRec{name: "ObjectCreated:PostObject", bucket: bucket, key: key, etag: strings.Trim(info.ETag, `"`)}
-}
-
-func (e *env) handle(t *testing.T, recs ...evRec) error {
-	t.Helper()
-	ctx := invocation.NewContext(context.Background(), invocation.Info{RequestID: "req-1"})
-	return e.h.Handle(ctx, payload(t, recs...))
-}
-
-// get returns the stored record of key.
-func (e *env) get(t *testing.T, key string) records.Record {
-	t.Helper()
-	info, _, err := e.objs.Read(context.Background(), key, "", 0)
-	if err != nil {
-		info, _, err = e.objs.Read(context.Background(), layout.QuarantineKey(key), "", 0)
-	}
-	if err != nil {
-		t.Fatalf("no object %q: %v", key, err)
-	}
-	r, err := e.store.Get(context.Background(), info.Uploader, records.ID(bucket, key))
-	if err != nil {
-		t.Fatalf("no record of %q: %v", key, err)
-	}
-	return r
-}
 
 func TestRecordOK(t *testing.T) {
 	e := newEnv(t, "")
@@ -168,8 +60,8 @@ func TestQuarantine(t *testing.T) {
 				t.Fatalf("Handle: %v", err)
 			}
 			r := e.get(t, tt.key)
-			if r.Status != records.StatusQuarantined || r.Reason != tt.reason {
-				t.Errorf("got status %q reason %q, want quarantined %q", r.Status, r.Reason, tt.reason)
+			if d := cmp.Diff(verdict{records.StatusQuarantined, tt.reason}, verdict{r.Status, r.Reason}); d != "" {
+				t.Errorf("record (-want +got):\n%s", d)
 			}
 			checkQuarantined(t, e, tt.mode, tt.key, r)
 		})
@@ -179,17 +71,22 @@ func TestQuarantine(t *testing.T) {
 // checkQuarantined checks where the object of r ended up.
 func checkQuarantined(t *testing.T, e *env, mode, key string, r records.Record) {
 	t.Helper()
-	if mode == "tag" {
-		o := e.objs.objs[key]
-		if o == nil || o.tags[record.TagStatus] != records.StatusQuarantined || r.QuarantineKey != "" {
-			t.Errorf("tag mode: got object %v, quarantineKey %q; want it tagged in place", o, r.QuarantineKey)
-		}
-		return
+	type place struct {
+		Original, Copy     bool
+		Tag, QuarantineKey string
+	}
+	var tag string
+	if o := e.objs.objs[key]; o != nil {
+		tag = o.tags[record.TagStatus]
 	}
 	q := layout.QuarantineKey(key)
-	if e.objs.has(key) || !e.objs.has(q) || r.QuarantineKey != q {
-		t.Errorf("move mode: original present %v, copy present %v, quarantineKey %q; want moved to %s",
-			e.objs.has(key), e.objs.has(q), r.QuarantineKey, q)
+	got := place{e.objs.has(key), e.objs.has(q), tag, r.QuarantineKey}
+	want := place{Copy: true, QuarantineKey: q} // moved
+	if mode == "tag" {
+		want = place{Original: true, Tag: records.StatusQuarantined} // tagged in place
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("%s mode: where the object is (-want +got):\n%s", mode, d)
 	}
 }
 
@@ -220,7 +117,7 @@ func TestSameEventTwiceIsOneIdenticalRecord(t *testing.T) {
 
 func TestIgnored(t *testing.T) {
 	e := newEnv(t, "")
-	rec, quarantined := layout.RecordKey("alice", "x"), layout.QuarantineKey(key("a.png"))
+	rec, quarantined := layout.Records+"/alice/r/x.json", layout.QuarantineKey(key("a.png"))
 	for _, k := range []string{rec, quarantined, "elsewhere/a.png", key("a.png")} {
 		e.objs.put(k, "text/plain", "alice", "avatar", textBytes())
 	}
@@ -234,8 +131,11 @@ func TestIgnored(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Handle: %v", err)
 	}
-	if len(e.objs.calls) != 0 || e.store.Len() != 0 {
-		t.Errorf("got calls %v and %d records, want none", e.objs.calls, e.store.Len())
+	if len(e.objs.calls) != 0 {
+		t.Errorf("got calls %v, want none", e.objs.calls)
+	}
+	if n := e.store.Len(); n != 0 {
+		t.Errorf("got %d records, want none", n)
 	}
 	if n := strings.Count(e.logs.String(), `"status":"ignored"`); n != 5 {
 		t.Errorf("got %d ignored log lines, want 5", n)
@@ -249,10 +149,6 @@ func TestMalformedPayloadIsAcknowledged(t *testing.T) {
 			t.Errorf("Handle(%q): got %v, want nil", p, err)
 		}
 	}
-}
-
-func service(status int, code string) error {
-	return oss.ServiceError{StatusCode: status, Code: code}
 }
 
 func TestBatchWithBadRecords(t *testing.T) {
@@ -280,5 +176,48 @@ func TestBatchWithBadRecords(t *testing.T) {
 	}
 	if e.store.Len() != 3 {
 		t.Errorf("after redelivery: got %d records, want 3", e.store.Len())
+	}
+}
+
+// escapeSegments percent-escapes every segment of key, a space as %20.
+func escapeSegments(key string) string {
+	segs := strings.Split(key, "/")
+	for i, s := range segs {
+		segs[i] = strings.ReplaceAll(url.QueryEscape(s), "+", "%20")
+	}
+	return strings.Join(segs, "/")
+}
+
+func TestEncodedKeys(t *testing.T) {
+	tests := []struct {
+		name, stored, sent string
+	}{
+		{"as sent", key("my file+v2 100%.png"), key("my file+v2 100%.png")},
+		{"percent-encoded", key("my file+v2 100%.png"), escapeSegments(key("my file+v2 100%.png"))},
+		{"plus for space", key("my file.png"), strings.ReplaceAll(key("my file.png"), " ", "+")},
+		{"literal plus", key("a+b.png"), key("a+b.png")},
+		{"chinese encoded", keyOf("avatar", "alice", "照片 1.png"), escapeSegments(keyOf("avatar", "alice", "照片 1.png"))},
+		{"slash encoded", key("x.png"), url.QueryEscape(key("x.png"))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, "")
+			ev := e.upload(tt.stored, "image/png", pngBytes(t))
+			ev.key = tt.sent
+			if err := e.handle(t, ev); err != nil {
+				t.Fatalf("Handle: %v", err)
+			}
+			type keyStatus struct{ Key, Status string }
+			r := e.get(t, tt.stored)
+			if d := cmp.Diff(keyStatus{tt.stored, records.StatusOK}, keyStatus{r.Key, r.Status}); d != "" {
+				t.Errorf("record (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+func TestNewHandlerNeedsOpen(t *testing.T) {
+	if _, err := record.NewHandler(testConfig(t, ""), record.Options{}); err == nil {
+		t.Error("NewHandler without Open: got nil error, want one")
 	}
 }

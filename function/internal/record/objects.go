@@ -3,14 +3,8 @@ package record
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
-	"net/http"
-	"strconv"
-	"strings"
 	"time"
-
-	"github.com/aliyun/aliyun-oss-go-sdk/oss"
 
 	"github.com/ossgate/ossgate/function/internal/ossclient"
 	"github.com/ossgate/ossgate/function/internal/records"
@@ -34,8 +28,9 @@ type ObjectInfo struct {
 var ErrNotFound = errors.New("record: object not found")
 
 // ErrSuperseded is wrapped by Read errors when the object no longer has the
-// ETag asked for: a newer write replaced it (OSS answered 412).
-var ErrSuperseded = errors.New("record: object superseded by a newer version")
+// ETag asked for: a newer write replaced it (OSS answered 412). It is
+// ossclient's error of that answer.
+var ErrSuperseded = ossclient.ErrSuperseded
 
 // IsNotFound reports whether err reports a missing object or record: it
 // wraps ErrNotFound or records.ErrNotFound, or is OSS's answer for a missing
@@ -46,10 +41,7 @@ func IsNotFound(err error) bool {
 
 // IsDenied reports whether err is OSS's 403 AccessDenied: in tag mode, the
 // bucket policy that hides quarantined objects refuses the record role too.
-func IsDenied(err error) bool {
-	var se oss.ServiceError
-	return errors.As(err, &se) && se.StatusCode == http.StatusForbidden && se.Code == "AccessDenied"
-}
+func IsDenied(err error) bool { return ossclient.IsDenied(err) }
 
 // Objects is the object API the record function needs. Errors for a missing
 // object satisfy IsNotFound.
@@ -59,6 +51,9 @@ type Objects interface {
 	// ETag is still etag (If-Match), else an error wrapping ErrSuperseded.
 	// The info and the bytes are of one version.
 	Read(ctx context.Context, key, etag string, n int64) (ObjectInfo, []byte, error)
+	// Stream returns at most n bytes of key from offset from on, as a
+	// stream the caller closes, pinned to etag as Read is.
+	Stream(ctx context.Context, key, etag string, from, n int64) (io.ReadCloser, error)
 	// Copy copies src to dst in the same bucket, metadata included; dst is
 	// private whatever the bucket's ACL.
 	Copy(ctx context.Context, src, dst string) error
@@ -68,75 +63,34 @@ type Objects interface {
 	Tag(ctx context.Context, key string, tags map[string]string) error
 }
 
-// OSSObjects implements Objects on an OSS bucket (one per invocation).
-type OSSObjects struct{ Bucket *oss.Bucket }
+// OSSObjects implements Objects with ossclient's object calls on the
+// invocation's bucket.
+type OSSObjects struct{ ossclient.Objects }
 
-// Read implements Objects: GET with Range: bytes=0-(n-1) and, for an etag,
-// If-Match: "<etag>" (unquoted and upper-cased first, as events carry it).
+// Read implements Objects; an etag is sent unquoted and upper-cased, as
+// events carry it.
 func (o OSSObjects) Read(ctx context.Context, key, etag string, n int64) (ObjectInfo, []byte, error) {
-	opts := []oss.Option{oss.Range(0, n-1), oss.WithContext(ctx)}
-	if etag != "" {
-		opts = append(opts, oss.IfMatch(`"`+records.NormalizeETag(etag)+`"`))
-	}
-	res, err := o.Bucket.DoGetObject(&oss.GetObjectRequest{ObjectKey: key}, opts)
-	var se oss.ServiceError
-	if errors.As(err, &se) && se.StatusCode == http.StatusPreconditionFailed {
-		return ObjectInfo{}, nil, fmt.Errorf("record: read %q: %w (%w)", key, ErrSuperseded, err)
-	}
+	obj, head, err := o.Objects.Read(ctx, key, normalETag(etag), n)
 	if err != nil {
-		return ObjectInfo{}, nil, fmt.Errorf("record: read %q: %w", key, err)
+		return ObjectInfo{}, nil, err
 	}
-	defer res.Response.Close()
-	head, err := io.ReadAll(io.LimitReader(res.Response.Body, n))
-	if err != nil {
-		return ObjectInfo{}, nil, fmt.Errorf("record: read %q: %w", key, err)
-	}
-	return infoFromHeader(key, res.Response.Headers), head, nil
-}
-
-// infoFromHeader reads an ObjectInfo from a GET answer's headers: the size
-// from Content-Range (a 206) or Content-Length (a 200: OSS ignores a range
-// it cannot satisfy, such as any range of an empty object). Unparsable size
-// or date fields stay zero.
-func infoFromHeader(key string, h http.Header) ObjectInfo {
-	size, _ := strconv.ParseInt(h.Get("Content-Length"), 10, 64)
-	if cr := h.Get("Content-Range"); cr != "" {
-		if i := strings.LastIndexByte(cr, '/'); i >= 0 {
-			size, _ = strconv.ParseInt(cr[i+1:], 10, 64)
-		}
-	}
-	lm, _ := http.ParseTime(h.Get("Last-Modified"))
 	return ObjectInfo{
-		Key: key, ContentType: h.Get("Content-Type"), ETag: h.Get("ETag"), Size: size, LastModified: lm.UTC(),
-		Uploader: h.Get(upload.MetaUploader), Profile: h.Get(upload.MetaProfile),
-		Filename: upload.UnescapeFilename(h.Get(upload.MetaFilename)),
-	}
+		Key: key, ContentType: obj.ContentType, ETag: obj.ETag, Size: obj.Size, LastModified: obj.LastModified,
+		Uploader: obj.Meta[upload.MetaUploader], Profile: obj.Meta[upload.MetaProfile],
+		Filename: upload.UnescapeFilename(obj.Meta[upload.MetaFilename]),
+	}, head, nil
 }
 
-// Copy implements Objects; the copy is written x-oss-object-acl: private.
-func (o OSSObjects) Copy(ctx context.Context, src, dst string) error {
-	if _, err := o.Bucket.CopyObject(src, dst, oss.ObjectACL(oss.ACLPrivate), oss.WithContext(ctx)); err != nil {
-		return fmt.Errorf("record: copy %q to %q: %w", src, dst, err)
-	}
-	return nil
+// Stream implements Objects, pinned to etag as Read is.
+func (o OSSObjects) Stream(ctx context.Context, key, etag string, from, n int64) (io.ReadCloser, error) {
+	return o.Objects.Stream(ctx, key, normalETag(etag), from, n)
 }
 
-// Delete implements Objects.
-func (o OSSObjects) Delete(ctx context.Context, key string) error {
-	if err := o.Bucket.DeleteObject(key, oss.WithContext(ctx)); err != nil && !IsNotFound(err) {
-		return fmt.Errorf("record: delete %q: %w", key, err)
+// normalETag is etag as If-Match takes it: unquoted, upper-cased; "" stays
+// "" (no condition).
+func normalETag(etag string) string {
+	if etag == "" {
+		return ""
 	}
-	return nil
-}
-
-// Tag implements Objects.
-func (o OSSObjects) Tag(ctx context.Context, key string, tags map[string]string) error {
-	var t oss.Tagging
-	for k, v := range tags {
-		t.Tags = append(t.Tags, oss.Tag{Key: k, Value: v})
-	}
-	if err := o.Bucket.PutObjectTagging(key, t, oss.WithContext(ctx)); err != nil {
-		return fmt.Errorf("record: tag %q: %w", key, err)
-	}
-	return nil
+	return records.NormalizeETag(etag)
 }

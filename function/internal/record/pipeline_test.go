@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/aliyun/aliyun-oss-go-sdk/oss"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/ossgate/ossgate/function/internal/record"
 	"github.com/ossgate/ossgate/function/internal/records"
@@ -20,11 +22,11 @@ func emuHandler(t *testing.T, e *emu, mode string) *record.Handler {
 	t.Helper()
 	h, err := record.NewHandler(testConfig(t, mode), record.Options{
 		Open: func(ctx context.Context) (record.Objects, records.Store, error) {
-			b, err := e.opener().Bucket(ctx)
+			objs, err := e.opener().Objects(ctx)
 			if err != nil {
 				return nil, nil, err
 			}
-			return record.OSSObjects{Bucket: b}, ossstore.New(b, layout), nil
+			return record.OSSObjects{Objects: objs}, ossstore.New(objs.Bucket, layout.Records), nil
 		},
 		Now: func() time.Time { return time.Date(2026, 11, 25, 13, 0, 0, 0, time.UTC) },
 	})
@@ -66,7 +68,7 @@ func TestPipelineOverOSS(t *testing.T) {
 					t.Fatalf("Handle again: %v", err)
 				}
 			}
-			page, err := ossstore.New(b, layout).List(ctx, "alice", records.Query{Limit: 10})
+			page, err := ossstore.New(b, layout.Records).List(ctx, "alice", records.Query{Limit: 10})
 			if err != nil {
 				t.Fatalf("List: %v", err)
 			}
@@ -77,8 +79,10 @@ func TestPipelineOverOSS(t *testing.T) {
 			for _, r := range page.Records {
 				byKey[r.Key] = r
 			}
-			if r := byKey[good.key]; r.Status != records.StatusOK || r.OriginalName != "me 中.png" || r.ETag != good.etag {
-				t.Errorf("good upload: got %+v, want ok, original name decoded, etag %s", r, good.etag)
+			type good3 struct{ Status, OriginalName, ETag string }
+			r := byKey[good.key]
+			if d := cmp.Diff(good3{records.StatusOK, "me 中.png", good.etag}, good3{r.Status, r.OriginalName, r.ETag}); d != "" {
+				t.Errorf("good upload, want ok, its name decoded (-want +got):\n%s", d)
 			}
 			checkOSSQuarantine(t, b, mode, byKey[bad.key])
 		})
@@ -93,13 +97,21 @@ func checkOSSQuarantine(t *testing.T, b *oss.Bucket, mode string, r records.Reco
 	orig, _ := b.IsObjectExist(r.Key)
 	if mode == "tag" {
 		tags, err := b.GetObjectTagging(r.Key)
-		if err != nil || len(tags.Tags) != 1 || tags.Tags[0].Key != record.TagStatus || tags.Tags[0].Value != records.StatusQuarantined {
-			t.Errorf("tag mode: got tags %+v (%v), want %s=%s", tags.Tags, err, record.TagStatus, records.StatusQuarantined)
+		if err != nil {
+			t.Fatalf("tag mode: GetObjectTagging: %v", err)
+		}
+		want := []oss.Tag{{Key: record.TagStatus, Value: records.StatusQuarantined}}
+		if d := cmp.Diff(want, tags.Tags, cmpopts.IgnoreFields(oss.Tag{}, "XMLName")); d != "" {
+			t.Errorf("tag mode: tags (-want +got):\n%s", d)
 		}
 		return
 	}
+	type place struct {
+		Original, Moved bool
+		QuarantineKey   string
+	}
 	moved, _ := b.IsObjectExist(r.QuarantineKey)
-	if orig || !moved || r.QuarantineKey != layout.QuarantineKey(r.Key) {
-		t.Errorf("move mode: original present %v, %q present %v; want moved", orig, r.QuarantineKey, moved)
+	if d := cmp.Diff(place{false, true, layout.QuarantineKey(r.Key)}, place{orig, moved, r.QuarantineKey}); d != "" {
+		t.Errorf("move mode, want moved (-want +got):\n%s", d)
 	}
 }

@@ -52,13 +52,18 @@ func (h *Handler) process(ctx context.Context, s *session, r EventRecord) outcom
 	info, head, err := readAny(ctx, objs, r.KeyCandidates(), r.OSS.Object.ETag)
 	switch {
 	case errors.Is(err, ErrSuperseded):
-		return outcome{status: statusSuperseded, detail: "a newer write replaced the object since the event; its own event records it"}
+		return superseded()
 	case IsNotFound(err) || IsDenied(err):
 		return h.settled(ctx, store, r, err)
 	case err != nil:
 		return outcome{status: statusError, err: err}
 	}
 	rec := h.build(r, info, head)
+	if err := h.checkInFull(ctx, objs, info, head, &rec); errors.Is(err, ErrSuperseded) {
+		return superseded()
+	} else if err != nil {
+		return outcome{status: statusError, err: err}
+	}
 	if err := store.Put(ctx, rec); err != nil {
 		return outcome{status: statusError, err: err}
 	}
@@ -68,6 +73,26 @@ func (h *Handler) process(ctx context.Context, s *session, r EventRecord) outcom
 		}
 	}
 	return outcome{status: rec.Status, detail: rec.ID, reason: rec.Reason}
+}
+
+// superseded is the outcome of an event whose object a newer write
+// replaced.
+func superseded() outcome {
+	return outcome{status: statusSuperseded, detail: "a newer write replaced the object since the event; its own event records it"}
+}
+
+// checkInFull quarantines rec, so far ok, when a full scan of its object
+// (FullScan says which) finds markup its first bytes did not show.
+func (h *Handler) checkInFull(ctx context.Context, objs Objects, info ObjectInfo, head []byte, rec *records.Record) error {
+	p, ok := h.cfg.Profiles[info.Profile]
+	if !ok || rec.Status != records.StatusOK || !FullScan(rec.ContentType, head, info.Size, p.MaxSize) {
+		return nil
+	}
+	why, err := scanText(ctx, objs, info, rec.ContentType)
+	if why != "" {
+		h.quarantined(rec, why)
+	}
+	return err
 }
 
 // ignore says why r is not recorded, or "" when it is.
@@ -145,12 +170,17 @@ func (h *Handler) build(r EventRecord, info ObjectInfo, head []byte) records.Rec
 		Event: r.Name, UploadedAt: info.LastModified.UTC(), RecordedAt: h.o.Now().UTC(),
 	}
 	if reason := h.check(info, declared, head); reason != "" {
-		rec.Status, rec.Reason = records.StatusQuarantined, reason
-		if h.cfg.QuarantineMode == config.QuarantineMove {
-			rec.QuarantineKey = h.layout.QuarantineKey(info.Key)
-		}
+		h.quarantined(&rec, reason)
 	}
 	return rec
+}
+
+// quarantined marks rec quarantined for reason.
+func (h *Handler) quarantined(rec *records.Record, reason string) {
+	rec.Status, rec.Reason = records.StatusQuarantined, reason
+	if h.cfg.QuarantineMode == config.QuarantineMove {
+		rec.QuarantineKey = h.layout.QuarantineKey(rec.Key)
+	}
 }
 
 // check returns why the object breaks its profile or its declared type, or

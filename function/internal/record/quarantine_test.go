@@ -24,7 +24,7 @@ import (
 	"github.com/ossgate/ossgate/local/ossemu"
 )
 
-// TestQuarantineCopyIsPrivate (issue 14, finding 10): in move mode the
+// TestQuarantineCopyIsPrivate: in move mode the
 // quarantined copy is written with x-oss-object-acl: private, so no bucket
 // or prefix ACL makes it readable by anyone but the roles the bucket's
 // policies allow.
@@ -53,8 +53,8 @@ func TestQuarantineCopyIsPrivate(t *testing.T) {
 	}
 	h, err := record.NewHandler(testConfig(t, "move"), record.Options{
 		Open: func(ctx context.Context) (record.Objects, records.Store, error) {
-			b, err := opener.Bucket(ctx)
-			return record.OSSObjects{Bucket: b}, ossstore.New(b, layout), err
+			objs, err := opener.Objects(ctx)
+			return record.OSSObjects{Objects: objs}, ossstore.New(objs.Bucket, layout.Records), err
 		},
 		Now: func() time.Time { return time.Date(2026, 11, 25, 13, 0, 0, 0, time.UTC) },
 	})
@@ -85,8 +85,11 @@ func TestTaggedQuarantineIsNotReread(t *testing.T) {
 			t.Fatalf("delivery %d: %v", i+1, err)
 		}
 	}
-	if n := e.store.Len(); n != 1 || !strings.Contains(e.logs.String(), `"status":"duplicate"`) {
-		t.Errorf("got %d records, logs %s; want 1 record and a duplicate", n, e.logs)
+	if n := e.store.Len(); n != 1 {
+		t.Errorf("got %d records, want 1", n)
+	}
+	if !strings.Contains(e.logs.String(), `"status":"duplicate"`) {
+		t.Errorf("logs %s: want a duplicate", e.logs)
 	}
 }
 

@@ -10,7 +10,9 @@ import (
 // SniffLen is how many leading bytes of an object the record function reads
 // (one ranged GET) to detect its type and check its content: enough for an
 // image header after the metadata segments a phone writes before it, and
-// for the markup scan; type detection itself looks at the first 3072.
+// far more than the first 1,445 bytes a browser sniffs for HTML (the
+// polyglot scan); type detection itself looks at the first 3072. A text
+// object is scanned further, in full (FullScan).
 const SniffLen = 64 << 10
 
 // Sniff returns the MIME type detected from the leading bytes of a content,

@@ -3,8 +3,6 @@ package records
 import (
 	"fmt"
 	"sort"
-	"strconv"
-	"strings"
 	"time"
 )
 
@@ -40,6 +38,15 @@ func (q Query) Matches(r Record) bool {
 	return true
 }
 
+// checkQuery returns an error for a query no store can answer: a limit
+// below 1.
+func checkQuery(q Query) error {
+	if q.Limit < 1 {
+		return fmt.Errorf("limit %d, want at least 1", q.Limit)
+	}
+	return nil
+}
+
 // ListTime is the time r is listed by: its upload time in Unix
 // nanoseconds, where times before 1970 count as 1970.
 func ListTime(r Record) int64 { return max(r.UploadedAt.UnixNano(), 0) }
@@ -60,59 +67,16 @@ func (p Position) After(r Record) bool {
 	return t < p.At || t == p.At && r.ID > p.ID
 }
 
-// NextCursor returns the Page.Next of a page of user's listing whose last
-// record is r.
-func NextCursor(user string, r Record) string {
-	p := PositionOf(r)
-	return EncodeCursor(user, strconv.FormatInt(p.At, 10)+":"+p.ID)
-}
-
-// DecodePosition returns the position q.Cursor holds in user's listing,
-// and whether there is one (false for the first page). A cursor that is
-// not one of this user's listing is an error wrapping ErrBadCursor.
-func DecodePosition(user, cursor string) (Position, bool, error) {
-	s, err := DecodeCursor(cursor, user)
-	if err != nil || s == "" {
-		return Position{}, false, err
-	}
-	at, id, ok := strings.Cut(s, ":")
-	n, perr := strconv.ParseInt(at, 10, 64)
-	if !ok || perr != nil || n < 0 || len(id) == 0 || len(id) > 64 {
-		return Position{}, false, fmt.Errorf("%w: not one of this listing", ErrBadCursor)
-	}
-	return Position{n, id}, true, nil
-}
-
-// CheckQuery returns an error for a query no store can answer: a limit
-// below 1.
-func CheckQuery(q Query) error {
-	if q.Limit < 1 {
-		return fmt.Errorf("limit %d, want at least 1", q.Limit)
-	}
-	return nil
-}
-
-// PageOf returns the page of user's listing that q selects from rs, which
-// are user's records in any order: the stores that hold a user's records
-// in memory share it.
-func PageOf(user string, rs []Record, q Query) (Page, error) {
-	if err := CheckQuery(q); err != nil {
-		return Page{}, err
-	}
-	pos, after, err := DecodePosition(user, q.Cursor)
-	if err != nil {
-		return Page{}, err
-	}
+// Select is Driver.Select over rs, one user's records in any order: the
+// drivers that hold a user's records in memory share it. It returns a new
+// slice.
+func Select(rs []Record, q Query, after *Position, n int) []Record {
 	var sel []Record
 	for _, r := range rs {
-		if q.Matches(r) && (!after || pos.After(r)) {
+		if q.Matches(r) && (after == nil || after.After(r)) {
 			sel = append(sel, r)
 		}
 	}
 	sort.Slice(sel, func(i, j int) bool { return Before(sel[i], sel[j]) })
-	p := Page{Records: sel[:min(q.Limit, len(sel))]}
-	if len(sel) > q.Limit {
-		p.Next = NextCursor(user, sel[q.Limit-1])
-	}
-	return p, nil
+	return sel[:min(n, len(sel))]
 }

@@ -199,11 +199,12 @@ func (h Held) Release(profile, key string) Held {
 	return next
 }
 
-// Admit decides req against rs and h and returns the decision and the
-// state after it: req's claims and stamp added when admitted, expired
-// claims and stamps older than MaxRateWindow dropped.
-func (h Held) Admit(rs []Record, req AdmitRequest) (Decision, Held) {
-	d := Decide(req, h.Usage(rs, req))
+// Admit decides req with decide against the usage rs and h count (see
+// Driver.Admit) and returns the decision and the state after it: req's
+// claims and stamp added when admitted, expired claims and stamps older
+// than MaxRateWindow dropped.
+func (h Held) Admit(rs []Record, req AdmitRequest, decide func(Usage) Decision) (Decision, Held) {
+	d := decide(h.Usage(rs, req))
 	next := Held{}
 	held := map[string]bool{}
 	for _, c := range h.Claims {

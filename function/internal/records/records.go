@@ -1,14 +1,13 @@
 // Package records is what ossgate knows about completed uploads: the Record
-// type, the Store interface every record store implements (the memory store
-// in memstore, the OSS one in ossstore, the SQL one in sqlstore; a new one
-// lives beside them and passes storetest), the listing order and filters, the
-// cursor format and the quota decision. The record function writes records;
+// type, the Store its callers use and the Driver every record store
+// implements (the memory store in memstore, the OSS one in ossstore, the SQL
+// one in sqlstore; a new one lives beside them and passes storetest), the
+// listing order and filters, the cursor format and the quota decision. The record function writes records;
 // the sign function lists, shows and deletes them (GET and DELETE /uploads)
 // and admits tickets against the profile's quota.
 package records
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -52,46 +51,12 @@ type Page struct {
 	Next    string   `json:"next,omitempty"`
 }
 
-// Lister lists one user's records in listing order (see Before), the
-// records q selects, one page of at most q.Limit (at least 1) records.
-type Lister interface {
-	List(ctx context.Context, user string, q Query) (Page, error)
-}
-
-// Store keeps records and the quota state of their users. Implementations
-// are safe for concurrent use, also by several processes at once (every
-// function instance opens its own).
-type Store interface {
-	Lister
-	// Put stores r unless a record with r.ID is already stored, in which
-	// case it does nothing and returns nil: the first write wins, so a
-	// duplicate or retried event never changes a record.
-	Put(ctx context.Context, r Record) error
-	// Get returns user's record with the given ID, deleted or not, or an
-	// error wrapping ErrNotFound (also for another user's record).
-	Get(ctx context.Context, user, id string) (Record, error)
-	// Delete marks user's record id deleted at at (StatusDeleted,
-	// DeletedAt) and returns it. A record that is not user's, or is
-	// deleted already, is an error wrapping ErrNotFound: of two concurrent
-	// Deletes of one record exactly one succeeds.
-	Delete(ctx context.Context, user, id string, at time.Time) (Record, error)
-	// Admit decides req by Decide against the usage it counts (see Usage)
-	// and, when it admits, keeps req's claims and counts the call against
-	// the rate, atomically: however many Admits of one user and profile
-	// run at once, in however many processes, no more are admitted than
-	// the limits allow. A store that cannot settle a race in time refuses
-	// with ExceededBusy rather than risk admitting too many.
-	Admit(ctx context.Context, req AdmitRequest) (Decision, error)
-	// Usage counts what req.User has used of req.Profile's limits at
-	// req.At: records uploaded in the period (not deleted) plus claims
-	// still valid at req.At and not recorded yet (a claim issued in an
-	// earlier period counts in every period it can still be used in), and
-	// admitted calls in the rate window. req.Claims is ignored.
-	Usage(ctx context.Context, req AdmitRequest) (Usage, error)
-	// Release drops user's claim on key under profile, as if it had
-	// expired: the ticket it stood for was never handed out. No such
-	// claim is not an error. The rate the admission used is kept.
-	Release(ctx context.Context, user, profile, key string) error
+// OwnerDeletesObject reports whether its owner's delete of r (DELETE
+// /uploads/{id}) deletes the upload's object too, or marks the record only:
+// a quarantined upload's object, moved under the quarantine prefix or tagged
+// in place, is kept for operators in either quarantine mode.
+func (r Record) OwnerDeletesObject() bool {
+	return r.Status != StatusQuarantined && r.QuarantineKey == ""
 }
 
 // ErrNotFound is wrapped by Get and Delete errors for a record that is not

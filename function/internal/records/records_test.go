@@ -7,16 +7,19 @@ import (
 )
 
 func TestCursorRoundTrip(t *testing.T) {
-	c := EncodeCursor("records/alice/", "token 1")
-	if got, err := DecodeCursor(c, "records/alice/"); err != nil || got != "token 1" {
-		t.Errorf("DecodeCursor: got %q, %v; want the position back", got, err)
+	c := encodeCursor("records/alice/", "token 1")
+	for cursor, want := range map[string]string{c: "token 1", "": ""} {
+		got, err := decodeCursor(cursor, "records/alice/")
+		if err != nil {
+			t.Errorf("decodeCursor(%q): %v", cursor, err)
+		}
+		if got != want {
+			t.Errorf("decodeCursor(%q): got %q, want %q", cursor, got, want)
+		}
 	}
-	if got, err := DecodeCursor("", "records/alice/"); err != nil || got != "" {
-		t.Errorf("DecodeCursor(empty): got %q, %v; want the first page", got, err)
-	}
-	for _, bad := range []string{c + "x", "garbage", "e30", EncodeCursor("records/bob/", "token 1"), EncodeCursor("records/alice/", "")} {
-		if _, err := DecodeCursor(bad, "records/alice/"); !errors.Is(err, ErrBadCursor) {
-			t.Errorf("DecodeCursor(%q): got %v, want ErrBadCursor", bad, err)
+	for _, bad := range []string{c + "x", "garbage", "e30", encodeCursor("records/bob/", "token 1"), encodeCursor("records/alice/", "")} {
+		if _, err := decodeCursor(bad, "records/alice/"); !errors.Is(err, ErrBadCursor) {
+			t.Errorf("decodeCursor(%q): got %v, want ErrBadCursor", bad, err)
 		}
 	}
 }
@@ -39,8 +42,41 @@ func TestBefore(t *testing.T) {
 	}
 }
 
+// TestID pins the record ID, a storage key (the SQL primary key, the OSS
+// store's object names): changing it orphans every stored record. The
+// expected values are the first 32 hex digits of
+// printf '<bucket>\n<key>' | sha256sum.
 func TestID(t *testing.T) {
-	if ID("b", "k") == ID("b", "k2") || ID("b", "k") == ID("b2", "k") || ID("b\nk", "") == ID("b", "k") || len(ID("b", "k")) != 32 {
-		t.Error("ID: want 32 hex digits, one per bucket and key")
+	tests := []struct{ bucket, key, want string }{
+		{"examplebucket", "uploads/avatar/alice/2026/11/25/Zx3kQ9.png", "f76b7174ef94dbad7ee4d481acda6bdb"},
+		{"b", "k", "1c2a35c609fdd46ae6cbd1e1246e357c"},
+	}
+	for _, tt := range tests {
+		if got := ID(tt.bucket, tt.key); got != tt.want {
+			t.Errorf("ID(%q, %q): got %s, want %s", tt.bucket, tt.key, got, tt.want)
+		}
+	}
+	// The separator keeps bucket and key apart: no two pairs share an ID.
+	for _, other := range [][2]string{{"b\nk", ""}, {"b", "k2"}, {"b2", "k"}} {
+		if ID(other[0], other[1]) == ID("b", "k") {
+			t.Errorf("ID(%q, %q) = ID(b, k)", other[0], other[1])
+		}
+	}
+}
+
+func TestOwnerDeletesObject(t *testing.T) {
+	tests := []struct {
+		name string
+		r    Record
+		want bool
+	}{
+		{"ok", Record{Status: StatusOK}, true},
+		{"quarantined, moved", Record{Status: StatusQuarantined, QuarantineKey: "quarantine/uploads/a.png"}, false},
+		{"quarantined, tagged in place", Record{Status: StatusQuarantined}, false},
+	}
+	for _, tt := range tests {
+		if got := tt.r.OwnerDeletesObject(); got != tt.want {
+			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
+		}
 	}
 }

@@ -94,7 +94,7 @@ func recordError(err error) *Error {
 // object, then marks the record deleted (kept, with deletedAt) and answers
 // it. In that order, a failure half way is finished by the client's retry
 // (deleting a deleted object is no error); deleting twice is 404. A
-// quarantined copy (under the quarantine prefix) is left to operators.
+// quarantined object (moved or tagged) is left to operators.
 func (h *Handler) deleteUpload(w http.ResponseWriter, r *http.Request, e *entry) error {
 	id, s, rec, err := h.ownRecord(r, e, "deleting an upload")
 	if err != nil {
@@ -103,7 +103,7 @@ func (h *Handler) deleteUpload(w http.ResponseWriter, r *http.Request, e *entry)
 	if rec.Status == records.StatusDeleted {
 		return errNoUpload(nil)
 	}
-	if rec.QuarantineKey == "" && h.layout.IsUploadKey(rec.Key) {
+	if rec.OwnerDeletesObject() && h.layout.IsUploadKey(rec.Key) {
 		if err := h.deleteObject(r, rec.Key); err != nil {
 			return err
 		}

@@ -3,7 +3,6 @@ package upload_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"testing"
@@ -28,13 +27,17 @@ func (o signOpener) Store(context.Context) (records.Store, error) { return o.sto
 
 func (o signOpener) OSS(ctx context.Context) (sign.OSS, error) {
 	b, err := o.oss.Bucket(ctx)
-	return signOSS{ossclient.Multipart{Bucket: b}}, err
+	return signOSS{Multipart: ossclient.Multipart{Bucket: b}, objs: ossclient.Objects{Bucket: b}}, err
 }
 
-// signOSS makes the multipart calls; the agreement deletes nothing.
-type signOSS struct{ ossclient.Multipart }
+// signOSS makes the multipart calls and deletes objects for DELETE
+// /uploads/{id}, through ossclient as the sign function's main does.
+type signOSS struct {
+	ossclient.Multipart
+	objs ossclient.Objects
+}
 
-func (signOSS) Delete(string) error { return errors.New("agreement: no deletes") }
+func (s signOSS) Delete(key string) error { return s.objs.Delete(context.Background(), key) }
 
 // TestMultipartSignAndRecordAgree is TestSignAndRecordAgree for multipart
 // uploads: for every user of agreeUsers, an upload the real sign handler
@@ -61,9 +64,7 @@ func TestMultipartSignAndRecordAgree(t *testing.T) {
 		serve(t, sh, ctx, http.MethodPost, "/uploads/multipart/complete", user, string(body))
 		waitDelivered(t, a.oss, user)
 		recs := listAs(t, sh, ctx, user)
-		if len(recs) != 1 || recs[0].Key != u.Key || recs[0].Uploader != user || recs[0].OriginalName != name || recs[0].Status != records.StatusOK {
-			t.Errorf("user %q: GET /uploads: got %+v, want one ok record of %s by that user, named %q", user, recs, u.Key, name)
-		}
+		checkOneRecord(t, user, recs, u.Key, name)
 	}
 }
 

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/ossgate/ossgate/function/config"
 	"github.com/ossgate/ossgate/function/internal/auth"
 	"github.com/ossgate/ossgate/function/internal/invocation"
@@ -19,7 +21,6 @@ import (
 	"github.com/ossgate/ossgate/function/internal/records/memstore"
 	"github.com/ossgate/ossgate/function/internal/records/ossstore"
 	"github.com/ossgate/ossgate/function/internal/sign"
-	"github.com/ossgate/ossgate/function/internal/upload"
 	"github.com/ossgate/ossgate/internal/testutil"
 	"github.com/ossgate/ossgate/local/ossemu"
 	"github.com/ossgate/ossgate/signer"
@@ -57,9 +58,7 @@ func TestSignAndRecordAgree(t *testing.T) {
 				name := fmt.Sprintf("file %d ü.png", i)
 				key := uploadAs(t, sh, l, ctx, user, name, pngFile(i))
 				recs := listAs(t, sh, ctx, user)
-				if len(recs) != 1 || recs[0].Key != key || recs[0].Uploader != user || recs[0].OriginalName != name || recs[0].Status != records.StatusOK {
-					t.Errorf("user %q: GET /uploads: got %+v, want one ok record of %s by that user, named %q", user, recs, key, name)
-				}
+				checkOneRecord(t, user, recs, key, name)
 			}
 		})
 	}
@@ -68,21 +67,31 @@ func TestSignAndRecordAgree(t *testing.T) {
 // agreement is the real sign handler and the real record handler on one
 // local OSS bucket, whose trigger feeds the record handler.
 type agreement struct {
-	sign http.Handler
-	oss  *ossemu.Server
-	ctx  context.Context // carries the credentials both use
+	sign   http.Handler
+	oss    *ossemu.Server
+	ctx    context.Context // carries the credentials both use
+	bucket ossclient.Objects
+	cfg    config.Config // the record function's
 }
 
 // startAgreement starts an agreement whose records go to the OSS store
 // (storeName "oss") or a memory store, with profiles (JSON; "" for the
-// built-in ones); the sign handler serves the multipart endpoints too.
+// built-in ones) and the default quarantine mode; the sign handler serves
+// the multipart endpoints and deletes uploads too.
 func startAgreement(t *testing.T, storeName, profiles string) agreement {
+	t.Helper()
+	return startAgreementIn(t, storeName, profiles, "")
+}
+
+// startAgreementIn is startAgreement with quarantine mode mode ("" for the
+// default).
+func startAgreementIn(t *testing.T, storeName, profiles, mode string) agreement {
 	t.Helper()
 	fake := signer.Credentials{AccessKeyID: "STS.fake-agree", AccessKeySecret: "fake-agree-secret", SecurityToken: "fake-agree-token"}
 	const bucket = "agree-bucket"
 	l := testutil.StartLocalOSS(t, bucket, ossemu.Credential{AccessKeyID: fake.AccessKeyID, AccessKeySecret: fake.AccessKeySecret, SecurityToken: fake.SecurityToken})
 	env := map[string]string{config.VarBucket: bucket, config.VarRegion: "cn-hangzhou", config.VarEndpoint: l.URL,
-		config.VarInternalEndpoint: l.URL, config.VarAllowAnonymous: "true", config.VarProfiles: profiles}
+		config.VarInternalEndpoint: l.URL, config.VarAllowAnonymous: "true", config.VarProfiles: profiles, config.VarQuarantineMode: mode}
 	getenv := func(k string) string { return env[k] }
 	signCfg, err := config.Load(config.Sign, getenv)
 	if err != nil {
@@ -100,11 +109,11 @@ func startAgreement(t *testing.T, storeName, profiles string) agreement {
 	}
 	var store records.Store = memstore.New()
 	if storeName == "oss" {
-		store = ossstore.New(b, upload.Layout{Prefixes: recordCfg.Prefixes})
+		store = ossstore.New(b, recordCfg.Prefixes.Records)
 	}
 	rh, err := record.NewHandler(recordCfg, record.Options{
 		Open: func(context.Context) (record.Objects, records.Store, error) {
-			return record.OSSObjects{Bucket: b}, store, nil
+			return record.OSSObjects{Objects: ossclient.Objects{Bucket: b}}, store, nil
 		},
 	})
 	if err != nil {
@@ -116,7 +125,21 @@ func startAgreement(t *testing.T, storeName, profiles string) agreement {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return agreement{sign: sh, oss: l.Server, ctx: ctx}
+	return agreement{sign: sh, oss: l.Server, ctx: ctx, bucket: ossclient.Objects{Bucket: b}, cfg: recordCfg}
+}
+
+// checkOneRecord checks that recs, user's GET /uploads, is one ok record
+// of key by user, named name.
+func checkOneRecord(t *testing.T, user string, recs []records.Record, key, name string) {
+	t.Helper()
+	type fields struct{ Key, Uploader, OriginalName, Status string }
+	var got []fields
+	for _, r := range recs {
+		got = append(got, fields{r.Key, r.Uploader, r.OriginalName, r.Status})
+	}
+	if d := cmp.Diff([]fields{{key, user, name, records.StatusOK}}, got); d != "" {
+		t.Errorf("user %q: GET /uploads (-want +got):\n%s", user, d)
+	}
 }
 
 // pngFile is a PNG header (signature and the IHDR chunk of a 1×1 image)

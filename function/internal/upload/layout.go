@@ -1,9 +1,6 @@
 package upload
 
 import (
-	"fmt"
-	"math"
-	"strconv"
 	"strings"
 	"time"
 
@@ -14,15 +11,10 @@ import (
 //
 //	{Upload}/{profile}/{UploadUserSegment(user)}/{yyyy}/{mm}/{dd}/{id}{ext}  an upload
 //	{Quarantine}/{upload key}                                               its quarantined copy
-//	{Records}/{RecordUserSegment(user)}/r/{record id}.json                  its record (the OSS record store)
-//	{Records}/{RecordUserSegment(user)}/g/{revGen}.json                     a generation of the user's index
+//	{Records}/...                                                           the OSS record store's objects (ossstore.Keys)
 //
 // id is a random object id; a multipart upload's is SizedID's, which also
 // states the size the upload was started with.
-//
-// revGen is math.MaxInt64 minus the generation number, zero-padded to 19
-// digits, so that a listing of the user's prefix names the newest
-// generation first, before the records ("g/" sorts before "r/").
 type Layout struct {
 	config.Prefixes
 }
@@ -69,37 +61,3 @@ func (l Layout) IsOwnKey(key string) bool {
 
 // QuarantineKey returns where the upload at key is moved when quarantined.
 func (l Layout) QuarantineKey(key string) string { return l.Quarantine + "/" + key }
-
-// UserRecordsPrefix is the key prefix of every record of user, ending in "/".
-func (l Layout) UserRecordsPrefix(user string) string {
-	return l.Records + "/" + RecordUserSegment(user) + "/"
-}
-
-// RecordKey returns the key of user's record id: the same record always
-// has the same key.
-func (l Layout) RecordKey(user, id string) string {
-	return l.UserRecordsPrefix(user) + "r/" + id + ".json"
-}
-
-// IndexKey returns the key of generation gen (at least 1) of user's index.
-func (l Layout) IndexKey(user string, gen int64) string {
-	return l.UserRecordsPrefix(user) + fmt.Sprintf("g/%019d.json", math.MaxInt64-gen)
-}
-
-// RecordOfKey returns the record id a RecordKey of user names.
-func (l Layout) RecordOfKey(user, key string) (string, bool) {
-	id, ok := strings.CutPrefix(key, l.UserRecordsPrefix(user)+"r/")
-	id, json := strings.CutSuffix(id, ".json")
-	return id, ok && json && id != "" && !strings.Contains(id, "/")
-}
-
-// GenerationOfKey returns the generation an IndexKey of user names.
-func (l Layout) GenerationOfKey(user, key string) (int64, bool) {
-	rev, ok := strings.CutPrefix(key, l.UserRecordsPrefix(user)+"g/")
-	rev, json := strings.CutSuffix(rev, ".json")
-	n, err := strconv.ParseInt(rev, 10, 64)
-	if !ok || !json || err != nil || len(rev) != 19 || n < 0 || n == math.MaxInt64 {
-		return 0, false
-	}
-	return math.MaxInt64 - n, true
-}

@@ -1,7 +1,6 @@
 package upload
 
 import (
-	"math"
 	"strings"
 	"testing"
 	"time"
@@ -27,7 +26,7 @@ func TestUploadKey(t *testing.T) {
 func TestKeyKinds(t *testing.T) {
 	up := testLayout.UploadKey("avatar", "alice", time.Now(), "id", ".png")
 	q := testLayout.QuarantineKey(up)
-	rec := testLayout.RecordKey("alice", "0123")
+	rec := "rec/alice/r/0123.json" // an object of the OSS record store
 	tests := []struct {
 		key           string
 		upload, owned bool
@@ -35,7 +34,7 @@ func TestKeyKinds(t *testing.T) {
 		{up, true, false},
 		{q, false, true},
 		{rec, false, true},
-		{testLayout.IndexKey("alice", 7), false, true},
+		{"rec/alice/g/9223372036854775800.json", false, true},
 		{"upx/a.png", false, false},
 		{"other/a.png", false, false},
 	}
@@ -49,43 +48,6 @@ func TestKeyKinds(t *testing.T) {
 	}
 	if q != "q/x/"+up {
 		t.Errorf("QuarantineKey: got %q, want the upload key under the quarantine prefix", q)
-	}
-	if id, ok := testLayout.RecordOfKey("alice", rec); !ok || id != "0123" {
-		t.Errorf("RecordOfKey(%q): got %q, %v; want 0123", rec, id, ok)
-	}
-	if _, ok := testLayout.RecordOfKey("alic", rec); ok {
-		t.Errorf("RecordOfKey(alic, %q): want none", rec)
-	}
-	if !strings.HasPrefix(rec, testLayout.UserRecordsPrefix("alice")) || strings.HasPrefix(rec, testLayout.UserRecordsPrefix("alic")) {
-		t.Errorf("RecordKey %q: want it under alice's records prefix only", rec)
-	}
-}
-
-// TestIndexKeysSortNewestFirst checks the order OSS lists a user's
-// objects in: index generations newest first, then the records.
-func TestIndexKeysSortNewestFirst(t *testing.T) {
-	ordered := []string{
-		testLayout.IndexKey("u", math.MaxInt64-1),
-		testLayout.IndexKey("u", 10),
-		testLayout.IndexKey("u", 9),
-		testLayout.IndexKey("u", 1),
-		testLayout.RecordKey("u", "0000"),
-		testLayout.RecordKey("u", "ffff"),
-	}
-	for i := 1; i < len(ordered); i++ {
-		if ordered[i-1] >= ordered[i] {
-			t.Errorf("%q sorts after %q, want before", ordered[i-1], ordered[i])
-		}
-	}
-	for _, gen := range []int64{1, 9, 10, math.MaxInt64 - 1} {
-		if got, ok := testLayout.GenerationOfKey("u", testLayout.IndexKey("u", gen)); !ok || got != gen {
-			t.Errorf("GenerationOfKey(IndexKey(%d)): got %d, %v", gen, got, ok)
-		}
-	}
-	for _, bad := range []string{testLayout.RecordKey("u", "x"), testLayout.IndexKey("v", 3), "rec/u/g/12.json"} {
-		if _, ok := testLayout.GenerationOfKey("u", bad); ok {
-			t.Errorf("GenerationOfKey(%q): want none", bad)
-		}
 	}
 }
 

@@ -7,13 +7,10 @@ import (
 	"strings"
 )
 
-// Both user segments are one path segment that needs no escaping and keeps
-// every user apart. They differ in what else they keep: an upload key (seen
-// in object URLs, bounded to 1023 bytes with everything else in it) keeps a
-// plain id readable and puts a fixed-size hash for any other; a record key
-// keeps every id in full, reversibly, so the key itself names its user.
-
-// UploadUserSegment returns the segment of UploadKey that names user: user
+// UploadUserSegment returns the segment of UploadKey that names user, one
+// path segment that needs no escaping and keeps every user apart (an upload
+// key is seen in object URLs, bounded to 1023 bytes with everything else in
+// it): user
 // itself when it matches ^[A-Za-z0-9._@-]{1,64}$ and is not "." or "..",
 // else "~" and the first 32 hex digits of its SHA-256. "~" never occurs in
 // a user kept as is, so the two forms cannot collide.
@@ -36,28 +33,6 @@ func keySafe(user string) bool {
 		}
 	}
 	return true
-}
-
-// RecordUserSegment returns the segment of RecordKey that names user: ASCII
-// letters, digits and '-' stay, every other byte becomes '_' and two
-// upper-case hex digits, and the empty user becomes "_". The encoding is
-// injective and never yields "_ids", and its output needs no URL escaping,
-// so listings with encoding-type=url cannot alter it.
-func RecordUserSegment(user string) string {
-	if user == "" {
-		return "_"
-	}
-	const hexDigits = "0123456789ABCDEF"
-	b := make([]byte, 0, len(user))
-	for i := 0; i < len(user); i++ {
-		c := user[i]
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' {
-			b = append(b, c)
-			continue
-		}
-		b = append(b, '_', hexDigits[c>>4], hexDigits[c&15])
-	}
-	return string(b)
 }
 
 // EscapeKey escapes each segment of key for use in a URL path. A key of

@@ -1,7 +1,7 @@
 // Package upload is the contract between the sign function and the record
 // function: the key an upload gets, the metadata its ticket pins and the
-// record function reads back, and the keys of its record and of its
-// quarantined copy. It is the only place these are spelled, so changing one
+// record function reads back, the key of its quarantined copy, and the
+// records prefix that holds no uploads. It is the only place these are spelled, so changing one
 // is a change to this package alone; TestSignAndRecordAgree fails if what
 // sign hands out and what record finds ever part.
 package upload

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"slices"
 	"time"
 
@@ -96,7 +95,7 @@ func (st *state) find(id string) (records.Record, bool) {
 // (more only past 1,000 objects), a GET of the newest generation, and a
 // GET of each record not folded into it. An object that vanishes while it
 // is read (a concurrent fold deleted it) makes it start again.
-func (s *Store) load(ctx context.Context, user string) (*state, error) {
+func (s *store) load(ctx context.Context, user string) (*state, error) {
 	var err error
 	for range loadAttempts {
 		var st *state
@@ -110,11 +109,11 @@ func (s *Store) load(ctx context.Context, user string) (*state, error) {
 	return nil, fmt.Errorf("the user's objects kept changing while read: %w", err)
 }
 
-func (s *Store) loadOnce(ctx context.Context, user string) (*state, error) {
+func (s *store) loadOnce(ctx context.Context, user string) (*state, error) {
 	st := &state{user: user, listed: time.Now()}
 	var gens []oss.ObjectProperties
 	var recs []string
-	prefix := s.layout.UserRecordsPrefix(user)
+	prefix := s.keys.User(user)
 	opts := []oss.Option{oss.Prefix(prefix), oss.MaxKeys(1000), oss.WithContext(ctx)}
 	for page := 0; ; page++ {
 		res, err := s.bucket.ListObjectsV2(opts...)
@@ -122,9 +121,9 @@ func (s *Store) loadOnce(ctx context.Context, user string) (*state, error) {
 			return nil, err
 		}
 		for _, o := range res.Objects {
-			if _, ok := s.layout.GenerationOfKey(user, o.Key); ok {
+			if _, ok := s.keys.GenerationOf(user, o.Key); ok {
 				gens = append(gens, o)
-			} else if _, ok := s.layout.RecordOfKey(user, o.Key); ok {
+			} else if _, ok := s.keys.RecordOf(user, o.Key); ok {
 				recs = append(recs, o.Key)
 			}
 		}
@@ -149,7 +148,7 @@ func (s *Store) loadOnce(ctx context.Context, user string) (*state, error) {
 	}
 	var unread []string
 	for _, key := range recs {
-		id, _ := s.layout.RecordOfKey(user, key)
+		id, _ := s.keys.RecordOf(user, key)
 		if !folded[id] {
 			unread = append(unread, key)
 		}
@@ -167,7 +166,7 @@ func (s *Store) loadOnce(ctx context.Context, user string) (*state, error) {
 // folded in here) as the generation after st's, unless another writer
 // made that generation first (false, nil). After a commit it deletes the
 // objects the new generation makes obsolete, best effort.
-func (s *Store) commit(ctx context.Context, st *state, next index) (bool, error) {
+func (s *store) commit(ctx context.Context, st *state, next index) (bool, error) {
 	next.Gen = st.idx.Gen + 1
 	next.Records = st.withFresh(next.Records)
 	body, err := json.Marshal(next)
@@ -176,7 +175,7 @@ func (s *Store) commit(ctx context.Context, st *state, next index) (bool, error)
 	}
 	cctx, cancel := context.WithDeadline(ctx, st.listed.Add(staleAfter))
 	defer cancel()
-	ok, err := s.create(cctx, s.layout.IndexKey(st.user, next.Gen), body)
+	ok, err := s.create(cctx, s.keys.Index(st.user, next.Gen), body)
 	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
 		return false, nil // too late to commit this base: load again
 	}
@@ -187,104 +186,4 @@ func (s *Store) commit(ctx context.Context, st *state, next index) (bool, error)
 		_, _ = s.bucket.DeleteObjects(keys, oss.DeleteObjectsQuiet(true), oss.WithContext(ctx))
 	}
 	return true, nil
-}
-
-// casAttempts bounds the rounds of update; casBackoff is the most a round
-// waits before the next (jittered).
-const (
-	casAttempts = 8
-	casBackoff  = 40 * time.Millisecond
-)
-
-// errBusy: update lost every round to concurrent writers.
-var errBusy = errors.New("ossstore: concurrent updates of the user's index did not settle")
-
-// update applies change to the user's newest state and commits the result
-// as the next generation, loading again and retrying when another writer
-// committed first. change returns the next index and whether to write it
-// at all (false ends update without a write).
-func (s *Store) update(ctx context.Context, user string, change func(st *state) (index, bool, error)) error {
-	for attempt := range casAttempts {
-		st, err := s.load(ctx, user)
-		if err != nil {
-			return err
-		}
-		next, write, err := change(st)
-		if err != nil || !write {
-			return err
-		}
-		ok, err := s.commit(ctx, st, next)
-		if err != nil || ok {
-			return err
-		}
-		d := time.Duration(rand.Int64N(int64(casBackoff) * int64(attempt+1) / 2))
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(d):
-		}
-	}
-	return errBusy
-}
-
-// Delete implements records.Store: the record is marked deleted in the
-// next generation, so of concurrent Deletes exactly one commits it.
-func (s *Store) Delete(ctx context.Context, user, id string, at time.Time) (records.Record, error) {
-	var deleted records.Record
-	err := s.update(ctx, user, func(st *state) (index, bool, error) {
-		rs := st.view()
-		i := slices.IndexFunc(rs, func(r records.Record) bool { return r.ID == id })
-		if i < 0 || rs[i].Status == records.StatusDeleted {
-			return index{}, false, records.ErrNotFound
-		}
-		rs[i].Status, rs[i].DeletedAt = records.StatusDeleted, at.UTC()
-		deleted = rs[i]
-		return index{Records: rs, Held: st.idx.Held}, true, nil
-	})
-	if err != nil {
-		return records.Record{}, fmt.Errorf("ossstore: delete %s: %w", id, err)
-	}
-	return deleted, nil
-}
-
-// Admit implements records.Store: the claims and the rate stamp go into
-// the next generation; a refusal writes nothing. When concurrent
-// admissions of the user keep winning the race, it refuses as busy.
-func (s *Store) Admit(ctx context.Context, req records.AdmitRequest) (records.Decision, error) {
-	var d records.Decision
-	err := s.update(ctx, req.User, func(st *state) (index, bool, error) {
-		rs := st.view()
-		var held records.Held
-		d, held = st.idx.Held.Admit(rs, req)
-		return index{Records: rs, Held: held}, d.Admitted, nil
-	})
-	if errors.Is(err, errBusy) {
-		return records.Busy(req.At, d.Usage), nil
-	}
-	if err != nil {
-		return records.Decision{}, fmt.Errorf("ossstore: admit: %w", err)
-	}
-	return d, nil
-}
-
-// Release implements records.Store: the next generation holds the user's
-// claims without it; no such claim writes nothing.
-func (s *Store) Release(ctx context.Context, user, profile, key string) error {
-	err := s.update(ctx, user, func(st *state) (index, bool, error) {
-		held := st.idx.Held.Release(profile, key)
-		return index{Records: st.view(), Held: held}, len(held.Claims) != len(st.idx.Held.Claims), nil
-	})
-	if err != nil {
-		return fmt.Errorf("ossstore: release: %w", err)
-	}
-	return nil
-}
-
-// Usage implements records.Store.
-func (s *Store) Usage(ctx context.Context, req records.AdmitRequest) (records.Usage, error) {
-	st, err := s.load(ctx, req.User)
-	if err != nil {
-		return records.Usage{}, fmt.Errorf("ossstore: usage: %w", err)
-	}
-	return st.idx.Held.Usage(st.view(), req), nil
 }

@@ -1,8 +1,8 @@
 // Package ossstore is the records.Store of a deployment without a database:
 // everything lives in the bucket, under the records prefix, per user
-// (upload.Layout names the keys):
+// (Keys names them):
 //
-//	{records}/{user}/r/{id}.json    a record, as the record function wrote it
+//	{records}/{user}/r/{id}.json     a record, as the record function wrote it
 //	{records}/{user}/g/{revGen}.json a generation of the user's index
 //
 // Put is one conditional PUT (x-oss-forbid-overwrite) of the record at a
@@ -40,7 +40,6 @@ import (
 
 	"github.com/ossgate/ossgate/function/internal/ossclient"
 	"github.com/ossgate/ossgate/function/internal/records"
-	"github.com/ossgate/ossgate/function/internal/upload"
 )
 
 // Limits of what the store reads and lists.
@@ -52,37 +51,34 @@ const (
 	loadAttempts    = 4         // loads retried after an object vanished mid-read
 )
 
-// Store keeps records in an OSS bucket.
-type Store struct {
+// store is the records.Driver of records in an OSS bucket.
+type store struct {
 	bucket *oss.Bucket
-	layout upload.Layout
+	keys   Keys
 }
 
-// New returns a store of records in bucket, under layout's records prefix.
-// The bucket should come from an ossclient.Opener for the current
-// invocation or request.
-func New(bucket *oss.Bucket, layout upload.Layout) *Store {
-	return &Store{bucket: bucket, layout: layout}
+// New returns the store of records in bucket, under prefix (the records
+// prefix, without a trailing "/"). The bucket should come from an
+// ossclient.Opener for the current invocation or request.
+func New(bucket *oss.Bucket, prefix string) records.Store {
+	return records.NewStore(&store{bucket: bucket, keys: Keys{Prefix: prefix}})
 }
 
-// Put implements records.Store with one conditional PUT. It assumes an
+// Put implements records.Driver with one conditional PUT. It assumes an
 // unversioned bucket, where OSS honours x-oss-forbid-overwrite.
-func (s *Store) Put(ctx context.Context, r records.Record) error {
-	if r.ID == "" {
-		return errors.New("ossstore: put: empty id")
-	}
+func (s *store) Put(ctx context.Context, r records.Record) error {
 	body, err := json.Marshal(r)
 	if err != nil {
 		return fmt.Errorf("ossstore: put %s: %w", r.ID, err)
 	}
-	if _, err := s.create(ctx, s.layout.RecordKey(r.Uploader, r.ID), body); err != nil {
+	if _, err := s.create(ctx, s.keys.Record(r.Uploader, r.ID), body); err != nil {
 		return fmt.Errorf("ossstore: put %s: %w", r.ID, err)
 	}
 	return nil
 }
 
 // create writes key unless it exists, and reports whether it wrote it.
-func (s *Store) create(ctx context.Context, key string, body []byte) (bool, error) {
+func (s *store) create(ctx context.Context, key string, body []byte) (bool, error) {
 	err := s.bucket.PutObject(key, bytes.NewReader(body), oss.ContentType("application/json"),
 		oss.ForbidOverWrite(true), oss.WithContext(ctx))
 	var se oss.ServiceError
@@ -94,7 +90,7 @@ func (s *Store) create(ctx context.Context, key string, body []byte) (bool, erro
 
 // read returns the body of key (at most limit bytes); a missing object
 // wraps records.ErrNotFound.
-func (s *Store) read(ctx context.Context, key string, limit int64) ([]byte, error) {
+func (s *store) read(ctx context.Context, key string, limit int64) ([]byte, error) {
 	rc, err := s.bucket.GetObject(key, oss.WithContext(ctx))
 	if err != nil {
 		if ossclient.IsNotFound(err) {
@@ -111,7 +107,7 @@ func (s *Store) read(ctx context.Context, key string, limit int64) ([]byte, erro
 }
 
 // readRecords GETs the record objects at keys, in parallel.
-func (s *Store) readRecords(ctx context.Context, keys []string) ([]records.Record, error) {
+func (s *store) readRecords(ctx context.Context, keys []string) ([]records.Record, error) {
 	recs := make([]records.Record, len(keys))
 	errs := make([]error, len(keys))
 	sem := make(chan struct{}, readConcurrency)
@@ -132,8 +128,8 @@ func (s *Store) readRecords(ctx context.Context, keys []string) ([]records.Recor
 	return recs, errors.Join(errs...)
 }
 
-// Get implements records.Store.
-func (s *Store) Get(ctx context.Context, user, id string) (records.Record, error) {
+// Get implements records.Driver.
+func (s *store) Get(ctx context.Context, user, id string) (records.Record, error) {
 	st, err := s.load(ctx, user)
 	if err != nil {
 		return records.Record{}, fmt.Errorf("ossstore: get %s: %w", id, err)
@@ -144,27 +140,18 @@ func (s *Store) Get(ctx context.Context, user, id string) (records.Record, error
 	return records.Record{}, fmt.Errorf("ossstore: get %s: %w", id, records.ErrNotFound)
 }
 
-// List implements records.Lister: the user's listing and newest
-// generation, the records written since it, then the page in memory.
+// Select implements records.Driver: the user's listing and newest
+// generation, the records written since it, then the selection in memory.
 // Records not folded yet are folded before it returns (best effort: the
-// page does not depend on it).
-func (s *Store) List(ctx context.Context, user string, q records.Query) (records.Page, error) {
-	if err := records.CheckQuery(q); err != nil {
-		return records.Page{}, fmt.Errorf("ossstore: list: %w", err)
-	}
-	if _, _, err := records.DecodePosition(user, q.Cursor); err != nil {
-		return records.Page{}, fmt.Errorf("ossstore: list: %w", err)
-	}
+// selection does not depend on it).
+func (s *store) Select(ctx context.Context, user string, q records.Query, after *records.Position, n int) ([]records.Record, error) {
 	st, err := s.load(ctx, user)
 	if err != nil {
-		return records.Page{}, fmt.Errorf("ossstore: list: %w", err)
+		return nil, fmt.Errorf("ossstore: list: %w", err)
 	}
-	p, err := records.PageOf(user, st.view(), q)
-	if err != nil {
-		return records.Page{}, fmt.Errorf("ossstore: list: %w", err)
-	}
+	rs := records.Select(st.view(), q, after, n)
 	if len(st.fresh) > 0 {
 		_, _ = s.commit(ctx, st, st.idx)
 	}
-	return p, nil
+	return rs, nil
 }

@@ -15,7 +15,6 @@ import (
 	"github.com/ossgate/ossgate/function/internal/records"
 	"github.com/ossgate/ossgate/function/internal/records/ossstore"
 	"github.com/ossgate/ossgate/function/internal/records/storetest"
-	"github.com/ossgate/ossgate/function/internal/upload"
 	"github.com/ossgate/ossgate/internal/testutil"
 	"github.com/ossgate/ossgate/local/ossemu"
 	"github.com/ossgate/ossgate/signer"
@@ -23,7 +22,7 @@ import (
 
 const bucket = "testbucket"
 
-var layout = upload.Layout{Prefixes: config.Prefixes{Upload: "uploads", Records: "records", Quarantine: "quarantine"}}
+var keys = ossstore.Keys{Prefix: "records"}
 
 // fake are STS-style credentials the local OSS endpoint accepts.
 var fake = signer.Credentials{AccessKeyID: "STS.fake-store-test", AccessKeySecret: "fake-store-secret", SecurityToken: "fake-store-token"}
@@ -35,14 +34,14 @@ func ctx(t *testing.T) context.Context {
 
 // newStore returns a store over a fresh local OSS endpoint, reached through
 // the SDK as the functions reach OSS, and the endpoint's fault injector.
-func newStore(t *testing.T) (*ossstore.Store, *testutil.Faults) {
+func newStore(t *testing.T) (records.Store, *testutil.Faults) {
 	t.Helper()
 	l := testutil.StartLocalOSS(t, bucket, ossemu.Credential{AccessKeyID: fake.AccessKeyID, AccessKeySecret: fake.AccessKeySecret, SecurityToken: fake.SecurityToken})
 	b, err := ossclient.FromConfig(config.OSS{Bucket: bucket, Region: "cn-hangzhou", InternalEndpoint: l.URL}, nil).Bucket(ctx(t))
 	if err != nil {
 		t.Fatalf("ossclient: %v", err)
 	}
-	return ossstore.New(b, layout), l.Faults
+	return ossstore.New(b, keys.Prefix), l.Faults
 }
 
 func TestConformance(t *testing.T) {
@@ -55,7 +54,7 @@ func TestConformance(t *testing.T) {
 func TestTransientErrors(t *testing.T) {
 	s, faults := newStore(t)
 	r := storetest.Sample("alice", 1)
-	key := layout.RecordKey(r.Uploader, r.ID)
+	key := keys.Record(r.Uploader, r.ID)
 	faults.FailNext(http.MethodPut, "/"+bucket+"/"+key, 1)
 	if err := s.Put(ctx(t), r); !record.Transient(err) {
 		t.Fatalf("Put with a 503: got %v, want a transient error", err)
@@ -66,13 +65,17 @@ func TestTransientErrors(t *testing.T) {
 	if err := s.Put(ctx(t), r); err != nil {
 		t.Fatalf("Put retried: %v", err)
 	}
-	if got, err := s.Get(ctx(t), "alice", r.ID); err != nil || got.ID != r.ID {
-		t.Errorf("Get after the retried Put: got %+v, %v; want the record", got, err)
+	got, err := s.Get(ctx(t), "alice", r.ID)
+	if err != nil {
+		t.Fatalf("Get after the retried Put: %v", err)
+	}
+	if d := cmp.Diff(r, got); d != "" {
+		t.Errorf("Get after the retried Put (-want +got):\n%s", d)
 	}
 	if err := s.Put(ctx(t), storetest.Sample("alice", 2)); err != nil {
 		t.Fatal(err)
 	}
-	faults.FailNext(http.MethodGet, "/"+bucket+"/"+layout.RecordKey("alice", storetest.Sample("alice", 2).ID), 1)
+	faults.FailNext(http.MethodGet, "/"+bucket+"/"+keys.Record("alice", storetest.Sample("alice", 2).ID), 1)
 	if _, err := s.List(ctx(t), "alice", records.Query{Limit: 10}); !record.Transient(err) {
 		t.Errorf("List with a 503 GET: got %v, want a transient error", err)
 	}
@@ -84,8 +87,11 @@ func TestListLimitAboveOSSMaximum(t *testing.T) {
 		t.Fatal(err)
 	}
 	p, err := s.List(ctx(t), "alice", records.Query{Limit: 5000})
-	if err != nil || len(p.Records) != 1 {
-		t.Errorf("List(limit 5000): got %d records, %v; want 1, nil", len(p.Records), err)
+	if err != nil {
+		t.Fatalf("List(limit 5000): %v", err)
+	}
+	if len(p.Records) != 1 {
+		t.Errorf("List(limit 5000): got %d records, want 1", len(p.Records))
 	}
 	if _, err := s.List(ctx(t), "alice", records.Query{}); err == nil {
 		t.Error("List(limit 0): got nil error, want one")
@@ -102,7 +108,7 @@ func TestRequestCounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := ossstore.New(b, layout)
+	s := ossstore.New(b, keys.Prefix)
 	count := func(what string, want ossemu.Requests, f func()) {
 		t.Helper()
 		before := l.Server.Requests()

@@ -87,7 +87,7 @@ func driverDSN(db config.RecordsDB) (dialect, string, error) {
 	}
 	c, err := mysql.ParseDSN("/?" + u.RawQuery)
 	if err != nil {
-		return dialect{}, "", fmt.Errorf("sqlstore: the parameters of %s: %w", db.Redacted(), redactErr(err, db.DSN))
+		return dialect{}, "", fmt.Errorf("sqlstore: the parameters of %s: %w", db.Redacted(), redactErr(err, db.Secrets()))
 	}
 	c.User = u.User.Username()
 	c.Passwd, _ = u.User.Password()
@@ -108,19 +108,13 @@ func driverDSN(db config.RecordsDB) (dialect, string, error) {
 	return mysqlDialect, c.FormatDSN(), nil
 }
 
-// redactErr returns err with every occurrence of the DSN's password (as
-// written and URL-decoded) in its message replaced by "xxxxx". The result
-// still wraps err, so errors.As finds the driver's error for retry
-// classification; only its message changes.
-func redactErr(err error, dsn string) error {
+// redactErr returns err with every occurrence of secrets (the DSN's
+// credentials, config.RecordsDB.Secrets) in its message replaced by
+// "xxxxx". The result still wraps err, so errors.As finds the driver's
+// error for retry classification; only its message changes.
+func redactErr(err error, secrets []string) error {
 	if err == nil {
 		return nil
-	}
-	var secrets []string
-	if u, perr := url.Parse(dsn); perr == nil && u.User != nil {
-		if pw, ok := u.User.Password(); ok && pw != "" {
-			secrets = append(secrets, pw, url.QueryEscape(pw), url.PathEscape(pw))
-		}
 	}
 	msg := err.Error()
 	for _, s := range secrets {

@@ -22,13 +22,13 @@ type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
-// Admit implements records.Store: in one transaction it locks the user's
+// Admit implements records.Driver: in one transaction it locks the user's
 // quota row of the profile (created first if missing), counts, decides,
 // and when admitting inserts the claims and counts the call against the
 // rate. Concurrent admissions of one user and profile, in any instance,
 // wait for the lock in turn; a transaction the database aborts as a
 // deadlock is tried again.
-func (s *Store) Admit(ctx context.Context, req records.AdmitRequest) (records.Decision, error) {
+func (s *driver) Admit(ctx context.Context, req records.AdmitRequest, decide func(records.Usage) records.Decision) (records.Decision, error) {
 	if err := s.Migrate(ctx); err != nil {
 		return records.Decision{}, err
 	}
@@ -38,7 +38,7 @@ func (s *Store) Admit(ctx context.Context, req records.AdmitRequest) (records.De
 		return records.Decision{}, s.wrap("admit", err)
 	}
 	for attempt := 1; ; attempt++ {
-		d, err := s.admitTx(ctx, req, uh)
+		d, err := s.admitTx(ctx, req, uh, decide)
 		if err == nil {
 			return d, nil
 		}
@@ -53,7 +53,7 @@ func (s *Store) Admit(ctx context.Context, req records.AdmitRequest) (records.De
 	}
 }
 
-func (s *Store) admitTx(ctx context.Context, req records.AdmitRequest, uh string) (records.Decision, error) {
+func (s *driver) admitTx(ctx context.Context, req records.AdmitRequest, uh string, decide func(records.Usage) records.Decision) (records.Decision, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return records.Decision{}, err
@@ -69,7 +69,7 @@ func (s *Store) admitTx(ctx context.Context, req records.AdmitRequest, uh string
 	if err != nil {
 		return records.Decision{}, err
 	}
-	d := records.Decide(req, u)
+	d := decide(u)
 	if !d.Admitted {
 		return d, tx.Commit()
 	}
@@ -95,8 +95,8 @@ func (s *Store) admitTx(ctx context.Context, req records.AdmitRequest, uh string
 	return d, tx.Commit()
 }
 
-// Usage implements records.Store.
-func (s *Store) Usage(ctx context.Context, req records.AdmitRequest) (records.Usage, error) {
+// Usage implements records.Driver.
+func (s *driver) Usage(ctx context.Context, req records.AdmitRequest) (records.Usage, error) {
 	if err := s.Migrate(ctx); err != nil {
 		return records.Usage{}, err
 	}
@@ -117,7 +117,7 @@ func (s *Store) Usage(ctx context.Context, req records.AdmitRequest) (records.Us
 // usage counts the records of req's user and profile in its period and
 // their claims valid at req.At through q; window and n are the quota row's
 // rate columns.
-func (s *Store) usage(ctx context.Context, q querier, req records.AdmitRequest, uh string, window, n int64) (records.Usage, error) {
+func (s *driver) usage(ctx context.Context, q querier, req records.AdmitRequest, uh string, window, n int64) (records.Usage, error) {
 	var u records.Usage
 	l := req.Limits
 	if window == l.RateStart.UnixNano() {
@@ -145,8 +145,8 @@ func (s *Store) usage(ctx context.Context, q querier, req records.AdmitRequest, 
 	return u, nil
 }
 
-// Release implements records.Store.
-func (s *Store) Release(ctx context.Context, user, profile, key string) error {
+// Release implements records.Driver.
+func (s *driver) Release(ctx context.Context, user, profile, key string) error {
 	if err := s.Migrate(ctx); err != nil {
 		return err
 	}

@@ -58,7 +58,7 @@ var migrations = [][]string{
 // the version table if missing, reads the version and applies the
 // migrations after it, recording each. A schema newer than this binary
 // knows is an error.
-func (s *Store) migrate(ctx context.Context) (err error) {
+func (s *driver) migrate(ctx context.Context) (err error) {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return err
@@ -106,9 +106,9 @@ func (s *Store) migrate(ctx context.Context) (err error) {
 }
 
 // ddl fills in a schema statement's placeholders.
-func (s *Store) ddl(stmt string) string {
+func (s *driver) ddl(stmt string) string {
 	return strings.NewReplacer("{p}", s.prefix, "{text}", s.d.text, "{opts}", s.d.tableOptions).Replace(stmt)
 }
 
 // q fills in a query's table prefix.
-func (s *Store) q(query string) string { return strings.ReplaceAll(query, "{p}", s.prefix) }
+func (s *driver) q(query string) string { return strings.ReplaceAll(query, "{p}", s.prefix) }

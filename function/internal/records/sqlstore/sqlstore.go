@@ -46,10 +46,16 @@ type Options struct {
 // Store is a records.Store in a SQL database. It is safe for concurrent
 // use; one Store (one connection pool) serves a whole function instance.
 type Store struct {
-	db     *sql.DB
-	d      dialect
-	prefix string
-	dsn    string // for redacting errors only
+	records.Store
+	d *driver
+}
+
+// driver is the records.Driver of a Store.
+type driver struct {
+	db      *sql.DB
+	d       dialect
+	prefix  string
+	secrets []string // the DSN's credentials, for redacting errors
 
 	mu       sync.Mutex
 	migrated bool
@@ -65,7 +71,7 @@ func Open(db config.RecordsDB, o Options) (*Store, error) {
 	}
 	sdb, err := sql.Open(d.driver, dsn)
 	if err != nil {
-		return nil, fmt.Errorf("sqlstore: open %s: %w", db.Redacted(), redactErr(err, db.DSN))
+		return nil, fmt.Errorf("sqlstore: open %s: %w", db.Redacted(), redactErr(err, db.Secrets()))
 	}
 	if o.MaxOpenConns <= 0 {
 		o.MaxOpenConns = 8
@@ -77,15 +83,19 @@ func Open(db config.RecordsDB, o Options) (*Store, error) {
 	if o.TablePrefix == "" {
 		o.TablePrefix = "ossgate_"
 	}
-	return &Store{db: sdb, d: d, prefix: o.TablePrefix, dsn: db.DSN}, nil
+	dr := &driver{db: sdb, d: d, prefix: o.TablePrefix, secrets: db.Secrets()}
+	return &Store{Store: records.NewStore(dr), d: dr}, nil
 }
 
 // Close closes the connection pool.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error { return s.d.db.Close() }
 
 // Migrate creates or migrates the schema now (see schema.go). The other
 // methods do it themselves when it has not been done yet.
-func (s *Store) Migrate(ctx context.Context) error {
+func (s *Store) Migrate(ctx context.Context) error { return s.d.Migrate(ctx) }
+
+// Migrate migrates the schema unless it has been.
+func (s *driver) Migrate(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.migrated {
@@ -100,8 +110,8 @@ func (s *Store) Migrate(ctx context.Context) error {
 
 // wrap returns err with the store's prefix and what failed, the password
 // taken out of its message.
-func (s *Store) wrap(what string, err error) error {
-	return fmt.Errorf("sqlstore: %s: %w", what, redactErr(err, s.dsn))
+func (s *driver) wrap(what string, err error) error {
+	return fmt.Errorf("sqlstore: %s: %w", what, redactErr(err, s.secrets))
 }
 
 // userHash is how a user id is matched: the hex SHA-256 of its bytes.
@@ -110,11 +120,8 @@ func userHash(user string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// Put implements records.Store.
-func (s *Store) Put(ctx context.Context, r records.Record) error {
-	if r.ID == "" {
-		return errors.New("sqlstore: put: empty id")
-	}
+// Put implements records.Driver.
+func (s *driver) Put(ctx context.Context, r records.Record) error {
 	if err := s.Migrate(ctx); err != nil {
 		return err
 	}
@@ -138,7 +145,7 @@ func (s *Store) Put(ctx context.Context, r records.Record) error {
 
 // args returns the placeholders of arguments from to to (1-based),
 // comma-separated.
-func (s *Store) args(from, to int) string {
+func (s *driver) args(from, to int) string {
 	ph := make([]string, 0, to-from+1)
 	for n := from; n <= to; n++ {
 		ph = append(ph, s.d.arg(n))
@@ -164,8 +171,8 @@ func scanRecord(scan func(...any) error) (records.Record, error) {
 	return r, nil
 }
 
-// Get implements records.Store.
-func (s *Store) Get(ctx context.Context, user, id string) (records.Record, error) {
+// Get implements records.Driver.
+func (s *driver) Get(ctx context.Context, user, id string) (records.Record, error) {
 	if err := s.Migrate(ctx); err != nil {
 		return records.Record{}, err
 	}
@@ -181,9 +188,9 @@ func (s *Store) Get(ctx context.Context, user, id string) (records.Record, error
 	return r, nil
 }
 
-// Delete implements records.Store: one conditional UPDATE, so that of two
+// Delete implements records.Driver: one conditional UPDATE, so that of two
 // concurrent Deletes exactly one changes the row.
-func (s *Store) Delete(ctx context.Context, user, id string, at time.Time) (records.Record, error) {
+func (s *driver) Delete(ctx context.Context, user, id string, at time.Time) (records.Record, error) {
 	if err := s.Migrate(ctx); err != nil {
 		return records.Record{}, err
 	}
@@ -199,65 +206,4 @@ func (s *Store) Delete(ctx context.Context, user, id string, at time.Time) (reco
 		return records.Record{}, fmt.Errorf("sqlstore: delete %s: %w", id, records.ErrNotFound)
 	}
 	return s.Get(ctx, user, id)
-}
-
-// List implements records.Lister: one query a page, keyset-paginated on
-// (uploaded_ns, id) in the order records.Before defines.
-func (s *Store) List(ctx context.Context, user string, q records.Query) (records.Page, error) {
-	if err := records.CheckQuery(q); err != nil {
-		return records.Page{}, fmt.Errorf("sqlstore: list: %w", err)
-	}
-	pos, after, err := records.DecodePosition(user, q.Cursor)
-	if err != nil {
-		return records.Page{}, fmt.Errorf("sqlstore: list: %w", err)
-	}
-	if err := s.Migrate(ctx); err != nil {
-		return records.Page{}, err
-	}
-	var where []string
-	var args []any
-	cond := func(c string, v any) {
-		args = append(args, v)
-		where = append(where, strings.Replace(c, "?", s.d.arg(len(args)), 1))
-	}
-	cond("user_hash = ?", userHash(user))
-	if q.Profile != "" {
-		cond("profile = ?", q.Profile)
-	}
-	if q.Status != "" {
-		cond("status = ?", q.Status)
-	} else {
-		cond("status <> ?", records.StatusDeleted)
-	}
-	if !q.Since.IsZero() {
-		cond("uploaded_ns >= ?", max(q.Since.UnixNano(), 0))
-	}
-	if after {
-		args = append(args, pos.At, pos.At, pos.ID)
-		n := len(args)
-		where = append(where, fmt.Sprintf("(uploaded_ns < %s OR (uploaded_ns = %s AND id > %s))", s.d.arg(n-2), s.d.arg(n-1), s.d.arg(n)))
-	}
-	query := s.q(`SELECT body, status, deleted_ns FROM {p}records WHERE ` + strings.Join(where, " AND ") +
-		fmt.Sprintf(` ORDER BY uploaded_ns DESC, id ASC LIMIT %d`, q.Limit+1))
-	rows, err := s.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return records.Page{}, s.wrap("list", err)
-	}
-	defer rows.Close()
-	var rs []records.Record
-	for rows.Next() {
-		r, err := scanRecord(rows.Scan)
-		if err != nil {
-			return records.Page{}, s.wrap("list", err)
-		}
-		rs = append(rs, r)
-	}
-	if err := rows.Err(); err != nil {
-		return records.Page{}, s.wrap("list", err)
-	}
-	p := records.Page{Records: rs[:min(q.Limit, len(rs))]}
-	if len(rs) > q.Limit {
-		p.Next = records.NextCursor(user, rs[q.Limit-1])
-	}
-	return p, nil
 }

@@ -107,9 +107,13 @@ func TestErrorsHideThePassword(t *testing.T) {
 			const secret = "Wr0ng-p@ss:w%rd"
 			u.User = url.UserPassword(u.User.Username(), secret)
 			wrong := config.RecordsDB{Kind: db.Kind, DSN: u.String()}
+			inQuery := *u // the password as a query parameter, which pgx takes
+			inQuery.User = url.User(u.User.Username())
+			inQuery.RawQuery = url.Values{"password": {secret}, "sslpassword": {secret}}.Encode()
+			wrongInQuery := config.RecordsDB{Kind: db.Kind, DSN: inQuery.String()}
 			u.Host = "127.0.0.1:1" // nothing listens there
 			away := config.RecordsDB{Kind: db.Kind, DSN: u.String()}
-			for name, cfg := range map[string]config.RecordsDB{"wrong password": wrong, "unreachable": away} {
+			for name, cfg := range map[string]config.RecordsDB{"wrong password": wrong, "wrong password parameter": wrongInQuery, "unreachable": away} {
 				ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 				err := open(t, cfg, "x_").Put(ctx, storetest.Sample("vera", 1))
 				cancel()
@@ -171,8 +175,13 @@ func TestKilledDatabase(t *testing.T) {
 }
 
 func TestOpenRejects(t *testing.T) {
-	if _, err := sqlstore.Open(config.RecordsDB{Kind: config.DBMySQL, DSN: "mysql://u:topsecret@h:1/db?readTimeout=banana"}, sqlstore.Options{}); err == nil || strings.Contains(err.Error(), "topsecret") {
-		t.Errorf("bad parameter: got %v, want an error without the password", err)
+	for _, dsn := range []string{"mysql://u:topsecret@h:1/db?readTimeout=banana", "mysql://u@h:1/db?password=topsecret&readTimeout=banana"} {
+		_, err := sqlstore.Open(config.RecordsDB{Kind: config.DBMySQL, DSN: dsn}, sqlstore.Options{})
+		if err == nil {
+			t.Errorf("bad parameter in %s: got nil error", config.RedactDSN(dsn))
+		} else if strings.Contains(err.Error(), "topsecret") {
+			t.Errorf("bad parameter: got %v, want an error without the password", err)
+		}
 	}
 	if _, err := sqlstore.Open(config.RecordsDB{Kind: "sqlite", DSN: "sqlite://x"}, sqlstore.Options{}); err == nil {
 		t.Error("unknown kind: got nil error")

@@ -2,9 +2,12 @@ package storetest
 
 import (
 	"errors"
+	"sort"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/ossgate/ossgate/function/internal/records"
 )
@@ -59,8 +62,8 @@ func testListEmpty(t *testing.T, s records.Store) {
 	if err != nil {
 		t.Fatalf("List: %v", err)
 	}
-	if len(p.Records) != 0 || p.Next != "" {
-		t.Errorf("List(nobody): got %d records, next %q; want none", len(p.Records), p.Next)
+	if d := cmp.Diff(records.Page{}, p, cmpopts.EquateEmpty()); d != "" {
+		t.Errorf("List(nobody), want an empty page (-want +got):\n%s", d)
 	}
 }
 
@@ -95,4 +98,91 @@ func testOddUsers(t *testing.T, s records.Store) {
 			t.Errorf("List(%q) (-want +got):\n%s", u, d)
 		}
 	}
+}
+
+func testListNewestFirst(t *testing.T, s records.Store) {
+	var want []string
+	for _, n := range []int{3, 1, 4, 2} {
+		mustPut(t, s, Sample("bob", n))
+	}
+	for _, n := range []int{4, 3, 2, 1} {
+		want = append(want, Sample("bob", n).ID)
+	}
+	p, err := s.List(ctx(t), "bob", records.Query{Limit: 10})
+	if err != nil {
+		t.Fatalf("List: %v", err)
+	}
+	if d := cmp.Diff(want, ids(p.Records)); d != "" {
+		t.Errorf("List order (-want +got):\n%s", d)
+	}
+	if p.Next != "" {
+		t.Errorf("List: got Next %q on the last page, want empty", p.Next)
+	}
+}
+
+// testListTiesByID lists records uploaded at the same instant by ID, as
+// records.Before orders them.
+func testListTiesByID(t *testing.T, s records.Store) {
+	var rs []records.Record
+	for n := range 4 {
+		r := Sample("hana", n)
+		r.UploadedAt = base
+		rs = append(rs, r)
+		mustPut(t, s, r)
+	}
+	sort.Slice(rs, func(i, j int) bool { return rs[i].ID < rs[j].ID })
+	p, err := s.List(ctx(t), "hana", records.Query{Limit: 10})
+	if err != nil {
+		t.Fatalf("List: %v", err)
+	}
+	if d := cmp.Diff(ids(rs), ids(p.Records)); d != "" {
+		t.Errorf("List order of one instant (-want +got):\n%s", d)
+	}
+}
+
+func testListFilters(t *testing.T, s records.Store) {
+	a, b, c, d := Sample("lena", 1), Sample("lena", 2), Sample("lena", 3), Sample("lena", 4)
+	b.Profile = "document"
+	c.Status = records.StatusQuarantined
+	mustPut(t, s, a, b, c, d)
+	if _, err := s.Delete(ctx(t), "lena", d.ID, base.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		q    records.Query
+		want []string
+	}{
+		{"default: all but deleted", records.Query{}, []string{c.ID, b.ID, a.ID}},
+		{"profile", records.Query{Profile: "document"}, []string{b.ID}},
+		{"profile none", records.Query{Profile: "video"}, nil},
+		{"status ok", records.Query{Status: records.StatusOK}, []string{b.ID, a.ID}},
+		{"status quarantined", records.Query{Status: records.StatusQuarantined}, []string{c.ID}},
+		{"status deleted", records.Query{Status: records.StatusDeleted}, []string{d.ID}},
+		{"since", records.Query{Since: b.UploadedAt}, []string{c.ID, b.ID}},
+		{"since and profile", records.Query{Since: b.UploadedAt, Profile: "avatar"}, []string{c.ID}},
+		{"since later", records.Query{Since: base.Add(time.Hour)}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.q.Limit = 10
+			checkIDs(t, s, "lena", tt.q, tt.want...)
+		})
+	}
+}
+
+// testListFilteredPages pages a filtered listing one record at a time.
+func testListFilteredPages(t *testing.T, s records.Store) {
+	var want []string
+	for n := 9; n >= 1; n-- {
+		r := Sample("mona", n)
+		if n%3 == 0 {
+			r.Profile = "document"
+		}
+		mustPut(t, s, r)
+		if n%3 != 0 && n > 2 {
+			want = append(want, r.ID)
+		}
+	}
+	checkIDs(t, s, "mona", records.Query{Limit: 1, Profile: "avatar", Since: Sample("mona", 3).UploadedAt}, want...)
 }

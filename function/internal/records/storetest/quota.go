@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
 	"github.com/ossgate/ossgate/function/internal/records"
 )
 
@@ -37,10 +40,23 @@ func admit(t *testing.T, s records.Store, req records.AdmitRequest) records.Deci
 	return d
 }
 
+func usage(t *testing.T, s records.Store, req records.AdmitRequest) records.Usage {
+	t.Helper()
+	u, err := s.Usage(ctx(t), req)
+	if err != nil {
+		t.Fatalf("Usage: %v", err)
+	}
+	return u
+}
+
 func wantDecision(t *testing.T, what string, d records.Decision, admitted bool, exceeded string) {
 	t.Helper()
-	if d.Admitted != admitted || d.Exceeded != exceeded {
-		t.Errorf("%s: got admitted %v, exceeded %q; want %v, %q (usage %+v)", what, d.Admitted, d.Exceeded, admitted, exceeded, d.Usage)
+	type verdict struct {
+		Admitted bool
+		Exceeded string
+	}
+	if diff := cmp.Diff(verdict{admitted, exceeded}, verdict{d.Admitted, d.Exceeded}); diff != "" {
+		t.Errorf("%s (usage %+v) (-want +got):\n%s", what, d.Usage, diff)
 	}
 }
 
@@ -89,20 +105,20 @@ func testQuotaCountsRecordsOnce(t *testing.T, s records.Store) {
 	rec := Sample("pia", 5)
 	rec.Key, rec.Size, rec.ID = req.Claims[0].Key, 100, records.ID("bucket", req.Claims[0].Key)
 	mustPut(t, s, rec)
-	u, err := s.Usage(ctx(t), admitReq("pia", 0, 0, base.Add(time.Minute), l))
-	if err != nil || u.Files != 2 || u.Bytes != 200 {
-		t.Errorf("Usage with one claim recorded: got %+v, %v; want 2 files, 200 bytes", u, err)
+	u := usage(t, s, admitReq("pia", 0, 0, base.Add(time.Minute), l))
+	if d := cmp.Diff(records.Usage{Files: 2, Bytes: 200}, u, cmpopts.IgnoreFields(records.Usage{}, "Signs", "FreedAt")); d != "" {
+		t.Errorf("Usage with one claim recorded (-want +got):\n%s", d)
 	}
-	u, err = s.Usage(ctx(t), admitReq("pia", 0, 0, base.Add(time.Hour), l))
-	if err != nil || u.Files != 1 || u.Bytes != 100 || !u.FreedAt.IsZero() {
-		t.Errorf("Usage once the claims expired: got %+v, %v; want the record only", u, err)
+	u = usage(t, s, admitReq("pia", 0, 0, base.Add(time.Hour), l))
+	if d := cmp.Diff(records.Usage{Files: 1, Bytes: 100}, u, cmpopts.IgnoreFields(records.Usage{}, "Signs")); d != "" {
+		t.Errorf("Usage once the claims expired, want the record only (-want +got):\n%s", d)
 	}
 	if _, err := s.Delete(ctx(t), "pia", rec.ID, base.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	u, err = s.Usage(ctx(t), admitReq("pia", 0, 0, base.Add(time.Hour), l))
-	if err != nil || u.Files != 0 || u.Bytes != 0 {
-		t.Errorf("Usage after the record was deleted: got %+v, %v; want nothing", u, err)
+	u = usage(t, s, admitReq("pia", 0, 0, base.Add(time.Hour), l))
+	if d := cmp.Diff(records.Usage{}, u, cmpopts.IgnoreFields(records.Usage{}, "Signs", "FreedAt")); d != "" {
+		t.Errorf("Usage after the record was deleted, want nothing (-want +got):\n%s", d)
 	}
 }
 
@@ -216,9 +232,8 @@ func testConcurrentAdmits(t *testing.T, s records.Store) {
 	if admitted < 1 || admitted > quota {
 		t.Errorf("%d concurrent admissions at a quota of %d: %d admitted, want 1 to %d", n, quota, admitted, quota)
 	}
-	u, err := s.Usage(ctx(t), admitReq("sara", 0, 0, base, l))
-	if err != nil || u.Files != admitted {
-		t.Errorf("Usage: got %+v, %v; want %d files (the admitted ones)", u, err, admitted)
+	if u := usage(t, s, admitReq("sara", 0, 0, base, l)); u.Files != admitted {
+		t.Errorf("Usage: got %+v; want %d files (the admitted ones)", u, admitted)
 	}
 	t.Logf("%d of %d concurrent admissions admitted at a quota of %d", admitted, n, quota)
 }

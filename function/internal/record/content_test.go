@@ -31,7 +31,7 @@ func bigHeaderJPEG(t testing.TB) []byte {
 	return append(out, j[2:]...)
 }
 
-// TestSniffingRules (issue 14, finding 10): text never accepts HTML, SVG,
+// TestSniffingRules: text never accepts HTML, SVG,
 // XML or script; an image must decode its header as the declared image
 // (the ISO-BMFF ftyp brands for HEIC and AVIF), not only begin with its
 // magic bytes; and, where the profile rejects polyglots (the default), an
