@@ -105,14 +105,11 @@ run: build
 ## deploy: build, check the configuration, `s deploy` with the pinned CLI, print the endpoint.
 ## OSSGATE_ACCESS names the `s config add` access alias (default: default).
 OSSGATE_ACCESS ?= default
-S := deploy/node_modules/.bin/s
+S ?= deploy/node_modules/.bin/s
 deploy: deploy-tools package deploy/node_modules/.installed
-	@set -o pipefail; $(S) preview -a "$(OSSGATE_ACCESS)" -o json --silent 2>build/s-preview.log \
-		| $(GO) run ./deploy/cmd/ossgate-deploy check \
-		|| { grep -v 'not recommended to run the command as root' build/s-preview.log >&2; exit 1; }
+	@$(GO) run ./deploy/cmd/ossgate-deploy check -s "$(S)" -a "$(OSSGATE_ACCESS)"
 	@echo "deploy: s deploy -a $(OSSGATE_ACCESS) (quiet: its result holds the functions' environment, the JWT secret too)"
-	@set -o pipefail; $(S) deploy -a "$(OSSGATE_ACCESS)" -y --silent -o json \
-		| $(GO) run ./deploy/cmd/ossgate-deploy endpoint
+	@$(GO) run ./deploy/cmd/ossgate-deploy deploy -s "$(S)" -a "$(OSSGATE_ACCESS)"
 
 deploy-tools:
 	@command -v npm >/dev/null 2>&1 || { echo "deploy: needs Node.js and npm (nothing is installed globally; the s CLI comes from deploy/package.json)"; exit 1; }
