@@ -19,7 +19,8 @@ var roleARN = regexp.MustCompile(`^acs:ram::[0-9]{10,20}:role/[A-Za-z0-9.@_-]+$`
 // access and the environment). It returns one line for every missing or
 // invalid piece of configuration, in a stable order; none means deploy may
 // run. Each function's environment must load with the same loader the
-// function runs at cold start (config.Load), so a deployment that would not
+// function runs at cold start (config.LoadEnviron, which also refuses an
+// OSSGATE_ variable no function reads), so a deployment that would not
 // start is refused here. Relative code paths are taken from baseDir.
 func Check(p Project, baseDir string) []string {
 	var out []string
@@ -62,8 +63,11 @@ func Check(p Project, baseDir string) []string {
 			add("%s: %s must be sign, record or sweep, got %q", n, config.VarFunction, fn)
 			continue
 		}
-		env := pr.EnvironmentVariables
-		_, err := config.Load(fn, func(k string) string { return env[k] })
+		environ := make([]string, 0, len(pr.EnvironmentVariables))
+		for k, v := range pr.EnvironmentVariables {
+			environ = append(environ, k+"="+v)
+		}
+		_, err := config.LoadEnviron(fn, environ)
 		var ce *config.Error
 		switch {
 		case errors.As(err, &ce):

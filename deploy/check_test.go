@@ -1,6 +1,7 @@
 package deploy
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -80,6 +81,12 @@ func TestCheck(t *testing.T) {
 		{"jwks without issuer and audience", func(p *Project) { p.Vars["jwtJwksUrl"] = "https://issuer.example/jwks.json" }, secret, "",
 			[]string{"sign: OSSGATE_JWT_JWKS_URL needs OSSGATE_JWT_ISSUER and OSSGATE_JWT_AUDIENCE"}},
 		{"bad max ttl", func(p *Project) { p.Vars["jwtMaxTtl"] = "10y" }, secret, "", []string{"sign: OSSGATE_JWT_MAX_TTL"}},
+		{"misspelt variable", func(p *Project) {
+			r := p.Resources["sign"]
+			r.Props.EnvironmentVariables = maps.Clone(r.Props.EnvironmentVariables)
+			r.Props.EnvironmentVariables["OSSGATE_PROFILE"] = "{}"
+			p.Resources["sign"] = r
+		}, secret, "", []string{"sign: OSSGATE_PROFILE: unknown variable, no function reads it; did you mean OSSGATE_PROFILES?"}},
 		{"no code", nil, secret, "missing", []string{"record: code ./build/ossgate.zip is missing", "sign: code ./build/ossgate.zip is missing"}},
 	}
 	for _, tt := range tests {
