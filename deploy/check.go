@@ -21,7 +21,8 @@ var roleARN = regexp.MustCompile(`^acs:ram::[0-9]{10,20}:role/[A-Za-z0-9.@_-]+$`
 // run. Each function's environment must load with the same loader the
 // function runs at cold start (config.LoadEnviron, which also refuses an
 // OSSGATE_ variable no function reads), so a deployment that would not
-// start is refused here. Relative code paths are taken from baseDir.
+// start is refused here; the ros stack must agree with the functions
+// (checkStack). Relative code paths are taken from baseDir.
 func Check(p Project, baseDir string) []string {
 	var out []string
 	add := func(format string, a ...any) { out = append(out, fmt.Sprintf(format, a...)) }
@@ -33,7 +34,12 @@ func Check(p Project, baseDir string) []string {
 	if strings.Contains(fmt.Sprint(p.Resources), "${config(") {
 		add("access %q is not configured (or has no AccountID): run npx --prefix deploy s config add -a %s --AccessKeyID ... --AccessKeySecret ... --AccountID ...", p.Access, p.Access)
 	}
+	p = p.WithStackOutputs("")
+	out = append(out, checkStack(p, baseDir)...)
 	for _, n := range names {
+		if p.Resources[n].Component != "fc3" {
+			continue
+		}
 		pr := p.Resources[n].Props
 		if !strings.Contains(pr.Role, "${") && !roleARN.MatchString(pr.Role) {
 			add("%s: role %q is not a RAM role ARN acs:ram::<account>:role/<name>", n, pr.Role)

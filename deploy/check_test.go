@@ -11,7 +11,7 @@ import (
 )
 
 func TestResolve(t *testing.T) {
-	p := Project{Vars: map[string]string{"region": "cn-hangzhou", "empty": ""}}
+	p := Project{Vars: map[string]any{"region": "cn-hangzhou", "empty": ""}}
 	e := Env{
 		Getenv: func(k string) string { return map[string]string{"SET": "from-env"}[k] },
 		Config: map[string]string{"AccountID": "123"},
@@ -45,7 +45,8 @@ func TestResolve(t *testing.T) {
 	}
 }
 
-// withCode returns a project directory holding the code package s.yaml names.
+// withCode returns a project directory holding the code package and the
+// ROS template s.yaml names.
 func withCode(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
@@ -53,6 +54,16 @@ func withCode(t *testing.T) string {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "build", "ossgate.zip"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tmpl, err := ROSTemplate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(ROSTemplateFile)), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ROSTemplateFile), tmpl, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return dir

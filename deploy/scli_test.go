@@ -137,6 +137,7 @@ func TestSPreviewMatchesResolver(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	got = got.WithStackOutputs(fakeAccount) // left as they are by both
 	want := renderedSYAML(t, func(k string) string {
 		return map[string]string{"OSSGATE_JWT_SECRET": fakeSecret}[k]
 	})
@@ -148,6 +149,14 @@ func TestSPreviewMatchesResolver(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "build", "ossgate.zip"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "deploy", "ros"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if tmpl, err := os.ReadFile(filepath.Join(repoRoot, ROSTemplateFile)); err != nil {
+		t.Fatal(err)
+	} else if err := os.WriteFile(filepath.Join(dir, ROSTemplateFile), tmpl, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if problems := Check(got, dir); len(problems) > 0 {

@@ -177,3 +177,38 @@ func TestMakeDeployShowsTheCloudsAnswer(t *testing.T) {
 		})
 	}
 }
+
+// TestMakeDeployTwiceChangesNothing deploys twice with the stand-in, which
+// compares what it is asked to deploy (each resource's props, and the ROS
+// template they name) with the previous run: the first run creates the
+// stack and the three functions, the second changes nothing. (On the
+// cloud, the ros component answers an identical stack update with "Update
+// the completely same stack" and moves on, and fc3 updates a function to
+// the same configuration.)
+func TestMakeDeployTwiceChangesNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the code package")
+	}
+	preview := previewFile(t)
+	state := filepath.Join(t.TempDir(), "cloud")
+	for run, want := range []string{"created", "unchanged"} {
+		out, err := makeDeploy(t, "STANDIN_PREVIEW="+preview, "STANDIN_STATE="+state)
+		if err != nil {
+			t.Fatalf("run %d: make deploy: %v\n%s", run+1, err, out)
+		}
+		log, err := os.ReadFile(filepath.Join(state, "log"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSpace(string(log)), "\n")
+		got := strings.Join(lines[len(lines)-4:], "\n")
+		for _, r := range []string{"ros infra", "fc3 sign", "fc3 record", "fc3 sweep"} {
+			if !strings.Contains(got, r+" "+want) {
+				t.Errorf("run %d: want %q %s; the stand-in logged:\n%s", run+1, r, want, got)
+			}
+		}
+		if !strings.Contains(out, "sign endpoint: https://ossgate-sign-") {
+			t.Errorf("run %d: no sign endpoint printed:\n%s", run+1, out)
+		}
+	}
+}

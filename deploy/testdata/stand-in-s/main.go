@@ -1,7 +1,8 @@
 // Command stand-in-s stands in for the Serverless Devs CLI in the deploy
 // tests (README.md): `preview` prints $STANDIN_PREVIEW, `deploy` fails as
 // $STANDIN_FAIL says or records what it was asked to deploy in
-// $STANDIN_STATE and says, per resource, whether that changed anything.
+// $STANDIN_STATE and logs there, per resource, whether that changed
+// anything.
 package main
 
 import (
@@ -115,7 +116,9 @@ func deploy() error {
 		if err := os.WriteFile(file, []byte(hex.EncodeToString(sum[:])), 0o644); err != nil {
 			return err
 		}
-		fmt.Fprintf(os.Stderr, "%s %s %s\n", r.Component, n, verdict)
+		if err := appendLine(filepath.Join(state, "log"), fmt.Sprintf("%s %s %s", r.Component, n, verdict)); err != nil {
+			return err
+		}
 		out := map[string]any{"region": r.Props["region"]}
 		if fn, ok := r.Props["functionName"].(string); ok {
 			out["functionName"] = fn
@@ -126,6 +129,19 @@ func deploy() error {
 		result[n] = out
 	}
 	return json.NewEncoder(os.Stdout).Encode(result)
+}
+
+// appendLine appends line to the file at path.
+func appendLine(path, line string) error {
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := fmt.Fprintln(f, line); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // here is the directory of this stand-in's failure texts.

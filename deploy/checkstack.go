@@ -1,0 +1,79 @@
+package deploy
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/ossgate/ossgate/function/config"
+)
+
+// checkStack returns the problems of the project's ros resources: the
+// template must be the one ROSTemplate generates, the switches true or
+// false, the lifecycle rule no earlier than the sweep plus AbortMarginDays,
+// and every parameter the functions also see must agree with them.
+func checkStack(p Project, baseDir string) []string {
+	var out []string
+	names := make([]string, 0, len(p.Resources))
+	for n, r := range p.Resources {
+		if r.ROS != nil {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		for _, problem := range checkROS(p, *p.Resources[n].ROS, baseDir) {
+			out = append(out, n+": "+problem)
+		}
+	}
+	return out
+}
+
+func checkROS(p Project, r ROSProps, baseDir string) []string {
+	var out []string
+	add := func(format string, a ...any) { out = append(out, fmt.Sprintf(format, a...)) }
+	want, err := ROSTemplate()
+	if err != nil {
+		add("%v", err)
+	}
+	got, err := os.ReadFile(filepath.Join(baseDir, r.Template))
+	switch {
+	case err != nil:
+		add("template: %v", err)
+	case want != nil && !bytes.Equal(got, want):
+		add("template %s is not what deploy/ram generates: run go run ./deploy/cmd/ossgate-deploy ros", r.Template)
+	}
+	for _, k := range []string{"CreateBucket", "CreateRoles"} {
+		if v := r.Parameters[k]; v != "true" && v != "false" {
+			add("parameter %s must be 'true' or 'false', got %q", k, v)
+		}
+	}
+	if _, sw, ok := p.Function("sweep"); ok {
+		age, err := time.ParseDuration(sw.Props.EnvironmentVariables[config.VarSweepAge])
+		if err != nil {
+			age = config.DefaultSweepAge
+		}
+		min := int((age+24*time.Hour-1)/(24*time.Hour)) + AbortMarginDays
+		if days, err := strconv.Atoi(r.Parameters["AbortMultipartDays"]); err != nil || days < min {
+			add("parameter AbortMultipartDays (vars.abortMultipartDays) must be at least %d (the sweep age %s in whole days, plus %d), got %q",
+				min, age, AbortMarginDays, r.Parameters["AbortMultipartDays"])
+		}
+	}
+	if name, rec, ok := p.Function("record"); ok {
+		if got := r.Parameters["RecordFunctionName"]; got != rec.Props.FunctionName {
+			add("parameter RecordFunctionName %q is not the record function %s's name %q (the trigger role may invoke only it)", got, name, rec.Props.FunctionName)
+		}
+		env := rec.Props.EnvironmentVariables
+		for param, v := range map[string]string{"BucketName": config.VarBucket, "UploadPrefix": config.VarUploadPrefix,
+			"RecordsPrefix": config.VarRecordsPrefix, "QuarantinePrefix": config.VarQuarantinePrefix, "QuarantineMode": config.VarQuarantineMode} {
+			if got := r.Parameters[param]; got != env[v] {
+				add("parameter %s %q differs from the record function's %s %q", param, got, v, env[v])
+			}
+		}
+	}
+	return out
+}
