@@ -98,6 +98,12 @@ func TestCheck(t *testing.T) {
 			r.Props.EnvironmentVariables["OSSGATE_PROFILE"] = "{}"
 			p.Resources["sign"] = r
 		}, secret, "", []string{"sign: OSSGATE_PROFILE: unknown variable, no function reads it; did you mean OSSGATE_PROFILES?"}},
+		{"property fc3 does not define", func(p *Project) {
+			r := p.Resources["sweep"]
+			r.Raw = mapAny(r.Raw, func(s string) string { return s })
+			r.Raw.(map[string]any)["memory"] = 256
+			p.Resources["sweep"] = r
+		}, secret, "", []string{"sweep: fc3 schema: /: additional properties 'memory' not allowed"}},
 		{"no code", nil, secret, "missing", []string{"record: code ./build/ossgate.zip is missing", "sign: code ./build/ossgate.zip is missing"}},
 	}
 	for _, tt := range tests {

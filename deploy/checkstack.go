@@ -30,6 +30,27 @@ func checkStack(p Project, baseDir string) []string {
 			out = append(out, n+": "+problem)
 		}
 	}
+	return append(out, checkSchemas(p)...)
+}
+
+// checkSchemas checks every resource's props against its component's
+// schema (ValidateProps), as the component itself would once downloaded.
+func checkSchemas(p Project) []string {
+	names := make([]string, 0, len(p.Resources))
+	for n := range p.Resources {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var out []string
+	for _, n := range names {
+		problems, err := ValidateProps(p.Resources[n].Component, p.Resources[n].Raw)
+		if err != nil {
+			problems = []string{err.Error()}
+		}
+		for _, pr := range problems {
+			out = append(out, fmt.Sprintf("%s: %s schema: %s", n, p.Resources[n].Component, pr))
+		}
+	}
 	return out
 }
 

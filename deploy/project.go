@@ -1,8 +1,10 @@
 package deploy
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -110,25 +112,39 @@ type OSSFiler struct {
 	} `yaml:"key"`
 }
 
+// rawProject is a project file as written: s.yaml, or a file that extends
+// one (`extend: s.yaml`, adding resources).
+type rawProject struct {
+	Extend    string         `yaml:"extend"`
+	Edition   string         `yaml:"edition"`
+	Name      string         `yaml:"name"`
+	Access    string         `yaml:"access"`
+	Vars      map[string]any `yaml:"vars"`
+	Resources map[string]struct {
+		Component string `yaml:"component"`
+		Props     any    `yaml:"props"`
+	} `yaml:"resources"`
+}
+
 // ParseProject decodes s.yaml text or `s preview -o json` output.
 func ParseProject(text []byte) (Project, error) {
-	var raw struct {
-		Edition   string         `yaml:"edition"`
-		Name      string         `yaml:"name"`
-		Access    string         `yaml:"access"`
-		Vars      map[string]any `yaml:"vars"`
-		Resources map[string]struct {
-			Component string `yaml:"component"`
-			Props     any    `yaml:"props"`
-		} `yaml:"resources"`
-	}
+	var raw rawProject
 	if err := yaml.UnmarshalWithOptions(text, &raw, yaml.Strict()); err != nil {
 		return Project{}, fmt.Errorf("deploy: project: %w", err)
+	}
+	if raw.Extend != "" {
+		return Project{}, errors.New("deploy: project: extends another: load it with LoadProject")
 	}
 	if raw.Edition != "3.0.0" {
 		return Project{}, fmt.Errorf("deploy: project: edition must be 3.0.0, got %q", raw.Edition)
 	}
 	p := Project{Edition: raw.Edition, Name: raw.Name, Access: raw.Access, Vars: raw.Vars, Resources: map[string]Resource{}}
+	return p, p.addResources(raw)
+}
+
+// addResources decodes the resources of raw into p, each strictly by its
+// component.
+func (p Project) addResources(raw rawProject) error {
 	for name, r := range raw.Resources {
 		res := Resource{Component: r.Component, Raw: r.Props}
 		var target any
@@ -148,20 +164,36 @@ func ParseProject(text []byte) (Project, error) {
 			err = yaml.UnmarshalWithOptions(b, target, yaml.Strict())
 		}
 		if err != nil {
-			return Project{}, fmt.Errorf("deploy: project: %s (%s): %w", name, r.Component, err)
+			return fmt.Errorf("deploy: project: %s (%s): %w", name, r.Component, err)
 		}
 		p.Resources[name] = res
 	}
-	return p, nil
+	return nil
 }
 
-// LoadProject reads and decodes the project file at path.
+// LoadProject reads and decodes the project file at path. A file that
+// extends another (`extend: s.yaml`, a path relative to it) is that project
+// plus its own resources, as Serverless Devs merges them.
 func LoadProject(path string) (Project, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return Project{}, fmt.Errorf("deploy: %w", err)
 	}
-	return ParseProject(b)
+	var raw rawProject
+	if err := yaml.UnmarshalWithOptions(b, &raw, yaml.Strict()); err != nil {
+		return Project{}, fmt.Errorf("deploy: %s: %w", path, err)
+	}
+	if raw.Extend == "" {
+		return ParseProject(b)
+	}
+	if raw.Edition != "" || raw.Vars != nil || raw.Access != "" {
+		return Project{}, fmt.Errorf("deploy: %s: an extension adds resources only", path)
+	}
+	p, err := LoadProject(filepath.Join(filepath.Dir(path), raw.Extend))
+	if err != nil {
+		return Project{}, err
+	}
+	return p, p.addResources(raw)
 }
 
 // Function returns the name of the resource whose OSSGATE_FUNCTION is fn
@@ -235,6 +267,7 @@ func (p Project) Resolve(s string, e Env) (string, error) {
 // unresolvable reference is returned as the error.
 func (p Project) Rendered(e Env) (Project, error) {
 	var first error
+	p = p.wholeVars()
 	out := p.mapStrings(func(s string) string {
 		v, err := p.Resolve(s, e)
 		if err != nil && first == nil {
@@ -243,6 +276,50 @@ func (p Project) Rendered(e Env) (Project, error) {
 		return v
 	})
 	return out, first
+}
+
+var wholeVar = regexp.MustCompile(`^\$\{vars\.([A-Za-z0-9_]+)\}$`)
+
+// wholeVars returns a copy of p in which a Raw prop that is exactly
+// ${vars.name} of a var that is not a string (an object, a list) becomes
+// that value, as Serverless Devs substitutes it.
+func (p Project) wholeVars() Project {
+	out := p
+	out.Resources = make(map[string]Resource, len(p.Resources))
+	var walk func(v any) any
+	walk = func(v any) any {
+		switch t := v.(type) {
+		case string:
+			if m := wholeVar.FindStringSubmatch(t); m != nil {
+				if val, ok := p.Vars[m[1]]; ok {
+					if _, isString := val.(string); !isString {
+						return mapAny(val, func(s string) string { return s })
+					}
+				}
+			}
+		case []any:
+			out := make([]any, len(t))
+			for i, e := range t {
+				out[i] = walk(e)
+			}
+			return out
+		case map[string]any:
+			out := make(map[string]any, len(t))
+			for k, e := range t {
+				out[k] = walk(e)
+			}
+			return out
+		}
+		return v
+	}
+	for name, r := range p.Resources {
+		r.Raw = walk(r.Raw)
+		if r.Other != nil {
+			r.Other, _ = r.Raw.(map[string]any)
+		}
+		out.Resources[name] = r
+	}
+	return out
 }
 
 // mapStrings returns a copy of p with f applied to every string property
@@ -289,6 +366,9 @@ func (p Project) mapStrings(f func(string) string) Project {
 		}
 		r.Props = pr
 		r.Raw = mapAny(r.Raw, f)
+		if r.Other != nil {
+			r.Other, _ = r.Raw.(map[string]any)
+		}
 		out.Resources[name] = r
 	}
 	return out
