@@ -10,7 +10,7 @@ FUZZTIME ?= 60s
 NODE_PROJECTS := testdata/oracle deploy clients bench/node-alt
 NODE_STAMPS := $(addsuffix /node_modules/.installed,$(NODE_PROJECTS))
 
-.PHONY: all build package test test-go test-js check bench fuzz soak run deploy deploy-tools clean deps deps-system
+.PHONY: all build package test test-go test-js check bench fuzz soak run deploy deploy-tools smoke clean deps deps-system
 
 all: build
 
@@ -110,6 +110,11 @@ deploy: deploy-tools package deploy/node_modules/.installed
 	@$(GO) run ./deploy/cmd/ossgate-deploy check -s "$(S)" -a "$(OSSGATE_ACCESS)"
 	@echo "deploy: s deploy -a $(OSSGATE_ACCESS) (quiet: its result holds the functions' environment, the JWT secret too)"
 	@$(GO) run ./deploy/cmd/ossgate-deploy deploy -s "$(S)" -a "$(OSSGATE_ACCESS)"
+
+## smoke: check a live deployment end to end as a client would: sign, upload a small PNG, wait for its
+## record, download it, fetch its thumbnail, delete it (make smoke SIGN_URL=https://… TOKEN=<a caller's JWT>).
+smoke:
+	@$(GO) run ./deploy/cmd/ossgate-smoke -sign-url "$(SIGN_URL)" -token "$(TOKEN)"
 
 deploy-tools:
 	@command -v npm >/dev/null 2>&1 || { echo "deploy: needs Node.js and npm (nothing is installed globally; the s CLI comes from deploy/package.json)"; exit 1; }
