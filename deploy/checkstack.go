@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ossgate/ossgate/function/config"
@@ -30,19 +31,51 @@ func checkStack(p Project, baseDir string) []string {
 			out = append(out, n+": "+problem)
 		}
 	}
+	for _, n := range sortedNames(p) {
+		if p.Resources[n].Component == "fc3-domain" {
+			for _, problem := range checkDomain(p.Resources[n].Other, baseDir) {
+				out = append(out, n+": "+problem)
+			}
+		}
+	}
 	return append(out, checkSchemas(p)...)
 }
 
-// checkSchemas checks every resource's props against its component's
-// schema (ValidateProps), as the component itself would once downloaded.
-func checkSchemas(p Project) []string {
+func sortedNames(p Project) []string {
 	names := make([]string, 0, len(p.Resources))
 	for n := range p.Resources {
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	return names
+}
+
+// checkDomain returns the problems of the custom domain: a name, and
+// certificate files that exist (a certId, or https:// and oss:// URLs, are
+// the component's to fetch).
+func checkDomain(props map[string]any, baseDir string) []string {
 	var out []string
-	for _, n := range names {
+	if name, _ := props["domainName"].(string); name == "" || strings.ContainsAny(name, "/: ") {
+		out = append(out, fmt.Sprintf("domainName %q is not a domain name: set vars.domain", props["domainName"]))
+	}
+	cert, _ := props["certConfig"].(map[string]any)
+	for _, k := range []string{"certificate", "privateKey"} {
+		path, ok := cert[k].(string)
+		if !ok || strings.Contains(path, "://") {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(baseDir, path)); err != nil {
+			out = append(out, fmt.Sprintf("certConfig.%s %s is missing (vars.domainCert: PEM files, or certId)", k, path))
+		}
+	}
+	return out
+}
+
+// checkSchemas checks every resource's props against its component's
+// schema (ValidateProps), as the component itself would once downloaded.
+func checkSchemas(p Project) []string {
+	var out []string
+	for _, n := range sortedNames(p) {
 		problems, err := ValidateProps(p.Resources[n].Component, p.Resources[n].Raw)
 		if err != nil {
 			problems = []string{err.Error()}

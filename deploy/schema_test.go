@@ -94,3 +94,27 @@ func TestVendorSchemasRefuse(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckDomain checks make deploy's checks of the custom domain: its
+// certificate files must exist, a certId needs none.
+func TestCheckDomain(t *testing.T) {
+	p := deployedProject(t)
+	dir := withCode(t)
+	got := strings.Join(Check(p, dir), "\n")
+	for _, want := range []string{"domain: certConfig.certificate ./cert/fullchain.pem is missing", "domain: certConfig.privateKey ./cert/privkey.pem is missing"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("problems lack %q; got:\n%s", want, got)
+		}
+	}
+	d := p.Resources["domain"]
+	d.Other["certConfig"] = map[string]any{"certId": "12345"}
+	d.Raw = d.Other
+	p.Resources["domain"] = d
+	if got := Check(p, dir); len(got) > 0 {
+		t.Errorf("with a certId: got problems %q, want none", got)
+	}
+	d.Other["domainName"] = ""
+	if got := strings.Join(Check(p, dir), "\n"); !strings.Contains(got, "is not a domain name: set vars.domain") {
+		t.Errorf("empty domain: got %q", got)
+	}
+}
