@@ -10,7 +10,7 @@ FUZZTIME ?= 60s
 NODE_PROJECTS := testdata/oracle deploy clients bench/node-alt
 NODE_STAMPS := $(addsuffix /node_modules/.installed,$(NODE_PROJECTS))
 
-.PHONY: all build package test test-go test-js check bench fuzz soak run deploy deploy-tools clean deps deps-system
+.PHONY: all build package test test-go test-js check bench fuzz soak run deploy deploy-tools smoke clean deps deps-system
 
 all: build
 
@@ -105,14 +105,16 @@ run: build
 ## deploy: build, check the configuration, `s deploy` with the pinned CLI, print the endpoint.
 ## OSSGATE_ACCESS names the `s config add` access alias (default: default).
 OSSGATE_ACCESS ?= default
-S := deploy/node_modules/.bin/s
+S ?= deploy/node_modules/.bin/s
 deploy: deploy-tools package deploy/node_modules/.installed
-	@set -o pipefail; $(S) preview -a "$(OSSGATE_ACCESS)" -o json --silent 2>build/s-preview.log \
-		| $(GO) run ./deploy/cmd/ossgate-deploy check \
-		|| { grep -v 'not recommended to run the command as root' build/s-preview.log >&2; exit 1; }
+	@$(GO) run ./deploy/cmd/ossgate-deploy check -s "$(S)" -a "$(OSSGATE_ACCESS)"
 	@echo "deploy: s deploy -a $(OSSGATE_ACCESS) (quiet: its result holds the functions' environment, the JWT secret too)"
-	@set -o pipefail; $(S) deploy -a "$(OSSGATE_ACCESS)" -y --silent -o json \
-		| $(GO) run ./deploy/cmd/ossgate-deploy endpoint
+	@$(GO) run ./deploy/cmd/ossgate-deploy deploy -s "$(S)" -a "$(OSSGATE_ACCESS)"
+
+## smoke: check a live deployment end to end as a client would: sign, upload a small PNG, wait for its
+## record, download it, fetch its thumbnail, delete it (make smoke SIGN_URL=https://… TOKEN=<a caller's JWT>).
+smoke:
+	@$(GO) run ./deploy/cmd/ossgate-smoke -sign-url "$(SIGN_URL)" -token "$(TOKEN)"
 
 deploy-tools:
 	@command -v npm >/dev/null 2>&1 || { echo "deploy: needs Node.js and npm (nothing is installed globally; the s CLI comes from deploy/package.json)"; exit 1; }

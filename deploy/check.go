@@ -20,8 +20,10 @@ var roleARN = regexp.MustCompile(`^acs:ram::[0-9]{10,20}:role/[A-Za-z0-9.@_-]+$`
 // access and the environment). It returns one line for every missing or
 // invalid piece of configuration, in a stable order; none means deploy may
 // run. Each function's environment must load with the same loader the
-// function runs at cold start (config.Load), so a deployment that would not
-// start is refused here. Relative code paths are taken from baseDir.
+// function runs at cold start (config.LoadEnviron, which also refuses an
+// OSSGATE_ variable no function reads), so a deployment that would not
+// start is refused here; the ros stack must agree with the functions
+// (checkStack). Relative code paths are taken from baseDir.
 func Check(p Project, baseDir string) []string {
 	var out []string
 	add := func(format string, a ...any) { out = append(out, fmt.Sprintf(format, a...)) }
@@ -34,7 +36,12 @@ func Check(p Project, baseDir string) []string {
 		add("access %q is not configured (or has no AccountID): run npx --prefix deploy s config add -a %s --AccessKeyID ... --AccessKeySecret ... --AccountID ...", p.Access, p.Access)
 	}
 	sweepAges := map[time.Duration][]string{} // OSSGATE_SWEEP_AGE → the functions that read it
+	p = p.WithStackOutputs("")
+	out = append(out, checkStack(p, baseDir)...)
 	for _, n := range names {
+		if p.Resources[n].Component != "fc3" {
+			continue
+		}
 		pr := p.Resources[n].Props
 		if !strings.Contains(pr.Role, "${") && !roleARN.MatchString(pr.Role) {
 			add("%s: role %q is not a RAM role ARN acs:ram::<account>:role/<name>", n, pr.Role)
@@ -64,8 +71,11 @@ func Check(p Project, baseDir string) []string {
 			add("%s: %s must be sign, record or sweep, got %q", n, config.VarFunction, fn)
 			continue
 		}
-		env := pr.EnvironmentVariables
-		c, err := config.Load(fn, func(k string) string { return env[k] })
+		environ := make([]string, 0, len(pr.EnvironmentVariables))
+		for k, v := range pr.EnvironmentVariables {
+			environ = append(environ, k+"="+v)
+		}
+		c, err := config.LoadEnviron(fn, environ)
 		if err == nil && (fn == config.Sign || fn == config.Sweep) {
 			sweepAges[c.SweepAge] = append(sweepAges[c.SweepAge], n)
 		}

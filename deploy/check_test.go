@@ -1,6 +1,7 @@
 package deploy
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,7 +11,7 @@ import (
 )
 
 func TestResolve(t *testing.T) {
-	p := Project{Vars: map[string]string{"region": "cn-hangzhou", "empty": ""}}
+	p := Project{Vars: map[string]any{"region": "cn-hangzhou", "empty": ""}}
 	e := Env{
 		Getenv: func(k string) string { return map[string]string{"SET": "from-env"}[k] },
 		Config: map[string]string{"AccountID": "123"},
@@ -44,7 +45,8 @@ func TestResolve(t *testing.T) {
 	}
 }
 
-// withCode returns a project directory holding the code package s.yaml names.
+// withCode returns a project directory holding the code package and the
+// ROS template s.yaml names.
 func withCode(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
@@ -52,6 +54,16 @@ func withCode(t *testing.T) string {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "build", "ossgate.zip"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tmpl, err := ROSTemplate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(ROSTemplateFile)), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ROSTemplateFile), tmpl, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return dir
@@ -81,8 +93,23 @@ func TestCheck(t *testing.T) {
 			[]string{"sign: OSSGATE_JWT_JWKS_URL needs OSSGATE_JWT_ISSUER and OSSGATE_JWT_AUDIENCE"}},
 		{"bad max ttl", func(p *Project) { p.Vars["jwtMaxTtl"] = "10y" }, secret, "", []string{"sign: OSSGATE_JWT_MAX_TTL"}},
 		{"sweep ages differ", func(p *Project) {
-			p.Resources["sign"].Props.EnvironmentVariables["OSSGATE_SWEEP_AGE"] = "72h"
+			r := p.Resources["sign"]
+			r.Props.EnvironmentVariables = maps.Clone(r.Props.EnvironmentVariables)
+			r.Props.EnvironmentVariables["OSSGATE_SWEEP_AGE"] = "72h"
+			p.Resources["sign"] = r
 		}, secret, "", []string{"OSSGATE_SWEEP_AGE differs between the functions that read it (sign 72h0m0s; sweep 24h0m0s)"}},
+		{"misspelt variable", func(p *Project) {
+			r := p.Resources["sign"]
+			r.Props.EnvironmentVariables = maps.Clone(r.Props.EnvironmentVariables)
+			r.Props.EnvironmentVariables["OSSGATE_PROFILE"] = "{}"
+			p.Resources["sign"] = r
+		}, secret, "", []string{"sign: OSSGATE_PROFILE: unknown variable, no function reads it; did you mean OSSGATE_PROFILES?"}},
+		{"property fc3 does not define", func(p *Project) {
+			r := p.Resources["sweep"]
+			r.Raw = mapAny(r.Raw, func(s string) string { return s })
+			r.Raw.(map[string]any)["memory"] = 256
+			p.Resources["sweep"] = r
+		}, secret, "", []string{"sweep: fc3 schema: /: additional properties 'memory' not allowed"}},
 		{"no code", nil, secret, "missing", []string{"record: code ./build/ossgate.zip is missing", "sign: code ./build/ossgate.zip is missing"}},
 	}
 	for _, tt := range tests {

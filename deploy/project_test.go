@@ -39,7 +39,7 @@ func renderedSYAML(t *testing.T, getenv func(string) string) Project {
 	if err != nil {
 		t.Fatalf("render s.yaml: %v", err)
 	}
-	return r
+	return r.WithStackOutputs(fakeAccount)
 }
 
 func function(t *testing.T, p Project, fn string) Props {
@@ -53,8 +53,8 @@ func function(t *testing.T, p Project, fn string) Props {
 
 func TestSYAMLFunctions(t *testing.T) {
 	p := loadSYAML(t)
-	if got, want := len(p.Resources), 3; got != want {
-		t.Fatalf("got %d resources, want %d (sign, record and sweep)", got, want)
+	if got, want := len(p.Resources), 4; got != want {
+		t.Fatalf("got %d resources, want %d (the infra stack, sign, record and sweep)", got, want)
 	}
 	for _, fn := range []string{"sign", "record", "sweep"} {
 		t.Run(fn, func(t *testing.T) {
@@ -71,7 +71,7 @@ func TestSYAMLFunctions(t *testing.T) {
 				{"code", pr.Code, "./build/ossgate.zip"},
 				{"logConfig", pr.LogConfig, "auto"},
 				{"region", pr.Region, "${vars.region}"},
-				{"role", pr.Role, "acs:ram::${config('AccountID')}:role/${vars." + fn + "Role}"},
+				{"role", pr.Role, "${resources.infra.output." + strings.ToUpper(fn[:1]) + fn[1:] + "RoleArn}"},
 			} {
 				if c.got != c.want {
 					t.Errorf("%s: got %q, want %q", c.field, c.got, c.want)
@@ -162,13 +162,17 @@ func TestNoSecretInSYAML(t *testing.T) {
 }
 
 func TestVarsAllUsed(t *testing.T) {
-	text, err := os.ReadFile(filepath.Join(repoRoot, "s.yaml"))
-	if err != nil {
-		t.Fatal(err)
+	var text []byte
+	for _, f := range []string{"s.yaml", "s.domain.yaml"} {
+		b, err := os.ReadFile(filepath.Join(repoRoot, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		text = append(text, b...)
 	}
 	for name := range loadSYAML(t).Vars {
 		if !strings.Contains(string(text), "${vars."+name+"}") {
-			t.Errorf("var %s is never referenced in s.yaml", name)
+			t.Errorf("var %s is never referenced in s.yaml or s.domain.yaml", name)
 		}
 	}
 }

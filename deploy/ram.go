@@ -36,7 +36,8 @@ func RAMDocuments() []string {
 var accountID = regexp.MustCompile(`^[0-9]{10,20}$`)
 
 // RAMValues returns the placeholder values of the RAM documents for the
-// rendered project p (see Project.Rendered) and the Alibaba Cloud account
+// rendered project p (see Project.Rendered; the stack's outputs it refers
+// to are filled in, see WithStackOutputs) and the Alibaba Cloud account
 // ID: bucket, region and the three key prefixes as the record function reads
 // them from its environment (the sign function must agree), the record
 // function's name, and accountId.
@@ -44,6 +45,7 @@ func RAMValues(p Project, account string) (map[string]string, error) {
 	if !accountID.MatchString(account) {
 		return nil, fmt.Errorf("deploy: account ID must be 10-20 digits, got %q", account)
 	}
+	p = p.WithStackOutputs(account)
 	_, rec, ok := p.Function("record")
 	if !ok {
 		return nil, fmt.Errorf("deploy: no resource with OSSGATE_FUNCTION=record")

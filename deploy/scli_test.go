@@ -137,6 +137,7 @@ func TestSPreviewMatchesResolver(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	got = got.WithStackOutputs(fakeAccount) // left as they are by both
 	want := renderedSYAML(t, func(k string) string {
 		return map[string]string{"OSSGATE_JWT_SECRET": fakeSecret}[k]
 	})
@@ -148,6 +149,14 @@ func TestSPreviewMatchesResolver(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "build", "ossgate.zip"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "deploy", "ros"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if tmpl, err := os.ReadFile(filepath.Join(repoRoot, ROSTemplateFile)); err != nil {
+		t.Fatal(err)
+	} else if err := os.WriteFile(filepath.Join(dir, ROSTemplateFile), tmpl, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if problems := Check(got, dir); len(problems) > 0 {
@@ -184,5 +193,51 @@ func TestMakeDeployRefuses(t *testing.T) {
 	}
 	if strings.Contains(out, "sign endpoint:") {
 		t.Errorf("make deploy went past the check:\n%s", out)
+	}
+}
+
+// TestSPreviewDomainProject renders s.domain.yaml with the real CLI and
+// checks that its custom domain, and everything it takes from s.yaml,
+// equals what LoadProject makes of the extension.
+func TestSPreviewDomainProject(t *testing.T) {
+	cli := newSCLI(t)
+	cli.s("config", "add", "-a", "ossgate-test", "--AccessKeyID", "LTAIexampleFAKEKEY", "--AccessKeySecret", "exampleFAKEsecret", "--AccountID", fakeAccount)
+	dir := t.TempDir()
+	text, err := os.ReadFile(filepath.Join(repoRoot, "s.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	filled := strings.Replace(string(text), "\n  domain: ''\n", "\n  domain: upload.example.com\n", 1)
+	for name, b := range map[string][]byte{"s.yaml": []byte(filled)} {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ext, err := os.ReadFile(filepath.Join(repoRoot, DomainProjectFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, DomainProjectFile), ext, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ParseProject([]byte(cli.s("preview", "-t", filepath.Join(dir, DomainProjectFile), "-a", "ossgate-test", "-o", "json", "--silent")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := LoadProject(filepath.Join(dir, DomainProjectFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := p.Rendered(Env{Getenv: func(k string) string { return map[string]string{"OSSGATE_JWT_SECRET": fakeSecret}[k] },
+		Config: map[string]string{"AccountID": fakeAccount}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want.Access = "ossgate-test"
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("s preview of %s differs from LoadProject (-ours +s preview):\n%s", DomainProjectFile, d)
+	}
+	if got.Resources["domain"].Other["domainName"] != "upload.example.com" {
+		t.Errorf("domain: %v", got.Resources["domain"].Other)
 	}
 }

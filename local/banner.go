@@ -56,10 +56,29 @@ ossgate local stack is running (Ctrl-C stops it)
 		fmt.Fprint(w, "  WARNING: anonymous signing is ON (-anonymous=true): anyone who can reach the sign\n"+
 			"  endpoint gets upload tickets. Fine on localhost; never deploy with OSSGATE_ALLOW_ANONYMOUS=true.\n\n")
 	}
-	fmt.Fprintf(w, `try (size must be the file's exact size in bytes):
-  curl -s -X POST %s/sign -H 'Content-Type: application/json' \
-    -d '{"profile":"image","files":[{"name":"cat.png","type":"image/png","size":1024}]}'
-then post every returned field (-F name=value, in any order) and last -F file=@cat.png to the returned url.
+	fmt.Fprint(w, tryScript(st.SignURL, demoToken))
+}
 
-`, st.SignURL)
+// tryScript is the banner's example: sign, upload and list one PNG with
+// bash, curl and jq, runnable as printed from the directory holding
+// cat.png. Fields go as --form-string: curl's -F would read the
+// "; filename=" of the pinned Content-Disposition as an option of its own.
+// Without a demo token it names $TOKEN, a caller token the user brings.
+func tryScript(signURL, token string) string {
+	auth := `"Authorization: Bearer $TOKEN"`
+	intro := "try it with a PNG of yours, cat.png (bash, curl and jq; set TOKEN to a caller's JWT first):"
+	if token != "" {
+		auth = "'Authorization: Bearer " + token + "'"
+		intro = "try it with a PNG of yours, cat.png, as the demo user (bash, curl and jq):"
+	}
+	return fmt.Sprintf(`%[1]s
+  curl -s %[2]s/sign -H %[3]s -H 'Content-Type: application/json' \
+    -d '{"profile":"image","files":[{"name":"cat.png","type":"image/png","size":'"$(wc -c < cat.png)"'}]}' > ticket.json
+  args=(); while IFS=$'\t' read -r k v; do args+=(--form-string "$k=$v"); done < <(jq -r '.uploads[0].fields|to_entries[]|"\(.key)\t\(.value)"' ticket.json)
+  curl -s -w '%%{http_code}\n' "$(jq -r '.uploads[0].url' ticket.json)" "${args[@]}" -F 'file=@cat.png;type=image/png'
+  curl -s %[2]s/uploads -H %[3]s
+(the fields go as --form-string: curl's -F reads the "; filename=" of the pinned Content-Disposition as an
+option of its own; the upload is listed once the record function has recorded it, a moment later)
+
+`, intro, signURL, auth)
 }

@@ -51,14 +51,18 @@ type options struct {
 	projectSet       bool          // -project given: a missing file is an error, not FC's defaults
 }
 
+// OSSOnlyPort is -oss-only's default port: make run's OSS endpoint keeps
+// 9090, so both can run at once.
+const OSSOnlyPort = 9190
+
 func parseFlags(args []string, stderr io.Writer) (options, error) {
 	var o options
 	c := &o.cfg
 	fs := flag.NewFlagSet("local", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.IntVar(&c.SignPort, "sign-port", 8080, "port of the sign function's HTTP trigger and the demo page (0 = random)")
-	fs.IntVar(&c.OSSPort, "oss-port", 9090, "port of the local OSS endpoint (0 = random)")
-	fs.StringVar(&c.DataDir, "data", filepath.Join("local", "data"), "directory the local OSS endpoint keeps objects in")
+	fs.IntVar(&c.OSSPort, "oss-port", 9090, fmt.Sprintf("port of the local OSS endpoint (0 = random; %d with -oss-only)", OSSOnlyPort))
+	fs.StringVar(&c.DataDir, "data", filepath.Join("local", "data"), "directory the local OSS endpoint keeps objects in (local/data-oss-only with -oss-only)")
 	fs.StringVar(&c.CodeDir, "code", filepath.Join("build", "code"), "code package holding bootstrap and ossgate (make build)")
 	fs.StringVar(&c.DemoDir, "demo", "clients", "clients directory whose web/ page is served at /")
 	fs.StringVar(&c.Bucket, "bucket", "ossgate-local", "bucket name")
@@ -89,7 +93,17 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
-	fs.Visit(func(f *flag.Flag) { o.projectSet = o.projectSet || f.Name == "project" })
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	o.projectSet = set["project"]
+	if o.ossOnly { // its own defaults, so that it runs beside make run
+		if !set["oss-port"] {
+			c.OSSPort = OSSOnlyPort
+		}
+		if !set["data"] {
+			c.DataDir = filepath.Join("local", "data-oss-only")
+		}
+	}
 	c.JWTSecret = os.Getenv("OSSGATE_JWT_SECRET")
 	c.Env = append([]string{"OSSGATE_LOG_LEVEL=" + o.logLevel}, extraEnv...)
 	return o, nil
@@ -154,7 +168,7 @@ func runStack(ctx context.Context, o options, logger *slog.Logger, stdout, stder
 	defer cancel()
 	st, err := stack.Start(startCtx, o.cfg)
 	if err != nil {
-		return err
+		return portHint(err, map[int]string{o.cfg.SignPort: "-sign-port", o.cfg.OSSPort: "-oss-port"})
 	}
 	defer st.Close()
 	if err := waitAnswering(startCtx, st); err != nil {

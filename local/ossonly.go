@@ -50,7 +50,7 @@ func serveOSSOnly(ctx context.Context, o options, logger *slog.Logger, stdout io
 	srv.AddCredential(ossemu.Credential{AccessKeyID: info.AccessKeyID, AccessKeySecret: info.AccessKeySecret})
 	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(o.cfg.OSSPort)))
 	if err != nil {
-		return err
+		return portHint(err, map[int]string{o.cfg.OSSPort: "-oss-port"})
 	}
 	info.Endpoint = "http://" + ln.Addr().String()
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}

@@ -150,9 +150,6 @@ func Role(args []string) Function {
 	return Function(os.Getenv(VarFunction))
 }
 
-// FromEnv loads the configuration of fn from the process environment.
-func FromEnv(fn Function) (Config, error) { return Load(fn, os.Getenv) }
-
 // Load reads the configuration of fn through getenv and validates it. The
 // error, if any, starts with "config: " and lists every problem found.
 func Load(fn Function, getenv func(string) string) (Config, error) {

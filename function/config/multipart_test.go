@@ -44,7 +44,7 @@ func TestParseMultipartProfileErrors(t *testing.T) {
 		{"negative threshold", `{"multipart":{"threshold":-5},"maxSize":1}`, "multipart.threshold"},
 		{"threshold over 5 GiB", `{"multipart":{"threshold":5368709121},"maxSize":1}`, "multipart.threshold"},
 		{"unknown field", `{"multipart":{"parts":3},"maxSize":1}`, "unknown field"},
-		{"not an object", `{"multipart":true,"maxSize":1}`, "cannot unmarshal"},
+		{"not an object", `{"multipart":true,"maxSize":1}`, "multipart: want an object, got bool"},
 		{"over 5 GiB without multipart", `{"maxSize":5368709121}`, "maxSize <= 5368709120"},
 		{"over 10000 parts of 100 KiB", `{"multipart":{"partSize":102400},"maxSize":1024000001}`, "maxSize <= 1024000000"},
 		{"over 10000 parts of 1 MiB", `{"multipart":{"partSize":1048576},"maxSize":10485760001}`, "maxSize <= 10485760000"},

@@ -1,8 +1,6 @@
 package config
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -98,19 +96,16 @@ func ValidProfileName(name string) bool {
 }
 
 // ParseProfiles decodes and validates a profile set from JSON text: an
-// object mapping profile names to profiles. Unknown fields, unknown MIME
-// types and out-of-range values are errors; every problem is reported.
+// object mapping profile names to profiles. Unknown fields, values of the
+// wrong type, unknown MIME types and out-of-range values are errors; every
+// problem is reported at once, each with its line and column (a syntax
+// error stops the decoding, so it is reported alone).
 func ParseProfiles(text []byte) (map[string]Profile, error) {
-	dec := json.NewDecoder(bytes.NewReader(text))
-	dec.DisallowUnknownFields()
-	var raw map[string]profileJSON
-	if err := dec.Decode(&raw); err != nil {
+	raw, pos, errs, err := decodeProfiles(text)
+	if err != nil {
 		return nil, fmt.Errorf("config: profiles: %w", err)
 	}
-	if dec.More() {
-		return nil, errors.New("config: profiles: trailing data after the JSON object")
-	}
-	if len(raw) == 0 {
+	if len(raw) == 0 && len(errs) == 0 {
 		return nil, errors.New("config: profiles: no profile defined")
 	}
 	names := make([]string, 0, len(raw))
@@ -119,11 +114,10 @@ func ParseProfiles(text []byte) (map[string]Profile, error) {
 	}
 	sort.Strings(names)
 	out := make(map[string]Profile, len(raw))
-	var errs []string
 	for _, n := range names {
 		p, err := buildProfile(n, raw[n])
 		if err != nil {
-			errs = append(errs, err.Error())
+			errs = append(errs, pos[n]+": "+err.Error())
 			continue
 		}
 		out[n] = p

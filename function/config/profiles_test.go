@@ -35,7 +35,7 @@ func TestDefaultProfilesValid(t *testing.T) {
 func TestParseProfilesErrors(t *testing.T) {
 	tests := []struct{ name, json, want string }{
 		{"empty object", `{}`, "no profile"},
-		{"not object", `[]`, "cannot unmarshal"},
+		{"not object", `[]`, "line 1, column 1: want an object mapping profile names to profiles"},
 		{"trailing", `{"a":{"types":["image/png"],"maxSize":1}} {}`, "trailing"},
 		{"unknown field", `{"a":{"types":["image/png"],"maxSize":1,"prefix":"x"}}`, "unknown field"},
 		{"bad name", `{"A b":{"types":["image/png"],"maxSize":1}}`, "name must match"},
@@ -60,6 +60,50 @@ func TestParseProfilesErrors(t *testing.T) {
 			_, err := ParseProfiles([]byte(tt.json))
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("got %v, want an error mentioning %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestParseProfilesPositions checks that a profile set with several
+// mistakes reports every one at once, each at its line and column.
+func TestParseProfilesPositions(t *testing.T) {
+	tests := []struct {
+		name, json string
+		want       []string
+	}{
+		{"every problem at once", `{
+  "photo": {"types": ["image/png"], "maxSize": 100, "maxFile": 2},
+  "clip": {
+    "types": ["video/mp4"],
+    "maxSize": "1GB",
+    "quota": {"files": 1, "per": "day", "byte": 5}
+  },
+  "doc": {"types": ["text/x-nope"], "maxSize": 1}
+}`, []string{
+			`line 2, column 53: profile "photo": unknown field "maxFile" (known: types, minSize, maxSize, expiry, successActionStatus, maxFiles, disposition, rejectPolyglots, quota, rate, multipart)`,
+			`line 6, column 41: profile "clip": quota: unknown field "byte" (known: files, bytes, per)`,
+			`line 5, column 21: profile "clip": maxSize: want an integer, got string`,
+			`line 8, column 3: profile "doc": unknown MIME type "text/x-nope"`,
+		}},
+		{"syntax error", "{\n  \"a\": {\"types\": [\"image/png\"],,}\n}", []string{"line 2, column 32: invalid character ','"}},
+		{"trailing data", "{\"a\": {\"types\": [\"image/png\"], \"maxSize\": 1}}\n  {}", []string{"line 2, column 3: trailing data"}},
+		{"truncated", `{"a": {"types": ["image/png"]`, []string{"line 1, column 30: unexpected EOF"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseProfiles([]byte(tt.json))
+			if err == nil {
+				t.Fatal("got no error")
+			}
+			got := err.Error()
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("error lacks %q; got:\n%s", w, got)
+				}
+			}
+			if n := strings.Count(got, "line "); n != len(tt.want) {
+				t.Errorf("got %d positioned problems, want %d:\n%s", n, len(tt.want), got)
 			}
 		})
 	}
