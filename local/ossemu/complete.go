@@ -7,9 +7,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
+
+	"github.com/ossgate/ossgate/local/ossemu/disk"
 )
 
 // maxCompleteBody bounds a CompleteMultipartUpload body (10,000 parts).
@@ -47,7 +48,7 @@ func (s *Server) completeMultipart(q *request) error {
 		return err
 	}
 	id := q.r.URL.Query().Get("uploadId")
-	u, err := s.store.upload(q.bucket, q.key, id)
+	u, err := s.store.Upload(q.bucket, q.key, id)
 	if err != nil {
 		return uploadError(err)
 	}
@@ -58,17 +59,17 @@ func (s *Server) completeMultipart(q *request) error {
 			return err
 		}
 	}
-	claimed, err := s.store.claimUpload(q.bucket, id)
+	claim, err := s.store.ClaimUpload(q.bucket, id)
 	if err != nil {
 		return uploadError(err)
 	}
 	done := false
 	defer func() {
 		if !done {
-			_ = s.store.unclaimUpload(q.bucket, id, claimed)
+			_ = claim.Release()
 		}
 	}()
-	chosen, err := choosePartsIn(claimed, listed, all)
+	chosen, err := chooseParts(claim, listed, all)
 	if err != nil {
 		return err
 	}
@@ -76,14 +77,14 @@ func (s *Server) completeMultipart(q *request) error {
 	if err != nil {
 		return err
 	}
-	defer p.abort()
+	defer p.Abort()
 	meta := u.Meta
 	meta.Key, meta.Type, meta.ETag = q.key, "Multipart", multipartETag(chosen)
 	if err := s.commit(q, p, &meta, "ObjectCreated:CompleteMultipartUpload", u.Forbid || forbidOverwrite(q.r.Header.Get("x-oss-forbid-overwrite"))); err != nil {
 		return err
 	}
 	done = true
-	if err := removeAll(claimed); err != nil {
+	if err := claim.Remove(); err != nil {
 		s.log.Warn("ossemu: remove completed upload", "err", err, "uploadId", id)
 	}
 	return writeXML(q, completeResult{
@@ -111,18 +112,17 @@ func readCompleteBody(r *http.Request) ([]completePart, error) {
 	return doc.Parts, nil
 }
 
-// choosePartsIn returns the parts of the upload directory dir to
-// concatenate: every part when all is set, else the listed ones, each of
+// chooseParts returns the parts of the claimed upload to concatenate: every part when all is set, else the listed ones, each of
 // which must exist with the listed ETag; every chosen part but the last must
 // be at least minPartSize.
-func choosePartsIn(dir string, listed []completePart, all bool) ([]part, error) {
-	have, err := parts(dir)
+func chooseParts(claim *disk.Claim, listed []completePart, all bool) ([]disk.Part, error) {
+	have, err := claim.Parts()
 	if err != nil {
 		return nil, uploadError(err)
 	}
 	chosen := have
 	if !all {
-		byNum := map[int]part{}
+		byNum := map[int]disk.Part{}
 		for _, p := range have {
 			byNum[p.Number] = p
 		}
@@ -147,32 +147,32 @@ func choosePartsIn(dir string, listed []completePart, all bool) ([]part, error) 
 }
 
 // concat streams the chosen parts into a new pending object of bucket.
-func (s *Server) concat(bucket string, chosen []part) (*pending, error) {
+func (s *Server) concat(bucket string, chosen []disk.Part) (*disk.Pending, error) {
 	var total int64
 	for _, p := range chosen {
 		total += p.Size
 	}
-	p, err := s.store.create(bucket, total)
+	p, err := s.store.Create(bucket, total)
 	if err != nil {
 		return nil, err
 	}
-	p.md5 = nil // the ETag is not the body's MD5
+	p.SkipMD5() // the ETag is not the body's MD5
 	for _, pt := range chosen {
 		if err := copyPart(p, pt); err != nil {
-			p.abort()
+			p.Abort()
 			return nil, err
 		}
 	}
 	return p, nil
 }
 
-func copyPart(dst io.Writer, pt part) error {
-	o, err := openObjectFile(pt.path)
+func copyPart(dst io.Writer, pt disk.Part) error {
+	o, err := pt.Open()
 	if err != nil {
 		return err
 	}
 	defer o.Close()
-	if _, err := io.Copy(dst, o.Body(0, o.meta.Size)); err != nil {
+	if _, err := io.Copy(dst, o.Body(0, o.Meta.Size)); err != nil {
 		return fmt.Errorf("ossemu: concatenate part %d: %w", pt.Number, err)
 	}
 	return nil
@@ -180,18 +180,11 @@ func copyPart(dst io.Writer, pt part) error {
 
 // multipartETag is OSS's ETag of a multipart object: the upper-case hex MD5
 // of the concatenated binary MD5s of its parts, "-", the number of parts.
-func multipartETag(chosen []part) string {
+func multipartETag(chosen []disk.Part) string {
 	h := md5.New()
 	for _, p := range chosen {
 		sum, _ := hex.DecodeString(p.ETag)
 		h.Write(sum)
 	}
 	return strings.ToUpper(hex.EncodeToString(h.Sum(nil))) + "-" + strconv.Itoa(len(chosen))
-}
-
-func removeAll(dir string) error {
-	if err := os.RemoveAll(dir); err != nil {
-		return fmt.Errorf("ossemu: remove: %w", err)
-	}
-	return nil
 }

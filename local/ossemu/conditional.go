@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/ossgate/ossgate/local/ossemu/disk"
 )
 
 // errNotModified is the 304 answer of a GET or HEAD whose If-None-Match or
@@ -40,7 +42,7 @@ func requestPreconditions(h http.Header, prefix string) preconditions {
 
 // check evaluates p against m; notModified is the error the "unchanged"
 // conditions yield (304 for a GET, 412 for a copy).
-func (p preconditions) check(m *objectMeta, notModified *Error) *Error {
+func (p preconditions) check(m *disk.Meta, notModified *Error) *Error {
 	modified := m.LastModified.Truncate(time.Second)
 	switch {
 	case p.ifMatch != "":

@@ -61,7 +61,7 @@ func (s *Server) deleteMultiple(q *request) error {
 				return errInvalidArgument("The key %q is not URL-encoded correctly.", o.Key)
 			}
 		}
-		if err := s.store.remove(q.bucket, key); err != nil {
+		if err := s.store.Remove(q.bucket, key); err != nil {
 			return err
 		}
 		if !req.Quiet {

@@ -26,7 +26,8 @@ func errorf(status int, code, ec, format string, args ...any) *Error {
 	return &Error{Status: status, Code: code, EC: ec, Message: fmt.Sprintf(format, args...)}
 }
 
-// Messages OSS sends, verbatim where /work/shared/oss-v4-notes.md records them.
+// Messages OSS sends, verbatim where the OSS API reference (PostObject,
+// error-centre pages) or the official SDKs' tests quote them.
 const (
 	msgMalformedPOST   = "The body of your POST request is not well-formed multipart/form-data."
 	msgSignature       = "The request signature we calculated does not match the signature you provided. Check your key and signing method."

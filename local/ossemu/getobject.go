@@ -8,17 +8,18 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ossgate/ossgate/local/ossemu/disk"
 	"github.com/ossgate/ossgate/local/ossemu/imgproc"
 )
 
 // openObject authenticates q's header signature and opens its object; an
 // absent object is NoSuchKey. The caller closes the object.
-func (s *Server) openObject(q *request) (*object, error) {
+func (s *Server) openObject(q *request) (*disk.Object, error) {
 	if err := s.authenticate(q); err != nil {
 		return nil, err
 	}
-	o, err := s.store.open(q.bucket, q.key)
-	if errors.Is(err, errNotFound) {
+	o, err := s.store.Open(q.bucket, q.key)
+	if errors.Is(err, disk.ErrNotFound) {
 		return nil, errNoSuchKey()
 	}
 	return o, err
@@ -35,7 +36,7 @@ func (s *Server) getObject(q *request) error {
 		return err
 	}
 	defer o.Close()
-	m := o.meta
+	m := o.Meta
 	h := q.w.Header()
 	if e := requestPreconditions(q.r.Header, "").check(&m, errNotModified()); e != nil {
 		if e.Status != http.StatusNotModified {
@@ -77,8 +78,8 @@ func (s *Server) getObject(q *request) error {
 // processImage answers a GET with x-oss-process: the object processed by
 // imgproc (resize only) in its own format; a Range is ignored, as the
 // result is a new image.
-func (s *Server) processImage(q *request, o *object, process string) error {
-	out, ctype, err := imgproc.Process(process, o.Body(0, o.meta.Size))
+func (s *Server) processImage(q *request, o *disk.Object, process string) error {
+	out, ctype, err := imgproc.Process(process, o.Body(0, o.Meta.Size))
 	var ie *imgproc.Error
 	if errors.As(err, &ie) {
 		return errorf(ie.Status, ie.Code, "", "%s", ie.Message)
@@ -88,7 +89,7 @@ func (s *Server) processImage(q *request, o *object, process string) error {
 	h := q.w.Header()
 	h.Set("Content-Type", ctype)
 	h.Set("Content-Length", strconv.Itoa(len(out)))
-	h.Set("Last-Modified", o.meta.LastModified.UTC().Format(http.TimeFormat))
+	h.Set("Last-Modified", o.Meta.LastModified.UTC().Format(http.TimeFormat))
 	q.w.WriteHeader(http.StatusOK)
 	if _, err := q.w.Write(out); err != nil {
 		s.log.Debug("ossemu: write processed image", "err", err, "requestId", q.id)
@@ -130,7 +131,7 @@ func parseRange(v string, size int64) (first, last int64, ok bool) {
 }
 
 // objectHeaders sets the headers GET and HEAD return for m.
-func objectHeaders(h http.Header, m *objectMeta) {
+func objectHeaders(h http.Header, m *disk.Meta) {
 	h.Set("Content-Type", m.ContentType)
 	h.Set("ETag", `"`+m.ETag+`"`)
 	h.Set("Last-Modified", m.LastModified.UTC().Format(http.TimeFormat))

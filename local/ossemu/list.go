@@ -5,6 +5,8 @@ import (
 	"encoding/xml"
 	"net/url"
 	"strings"
+
+	"github.com/ossgate/ossgate/local/ossemu/disk"
 )
 
 // listObjects serves ListObjects: ListObjectsV2 (GET /?list-type=2) and,
@@ -36,7 +38,7 @@ func (s *Server) listObjects(q *request) error {
 		}
 	}
 	prefix, delim := v.Get("prefix"), v.Get("delimiter")
-	objs, err := s.store.list(q.bucket, prefix)
+	objs, err := s.store.List(q.bucket, prefix)
 	if err != nil {
 		return err
 	}
@@ -64,7 +66,7 @@ func ptrInt(n int) *int { return &n }
 
 // fill pages objs (sorted, under res.Prefix) after marker into res and
 // returns the last key or common prefix it put there.
-func fill(res *listResult, objs []objectMeta, marker, delim string, maxKeys int, owner bool) string {
+func fill(res *listResult, objs []disk.Meta, marker, delim string, maxKeys int, owner bool) string {
 	last, n := "", 0
 	for _, o := range objs {
 		if o.Key <= marker || (delim != "" && strings.HasSuffix(marker, delim) && strings.HasPrefix(o.Key, marker)) {

@@ -4,6 +4,8 @@ import (
 	"encoding/xml"
 	"strconv"
 	"strings"
+
+	"github.com/ossgate/ossgate/local/ossemu/disk"
 )
 
 // boundedInt reads the integer parameter name of q: def when absent, else it
@@ -48,7 +50,7 @@ func (s *Server) listParts(q *request) error {
 		return err
 	}
 	id := q.r.URL.Query().Get("uploadId")
-	if _, err := s.store.upload(q.bucket, q.key, id); err != nil {
+	if _, err := s.store.Upload(q.bucket, q.key, id); err != nil {
 		return uploadError(err)
 	}
 	maxParts, err := boundedInt(q, "max-parts", 1000, 1, 1000)
@@ -59,7 +61,7 @@ func (s *Server) listParts(q *request) error {
 	if err != nil {
 		return err
 	}
-	have, err := parts(s.store.uploadPath(q.bucket, id))
+	have, err := s.store.Parts(q.bucket, id)
 	if err != nil {
 		return uploadError(err)
 	}
@@ -116,7 +118,7 @@ func (s *Server) listUploads(q *request) error {
 	}
 	prefix, delim := v.Get("prefix"), v.Get("delimiter")
 	keyMarker, idMarker := v.Get("key-marker"), v.Get("upload-id-marker")
-	all, err := s.store.listUploads(q.bucket, prefix)
+	all, err := s.store.ListUploads(q.bucket, prefix)
 	if err != nil {
 		return err
 	}
@@ -146,7 +148,7 @@ func (s *Server) listUploads(q *request) error {
 
 // afterMarker drops the uploads up to the marker: keys before keyMarker,
 // and keyMarker's own uploads up to idMarker (all of them without one).
-func afterMarker(all []*upload, keyMarker, idMarker string) []*upload {
+func afterMarker(all []*disk.Upload, keyMarker, idMarker string) []*disk.Upload {
 	if keyMarker == "" {
 		return all
 	}

@@ -6,21 +6,29 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
-	"io/fs"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ossgate/ossgate/local/ossemu/disk"
+)
+
+// OSS's multipart limits: part numbers 1 to 10000, every part but the last
+// at least 100 KB (the InvalidPart page cited in CONFORMANCE.md).
+const (
+	maxPartNum  = 10000
+	minPartSize = 100 << 10
 )
 
 func errNoSuchUploadAnswer() *Error {
 	return errorf(http.StatusNotFound, "NoSuchUpload", "", msgNoSuchUpload)
 }
 
-// uploadError maps the store's errNoSuchUpload to the NoSuchUpload answer.
+// uploadError maps the store's disk.ErrNoSuchUpload to the NoSuchUpload answer.
 func uploadError(err error) error {
-	if errors.Is(err, errNoSuchUpload) {
+	if errors.Is(err, disk.ErrNoSuchUpload) {
 		return errNoSuchUploadAnswer()
 	}
 	return err
@@ -67,14 +75,14 @@ func (s *Server) initiateMultipart(q *request) error {
 	if meta.Tags, err = parseTagging(q.r.Header.Get("x-oss-tagging")); err != nil {
 		return err
 	}
-	u := &upload{Key: q.key, Initiated: s.cfg.Now().UTC(), Meta: *meta, Forbid: forbidOverwrite(q.r.Header.Get("x-oss-forbid-overwrite"))}
+	u := &disk.Upload{Key: q.key, Initiated: s.cfg.Now().UTC(), Meta: *meta, Forbid: forbidOverwrite(q.r.Header.Get("x-oss-forbid-overwrite"))}
 	if u.Forbid {
-		if o, err := s.store.open(q.bucket, q.key); err == nil {
+		if o, err := s.store.Open(q.bucket, q.key); err == nil {
 			o.Close()
 			return errFileExists()
 		}
 	}
-	if err := s.store.createUpload(q.bucket, u); err != nil {
+	if err := s.store.CreateUpload(q.bucket, u); err != nil {
 		return err
 	}
 	return writeXML(q, initiateResult{Bucket: q.bucket, Key: encodeKey(q, q.key), UploadID: u.ID, EncodingType: encodingType(q)})
@@ -102,7 +110,7 @@ func (s *Server) uploadPart(q *request) error {
 		return err
 	}
 	id := q.r.URL.Query().Get("uploadId")
-	if _, err := s.store.upload(q.bucket, q.key, id); err != nil {
+	if _, err := s.store.Upload(q.bucket, q.key, id); err != nil {
 		return uploadError(err)
 	}
 	if q.r.Header.Get("x-oss-copy-source") != "" {
@@ -119,11 +127,11 @@ func (s *Server) uploadPart(q *request) error {
 	if err != nil {
 		return err
 	}
-	defer p.abort()
+	defer p.Abort()
 	if err := readBody(q, p, size); err != nil {
 		return err
 	}
-	pt, err := s.store.commitPart(p, q.bucket, id, n, s.cfg.Now().UTC().Truncate(time.Second))
+	pt, err := s.store.CommitPart(p, q.bucket, id, n, s.cfg.Now().UTC().Truncate(time.Second))
 	if err != nil {
 		return uploadError(err)
 	}
@@ -138,12 +146,12 @@ func (s *Server) uploadPart(q *request) error {
 }
 
 // createPart starts a part of at most limit bytes in upload id's directory.
-func (s *Server) createPart(bucket, id string, limit int64) (*pending, error) {
-	p, err := createIn(s.store.uploadPath(bucket, id), limit)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, errNoSuchUploadAnswer()
+func (s *Server) createPart(bucket, id string, limit int64) (*disk.Pending, error) {
+	p, err := s.store.CreatePart(bucket, id, limit)
+	if err != nil {
+		return nil, uploadError(err)
 	}
-	return p, err
+	return p, nil
 }
 
 type copyPartResult struct {
@@ -161,9 +169,9 @@ func (s *Server) uploadPartCopy(q *request, id string, n int) error {
 		return err
 	}
 	defer o.Close()
-	start, size := int64(0), o.meta.Size
+	start, size := int64(0), o.Meta.Size
 	if rg := q.r.Header.Get("x-oss-copy-source-range"); rg != "" {
-		a, b, ok := parseRange(rg, o.meta.Size)
+		a, b, ok := parseRange(rg, o.Meta.Size)
 		if !ok {
 			return errorf(http.StatusRequestedRangeNotSatisfiable, "InvalidRange", "", msgRangeNotSatisfy)
 		}
@@ -173,12 +181,12 @@ func (s *Server) uploadPartCopy(q *request, id string, n int) error {
 	if err != nil {
 		return err
 	}
-	defer p.abort()
+	defer p.Abort()
 	if _, err := io.Copy(p, o.Body(start, size)); err != nil {
 		return err
 	}
 	now := s.cfg.Now().UTC().Truncate(time.Second)
-	pt, err := s.store.commitPart(p, q.bucket, id, n, now)
+	pt, err := s.store.CommitPart(p, q.bucket, id, n, now)
 	if err != nil {
 		return uploadError(err)
 	}
@@ -193,14 +201,14 @@ func (s *Server) abortMultipart(q *request) error {
 		return err
 	}
 	id := q.r.URL.Query().Get("uploadId")
-	if _, err := s.store.upload(q.bucket, q.key, id); err != nil {
+	if _, err := s.store.Upload(q.bucket, q.key, id); err != nil {
 		return uploadError(err)
 	}
-	claimed, err := s.store.claimUpload(q.bucket, id)
+	claim, err := s.store.ClaimUpload(q.bucket, id)
 	if err != nil {
 		return uploadError(err)
 	}
-	if err := removeAll(claimed); err != nil {
+	if err := claim.Remove(); err != nil {
 		return err
 	}
 	q.w.WriteHeader(http.StatusNoContent)

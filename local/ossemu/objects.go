@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/ossgate/ossgate/local/ossemu/disk"
 )
 
 func validUTF8(s string) bool { return utf8.ValidString(s) }
@@ -42,11 +44,11 @@ func (s *Server) putObject(q *request) error {
 	if meta.Tags, err = parseTagging(q.r.Header.Get("x-oss-tagging")); err != nil {
 		return err
 	}
-	p, err := s.store.create(q.bucket, n)
+	p, err := s.store.Create(q.bucket, n)
 	if err != nil {
 		return err
 	}
-	defer p.abort()
+	defer p.Abort()
 	if err := readBody(q, p, n); err != nil {
 		return err
 	}
@@ -60,12 +62,12 @@ func (s *Server) putObject(q *request) error {
 // readBody streams q's body of size bytes into p and checks it against the
 // request's Content-MD5, if any: a short body is InvalidArgument, a
 // mismatch InvalidDigest.
-func readBody(q *request, p *pending, size int64) error {
-	if _, err := io.Copy(p, q.r.Body); err != nil || p.n != size {
+func readBody(q *request, p *disk.Pending, size int64) error {
+	if _, err := io.Copy(p, q.r.Body); err != nil || p.Size() != size {
 		return errInvalidArgument("The request body is shorter than its Content-Length.")
 	}
 	if want := q.r.Header.Get("Content-MD5"); want != "" {
-		if b, err := base64.StdEncoding.DecodeString(want); err != nil || !bytes.Equal(b, p.md5.Sum(nil)) {
+		if b, err := base64.StdEncoding.DecodeString(want); err != nil || !bytes.Equal(b, p.MD5()) {
 			return errInvalidDigest()
 		}
 	}
@@ -74,10 +76,10 @@ func readBody(q *request, p *pending, size int64) error {
 
 // commit makes p the object described by meta, honouring
 // forbid (x-oss-forbid-overwrite), sets the ETag and CRC headers and emits the event.
-func (s *Server) commit(q *request, p *pending, meta *objectMeta, event string, forbid bool) error {
+func (s *Server) commit(q *request, p *disk.Pending, meta *disk.Meta, event string, forbid bool) error {
 	meta.LastModified = s.cfg.Now().UTC().Truncate(time.Second)
-	prev, err := p.commit(s.store, q.bucket, meta, forbid)
-	if errors.Is(err, errExists) {
+	prev, err := p.Commit(s.store, q.bucket, meta, forbid)
+	if errors.Is(err, disk.ErrExists) {
 		return errFileExists()
 	}
 	if err != nil {
@@ -93,8 +95,8 @@ func (s *Server) commit(q *request, p *pending, meta *objectMeta, event string, 
 }
 
 // headerMeta builds object metadata from request headers.
-func headerMeta(h http.Header, key string) (*objectMeta, error) {
-	m := &objectMeta{Key: key, UserMeta: map[string]string{}, Headers: map[string]string{}}
+func headerMeta(h http.Header, key string) (*disk.Meta, error) {
+	m := &disk.Meta{Key: key, UserMeta: map[string]string{}, Headers: map[string]string{}}
 	m.ContentType = firstNonEmpty(h.Get("Content-Type"), guessType(key))
 	size := 0
 	for k := range h {
@@ -119,7 +121,7 @@ func (s *Server) deleteObject(q *request) error {
 	if err := s.authenticate(q); err != nil {
 		return err
 	}
-	if err := s.store.remove(q.bucket, q.key); err != nil {
+	if err := s.store.Remove(q.bucket, q.key); err != nil {
 		return err
 	}
 	q.w.WriteHeader(http.StatusNoContent)
@@ -142,16 +144,16 @@ func (s *Server) copyObject(q *request) error {
 		return err
 	}
 	defer o.Close()
-	meta, err := copyMeta(q.r.Header, o.meta, q.key)
+	meta, err := copyMeta(q.r.Header, o.Meta, q.key)
 	if err != nil {
 		return err
 	}
-	p, err := s.store.create(q.bucket, o.meta.Size)
+	p, err := s.store.Create(q.bucket, o.Meta.Size)
 	if err != nil {
 		return err
 	}
-	defer p.abort()
-	if _, err := io.Copy(p, o.Body(0, o.meta.Size)); err != nil {
+	defer p.Abort()
+	if _, err := io.Copy(p, o.Body(0, o.Meta.Size)); err != nil {
 		return err
 	}
 	if err := s.commit(q, p, meta, "ObjectCreated:CopyObject", forbidOverwrite(q.r.Header.Get("x-oss-forbid-overwrite"))); err != nil {
@@ -164,7 +166,7 @@ func (s *Server) copyObject(q *request) error {
 // the key URL-encoded) and checks its x-oss-copy-source-if-match,
 // -if-none-match, -if-modified-since and -if-unmodified-since conditions:
 // any that fails is 412 PreconditionFailed.
-func (s *Server) openCopySource(q *request) (*object, error) {
+func (s *Server) openCopySource(q *request) (*disk.Object, error) {
 	src, err := url.QueryUnescape(q.r.Header.Get("x-oss-copy-source"))
 	if err != nil {
 		return nil, errInvalidArgument("x-oss-copy-source is not URL-encoded correctly.")
@@ -173,22 +175,22 @@ func (s *Server) openCopySource(q *request) (*object, error) {
 	if !s.knownBucket(srcBucket) {
 		return nil, errorf(http.StatusNotFound, "NoSuchBucket", "", msgNoSuchBucket)
 	}
-	o, err := s.store.open(srcBucket, srcKey)
-	if errors.Is(err, errNotFound) {
+	o, err := s.store.Open(srcBucket, srcKey)
+	if errors.Is(err, disk.ErrNotFound) {
 		return nil, errNoSuchKey()
 	}
 	if err != nil {
 		return nil, err
 	}
-	if e := requestPreconditions(q.r.Header, "x-oss-copy-source-").check(&o.meta, errPrecondition()); e != nil {
+	if e := requestPreconditions(q.r.Header, "x-oss-copy-source-").check(&o.Meta, errPrecondition()); e != nil {
 		o.Close()
 		return nil, e
 	}
 	return o, nil
 }
 
-func copyMeta(h http.Header, src objectMeta, key string) (*objectMeta, error) {
-	m := &objectMeta{Key: key, ContentType: src.ContentType, UserMeta: src.UserMeta, Headers: src.Headers, Tags: src.Tags}
+func copyMeta(h http.Header, src disk.Meta, key string) (*disk.Meta, error) {
+	m := &disk.Meta{Key: key, ContentType: src.ContentType, UserMeta: src.UserMeta, Headers: src.Headers, Tags: src.Tags}
 	if strings.EqualFold(h.Get("x-oss-metadata-directive"), "REPLACE") {
 		r, err := headerMeta(h, key)
 		if err != nil {

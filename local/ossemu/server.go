@@ -23,6 +23,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/ossgate/ossgate/local/ossemu/disk"
 )
 
 // Credential is an AccessKey pair the server accepts. A non-empty
@@ -63,7 +65,7 @@ const DefaultMaxObjectSize = 5 << 30
 // buckets. Its methods are safe for concurrent use.
 type Server struct {
 	cfg   Config
-	store *store
+	store *disk.Store
 	log   *slog.Logger
 
 	mu       sync.RWMutex
@@ -98,7 +100,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	st, err := openStore(cfg.DataDir, cfg.Buckets)
+	st, err := disk.New(cfg.DataDir, cfg.Buckets)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+
+	"github.com/ossgate/ossgate/local/ossemu/disk"
 )
 
 // Tag limits OSS documents for object tagging.
@@ -29,8 +31,8 @@ func (s *Server) tagging(q *request) error {
 	switch q.r.Method {
 	case http.MethodGet:
 		t := taggingDoc{}
-		for _, k := range slices.Sorted(maps.Keys(o.meta.Tags)) {
-			t.Tags = append(t.Tags, tag{Key: k, Value: o.meta.Tags[k]})
+		for _, k := range slices.Sorted(maps.Keys(o.Meta.Tags)) {
+			t.Tags = append(t.Tags, tag{Key: k, Value: o.Meta.Tags[k]})
 		}
 		return writeXML(q, t)
 	case http.MethodPut, http.MethodDelete:
@@ -53,18 +55,18 @@ func (s *Server) tagging(q *request) error {
 	return errorf(http.StatusMethodNotAllowed, "MethodNotAllowed", "", msgMethodNotAllow)
 }
 
-func (s *Server) retag(bucket string, o *object, tags map[string]string) error {
-	meta := o.meta
+func (s *Server) retag(bucket string, o *disk.Object, tags map[string]string) error {
+	meta := o.Meta
 	meta.Tags = tags
-	p, err := s.store.create(bucket, meta.Size)
+	p, err := s.store.Create(bucket, meta.Size)
 	if err != nil {
 		return err
 	}
-	defer p.abort()
+	defer p.Abort()
 	if _, err := io.Copy(p, o.Body(0, meta.Size)); err != nil {
 		return err
 	}
-	_, err = p.commit(s.store, bucket, &meta, false)
+	_, err = p.Commit(s.store, bucket, &meta, false)
 	return err
 }
 

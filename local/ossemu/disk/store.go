@@ -1,4 +1,9 @@
-package ossemu
+// Package disk is the local OSS emulator's storage: objects and multipart
+// uploads as files under one data directory, each written to a temp file,
+// fsynced and renamed into place, so that what a reader sees is whole or
+// absent. It knows nothing of HTTP; the handlers in package ossemu decide
+// what a request may do and call it.
+package disk
 
 import (
 	"crypto/md5"
@@ -27,15 +32,17 @@ import (
 // metadata together) or not at all. New removes leftover temp files.
 
 const (
-	tmpPrefix   = ".tmp-"
+	// TmpPrefix starts the name of every temp file and claimed upload
+	// directory; New removes what a crash left behind.
+	TmpPrefix   = ".tmp-"
 	trailerLen  = 16
 	objectMagic = "OSSEMU01"
 )
 
 var crcTable = crc64.MakeTable(crc64.ECMA)
 
-// objectMeta is everything OSS knows about an object besides its bytes.
-type objectMeta struct {
+// Meta is everything OSS knows about an object besides its bytes.
+type Meta struct {
 	Key          string            `json:"key"`
 	Size         int64             `json:"size"`
 	ETag         string            `json:"etag"`           // uppercase hex MD5 (multipart: MD5 of the part MD5s, "-<n>"), no quotes
@@ -48,31 +55,34 @@ type objectMeta struct {
 	LastModified time.Time         `json:"lastModified"`
 }
 
-// store keeps the objects of the configured buckets under one directory.
-type store struct {
+// Store keeps the objects and uploads of the configured buckets under one
+// directory.
+type Store struct {
 	dir string
 }
 
-// errNotFound reports a missing object.
-var errNotFound = errors.New("ossemu: object not found")
+// ErrNotFound reports a missing object.
+var ErrNotFound = errors.New("ossemu: object not found")
 
-// errExists reports a forbidden overwrite.
-var errExists = errors.New("ossemu: object exists")
+// ErrExists reports a forbidden overwrite.
+var ErrExists = errors.New("ossemu: object exists")
 
-func openStore(dir string, buckets []string) (*store, error) {
+// New creates the bucket directories under dir and removes the temp files a
+// previous run left there, keeping complete objects and live uploads.
+func New(dir string, buckets []string) (*Store, error) {
 	for _, b := range buckets {
 		d := filepath.Join(dir, b)
-		if err := os.MkdirAll(filepath.Join(d, uploadsDir), 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Join(d, UploadsDir), 0o755); err != nil {
 			return nil, fmt.Errorf("ossemu: create bucket dir: %w", err)
 		}
 		if err := removeTemps(d); err != nil {
 			return nil, err
 		}
-		if err := removeUploadTemps(filepath.Join(d, uploadsDir)); err != nil {
+		if err := removeUploadTemps(filepath.Join(d, UploadsDir)); err != nil {
 			return nil, err
 		}
 	}
-	return &store{dir: dir}, nil
+	return &Store{dir: dir}, nil
 }
 
 // removeTemps removes every temp file (or claimed directory) directly in dir.
@@ -87,7 +97,7 @@ func removeTemps(dir string) error {
 		return fmt.Errorf("ossemu: read dir: %w", err)
 	}
 	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), tmpPrefix) {
+		if strings.HasPrefix(e.Name(), TmpPrefix) {
 			if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return fmt.Errorf("ossemu: remove temp file: %w", err)
 			}
@@ -96,14 +106,14 @@ func removeTemps(dir string) error {
 	return nil
 }
 
-func (s *store) path(bucket, key string) string {
+func (s *Store) path(bucket, key string) string {
 	sum := sha256.Sum256([]byte(key))
 	return filepath.Join(s.dir, bucket, hex.EncodeToString(sum[:]))
 }
 
-// pending is an object being written: a temp file that counts and hashes
-// what is written to it and refuses to grow past limit bytes.
-type pending struct {
+// Pending is an object (or part) being written: a temp file that counts and
+// hashes what is written to it and refuses to grow past limit bytes.
+type Pending struct {
 	f     *os.File
 	md5   hash.Hash
 	crc   hash.Hash64
@@ -111,25 +121,26 @@ type pending struct {
 	limit int64
 }
 
-// errLimit is returned by pending.Write past the size limit.
-var errLimit = errors.New("ossemu: object size limit exceeded")
+// ErrLimit is returned by Pending.Write past the size limit.
+var ErrLimit = errors.New("ossemu: object size limit exceeded")
 
-func (s *store) create(bucket string, limit int64) (*pending, error) {
+// Create starts a pending object of bucket of at most limit bytes.
+func (s *Store) Create(bucket string, limit int64) (*Pending, error) {
 	return createIn(filepath.Join(s.dir, bucket), limit)
 }
 
 // createIn starts a pending file in dir.
-func createIn(dir string, limit int64) (*pending, error) {
-	f, err := os.CreateTemp(dir, tmpPrefix+"*")
+func createIn(dir string, limit int64) (*Pending, error) {
+	f, err := os.CreateTemp(dir, TmpPrefix+"*")
 	if err != nil {
 		return nil, fmt.Errorf("ossemu: create temp: %w", err)
 	}
-	return &pending{f: f, md5: md5.New(), crc: crc64.New(crcTable), limit: limit}, nil
+	return &Pending{f: f, md5: md5.New(), crc: crc64.New(crcTable), limit: limit}, nil
 }
 
-func (p *pending) Write(b []byte) (int, error) {
+func (p *Pending) Write(b []byte) (int, error) {
 	if p.n+int64(len(b)) > p.limit {
-		return 0, errLimit
+		return 0, ErrLimit
 	}
 	n, err := p.f.Write(b)
 	p.n += int64(n)
@@ -140,31 +151,45 @@ func (p *pending) Write(b []byte) (int, error) {
 	return n, err
 }
 
-// etag is the upper-case hex MD5 of what was written ("" when the MD5 was
-// not computed).
-func (p *pending) etag() string {
+// Size is the number of bytes written so far.
+func (p *Pending) Size() int64 { return p.n }
+
+// MD5 is the binary MD5 of what was written (nil after SkipMD5).
+func (p *Pending) MD5() []byte {
+	if p.md5 == nil {
+		return nil
+	}
+	return p.md5.Sum(nil)
+}
+
+// SkipMD5 stops hashing: the object's ETag will not be its body's MD5 (a
+// multipart object), so Commit needs a Meta with its ETag set.
+func (p *Pending) SkipMD5() { p.md5 = nil }
+
+// ETag is the upper-case hex MD5 of what was written ("" after SkipMD5).
+func (p *Pending) ETag() string {
 	if p.md5 == nil {
 		return ""
 	}
 	return strings.ToUpper(hex.EncodeToString(p.md5.Sum(nil)))
 }
 
-// abort removes the temp file; it is safe to call after commit.
-func (p *pending) abort() {
+// Abort removes the temp file; it is safe to call after Commit.
+func (p *Pending) Abort() {
 	p.f.Close()
 	os.Remove(p.f.Name())
 }
 
-// commit completes meta (size, CRC, and the ETag unless meta has one: a
+// Commit completes meta (size, CRC, and the ETag unless meta has one: a
 // retagged or multipart object keeps its own), appends it, fsyncs and renames the
-// file into place. With noOverwrite it fails with errExists instead of
+// file into place. With noOverwrite it fails with ErrExists instead of
 // replacing an existing object. It returns the size of the object it
 // replaced (0 if none).
-func (p *pending) commit(s *store, bucket string, meta *objectMeta, noOverwrite bool) (int64, error) {
-	defer p.abort()
+func (p *Pending) Commit(s *Store, bucket string, meta *Meta, noOverwrite bool) (int64, error) {
+	defer p.Abort()
 	meta.Size = p.n
 	if meta.ETag == "" {
-		meta.ETag = p.etag()
+		meta.ETag = p.ETag()
 	}
 	meta.CRC64 = p.crc.Sum64()
 	if err := p.finish(meta); err != nil {
@@ -179,7 +204,7 @@ func (p *pending) commit(s *store, bucket string, meta *objectMeta, noOverwrite 
 		// link fails if dst exists: an atomic create-if-absent.
 		if err := os.Link(p.f.Name(), dst); err != nil {
 			if errors.Is(err, fs.ErrExist) {
-				return 0, errExists
+				return 0, ErrExists
 			}
 			return 0, fmt.Errorf("ossemu: link: %w", err)
 		}
@@ -192,7 +217,7 @@ func (p *pending) commit(s *store, bucket string, meta *objectMeta, noOverwrite 
 }
 
 // finish appends meta and the trailer to the temp file and fsyncs it.
-func (p *pending) finish(meta *objectMeta) error {
+func (p *Pending) finish(meta *Meta) error {
 	js, err := json.Marshal(meta)
 	if err != nil {
 		return fmt.Errorf("ossemu: encode meta: %w", err)

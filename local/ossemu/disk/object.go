@@ -1,4 +1,4 @@
-package ossemu
+package disk
 
 import (
 	"bytes"
@@ -20,37 +20,39 @@ func objectSize(path string) int64 {
 		return 0
 	}
 	defer o.Close()
-	return o.meta.Size
+	return o.Meta.Size
 }
 
-// object is an open, complete object: its metadata and a reader of its body.
+// Object is an open, complete object: its metadata and a reader of its body.
 // The open file keeps the bytes stable even if the key is overwritten.
-type object struct {
-	meta objectMeta
+type Object struct {
+	Meta Meta
 	f    *os.File
 }
 
 // Body returns a reader of the body bytes [off, off+n).
-func (o *object) Body(off, n int64) io.Reader { return io.NewSectionReader(o.f, off, n) }
+func (o *Object) Body(off, n int64) io.Reader { return io.NewSectionReader(o.f, off, n) }
 
-func (o *object) Close() error { return o.f.Close() }
+// Close closes the object's file.
+func (o *Object) Close() error { return o.f.Close() }
 
-func (s *store) open(bucket, key string) (*object, error) {
+// Open opens the object key of bucket; ErrNotFound if there is none.
+func (s *Store) Open(bucket, key string) (*Object, error) {
 	o, err := openObjectFile(s.path(bucket, key))
 	if err != nil {
 		return nil, err
 	}
-	if o.meta.Key != key { // a SHA-256 collision would be news
+	if o.Meta.Key != key { // a SHA-256 collision would be news
 		o.Close()
-		return nil, errNotFound
+		return nil, ErrNotFound
 	}
 	return o, nil
 }
 
-func openObjectFile(path string) (*object, error) {
+func openObjectFile(path string) (*Object, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, errNotFound
+		return nil, ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("ossemu: open object: %w", err)
@@ -60,11 +62,11 @@ func openObjectFile(path string) (*object, error) {
 		f.Close()
 		return nil, err
 	}
-	return &object{meta: meta, f: f}, nil
+	return &Object{Meta: meta, f: f}, nil
 }
 
-func readMeta(f *os.File) (objectMeta, error) {
-	var meta objectMeta
+func readMeta(f *os.File) (Meta, error) {
+	var meta Meta
 	fi, err := f.Stat()
 	if err != nil {
 		return meta, fmt.Errorf("ossemu: stat object: %w", err)
@@ -93,7 +95,8 @@ func readMeta(f *os.File) (objectMeta, error) {
 	return meta, nil
 }
 
-func (s *store) remove(bucket, key string) error {
+// Remove deletes the object key of bucket; a missing object is no error.
+func (s *Store) Remove(bucket, key string) error {
 	err := os.Remove(s.path(bucket, key))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("ossemu: remove: %w", err)
@@ -101,29 +104,29 @@ func (s *store) remove(bucket, key string) error {
 	return nil
 }
 
-// list returns the metadata of every object of bucket whose key starts with
+// List returns the metadata of every object of bucket whose key starts with
 // prefix, sorted by key.
-func (s *store) list(bucket, prefix string) ([]objectMeta, error) {
+func (s *Store) List(bucket, prefix string) ([]Meta, error) {
 	d := filepath.Join(s.dir, bucket)
 	entries, err := os.ReadDir(d)
 	if err != nil {
 		return nil, fmt.Errorf("ossemu: list: %w", err)
 	}
-	var out []objectMeta
+	var out []Meta
 	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), tmpPrefix) || !e.Type().IsRegular() {
+		if strings.HasPrefix(e.Name(), TmpPrefix) || !e.Type().IsRegular() {
 			continue
 		}
 		o, err := openObjectFile(filepath.Join(d, e.Name()))
-		if errors.Is(err, errNotFound) {
+		if errors.Is(err, ErrNotFound) {
 			continue // deleted meanwhile
 		}
 		if err != nil {
 			return nil, err
 		}
 		o.Close()
-		if strings.HasPrefix(o.meta.Key, prefix) {
-			out = append(out, o.meta)
+		if strings.HasPrefix(o.Meta.Key, prefix) {
+			out = append(out, o.Meta)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
