@@ -159,9 +159,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, errorf(http.StatusNotFound, "NoSuchBucket", "", msgNoSuchBucket))
 		return
 	}
-	s.requests.add(operation(r, key))
 	req := &request{w: w, r: r, bucket: bucket, key: key, id: id}
-	if err := s.route(req); err != nil {
+	var err error
+	if p := unsupported(r.Method, key, r.URL.Query()); p != "" {
+		s.requests.add("Other")
+		err = errUnsupported(p)
+	} else {
+		s.requests.add(operation(r, key))
+		err = s.route(req)
+	}
+	if err != nil {
 		var e *Error
 		if !errors.As(err, &e) {
 			s.log.Error("ossemu: internal error", "err", err, "requestId", id)
