@@ -20,8 +20,9 @@ import (
 
 func validUTF8(s string) bool { return utf8.ValidString(s) }
 
-// putObject serves PutObject: the body (Content-Length required, at most
-// MaxObjectSize) becomes the object, with Content-Type, x-oss-meta-*, the
+// putObject serves PutObject: the body (at most MaxObjectSize; with
+// Content-Length, or chunked, Transfer-Encoding: chunked, as OSS accepts it
+// and as aliyun-oss-go-sdk sends an empty body) becomes the object, with Content-Type, x-oss-meta-*, the
 // stored standard headers and x-oss-tagging from the request headers.
 func (s *Server) putObject(q *request) error {
 	if err := s.authenticate(q); err != nil {
@@ -31,11 +32,12 @@ func (s *Server) putObject(q *request) error {
 		return err
 	}
 	n := q.r.ContentLength
-	if n < 0 {
-		return errorf(http.StatusLengthRequired, "MissingContentLength", "", msgMissingLength)
-	}
 	if n > s.cfg.MaxObjectSize {
 		return errTooLarge()
+	}
+	limit := n
+	if n < 0 { // chunked: up to the size limit
+		limit = s.cfg.MaxObjectSize
 	}
 	meta, err := headerMeta(q.r.Header, q.key)
 	if err != nil {
@@ -44,7 +46,7 @@ func (s *Server) putObject(q *request) error {
 	if meta.Tags, err = parseTagging(q.r.Header.Get("x-oss-tagging")); err != nil {
 		return err
 	}
-	p, err := s.store.Create(q.bucket, n)
+	p, err := s.store.Create(q.bucket, limit)
 	if err != nil {
 		return err
 	}
@@ -59,11 +61,16 @@ func (s *Server) putObject(q *request) error {
 	return nil
 }
 
-// readBody streams q's body of size bytes into p and checks it against the
-// request's Content-MD5, if any: a short body is InvalidArgument, a
+// readBody streams q's body of size bytes (-1: chunked, any size up to p's
+// limit) into p and checks it against the request's Content-MD5, if any: a
+// short body is InvalidArgument, one past the limit EntityTooLarge, a
 // mismatch InvalidDigest.
 func readBody(q *request, p *disk.Pending, size int64) error {
-	if _, err := io.Copy(p, q.r.Body); err != nil || p.Size() != size {
+	_, err := io.Copy(p, q.r.Body)
+	if errors.Is(err, disk.ErrLimit) {
+		return errTooLarge()
+	}
+	if err != nil || (size >= 0 && p.Size() != size) {
 		return errInvalidArgument("The request body is shorter than its Content-Length.")
 	}
 	if want := q.r.Header.Get("Content-MD5"); want != "" {
@@ -113,6 +120,11 @@ func headerMeta(h http.Header, key string) (*disk.Meta, error) {
 			m.Headers[name] = v
 		}
 	}
+	acl, err := parseACL(h.Get("x-oss-object-acl"))
+	if err != nil {
+		return nil, err
+	}
+	m.ACL = acl
 	return m, nil
 }
 
@@ -205,6 +217,11 @@ func copyMeta(h http.Header, src disk.Meta, key string) (*disk.Meta, error) {
 		}
 		m.Tags = tags
 	}
+	acl, err := parseACL(h.Get("x-oss-object-acl")) // the copy's own, not the source's
+	if err != nil {
+		return nil, err
+	}
+	m.ACL = acl
 	return m, nil
 }
 

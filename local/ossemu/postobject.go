@@ -135,6 +135,11 @@ func formMeta(f *form, key string) (*disk.Meta, error) {
 			m.Headers[h] = v
 		}
 	}
+	acl, err := parseACL(f.get("x-oss-object-acl"))
+	if err != nil {
+		return nil, err
+	}
+	m.ACL = acl
 	return m, nil
 }
 

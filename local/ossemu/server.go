@@ -194,6 +194,8 @@ func (s *Server) route(q *request) error {
 	switch {
 	case v.Has("tagging"):
 		return s.tagging(q)
+	case v.Has("acl"):
+		return s.objectACL(q)
 	case isMultipart(v):
 		return s.routeMultipart(q, v)
 	case m == http.MethodPut && q.r.Header.Get("x-oss-copy-source") != "":

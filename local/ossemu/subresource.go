@@ -35,9 +35,9 @@ var responseParams = []string{
 
 // objectParams are the parameters each method on a key understands.
 var objectParams = map[string][]string{
-	http.MethodGet:    concat(responseParams, "x-oss-process", "tagging", "uploadId", "max-parts", "part-number-marker", "encoding-type"),
+	http.MethodGet:    concat(responseParams, "x-oss-process", "tagging", "acl", "uploadId", "max-parts", "part-number-marker", "encoding-type"),
 	http.MethodHead:   concat(responseParams, "objectMeta"),
-	http.MethodPut:    {"tagging", "partNumber", "uploadId"},
+	http.MethodPut:    {"tagging", "acl", "partNumber", "uploadId"},
 	http.MethodPost:   {"uploads", "uploadId", "encoding-type"},
 	http.MethodDelete: {"tagging", "uploadId"},
 }

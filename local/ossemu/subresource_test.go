@@ -11,9 +11,10 @@ import (
 )
 
 // TestUnknownSubresourceKeepsData: OSS selects the operation by the
-// sub-resource as much as by the method (PutObjectACL is PUT /key?acl,
-// PutSymlink PUT /key?symlink, GetObjectACL GET /key?acl, AppendObject
-// POST /key?append: the OSS API reference pages of those operations, and
+// sub-resource as much as by the method (PutSymlink is PUT /key?symlink,
+// GetSymlink GET /key?symlink, AppendObject POST /key?append, DeleteObject
+// of a version DELETE /key?versionId: the OSS API reference pages of those
+// operations, and
 // aliyun-oss-go-sdk oss/conn.go signKeyList). The local OSS does not
 // implement them, so it must refuse them as OSS refuses functionality it
 // does not implement (501 NotImplemented), and the object must keep its
@@ -32,8 +33,6 @@ func TestUnknownSubresourceKeepsData(t *testing.T) {
 				name string
 				call func() error
 			}{
-				{"PutObjectACL", func() error { return b.SetObjectACL(key, oss.ACLPublicRead) }},
-				{"GetObjectACL", func() error { _, err := b.GetObjectACL(key); return err }},
 				{"PutSymlink", func() error { return b.PutSymlink(key, "other.txt") }},
 				{"GetSymlink", func() error { _, err := b.GetSymlink(key); return err }},
 				{"AppendObject", func() error {
@@ -73,7 +72,7 @@ func TestUnknownSubresourceKeepsData(t *testing.T) {
 func TestUnknownSubresourceRefusedUnsigned(t *testing.T) {
 	f := newFixture(t, time.Now(), nil)
 	for _, c := range []struct{ method, path string }{
-		{http.MethodPut, "/" + testBucket + "/k?acl"},
+		{http.MethodPut, "/" + testBucket + "/k?symlink"},
 		{http.MethodGet, "/" + testBucket + "/k?symlink"},
 		{http.MethodPost, "/" + testBucket + "/k?restore"},
 		{http.MethodGet, "/" + testBucket + "/?acl"},

@@ -42,7 +42,9 @@ func (s *Server) tagging(q *request) error {
 				return err
 			}
 		}
-		if err := s.retag(q.bucket, o, tags); err != nil {
+		meta := o.Meta
+		meta.Tags = tags
+		if err := s.rewrite(q.bucket, o, meta); err != nil {
 			return err
 		}
 		status := http.StatusOK
@@ -55,9 +57,9 @@ func (s *Server) tagging(q *request) error {
 	return errorf(http.StatusMethodNotAllowed, "MethodNotAllowed", "", msgMethodNotAllow)
 }
 
-func (s *Server) retag(bucket string, o *disk.Object, tags map[string]string) error {
-	meta := o.Meta
-	meta.Tags = tags
+// rewrite replaces o's metadata by meta (a tag or ACL change): the object
+// file is written anew, atomically, with the same body.
+func (s *Server) rewrite(bucket string, o *disk.Object, meta disk.Meta) error {
 	p, err := s.store.Create(bucket, meta.Size)
 	if err != nil {
 		return err

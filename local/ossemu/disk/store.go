@@ -52,6 +52,7 @@ type Meta struct {
 	UserMeta     map[string]string `json:"userMeta,omitempty"` // lower-case x-oss-meta-* names
 	Headers      map[string]string `json:"headers,omitempty"`  // Cache-Control, Content-Disposition...
 	Tags         map[string]string `json:"tags,omitempty"`
+	ACL          string            `json:"acl,omitempty"` // x-oss-object-acl; "" is default
 	LastModified time.Time         `json:"lastModified"`
 }
 
