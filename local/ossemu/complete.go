@@ -50,18 +50,23 @@ func (s *Server) completeMultipart(q *request) error {
 	id := q.r.URL.Query().Get("uploadId")
 	u, err := s.store.Upload(q.bucket, q.key, id)
 	if err != nil {
-		return uploadError(err)
+		return uploadError(err, ecNoSuchUpload)
 	}
 	all := strings.EqualFold(q.r.Header.Get("x-oss-complete-all"), "yes")
 	var listed []completePart
-	if !all {
-		if listed, err = readCompleteBody(q.r); err != nil {
-			return err
+	if all {
+		// x-oss-complete-all takes every part; a part list besides it is
+		// refused (alibabacloud-oss-go-sdk-v2's multipart integration test
+		// pins this answer).
+		if n, _ := q.r.Body.Read(make([]byte, 1)); n > 0 {
+			return errorf(http.StatusBadRequest, "InvalidArgument", ecCompleteAllWithBody, "Should not speficy both complete all header and http body.")
 		}
+	} else if listed, err = readCompleteBody(q.r); err != nil {
+		return err
 	}
 	claim, err := s.store.ClaimUpload(q.bucket, id)
 	if err != nil {
-		return uploadError(err)
+		return uploadError(err, ecNoSuchUpload)
 	}
 	done := false
 	defer func() {
@@ -94,11 +99,12 @@ func (s *Server) completeMultipart(q *request) error {
 }
 
 // readCompleteBody decodes the part list: MalformedXML when it is not the
-// CompleteMultipartUpload document or lists no part, InvalidPartOrder when
-// the part numbers are not strictly ascending.
+// CompleteMultipartUpload document, InvalidPartOrder when the part numbers
+// are not strictly ascending. An empty list completes an empty object, as
+// OSS does.
 func readCompleteBody(r *http.Request) ([]completePart, error) {
 	var doc completeBody
-	if err := xml.NewDecoder(io.LimitReader(r.Body, maxCompleteBody)).Decode(&doc); err != nil || len(doc.Parts) == 0 {
+	if err := xml.NewDecoder(io.LimitReader(r.Body, maxCompleteBody)).Decode(&doc); err != nil {
 		return nil, errMalformedXML()
 	}
 	for i, p := range doc.Parts {
@@ -118,7 +124,7 @@ func readCompleteBody(r *http.Request) ([]completePart, error) {
 func chooseParts(claim *disk.Claim, listed []completePart, all bool) ([]disk.Part, error) {
 	have, err := claim.Parts()
 	if err != nil {
-		return nil, uploadError(err)
+		return nil, uploadError(err, ecNoSuchUpload)
 	}
 	chosen := have
 	if !all {
@@ -135,10 +141,7 @@ func chooseParts(claim *disk.Claim, listed []completePart, all bool) ([]disk.Par
 			chosen = append(chosen, p)
 		}
 	}
-	if len(chosen) == 0 {
-		return nil, errorf(http.StatusBadRequest, "InvalidPart", "", msgInvalidPart)
-	}
-	for _, p := range chosen[:len(chosen)-1] {
+	for _, p := range chosen[:max(len(chosen)-1, 0)] {
 		if p.Size < minPartSize {
 			return nil, errorf(http.StatusBadRequest, "EntityTooSmall", "", msgPartTooSmall)
 		}
@@ -179,12 +182,16 @@ func copyPart(dst io.Writer, pt disk.Part) error {
 }
 
 // multipartETag is OSS's ETag of a multipart object: the upper-case hex MD5
-// of the concatenated binary MD5s of its parts, "-", the number of parts.
+// of the concatenated upper-case hex MD5s of its parts (their ETags as
+// text, not S3's binary digests), "-", the number of parts. The Go SDK v3's
+// tests pin "2351E662233817A7AE974D8C5B0876DD-5" for its sample
+// BingWallpaper-2015-11-07.jpg uploaded in 100 KiB parts (aliyun-oss-go-sdk
+// oss/download_test.go, oss/multicopy_test.go), which is this and not the
+// binary form.
 func multipartETag(chosen []disk.Part) string {
 	h := md5.New()
 	for _, p := range chosen {
-		sum, _ := hex.DecodeString(p.ETag)
-		h.Write(sum)
+		h.Write([]byte(strings.ToUpper(p.ETag)))
 	}
 	return strings.ToUpper(hex.EncodeToString(h.Sum(nil))) + "-" + strconv.Itoa(len(chosen))
 }

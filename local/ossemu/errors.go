@@ -72,6 +72,16 @@ const (
 	ecURLNotYetValid  = "0002-00000235" // V4 URL used more than 15 min before its x-oss-date
 	ecHeaderSkewed    = "0002-00000504" // header-signed request time more than 15 min off
 	ecBadTime         = "0002-00000505" // Date / x-oss-date not parseable
+
+	// The ECs below are pinned by alibabacloud-oss-go-sdk-v2 1.6.1's
+	// integration tests (oss/client_integration_object_basic_test.go,
+	// …_multipart_test.go, …_acl_test.go), which assert them against OSS.
+	ecNoSuchBucket         = "0015-00000101"
+	ecNoSuchKey            = "0026-00000001"
+	ecNoSuchUpload         = "0042-00000002" // AbortMultipartUpload, CompleteMultipartUpload, ListParts
+	ecNoSuchUploadPart     = "0042-00000104" // UploadPart
+	ecNoSuchUploadPartCopy = "0042-00000311" // UploadPartCopy
+	ecCompleteAllWithBody  = "0042-00000216" // x-oss-complete-all together with a part list
 )
 
 func errMalformed() *Error {
@@ -115,7 +125,11 @@ func errTooLarge() *Error {
 }
 
 func errNoSuchKey() *Error {
-	return errorf(http.StatusNotFound, "NoSuchKey", "", msgNoSuchKey)
+	return errorf(http.StatusNotFound, "NoSuchKey", ecNoSuchKey, msgNoSuchKey)
+}
+
+func errNoSuchBucket() *Error {
+	return errorf(http.StatusNotFound, "NoSuchBucket", ecNoSuchBucket, msgNoSuchBucket)
 }
 
 func errInvalidObjectName() *Error {

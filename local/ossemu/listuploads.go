@@ -51,7 +51,7 @@ func (s *Server) listParts(q *request) error {
 	}
 	id := q.r.URL.Query().Get("uploadId")
 	if _, err := s.store.Upload(q.bucket, q.key, id); err != nil {
-		return uploadError(err)
+		return uploadError(err, ecNoSuchUpload)
 	}
 	maxParts, err := boundedInt(q, "max-parts", 1000, 1, 1000)
 	if err != nil {
@@ -63,7 +63,7 @@ func (s *Server) listParts(q *request) error {
 	}
 	have, err := s.store.Parts(q.bucket, id)
 	if err != nil {
-		return uploadError(err)
+		return uploadError(err, ecNoSuchUpload)
 	}
 	res := listPartsResult{EncodingType: encodingType(q), Bucket: q.bucket, Key: encodeKey(q, q.key), UploadID: id, PartNumberMarker: marker, MaxParts: maxParts}
 	for _, p := range have {

@@ -22,14 +22,15 @@ const (
 	minPartSize = 100 << 10
 )
 
-func errNoSuchUploadAnswer() *Error {
-	return errorf(http.StatusNotFound, "NoSuchUpload", "", msgNoSuchUpload)
+// errNoSuchUploadAnswer is NoSuchUpload with the EC of the operation.
+func errNoSuchUploadAnswer(ec string) *Error {
+	return errorf(http.StatusNotFound, "NoSuchUpload", ec, msgNoSuchUpload)
 }
 
 // uploadError maps the store's disk.ErrNoSuchUpload to the NoSuchUpload answer.
-func uploadError(err error) error {
+func uploadError(err error, ec string) error {
 	if errors.Is(err, disk.ErrNoSuchUpload) {
-		return errNoSuchUploadAnswer()
+		return errNoSuchUploadAnswer(ec)
 	}
 	return err
 }
@@ -110,10 +111,15 @@ func (s *Server) uploadPart(q *request) error {
 		return err
 	}
 	id := q.r.URL.Query().Get("uploadId")
-	if _, err := s.store.Upload(q.bucket, q.key, id); err != nil {
-		return uploadError(err)
+	copying := q.r.Header.Get("x-oss-copy-source") != ""
+	ec := ecNoSuchUploadPart
+	if copying {
+		ec = ecNoSuchUploadPartCopy
 	}
-	if q.r.Header.Get("x-oss-copy-source") != "" {
+	if _, err := s.store.Upload(q.bucket, q.key, id); err != nil {
+		return uploadError(err, ec)
+	}
+	if copying {
 		return s.uploadPartCopy(q, id, n)
 	}
 	size := q.r.ContentLength
@@ -123,7 +129,7 @@ func (s *Server) uploadPart(q *request) error {
 	if size > s.cfg.MaxObjectSize {
 		return errTooLarge()
 	}
-	p, err := s.createPart(q.bucket, id, size)
+	p, err := s.createPart(q.bucket, id, size, ecNoSuchUploadPart)
 	if err != nil {
 		return err
 	}
@@ -133,7 +139,7 @@ func (s *Server) uploadPart(q *request) error {
 	}
 	pt, err := s.store.CommitPart(p, q.bucket, id, n, s.cfg.Now().UTC().Truncate(time.Second))
 	if err != nil {
-		return uploadError(err)
+		return uploadError(err, ecNoSuchUploadPart)
 	}
 	h := q.w.Header()
 	h.Set("ETag", `"`+pt.ETag+`"`)
@@ -146,10 +152,10 @@ func (s *Server) uploadPart(q *request) error {
 }
 
 // createPart starts a part of at most limit bytes in upload id's directory.
-func (s *Server) createPart(bucket, id string, limit int64) (*disk.Pending, error) {
+func (s *Server) createPart(bucket, id string, limit int64, ec string) (*disk.Pending, error) {
 	p, err := s.store.CreatePart(bucket, id, limit)
 	if err != nil {
-		return nil, uploadError(err)
+		return nil, uploadError(err, ec)
 	}
 	return p, nil
 }
@@ -177,7 +183,7 @@ func (s *Server) uploadPartCopy(q *request, id string, n int) error {
 		}
 		start, size = a, b-a+1
 	}
-	p, err := s.createPart(q.bucket, id, size)
+	p, err := s.createPart(q.bucket, id, size, ecNoSuchUploadPartCopy)
 	if err != nil {
 		return err
 	}
@@ -188,7 +194,7 @@ func (s *Server) uploadPartCopy(q *request, id string, n int) error {
 	now := s.cfg.Now().UTC().Truncate(time.Second)
 	pt, err := s.store.CommitPart(p, q.bucket, id, n, now)
 	if err != nil {
-		return uploadError(err)
+		return uploadError(err, ecNoSuchUploadPartCopy)
 	}
 	q.w.Header().Set("ETag", `"`+pt.ETag+`"`)
 	return writeXML(q, copyPartResult{LastModified: now.Format(isoMillis), ETag: `"` + pt.ETag + `"`})
@@ -202,11 +208,11 @@ func (s *Server) abortMultipart(q *request) error {
 	}
 	id := q.r.URL.Query().Get("uploadId")
 	if _, err := s.store.Upload(q.bucket, q.key, id); err != nil {
-		return uploadError(err)
+		return uploadError(err, ecNoSuchUpload)
 	}
 	claim, err := s.store.ClaimUpload(q.bucket, id)
 	if err != nil {
-		return uploadError(err)
+		return uploadError(err, ecNoSuchUpload)
 	}
 	if err := claim.Remove(); err != nil {
 		return err

@@ -185,7 +185,7 @@ func (s *Server) openCopySource(q *request) (*disk.Object, error) {
 	}
 	srcBucket, srcKey, _ := strings.Cut(strings.TrimPrefix(src, "/"), "/")
 	if !s.knownBucket(srcBucket) {
-		return nil, errorf(http.StatusNotFound, "NoSuchBucket", "", msgNoSuchBucket)
+		return nil, errNoSuchBucket()
 	}
 	o, err := s.store.Open(srcBucket, srcKey)
 	if errors.Is(err, disk.ErrNotFound) {

@@ -156,7 +156,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	bucket, key, ok := s.address(r)
 	if !ok {
 		s.requests.add("Other")
-		writeError(w, r, errorf(http.StatusNotFound, "NoSuchBucket", "", msgNoSuchBucket))
+		writeError(w, r, errNoSuchBucket())
 		return
 	}
 	req := &request{w: w, r: r, bucket: bucket, key: key, id: id}
