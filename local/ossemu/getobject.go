@@ -1,10 +1,13 @@
 package ossemu
 
 import (
+	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -50,7 +53,15 @@ func (s *Server) getObject(q *request) error {
 	if process := q.r.URL.Query().Get("x-oss-process"); process != "" && q.r.Method == http.MethodGet {
 		return s.processImage(q, o, process)
 	}
+	if q.r.Method == http.MethodHead && q.r.URL.Query().Has("objectMeta") {
+		objectMetaHeaders(h, &m)
+		q.w.WriteHeader(http.StatusOK)
+		return nil
+	}
 	objectHeaders(h, &m)
+	if q.r.Method == http.MethodGet {
+		applyOverrides(h, q.r.URL.Query())
+	}
 	start, n, status := int64(0), m.Size, http.StatusOK
 	if rg := q.r.Header.Get("Range"); rg != "" {
 		a, b, ok := parseRange(rg, m.Size)
@@ -134,6 +145,9 @@ func parseRange(v string, size int64) (first, last int64, ok bool) {
 func objectHeaders(h http.Header, m *disk.Meta) {
 	h.Set("Content-Type", m.ContentType)
 	h.Set("ETag", `"`+m.ETag+`"`)
+	if sum, err := hex.DecodeString(m.ETag); err == nil { // a simple upload's ETag is its MD5
+		h.Set("Content-MD5", base64.StdEncoding.EncodeToString(sum))
+	}
 	h.Set("Last-Modified", m.LastModified.UTC().Format(http.TimeFormat))
 	h.Set("Accept-Ranges", "bytes")
 	h.Set("x-oss-object-type", firstNonEmpty(m.Type, "Normal"))
@@ -148,4 +162,37 @@ func objectHeaders(h http.Header, m *disk.Meta) {
 	if len(m.Tags) > 0 {
 		h.Set("x-oss-tagging-count", strconv.Itoa(len(m.Tags)))
 	}
+	sseHeaders(h, m)
+}
+
+// responseOverrides are the GetObject parameters that replace a header of
+// the answer, and the header each replaces (the GetObject page of the OSS
+// API reference): what a presigned download URL uses to name the file
+// (response-content-disposition) or set its caching.
+var responseOverrides = map[string]string{
+	"response-content-type":        "Content-Type",
+	"response-content-language":    "Content-Language",
+	"response-expires":             "Expires",
+	"response-cache-control":       "Cache-Control",
+	"response-content-disposition": "Content-Disposition",
+	"response-content-encoding":    "Content-Encoding",
+}
+
+// applyOverrides sets the headers the request's response-* parameters name.
+func applyOverrides(h http.Header, q url.Values) {
+	for param, header := range responseOverrides {
+		if q.Has(param) {
+			h.Set(header, q.Get(param))
+		}
+	}
+}
+
+// objectMetaHeaders answers GetObjectMeta (HEAD ?objectMeta): only the
+// ETag, size, last-modified time and CRC, not the user metadata or the
+// stored headers (the GetObjectMeta page of the OSS API reference).
+func objectMetaHeaders(h http.Header, m *disk.Meta) {
+	h.Set("ETag", `"`+m.ETag+`"`)
+	h.Set("Content-Length", strconv.FormatInt(m.Size, 10))
+	h.Set("Last-Modified", m.LastModified.UTC().Format(http.TimeFormat))
+	h.Set("x-oss-hash-crc64ecma", strconv.FormatUint(m.CRC64, 10))
 }

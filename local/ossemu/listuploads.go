@@ -32,6 +32,7 @@ type listPartsResult struct {
 	NextPartNumberMarker int          `xml:"NextPartNumberMarker"`
 	MaxParts             int          `xml:"MaxParts"`
 	IsTruncated          bool         `xml:"IsTruncated"`
+	StorageClass         string       `xml:"StorageClass"`
 	Parts                []listedPart `xml:"Part"`
 }
 
@@ -65,7 +66,7 @@ func (s *Server) listParts(q *request) error {
 	if err != nil {
 		return uploadError(err, ecNoSuchUpload)
 	}
-	res := listPartsResult{EncodingType: encodingType(q), Bucket: q.bucket, Key: encodeKey(q, q.key), UploadID: id, PartNumberMarker: marker, MaxParts: maxParts}
+	res := listPartsResult{EncodingType: encodingType(q), Bucket: q.bucket, Key: encodeKey(q, q.key), UploadID: id, PartNumberMarker: marker, MaxParts: maxParts, StorageClass: "Standard"}
 	for _, p := range have {
 		if p.Number <= marker {
 			continue

@@ -97,6 +97,7 @@ func (s *Server) commit(q *request, p *disk.Pending, meta *disk.Meta, event stri
 	if sum, err := hex.DecodeString(meta.ETag); err == nil {
 		q.w.Header().Set("Content-MD5", base64.StdEncoding.EncodeToString(sum))
 	}
+	sseHeaders(q.w.Header(), meta)
 	s.emit(q, event, meta, prev)
 	return nil
 }
@@ -125,6 +126,9 @@ func headerMeta(h http.Header, key string) (*disk.Meta, error) {
 		return nil, err
 	}
 	m.ACL = acl
+	if err := sseMeta(h, m); err != nil {
+		return nil, err
+	}
 	return m, nil
 }
 
@@ -222,6 +226,9 @@ func copyMeta(h http.Header, src disk.Meta, key string) (*disk.Meta, error) {
 		return nil, err
 	}
 	m.ACL = acl
+	if err := sseMeta(h, m); err != nil { // likewise
+		return nil, err
+	}
 	return m, nil
 }
 

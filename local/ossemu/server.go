@@ -163,7 +163,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var err error
 	if p := unsupported(r.Method, key, r.URL.Query()); p != "" {
 		s.requests.add("Other")
-		err = errUnsupported(p)
+		err = errUnsupported("?" + p)
+	} else if h := unsupportedHeader(r.Header); h != "" {
+		s.requests.add("Other")
+		err = errUnsupported(h)
 	} else {
 		s.requests.add(operation(r, key))
 		err = s.route(req)

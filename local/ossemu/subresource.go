@@ -15,7 +15,10 @@ import (
 // does not know as an object write or read, replacing or returning data.
 // So every route names the parameters it understands, and a request with
 // any other parameter is refused before it reaches a handler: what is not
-// understood never writes, deletes or returns object data.
+// understood never writes, deletes or returns object data. One value is
+// understood without versioning: versionId=null on a read or delete names
+// the object itself (the null version of the "Versioning" page of the OSS
+// user guide), and alibabacloud-oss-go-sdk-v2's DeleteObject sends it.
 
 // authParams carry a presigned URL's signature (V1: OSSAccessKeyId,
 // Expires, Signature, security-token; V4: the x-oss-* ones) or a V1 token;
@@ -64,6 +67,9 @@ func unsupported(method, key string, v url.Values) string {
 	}
 	sort.Strings(names)
 	for _, name := range names {
+		if name == "versionId" && key != "" && v.Get(name) == "null" && method != http.MethodPut && method != http.MethodPost {
+			continue // the null version: the object itself in a bucket without versioning
+		}
 		if !slices.Contains(authParams, name) && !slices.Contains(allowed, name) {
 			return name
 		}
@@ -71,10 +77,22 @@ func unsupported(method, key string, v url.Values) string {
 	return ""
 }
 
+// unsupportedHeader returns a request header that asks for functionality
+// the emulator does not implement, or "": x-oss-callback (PutObject,
+// CompleteMultipartUpload and PostObject callbacks) would be answered 200
+// without the callback OSS makes, which a client reads as the callback's
+// success.
+func unsupportedHeader(h http.Header) string {
+	if h.Get("x-oss-callback") != "" {
+		return "x-oss-callback"
+	}
+	return ""
+}
+
 // errUnsupported is OSS's answer to a request for functionality it does not
 // implement: 501 NotImplemented.
-func errUnsupported(param string) *Error {
+func errUnsupported(what string) *Error {
 	e := errorf(http.StatusNotImplemented, "NotImplemented", "", msgNotImplemented)
-	e.Message += " (the local OSS does not implement ?" + param + ")"
+	e.Message += " (the local OSS does not implement " + what + ")"
 	return e
 }

@@ -52,7 +52,10 @@ type Meta struct {
 	UserMeta     map[string]string `json:"userMeta,omitempty"` // lower-case x-oss-meta-* names
 	Headers      map[string]string `json:"headers,omitempty"`  // Cache-Control, Content-Disposition...
 	Tags         map[string]string `json:"tags,omitempty"`
-	ACL          string            `json:"acl,omitempty"` // x-oss-object-acl; "" is default
+	ACL          string            `json:"acl,omitempty"`     // x-oss-object-acl; "" is default
+	SSE          string            `json:"sse,omitempty"`     // x-oss-server-side-encryption, recorded only
+	SSEData      string            `json:"sseData,omitempty"` // x-oss-server-side-data-encryption
+	SSEKeyID     string            `json:"sseKeyId,omitempty"`
 	LastModified time.Time         `json:"lastModified"`
 }
 

@@ -246,7 +246,9 @@ func (c *Claim) Remove() error {
 func (p Part) Open() (*Object, error) { return openObjectFile(p.path) }
 
 // ListUploads returns the uploads of bucket whose key has prefix, sorted by
-// key, then initiation time, then id.
+// key, then upload id, the order OSS lists them in (alibabacloud-oss-go-sdk-v2
+// oss/client_integration_object_multipart_test.go TestListMultipartUploads
+// expects it of OSS).
 func (s *Store) ListUploads(bucket, prefix string) ([]*Upload, error) {
 	entries, err := os.ReadDir(s.uploadsPath(bucket))
 	if err != nil {
@@ -272,9 +274,6 @@ func (s *Store) ListUploads(bucket, prefix string) ([]*Upload, error) {
 		a, b := out[i], out[j]
 		if a.Key != b.Key {
 			return a.Key < b.Key
-		}
-		if !a.Initiated.Equal(b.Initiated) {
-			return a.Initiated.Before(b.Initiated)
 		}
 		return a.ID < b.ID
 	})

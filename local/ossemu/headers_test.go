@@ -1,0 +1,145 @@
+package ossemu
+
+import (
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aliyun/aliyun-oss-go-sdk/oss"
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestObjectAnswerHeaders covers headers of GetObject, HeadObject and
+// GetObjectMeta that OSS sends (the GetObject, HeadObject, GetObjectMeta
+// and PutObject pages of the OSS API reference; alibabacloud-oss-go-sdk-v2
+// oss/client_integration_object_basic_test.go asserts the same):
+//   - Content-MD5 of a simple upload on GET and HEAD, none for a multipart
+//     object (its ETag is no MD5);
+//   - x-oss-server-side-encryption echoed on the upload, GET and HEAD;
+//   - response-* parameters replace the answer's headers on GET;
+//   - HEAD ?objectMeta answers ETag, size, time and CRC, not user metadata.
+func TestObjectAnswerHeaders(t *testing.T) {
+	f := newFixture(t, time.Now(), nil)
+	b := sdkBucket(t, f, testAK, testSecret, "")
+	var putHeader http.Header
+	if err := b.PutObject("h/a.txt", strings.NewReader("hello"), oss.Meta("color", "red"),
+		oss.ServerSideEncryption("AES256"), oss.GetResponseHeader(&putHeader)); err != nil {
+		t.Fatal(err)
+	}
+	if got := putHeader.Get("x-oss-server-side-encryption"); got != "AES256" {
+		t.Errorf("PutObject SSE header: got %q, want AES256", got)
+	}
+	h, err := b.GetObjectDetailedMeta("h/a.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const md5Hello = "XUFAKrxLKna5cZ2REBfFkg==" // base64 MD5 of "hello"
+	if diff := cmp.Diff([]string{md5Hello, "AES256", "red"}, []string{h.Get("Content-MD5"),
+		h.Get("x-oss-server-side-encryption"), h.Get("x-oss-meta-color")}); diff != "" {
+		t.Errorf("HEAD Content-MD5, SSE, meta (-want +got):\n%s", diff)
+	}
+	var getHeader http.Header
+	r, err := b.GetObject("h/a.txt", oss.ResponseContentDisposition(`attachment; filename="a.txt"`),
+		oss.ResponseCacheControl("no-cache"), oss.ResponseContentType("text/x-test"), oss.GetResponseHeader(&getHeader))
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, r)
+	r.Close()
+	if diff := cmp.Diff([]string{`attachment; filename="a.txt"`, "no-cache", "text/x-test", md5Hello},
+		[]string{getHeader.Get("Content-Disposition"), getHeader.Get("Cache-Control"),
+			getHeader.Get("Content-Type"), getHeader.Get("Content-MD5")}); diff != "" {
+		t.Errorf("GET with response-* (-want +got):\n%s", diff)
+	}
+	m, err := b.GetObjectMeta("h/a.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Get("ETag") == "" || m.Get("Content-Length") != "5" || m.Get("x-oss-meta-color") != "" || m.Get("Content-Type") == "text/plain" {
+		t.Errorf("GetObjectMeta: got %v, want ETag and size without user metadata or type", m)
+	}
+	imur, err := b.InitiateMultipartUpload("h/mp.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := b.UploadPart(imur, strings.NewReader("x"), 1, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.CompleteMultipartUpload(imur, []oss.UploadPart{p}); err != nil {
+		t.Fatal(err)
+	}
+	if h, err := b.GetObjectDetailedMeta("h/mp.bin"); err != nil || h.Get("Content-MD5") != "" {
+		t.Errorf("multipart object: Content-MD5 %q (%v), want none", h.Get("Content-MD5"), err)
+	}
+	if got := serviceCode(b.PutObject("h/b.txt", strings.NewReader("x"), oss.ServerSideEncryption("ROT13"))); got != "InvalidEncryptionAlgorithmError" {
+		t.Errorf("unknown SSE algorithm: got %s, want InvalidEncryptionAlgorithmError", got)
+	}
+}
+
+// TestNullVersionAndCallback: in a bucket without versioning an object's
+// only version is "null" (the Versioning page of the OSS user guide), so
+// DELETE ?versionId=null deletes it (alibabacloud-oss-go-sdk-v2's
+// TestDeleteObject sends it); another version id is refused. x-oss-callback
+// is refused (501): OSS would call the callback URL and answer its result,
+// which the emulator does not do, and a plain 200 would read as success.
+func TestNullVersionAndCallback(t *testing.T) {
+	f := newFixture(t, time.Now(), nil)
+	b := sdkBucket(t, f, testAK, testSecret, "")
+	if err := b.PutObject("v/a.txt", strings.NewReader("a")); err != nil {
+		t.Fatal(err)
+	}
+	if got := serviceCode(b.DeleteObject("v/a.txt", oss.VersionId("CAEQ"))); got != "NotImplemented" {
+		t.Errorf("another version id: got %s, want NotImplemented", got)
+	}
+	if err := b.DeleteObject("v/a.txt", oss.VersionId("null")); err != nil {
+		t.Fatalf("versionId=null: %v", err)
+	}
+	if ok, err := b.IsObjectExist("v/a.txt"); err != nil || ok {
+		t.Errorf("after deleting the null version: exists %v (%v), want gone", ok, err)
+	}
+	cb := oss.Callback("eyJjYWxsYmFja1VybCI6Imh0dHA6Ly8xMjcuMC4wLjE6MS8iLCJjYWxsYmFja0JvZHkiOiJ4In0=")
+	if got := serviceCode(b.PutObject("v/cb.txt", strings.NewReader("a"), cb)); got != "NotImplemented" {
+		t.Errorf("x-oss-callback: got %s, want NotImplemented", got)
+	}
+	if ok, _ := b.IsObjectExist("v/cb.txt"); ok {
+		t.Error("an upload with a refused callback was stored")
+	}
+}
+
+// TestListPartsAndUploadsOrder: ListParts answers the StorageClass, and
+// ListMultipartUploads lists one key's uploads by upload id, not by time
+// (alibabacloud-oss-go-sdk-v2 oss/client_integration_object_multipart_test.go
+// TestListParts and TestListMultipartUploads expect both of OSS).
+func TestListPartsAndUploadsOrder(t *testing.T) {
+	f := newFixture(t, time.Now(), nil)
+	b := sdkBucket(t, f, testAK, testSecret, "")
+	var ids []string
+	for range 4 {
+		imur, err := b.InitiateMultipartUpload("o/same.bin")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, imur.UploadID)
+	}
+	res, err := b.ListMultipartUploads()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, u := range res.Uploads {
+		got = append(got, u.UploadID)
+	}
+	want := append([]string(nil), ids...)
+	slices.Sort(want)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("uploads of one key (-want +got):\n%s", diff)
+	}
+	_, body := signedDo(t, f, http.MethodGet, "o/same.bin", "uploadId="+ids[0], "", nil)
+	if !strings.Contains(string(body), "<StorageClass>Standard</StorageClass>") {
+		t.Errorf("ListParts: no StorageClass in %s", body)
+	}
+}
