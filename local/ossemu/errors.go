@@ -160,6 +160,11 @@ func writeError(w http.ResponseWriter, r *http.Request, e *Error) {
 		Code: e.Code, Message: e.Message, RequestID: h.Get("x-oss-request-id"), HostID: r.Host, EC: e.EC,
 	})
 	out := append([]byte(xml.Header), body...)
+	if e.Status == http.StatusNotModified { // a 304 has no body (RFC 9110 15.4.5)
+		h.Del("Content-Type")
+		w.WriteHeader(e.Status)
+		return
+	}
 	if r.Method == http.MethodHead {
 		h.Set("x-oss-err", base64.StdEncoding.EncodeToString(out))
 		w.WriteHeader(e.Status)

@@ -41,7 +41,7 @@ func (s *Server) getObject(q *request) error {
 	defer o.Close()
 	m := o.Meta
 	h := q.w.Header()
-	if e := requestPreconditions(q.r.Header, "").check(&m, errNotModified()); e != nil {
+	if e := requestPreconditions(q.r.Header, "").check(&m); e != nil {
 		if e.Status != http.StatusNotModified {
 			return e
 		}

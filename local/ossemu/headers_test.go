@@ -1,6 +1,7 @@
 package ossemu
 
 import (
+	"errors"
 	"io"
 	"net/http"
 	"slices"
@@ -141,5 +142,64 @@ func TestListPartsAndUploadsOrder(t *testing.T) {
 	_, body := signedDo(t, f, http.MethodGet, "o/same.bin", "uploadId="+ids[0], "", nil)
 	if !strings.Contains(string(body), "<StorageClass>Standard</StorageClass>") {
 		t.Errorf("ListParts: no StorageClass in %s", body)
+	}
+}
+
+// TestCopyConditions: CopyObject's x-oss-copy-source-if-none-match (the
+// ETag matches) and -if-modified-since (not modified since) answer 304,
+// -if-match and -if-unmodified-since 412 PreconditionFailed whose message
+// names the condition (the CopyObject page of the OSS API reference; the
+// "(condition: …)" suffix as ali-oss 6.23.0 test/node/object.test.js
+// asserts it for GetObject); nothing is copied either way.
+func TestCopyConditions(t *testing.T) {
+	f := newFixture(t, time.Now(), nil)
+	b := sdkBucket(t, f, testAK, testSecret, "")
+	if err := b.PutObject("c/src", strings.NewReader("src")); err != nil {
+		t.Fatal(err)
+	}
+	h, err := b.GetObjectDetailedMeta("c/src")
+	if err != nil {
+		t.Fatal(err)
+	}
+	etag := h.Get("ETag")
+	future := time.Now().Add(time.Hour)
+	past := time.Now().Add(-time.Hour)
+	for _, c := range []struct {
+		name       string
+		opt        oss.Option
+		wantStatus int
+		wantMsg    string
+	}{
+		{"if-none-match", oss.CopySourceIfNoneMatch(etag), http.StatusNotModified, ""},
+		{"if-modified-since", oss.CopySourceIfModifiedSince(future), http.StatusNotModified, ""},
+		{"if-match", oss.CopySourceIfMatch(`"0000"`), http.StatusPreconditionFailed,
+			"At least one of the pre-conditions you specified did not hold. (condition: x-oss-copy-source-If-Match)"},
+		{"if-unmodified-since", oss.CopySourceIfUnmodifiedSince(past), http.StatusPreconditionFailed,
+			"At least one of the pre-conditions you specified did not hold. (condition: x-oss-copy-source-If-Unmodified-Since)"},
+	} {
+		_, err := b.CopyObject("c/src", "c/dst-"+c.name, c.opt)
+		var se oss.ServiceError
+		switch {
+		case c.wantStatus == http.StatusNotModified: // no error document: the SDK reports the status alone
+			if err == nil || !strings.Contains(err.Error(), "service returned 304") {
+				t.Errorf("%s: got %v, want 304", c.name, err)
+			}
+		case errors.As(err, &se):
+			if se.StatusCode != c.wantStatus || se.Message != c.wantMsg {
+				t.Errorf("%s: got %d %q, want %d %q", c.name, se.StatusCode, se.Message, c.wantStatus, c.wantMsg)
+			}
+		default:
+			t.Errorf("%s: got %v, want %d", c.name, err, c.wantStatus)
+		}
+		if ok, _ := b.IsObjectExist("c/dst-" + c.name); ok {
+			t.Errorf("%s: the copy was made", c.name)
+		}
+	}
+	r, err := b.GetObject("c/src", oss.IfUnmodifiedSince(past))
+	if err == nil {
+		r.Close()
+	}
+	if se, ok := err.(oss.ServiceError); !ok || se.Message != "At least one of the pre-conditions you specified did not hold. (condition: If-Unmodified-Since)" {
+		t.Errorf("GetObject If-Unmodified-Since: got %v", err)
 	}
 }
