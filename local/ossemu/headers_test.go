@@ -203,3 +203,32 @@ func TestCopyConditions(t *testing.T) {
 		t.Errorf("GetObject If-Unmodified-Since: got %v", err)
 	}
 }
+
+// TestTagCharacters: tag keys and values hold letters, digits, spaces and
+// + - = . _ : / only (the "Object tagging" page of the OSS user guide); a
+// key or value with "&" is InvalidArgument (aliyun-oss-go-sdk
+// oss/bucket_test.go TestPutObjectTagging expects the refusal of OSS).
+func TestTagCharacters(t *testing.T) {
+	f := newFixture(t, time.Now(), nil)
+	b := sdkBucket(t, f, testAK, testSecret, "")
+	if err := b.PutObject("t/a", strings.NewReader("a")); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		key, value, want string
+	}{
+		{"k 1+-=._:/", "v 1+-=._:/标签", ""},
+		{"k&", "v", "InvalidArgument"},
+		{"k", "v&", "InvalidArgument"},
+		{"k", "<v>", "InvalidArgument"},
+	} {
+		err := b.PutObjectTagging("t/a", oss.Tagging{Tags: []oss.Tag{{Key: c.key, Value: c.value}}})
+		got := ""
+		if err != nil {
+			got = serviceCode(err)
+		}
+		if got != c.want {
+			t.Errorf("%q=%q: got %q (%v), want %q", c.key, c.value, got, err, c.want)
+		}
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
+	"unicode"
 
 	"github.com/ossgate/ossgate/local/ossemu/disk"
 )
@@ -120,6 +122,22 @@ func checkTags(tags map[string]string, n int) error {
 		if k == "" || len(k) > maxTagKeyLen || len(v) > maxTagValueLen {
 			return errInvalidArgument("Object tag key or value is too long or empty.")
 		}
+		if !validTagText(k) || !validTagText(v) {
+			return errInvalidArgument("Object tag key or value contains a character that is not allowed.")
+		}
 	}
 	return nil
+}
+
+// validTagText reports whether s holds only what a tag key or value may:
+// letters, digits, spaces and + - = . _ : / (the "Object tagging" page of
+// the OSS user guide; aliyun-oss-go-sdk's TestPutObjectTagging expects a
+// key or value with "&" refused).
+func validTagText(s string) bool {
+	for _, r := range s {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune(" +-=._:/", r) {
+			return false
+		}
+	}
+	return true
 }
