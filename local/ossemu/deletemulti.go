@@ -54,16 +54,17 @@ func (s *Server) deleteMultiple(q *request) error {
 		return errInvalidDigest()
 	}
 	var req deleteRequest
-	if err := xml.Unmarshal(body, &req); err != nil || len(req.Objects) == 0 || len(req.Objects) > maxDeleteKeys {
+	if err := xml.Unmarshal(controlRefsToStandIns(body), &req); err != nil || len(req.Objects) == 0 || len(req.Objects) > maxDeleteKeys {
 		return errMalformedXML()
 	}
 	res := deleteResult{EncodingType: encodingType(q)}
 	for _, o := range req.Objects {
-		if err := s.store.Remove(q.bucket, o.Key); err != nil {
+		key := keyFromStandIns(o.Key)
+		if err := s.store.Remove(q.bucket, key); err != nil {
 			return err
 		}
 		if !req.Quiet {
-			res.Deleted = append(res.Deleted, deletedObject{Key: encodeKey(q, o.Key)})
+			res.Deleted = append(res.Deleted, deletedObject{Key: encodeKey(q, key)})
 		}
 	}
 	return writeXML(q, res)

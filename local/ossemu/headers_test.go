@@ -232,3 +232,29 @@ func TestTagCharacters(t *testing.T) {
 		}
 	}
 }
+
+// TestPresignMissingAdditionalHeader: a V4 presigned URL whose
+// x-oss-additional-headers names a header the request does not carry is
+// refused with 400, not 403 (alibabacloud-oss-go-sdk-v2
+// oss/client_integration_presign_test.go TestPresignExtra expects 400 of
+// OSS); with the header it passes.
+func TestPresignMissingAdditionalHeader(t *testing.T) {
+	f := newFixture(t, time.Now(), nil)
+	b := sdkBucket(t, f, testAK, testSecret, "", oss.AuthVersion(oss.AuthV4), oss.Region(testRegion),
+		oss.AdditionalHeaders([]string{"email"}))
+	u, err := b.SignURL("p/a.txt", oss.HTTPPut, 60, oss.SetHeader("email", "demo@example.com"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	put := func(h http.Header) int {
+		t.Helper()
+		resp, _ := f.do(t, http.MethodPut, strings.TrimPrefix(u, f.http.URL), strings.NewReader("x"), h)
+		return resp.StatusCode
+	}
+	if got := put(nil); got != http.StatusBadRequest {
+		t.Errorf("without the header: got %d, want 400", got)
+	}
+	if got := put(http.Header{"Email": {"demo@example.com"}}); got != http.StatusOK {
+		t.Errorf("with the header: got %d, want 200", got)
+	}
+}

@@ -56,9 +56,11 @@ func (s *Server) listObjects(q *request) error {
 			res.NextMarker = last
 		}
 	}
+	enc := keyToStandIns // writeXML turns control characters into references
 	if v.Get("encoding-type") == "url" {
-		res.urlEncode()
+		res.EncodingType, enc = "url", url.QueryEscape
 	}
+	res.encodeKeys(enc)
 	return writeXML(q, res)
 }
 
@@ -140,18 +142,17 @@ type commonPrefix struct {
 	Prefix string `xml:"Prefix"`
 }
 
-func (r *listResult) urlEncode() {
-	r.EncodingType = "url"
-	r.Prefix, r.Delimiter, r.StartAfter = url.QueryEscape(r.Prefix), url.QueryEscape(r.Delimiter), url.QueryEscape(r.StartAfter)
-	r.NextMarker = url.QueryEscape(r.NextMarker)
+func (r *listResult) encodeKeys(enc func(string) string) {
+	r.Prefix, r.Delimiter, r.StartAfter = enc(r.Prefix), enc(r.Delimiter), enc(r.StartAfter)
+	r.NextMarker = enc(r.NextMarker)
 	if r.Marker != nil {
-		m := url.QueryEscape(*r.Marker)
+		m := enc(*r.Marker)
 		r.Marker = &m
 	}
 	for i := range r.Contents {
-		r.Contents[i].Key = url.QueryEscape(r.Contents[i].Key)
+		r.Contents[i].Key = enc(r.Contents[i].Key)
 	}
 	for i := range r.CommonPrefixes {
-		r.CommonPrefixes[i].Prefix = url.QueryEscape(r.CommonPrefixes[i].Prefix)
+		r.CommonPrefixes[i].Prefix = enc(r.CommonPrefixes[i].Prefix)
 	}
 }

@@ -40,7 +40,7 @@ func encodeKey(q *request, key string) string {
 	if q.r.URL.Query().Get("encoding-type") == "url" {
 		return url.QueryEscape(key)
 	}
-	return key
+	return keyToStandIns(key) // writeXML turns control characters into references
 }
 
 func encodingType(q *request) string {

@@ -223,7 +223,7 @@ func writeXML(q *request, v any) error {
 	}
 	q.w.Header().Set("Content-Type", "application/xml")
 	q.w.WriteHeader(http.StatusOK)
-	_, _ = q.w.Write(append([]byte(xml.Header), body...))
+	_, _ = q.w.Write(append([]byte(xml.Header), standInsToControlRefs(body)...))
 	return nil
 }
 
