@@ -2,6 +2,7 @@ package ossemu
 
 import (
 	"crypto/md5"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/xml"
 	"fmt"
@@ -85,6 +86,9 @@ func (s *Server) completeMultipart(q *request) error {
 	defer p.Abort()
 	meta := u.Meta
 	meta.Key, meta.Type, meta.ETag = q.key, "Multipart", multipartETag(chosen)
+	if u.Sequential { // the InitiateMultipartUpload page: parts in order, the object's MD5 known
+		meta.ContentMD5 = base64.StdEncoding.EncodeToString(p.MD5())
+	}
 	if err := s.commit(q, p, &meta, "ObjectCreated:CompleteMultipartUpload", u.Forbid || forbidOverwrite(q.r.Header.Get("x-oss-forbid-overwrite"))); err != nil {
 		return err
 	}
@@ -159,7 +163,6 @@ func (s *Server) concat(bucket string, chosen []disk.Part) (*disk.Pending, error
 	if err != nil {
 		return nil, err
 	}
-	p.SkipMD5() // the ETag is not the body's MD5
 	for _, pt := range chosen {
 		if err := copyPart(p, pt); err != nil {
 			p.Abort()

@@ -127,3 +127,37 @@ func TestErrorEC(t *testing.T) {
 		}
 	}
 }
+
+// TestSequentialUploadMD5: an upload initiated with ?sequential gets the
+// whole object's Content-MD5 on HEAD after completion; one without does
+// not (the InitiateMultipartUpload page of the OSS API reference;
+// alibabacloud-oss-go-sdk-v2 oss/client_integration_object_extension_test.go
+// TestUploaderWithSequential expects it of OSS).
+func TestSequentialUploadMD5(t *testing.T) {
+	f := newFixture(t, time.Now(), nil)
+	b := sdkBucket(t, f, testAK, testSecret, "")
+	for _, c := range []struct {
+		key  string
+		opts []oss.Option
+		want string
+	}{
+		{"seq/yes", []oss.Option{oss.Sequential()}, "kAFQmDzST7DWlj99KOF/cg=="}, // base64 MD5 of "abc"
+		{"seq/no", nil, ""},
+	} {
+		imur, err := b.InitiateMultipartUpload(c.key, c.opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := b.UploadPart(imur, strings.NewReader("abc"), 3, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.CompleteMultipartUpload(imur, []oss.UploadPart{p}); err != nil {
+			t.Fatal(err)
+		}
+		h, err := b.GetObjectDetailedMeta(c.key)
+		if err != nil || h.Get("Content-MD5") != c.want {
+			t.Errorf("%s: Content-MD5 %q (%v), want %q", c.key, h.Get("Content-MD5"), err, c.want)
+		}
+	}
+}

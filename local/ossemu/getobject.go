@@ -145,8 +145,10 @@ func parseRange(v string, size int64) (first, last int64, ok bool) {
 func objectHeaders(h http.Header, m *disk.Meta) {
 	h.Set("Content-Type", m.ContentType)
 	h.Set("ETag", `"`+m.ETag+`"`)
-	if sum, err := hex.DecodeString(m.ETag); err == nil { // a simple upload's ETag is its MD5
+	if sum, err := hex.DecodeString(m.ETag); err == nil && m.Type == "" { // a simple upload's ETag is its MD5
 		h.Set("Content-MD5", base64.StdEncoding.EncodeToString(sum))
+	} else if m.ContentMD5 != "" {
+		h.Set("Content-MD5", m.ContentMD5)
 	}
 	h.Set("Last-Modified", m.LastModified.UTC().Format(http.TimeFormat))
 	h.Set("Accept-Ranges", "bytes")

@@ -76,7 +76,8 @@ func (s *Server) initiateMultipart(q *request) error {
 	if meta.Tags, err = parseTagging(q.r.Header.Get("x-oss-tagging")); err != nil {
 		return err
 	}
-	u := &disk.Upload{Key: q.key, Initiated: s.cfg.Now().UTC(), Meta: *meta, Forbid: forbidOverwrite(q.r.Header.Get("x-oss-forbid-overwrite"))}
+	u := &disk.Upload{Key: q.key, Initiated: s.cfg.Now().UTC(), Meta: *meta, Forbid: forbidOverwrite(q.r.Header.Get("x-oss-forbid-overwrite")),
+		Sequential: q.r.URL.Query().Has("sequential")}
 	if u.Forbid {
 		if o, err := s.store.Open(q.bucket, q.key); err == nil {
 			o.Close()

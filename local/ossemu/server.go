@@ -77,6 +77,8 @@ type Server struct {
 	wg      sync.WaitGroup
 	pending atomic.Int64
 
+	appendMu sync.Mutex // serialises AppendObject
+
 	requests counter
 }
 
@@ -209,6 +211,8 @@ func (s *Server) route(q *request) error {
 		return s.getObject(q)
 	case m == http.MethodDelete:
 		return s.deleteObject(q)
+	case m == http.MethodPost && v.Has("append"):
+		return s.appendObject(q)
 	case m == http.MethodPost:
 		return errorf(http.StatusNotImplemented, "NotImplemented", "", msgNotImplemented)
 	}

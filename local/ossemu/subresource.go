@@ -41,7 +41,7 @@ var objectParams = map[string][]string{
 	http.MethodGet:    concat(responseParams, "x-oss-process", "tagging", "acl", "uploadId", "max-parts", "part-number-marker", "encoding-type"),
 	http.MethodHead:   concat(responseParams, "objectMeta"),
 	http.MethodPut:    {"tagging", "acl", "partNumber", "uploadId"},
-	http.MethodPost:   {"uploads", "uploadId", "encoding-type"},
+	http.MethodPost:   {"uploads", "uploadId", "encoding-type", "sequential", "append", "position"},
 	http.MethodDelete: {"tagging", "uploadId"},
 }
 

@@ -12,7 +12,7 @@ import (
 
 // TestUnknownSubresourceKeepsData: OSS selects the operation by the
 // sub-resource as much as by the method (PutSymlink is PUT /key?symlink,
-// GetSymlink GET /key?symlink, AppendObject POST /key?append, DeleteObject
+// GetSymlink GET /key?symlink, RestoreObject POST /key?restore, DeleteObject
 // of a version DELETE /key?versionId: the OSS API reference pages of those
 // operations, and
 // aliyun-oss-go-sdk oss/conn.go signKeyList). The local OSS does not
@@ -35,10 +35,7 @@ func TestUnknownSubresourceKeepsData(t *testing.T) {
 			}{
 				{"PutSymlink", func() error { return b.PutSymlink(key, "other.txt") }},
 				{"GetSymlink", func() error { _, err := b.GetSymlink(key); return err }},
-				{"AppendObject", func() error {
-					_, err := b.AppendObject(key, strings.NewReader("more"), 0)
-					return err
-				}},
+				{"RestoreObject", func() error { return b.RestoreObject(key) }},
 				{"DeleteObject-versionId", func() error { return b.DeleteObject(key, oss.VersionId("v1")) }},
 				{"GetObject-unknown-param", func() error {
 					r, err := b.GetObject(key, oss.AddParam("x-oss-unknown", "1"))

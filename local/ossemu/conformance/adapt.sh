@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # The adaptation that points the official Go SDKs' integration tests at the
 # local OSS, applied to temp copies of the modules (never to this
-# repository): adapt.sh V2_DIR V3_DIR. Every change is one line here, and a
-# sed that does not match fails the run (check), so a new SDK version cannot
-# silently skip one.
+# repository): adapt.sh V2_DIR V3_DIR. Every change below carries the number
+# of its reason here, and a sed whose target is gone fails the run (check),
+# so a new SDK version cannot silently skip one.
 #
 # What the suites expect and the local OSS cannot give: a fresh bucket per
 # test (or per suite), created and deleted through the API. The local OSS
 # serves one bucket, named by OSSEMU_BUCKET, so
 #   1. the suites' own bucket names (per suite, and per test where a test
 #      makes its own) become that bucket,
-#   2. bucket creation and deletion are no-ops in the SDK copy (and the v3
-#      suite's ForceDeleteBucket helper, which empties a bucket through
-#      versions, uploads and live channels before deleting it),
+#   2. bucket creation empties the one bucket (of objects and uploads, as a
+#      new bucket is; zz_ossemu.go in each SDK copy) and bucket deletion is a
+#      no-op (the SDKs' DeleteBucket, the v2 suite's deleteBucket helper and
+#      the v3 suite's ForceDeleteBucket helper, which empty a bucket through
+#      versions and live channels before deleting it),
 #   3. the v2 suite's after-test cleanup, which lists every bucket of the
 #      account (ListBuckets) to delete them, is dropped (objects have random
 #      names, and the emulator's data directory is thrown away),
@@ -47,8 +49,43 @@ for f in "$v2"/client_integration_object_*_test.go "$v2/client_integration_presi
 done
 check "$v2/client_integration_test.go" '^	cleanBuckets(bucketNamePrefix, t)$'
 sed -i 's/^\tcleanBuckets(bucketNamePrefix, t)$/\t_ = t/' "$v2/client_integration_test.go" # 3
+check "$v2/client_integration_test.go" '^func deleteBucket(bucketName string, t \*testing.T) {$'
+sed -i '/^func deleteBucket(bucketName string, t \*testing.T) {$/a\	return' "$v2/client_integration_test.go" # 2
 check "$v2/api_op_bucket.go" '^func (c \*Client) PutBucket(ctx'
-sed -i '/^func (c \*Client) PutBucket(ctx/a\	return \&PutBucketResult{}, nil' "$v2/api_op_bucket.go"          # 2
+sed -i '/^func (c \*Client) PutBucket(ctx/a\	return ossemuEmpty(ctx, c, request)' "$v2/api_op_bucket.go"      # 2
+cat >"$v2/zz_ossemu.go" <<'EOF2'
+package oss
+
+import "context"
+
+// ossemuEmpty stands in for PutBucket: the bucket exists; it is emptied of
+// objects and uploads, as a new bucket would be. Errors are ignored (a
+// bucket name the local OSS does not serve stays absent).
+func ossemuEmpty(ctx context.Context, c *Client, request *PutBucketRequest) (*PutBucketResult, error) {
+	if request == nil || request.Bucket == nil {
+		return &PutBucketResult{}, nil
+	}
+	for {
+		lr, err := c.ListObjectsV2(ctx, &ListObjectsV2Request{Bucket: request.Bucket})
+		if err != nil || len(lr.Contents) == 0 {
+			break
+		}
+		var del []DeleteObject
+		for _, o := range lr.Contents {
+			del = append(del, DeleteObject{Key: o.Key})
+		}
+		if _, err := c.DeleteMultipleObjects(ctx, &DeleteMultipleObjectsRequest{Bucket: request.Bucket, Objects: del}); err != nil {
+			break
+		}
+	}
+	if lu, err := c.ListMultipartUploads(ctx, &ListMultipartUploadsRequest{Bucket: request.Bucket}); err == nil {
+		for _, u := range lu.Uploads {
+			c.AbortMultipartUpload(ctx, &AbortMultipartUploadRequest{Bucket: request.Bucket, Key: u.Key, UploadId: u.UploadId})
+		}
+	}
+	return &PutBucketResult{}, nil
+}
+EOF2
 check "$v2/api_op_bucket.go" '^func (c \*Client) DeleteBucket(ctx'
 sed -i '/^func (c \*Client) DeleteBucket(ctx/a\	return \&DeleteBucketResult{}, nil' "$v2/api_op_bucket.go"    # 2
 
@@ -60,7 +97,38 @@ sed -i 's/^\tbucketName := bucketNamePrefix + RandLowStr([0-9]*)$/\tbucketName :
 check "$v3/client_test.go" '^	timeoutInOperation = 3 \* time.Second$'
 sed -i 's/^\ttimeoutInOperation = 3 \* time.Second$/\ttimeoutInOperation = 10 * time.Millisecond/' "$v3/client_test.go" # 4
 check "$v3/client.go" '^func (client Client) CreateBucket(bucketName string'
-sed -i '/^func (client Client) CreateBucket(bucketName string/a\	return nil' "$v3/client.go" # 2
+sed -i '/^func (client Client) CreateBucket(bucketName string/a\	return ossemuEmpty(client, bucketName)' "$v3/client.go" # 2
+cat >"$v3/zz_ossemu.go" <<'EOF2'
+package oss
+
+// ossemuEmpty stands in for CreateBucket: the bucket exists; it is emptied
+// of objects and uploads, as a new bucket would be. Errors are ignored.
+func ossemuEmpty(client Client, name string) error {
+	b, err := client.Bucket(name)
+	if err != nil {
+		return nil
+	}
+	for {
+		lr, err := b.ListObjectsV2()
+		if err != nil || len(lr.Objects) == 0 {
+			break
+		}
+		var keys []string
+		for _, o := range lr.Objects {
+			keys = append(keys, o.Key)
+		}
+		if _, err := b.DeleteObjects(keys); err != nil {
+			break
+		}
+	}
+	if lu, err := b.ListMultipartUploads(); err == nil {
+		for _, u := range lu.Uploads {
+			b.AbortMultipartUpload(InitiateMultipartUploadResult{Bucket: name, Key: u.Key, UploadID: u.UploadID})
+		}
+	}
+	return nil
+}
+EOF2
 check "$v3/client.go" '^func (client Client) DeleteBucket(bucketName string'
 sed -i '/^func (client Client) DeleteBucket(bucketName string/a\	return nil' "$v3/client.go" # 2
 check "$v3/client_test.go" '^func ForceDeleteBucket(client \*Client, bucketName string, c \*C) {$'

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs the official OSS SDKs' own object-level integration tests against the
 # local OSS (`go run ./local -oss-only`), in V1 and V4 signing, and writes the
-# table of local/ossemu/CONFORMANCE.md's "Official SDK suites" section to
-# $OUT (default: local/ossemu/conformance/results.md).
+# table into local/ossemu/CONFORMANCE.md, between its "conformance:begin"
+# and "conformance:end" markers (or to $OUT when set).
 #
 # The SDKs come from the Go module proxy at the versions go.mod pins (their
 # _test.go files are in the module zip) and are copied to a temp directory;
@@ -16,7 +16,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
-out=${OUT:-$here/results.md}
+out=${OUT:-}
 work=$(mktemp -d)
 trap 'kill "${emu_pid:-0}" 2>/dev/null || true; chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
 
@@ -108,5 +108,13 @@ elapsed=$(($(date +%s) - start))
 logs=$(mktemp -d -t ossemu-conformance.XXXXXX)
 cp "$work"/v2-*.log "$work"/v3-*.log "$work"/emulator.log "$logs/" 2>/dev/null || true
 echo "conformance: the suites' logs are in $logs" >&2
-"$here/table.sh" "$results" "$here/reasons.tsv" "$elapsed" "$alioss" >"$out"
-cat "$out"
+table=$("$here/table.sh" "$results" "$here/reasons.tsv" "$elapsed" "$alioss")
+if [ -n "$out" ]; then
+	printf '%s\n' "$table" >"$out"
+else
+	doc="$here/../CONFORMANCE.md"
+	awk -v table="$table" '/<!-- conformance:begin -->/ {print; print table; skip=1; next}
+		/<!-- conformance:end -->/ {skip=0} !skip' "$doc" >"$work/doc.md"
+	cp "$work/doc.md" "$doc"
+fi
+printf '%s\n' "$table"

@@ -56,6 +56,7 @@ type Meta struct {
 	SSE          string            `json:"sse,omitempty"`     // x-oss-server-side-encryption, recorded only
 	SSEData      string            `json:"sseData,omitempty"` // x-oss-server-side-data-encryption
 	SSEKeyID     string            `json:"sseKeyId,omitempty"`
+	ContentMD5   string            `json:"contentMd5,omitempty"` // base64 MD5 of a multipart object uploaded with ?sequential
 	LastModified time.Time         `json:"lastModified"`
 }
 

@@ -33,11 +33,12 @@ var ErrNoSuchUpload = errors.New("ossemu: no such upload")
 
 // Upload is one multipart upload in progress.
 type Upload struct {
-	Key       string    `json:"key"`
-	ID        string    `json:"id"`
-	Initiated time.Time `json:"initiated"`
-	Meta      Meta      `json:"meta"`   // the object's metadata (no size, ETag or CRC yet)
-	Forbid    bool      `json:"forbid"` // x-oss-forbid-overwrite at initiation
+	Key        string    `json:"key"`
+	ID         string    `json:"id"`
+	Initiated  time.Time `json:"initiated"`
+	Meta       Meta      `json:"meta"`                 // the object's metadata (no size, ETag or CRC yet)
+	Forbid     bool      `json:"forbid"`               // x-oss-forbid-overwrite at initiation
+	Sequential bool      `json:"sequential,omitempty"` // ?sequential at initiation: the object gets a Content-MD5
 }
 
 // Part is the metadata of one uploaded part.

@@ -1,0 +1,62 @@
+package ossemu
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aliyun/aliyun-oss-go-sdk/oss"
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestAppendObject follows the AppendObject page of the OSS API reference:
+// position 0 creates an Appendable object, each append answers the next
+// position, a wrong position is 409 PositionNotEqualToLength, appending to
+// a Normal object 409 ObjectNotAppendable, and the object keeps the
+// metadata of its first append (aliyun-oss-go-sdk oss/bucket_test.go
+// TestAppendObject and TestAppendObjectNegative expect the same of OSS).
+func TestAppendObject(t *testing.T) {
+	f := newFixture(t, time.Now(), nil)
+	b := sdkBucket(t, f, testAK, testSecret, "")
+	next, err := b.AppendObject("ap/log.txt", strings.NewReader("abc"), 0, oss.ContentType("text/x-log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if next != 3 {
+		t.Errorf("next position after 3 bytes: got %d, want 3", next)
+	}
+	if next, err = b.AppendObject("ap/log.txt", strings.NewReader("de"), next, oss.ContentType("text/other")); err != nil || next != 5 {
+		t.Fatalf("second append: next %d, err %v; want 5", next, err)
+	}
+	_, err = b.AppendObject("ap/log.txt", strings.NewReader("x"), 3)
+	if got := serviceCode(err); got != "PositionNotEqualToLength" {
+		t.Errorf("stale position: got %s, want PositionNotEqualToLength", got)
+	}
+	r, err := b.GetObject("ap/log.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(r)
+	r.Close()
+	h, err := b.GetObjectDetailedMeta("ap/log.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"abcde", "Appendable", "text/x-log", ""}, []string{string(body),
+		h.Get("x-oss-object-type"), h.Get("Content-Type"), h.Get("Content-MD5")}); diff != "" {
+		t.Errorf("object (-want +got):\n%s", diff)
+	}
+	if err := b.PutObject("ap/normal.txt", strings.NewReader("n")); err != nil {
+		t.Fatal(err)
+	}
+	_, err = b.AppendObject("ap/normal.txt", strings.NewReader("x"), 1)
+	if got := serviceCode(err); got != "ObjectNotAppendable" {
+		t.Errorf("append to a Normal object: got %s, want ObjectNotAppendable", got)
+	}
+	resp, _ := signedDo(t, f, http.MethodPost, "ap/new.txt", "append&position=7", "x", nil)
+	if resp.StatusCode != http.StatusConflict || resp.Header.Get("x-oss-next-append-position") != "0" {
+		t.Errorf("position 7 on a missing key: got %d next %q, want 409 next 0", resp.StatusCode, resp.Header.Get("x-oss-next-append-position"))
+	}
+}
