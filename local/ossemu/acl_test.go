@@ -64,3 +64,25 @@ func TestObjectACL(t *testing.T) {
 		})
 	}
 }
+
+// TestACLAtComplete: x-oss-object-acl on CompleteMultipartUpload sets the
+// object's ACL (the CompleteMultipartUpload page of the OSS API reference;
+// alibabacloud-oss-go-sdk-v2's uploader applies the ACL there).
+func TestACLAtComplete(t *testing.T) {
+	f := newFixture(t, time.Now(), nil)
+	b := sdkBucket(t, f, testAK, testSecret, "")
+	imur, err := b.InitiateMultipartUpload("acl/mp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := b.UploadPart(imur, strings.NewReader("x"), 1, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.CompleteMultipartUpload(imur, []oss.UploadPart{p}, oss.ObjectACL(oss.ACLPrivate)); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := b.GetObjectACL("acl/mp"); err != nil || r.ACL != "private" {
+		t.Errorf("ACL: got %+v (%v), want private", r, err)
+	}
+}

@@ -86,6 +86,11 @@ func (s *Server) completeMultipart(q *request) error {
 	defer p.Abort()
 	meta := u.Meta
 	meta.Key, meta.Type, meta.ETag = q.key, "Multipart", multipartETag(chosen)
+	if acl := q.r.Header.Get("x-oss-object-acl"); acl != "" { // the CompleteMultipartUpload page: the object's ACL
+		if meta.ACL, err = parseACL(acl); err != nil {
+			return err
+		}
+	}
 	if u.Sequential { // the InitiateMultipartUpload page: parts in order, the object's MD5 known
 		meta.ContentMD5 = base64.StdEncoding.EncodeToString(p.MD5())
 	}

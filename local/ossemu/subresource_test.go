@@ -81,3 +81,21 @@ func TestUnknownSubresourceRefusedUnsigned(t *testing.T) {
 		}
 	}
 }
+
+// TestHeadIgnoresUnknownParams: OSS ignores query parameters that are no
+// sub-resource; a HEAD (which returns no data) with such parameters reaches
+// the object (aliyun-oss-go-sdk oss/bucket_test.go TestQueryStringAuthV4
+// expects 404 for a missing key, not a refusal), while a HEAD naming a
+// sub-resource the emulator does not implement is still refused.
+func TestHeadIgnoresUnknownParams(t *testing.T) {
+	f := newFixture(t, time.Now(), nil)
+	b := sdkBucket(t, f, testAK, testSecret, "", authModes[1].opts...)
+	_, err := b.GetObjectDetailedMeta("missing", oss.AddParam("abc", "1"), oss.AddParam("|abc", "2"))
+	if got := serviceCode(err); got != "NoSuchKey" {
+		t.Errorf("HEAD with unknown parameters: got %s, want NoSuchKey", got)
+	}
+	_, err = b.GetObjectDetailedMeta("missing", oss.AddParam("symlink", ""))
+	if got := serviceCode(err); got != "NotImplemented" {
+		t.Errorf("HEAD ?symlink: got %s, want NotImplemented", got)
+	}
+}
