@@ -47,8 +47,13 @@ func (s *Server) appendObject(q *request) error {
 		m := o.Meta
 		meta, size = &m, m.Size
 		meta.ETag = "" // recomputed over the whole body
-	} else if meta, err = headerMeta(q.r.Header, q.key); err != nil {
-		return err
+	} else {
+		if meta, err = headerMeta(q.r.Header, q.key); err != nil {
+			return err
+		}
+		if meta.Tags, err = parseTagging(q.r.Header.Get("x-oss-tagging")); err != nil {
+			return err
+		}
 	}
 	if pos != size {
 		q.w.Header().Set("x-oss-next-append-position", strconv.FormatInt(size, 10))

@@ -60,3 +60,23 @@ func TestAppendObject(t *testing.T) {
 		t.Errorf("position 7 on a missing key: got %d next %q, want 409 next 0", resp.StatusCode, resp.Header.Get("x-oss-next-append-position"))
 	}
 }
+
+// TestAppendFirstRequestMetadata: the first append sets the object's tags
+// and encryption as PutObject would; KMS without a key id answers the
+// default key's id (the AppendObject page; alibabacloud-oss-go-sdk-v2's
+// TestAppendObject and TestClientAppendFile expect both of OSS).
+func TestAppendFirstRequestMetadata(t *testing.T) {
+	f := newFixture(t, time.Now(), nil)
+	b := sdkBucket(t, f, testAK, testSecret, "")
+	var h http.Header
+	if _, err := b.AppendObject("ap/t.txt", strings.NewReader("a"), 0, oss.SetTagging(oss.Tagging{Tags: []oss.Tag{{Key: "k", Value: "v"}}}),
+		oss.ServerSideEncryption("KMS"), oss.GetResponseHeader(&h)); err != nil {
+		t.Fatal(err)
+	}
+	if h.Get("x-oss-server-side-encryption") != "KMS" || h.Get("x-oss-server-side-encryption-key-id") == "" {
+		t.Errorf("append answer: SSE %q key %q, want KMS and a key id", h.Get("x-oss-server-side-encryption"), h.Get("x-oss-server-side-encryption-key-id"))
+	}
+	if m, err := b.GetObjectDetailedMeta("ap/t.txt"); err != nil || m.Get("x-oss-tagging-count") != "1" {
+		t.Errorf("tags: %v (%v), want 1 tag", m, err)
+	}
+}

@@ -32,10 +32,15 @@ func sseMeta(h http.Header, m *disk.Meta) error {
 	}
 	m.SSE, m.SSEData = alg, data
 	if alg == "KMS" {
-		m.SSEKeyID = h.Get("x-oss-server-side-encryption-key-id")
+		// without a key id OSS uses the account's default KMS key and
+		// answers its id; the emulator's stand-in is a fixed id
+		m.SSEKeyID = firstNonEmpty(h.Get("x-oss-server-side-encryption-key-id"), defaultKMSKeyID)
 	}
 	return nil
 }
+
+// defaultKMSKeyID stands in for the id of the account's default KMS key.
+const defaultKMSKeyID = "ossemu-default-kms-key"
 
 // sseHeaders answers the encryption an object was uploaded with.
 func sseHeaders(h http.Header, m *disk.Meta) {
