@@ -44,8 +44,8 @@ func TestAppendObject(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{"abcde", "Appendable", "text/x-log", ""}, []string{string(body),
-		h.Get("x-oss-object-type"), h.Get("Content-Type"), h.Get("Content-MD5")}); diff != "" {
+	if diff := cmp.Diff([]string{"abcde", "Appendable", "text/x-log", "", "5"}, []string{string(body),
+		h.Get("x-oss-object-type"), h.Get("Content-Type"), h.Get("Content-MD5"), h.Get("x-oss-next-append-position")}); diff != "" {
 		t.Errorf("object (-want +got):\n%s", diff)
 	}
 	if err := b.PutObject("ap/normal.txt", strings.NewReader("n")); err != nil {

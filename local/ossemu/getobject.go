@@ -165,6 +165,9 @@ func objectHeaders(h http.Header, m *disk.Meta) {
 		h.Set("x-oss-tagging-count", strconv.Itoa(len(m.Tags)))
 	}
 	sseHeaders(h, m)
+	if m.Type == "Appendable" { // the AppendObject page: HEAD answers where the next append goes
+		h.Set("x-oss-next-append-position", strconv.FormatInt(m.Size, 10))
+	}
 }
 
 // responseOverrides are the GetObject parameters that replace a header of

@@ -258,3 +258,23 @@ func TestPresignMissingAdditionalHeader(t *testing.T) {
 		t.Errorf("with the header: got %d, want 200", got)
 	}
 }
+
+// TestPresignedPutWithResponseParams: a presigned PUT URL may carry
+// response-* parameters (aliyun-oss-go-sdk's SignURL signs them in
+// oss/bucket_test.go TestSignURL); they change nothing on a PUT, which is
+// still PutObject.
+func TestPresignedPutWithResponseParams(t *testing.T) {
+	f := newFixture(t, time.Now(), nil)
+	b := sdkBucket(t, f, testAK, testSecret, "")
+	u, err := b.SignURL("r/a.txt", oss.HTTPPut, 60, oss.ResponseContentEncoding("deflate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, body := f.do(t, http.MethodPut, strings.TrimPrefix(u, f.http.URL), strings.NewReader("r"), nil)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("presigned PUT with response-content-encoding: got %d %s", resp.StatusCode, body)
+	}
+	if ok, err := b.IsObjectExist("r/a.txt"); err != nil || !ok {
+		t.Errorf("object after the PUT: exists %v (%v)", ok, err)
+	}
+}

@@ -44,7 +44,7 @@ var responseParams = []string{
 var objectParams = map[string][]string{
 	http.MethodGet:    concat(responseParams, "x-oss-process", "tagging", "acl", "uploadId", "max-parts", "part-number-marker", "encoding-type"),
 	http.MethodHead:   concat(responseParams, "objectMeta"),
-	http.MethodPut:    {"tagging", "acl", "partNumber", "uploadId"},
+	http.MethodPut:    concat(responseParams, "tagging", "acl", "partNumber", "uploadId"), // response-* signed into a PUT URL change nothing
 	http.MethodPost:   {"uploads", "uploadId", "encoding-type", "sequential", "append", "position"},
 	http.MethodDelete: {"tagging", "uploadId"},
 }

@@ -9,9 +9,9 @@
 # adapt.sh applies the adaptation, documented line by line there. Nothing of
 # the SDKs is copied into this repository.
 #
-# ali-oss's tests are not in its npm package: set ALI_OSS_SRC to a checkout
-# of its tagged source (v6.23.0) to run them; otherwise they are skipped and
-# the table says so.
+# ali-oss's tests are not in its npm package; they would run from a checkout
+# of its tagged source (v6.23.0) named by ALI_OSS_SRC. Their adaptation is
+# not written yet, and the table says the suite was not run.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -97,12 +97,15 @@ for sig in v1 v4; do
 	stop_emulator
 done
 
+# ali-oss's tests are in its source repository only (not in the npm package).
+# Their adaptation (bucket names, endpoint, a path-style client) is not
+# written yet: the suite is reported as not run either way.
 if [ -n "${ALI_OSS_SRC:-}" ]; then
-	"$here/alioss.sh" "$ALI_OSS_SRC" "$work" >>"$results"
-	alioss="ran from $ALI_OSS_SRC"
+	alioss="not run: ALI_OSS_SRC is set, but the adaptation of ali-oss's suite is not written yet"
 else
-	alioss="skipped: ALI_OSS_SRC is not set (ali-oss's tests are not in its npm package; point it at a checkout of v6.23.0)"
+	alioss="skipped: ALI_OSS_SRC is not set (ali-oss's tests are not in its npm package; it would name a checkout of v6.23.0)"
 fi
+echo "conformance: ali-oss 6.23.0 $alioss" >&2
 elapsed=$(($(date +%s) - start))
 
 logs=$(mktemp -d -t ossemu-conformance.XXXXXX)
