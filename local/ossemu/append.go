@@ -13,7 +13,8 @@ import (
 // AppendObject page of the OSS API reference describes it: position 0 on a
 // missing key creates an Appendable object with the request's metadata;
 // on an Appendable object, position must equal its size and the body is
-// added at its end (metadata unchanged); a Normal or Multipart object is
+// added at its end (metadata unchanged, but x-oss-object-acl applies, as
+// aliyun-oss-go-sdk's TestAppendObject expects of OSS); a Normal or Multipart object is
 // 409 ObjectNotAppendable, a wrong position 409 PositionNotEqualToLength,
 // both with x-oss-next-append-position. The answer carries the next
 // position and the whole object's CRC-64. Appends are serialised, so two at
@@ -47,6 +48,11 @@ func (s *Server) appendObject(q *request) error {
 		m := o.Meta
 		meta, size = &m, m.Size
 		meta.ETag = "" // recomputed over the whole body
+		if acl := q.r.Header.Get("x-oss-object-acl"); acl != "" { // a later append still sets the ACL
+			if meta.ACL, err = parseACL(acl); err != nil {
+				return err
+			}
+		}
 	} else {
 		if meta, err = headerMeta(q.r.Header, q.key); err != nil {
 			return err

@@ -27,8 +27,11 @@ func TestAppendObject(t *testing.T) {
 	if next != 3 {
 		t.Errorf("next position after 3 bytes: got %d, want 3", next)
 	}
-	if next, err = b.AppendObject("ap/log.txt", strings.NewReader("de"), next, oss.ContentType("text/other")); err != nil || next != 5 {
+	if next, err = b.AppendObject("ap/log.txt", strings.NewReader("de"), next, oss.ContentType("text/other"), oss.ObjectACL(oss.ACLPublicRead)); err != nil || next != 5 {
 		t.Fatalf("second append: next %d, err %v; want 5", next, err)
+	}
+	if r, err := b.GetObjectACL("ap/log.txt"); err != nil || r.ACL != "public-read" {
+		t.Errorf("ACL set by the second append: got %+v (%v), want public-read", r, err)
 	}
 	_, err = b.AppendObject("ap/log.txt", strings.NewReader("x"), 3)
 	if got := serviceCode(err); got != "PositionNotEqualToLength" {
