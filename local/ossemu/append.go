@@ -47,7 +47,8 @@ func (s *Server) appendObject(q *request) error {
 		}
 		m := o.Meta
 		meta, size = &m, m.Size
-		meta.ETag = ""                                            // recomputed over the whole body
+		meta.ETag = "" // recomputed over the whole body
+
 		if acl := q.r.Header.Get("x-oss-object-acl"); acl != "" { // a later append still sets the ACL
 			if meta.ACL, err = parseACL(acl); err != nil {
 				return err
