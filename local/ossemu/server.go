@@ -161,8 +161,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, errNoSuchBucket())
 		return
 	}
+	bits, err := trafficLimit(r)
+	if err != nil {
+		s.requests.add("Other")
+		writeError(w, r, err.(*Error))
+		return
+	}
+	if bits > 0 {
+		w = throttle(w, r, bits)
+	}
 	req := &request{w: w, r: r, bucket: bucket, key: key, id: id}
-	var err error
 	if p := unsupported(r.Method, key, r.URL.Query()); p != "" {
 		s.requests.add("Other")
 		err = errUnsupported("?" + p)

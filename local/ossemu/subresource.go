@@ -25,12 +25,14 @@ import (
 // object): it answers headers only.
 
 // authParams carry a presigned URL's signature (V1: OSSAccessKeyId,
-// Expires, Signature, security-token; V2 and V4: the x-oss-* ones) or a token;
-// every route accepts them.
+// Expires, Signature, security-token; V2 and V4: the x-oss-* ones) or a
+// token, and x-oss-traffic-limit applies to any request: every route
+// accepts them.
 var authParams = []string{
 	"OSSAccessKeyId", "Expires", "Signature", "security-token",
 	"x-oss-signature-version", "x-oss-credential", "x-oss-date", "x-oss-expires",
 	"x-oss-signature", "x-oss-additional-headers", "x-oss-security-token", "x-oss-access-key-id",
+	"x-oss-traffic-limit", // bandwidth throttling, traffic.go
 }
 
 // responseParams override the answer's headers on GetObject (the GetObject
