@@ -55,7 +55,7 @@ func openObjectFile(path string) (*Object, error) {
 		return nil, ErrNotFound
 	}
 	if err != nil {
-		return nil, fmt.Errorf("ossemu: open object: %w", err)
+		return nil, fmt.Errorf("ossemu/disk: open object: %w", err)
 	}
 	meta, err := readMeta(f)
 	if err != nil {
@@ -69,28 +69,28 @@ func readMeta(f *os.File) (Meta, error) {
 	var meta Meta
 	fi, err := f.Stat()
 	if err != nil {
-		return meta, fmt.Errorf("ossemu: stat object: %w", err)
+		return meta, fmt.Errorf("ossemu/disk: stat object: %w", err)
 	}
 	var tr [trailerLen]byte
 	if fi.Size() < trailerLen {
-		return meta, fmt.Errorf("ossemu: object file %s: too short", f.Name())
+		return meta, fmt.Errorf("ossemu/disk: object file %s: too short", f.Name())
 	}
 	if _, err := f.ReadAt(tr[:], fi.Size()-trailerLen); err != nil {
-		return meta, fmt.Errorf("ossemu: read trailer: %w", err)
+		return meta, fmt.Errorf("ossemu/disk: read trailer: %w", err)
 	}
 	n := int64(binary.BigEndian.Uint64(tr[:8]))
 	if !bytes.Equal(tr[8:], []byte(objectMagic)) || n < 0 || n > fi.Size()-trailerLen {
-		return meta, fmt.Errorf("ossemu: object file %s: bad trailer", f.Name())
+		return meta, fmt.Errorf("ossemu/disk: object file %s: bad trailer", f.Name())
 	}
 	js := make([]byte, n)
 	if _, err := f.ReadAt(js, fi.Size()-trailerLen-n); err != nil {
-		return meta, fmt.Errorf("ossemu: read meta: %w", err)
+		return meta, fmt.Errorf("ossemu/disk: read meta: %w", err)
 	}
 	if err := json.Unmarshal(js, &meta); err != nil {
-		return meta, fmt.Errorf("ossemu: decode meta: %w", err)
+		return meta, fmt.Errorf("ossemu/disk: decode meta: %w", err)
 	}
 	if meta.Size != fi.Size()-trailerLen-n {
-		return meta, fmt.Errorf("ossemu: object file %s: size mismatch", f.Name())
+		return meta, fmt.Errorf("ossemu/disk: object file %s: size mismatch", f.Name())
 	}
 	return meta, nil
 }
@@ -99,7 +99,7 @@ func readMeta(f *os.File) (Meta, error) {
 func (s *Store) Remove(bucket, key string) error {
 	err := os.Remove(s.path(bucket, key))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("ossemu: remove: %w", err)
+		return fmt.Errorf("ossemu/disk: remove: %w", err)
 	}
 	return nil
 }
@@ -110,7 +110,7 @@ func (s *Store) List(bucket, prefix string) ([]Meta, error) {
 	d := filepath.Join(s.dir, bucket)
 	entries, err := os.ReadDir(d)
 	if err != nil {
-		return nil, fmt.Errorf("ossemu: list: %w", err)
+		return nil, fmt.Errorf("ossemu/disk: list: %w", err)
 	}
 	var out []Meta
 	for _, e := range entries {

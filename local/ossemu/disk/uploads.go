@@ -29,7 +29,7 @@ const (
 )
 
 // ErrNoSuchUpload reports an unknown, aborted or completed upload.
-var ErrNoSuchUpload = errors.New("ossemu: no such upload")
+var ErrNoSuchUpload = errors.New("ossemu/disk: no such upload")
 
 // Upload is one multipart upload in progress.
 type Upload struct {
@@ -78,18 +78,18 @@ func (s *Store) CreateUpload(bucket string, u *Upload) error {
 	u.ID = newUploadID()
 	dir := s.uploadPath(bucket, u.ID)
 	if err := os.Mkdir(dir, 0o755); err != nil {
-		return fmt.Errorf("ossemu: create upload: %w", err)
+		return fmt.Errorf("ossemu/disk: create upload: %w", err)
 	}
 	js, err := json.Marshal(u)
 	if err != nil {
-		return fmt.Errorf("ossemu: encode upload: %w", err)
+		return fmt.Errorf("ossemu/disk: encode upload: %w", err)
 	}
 	tmp := filepath.Join(dir, TmpPrefix+uploadFile)
 	if err := os.WriteFile(tmp, js, 0o644); err != nil {
-		return fmt.Errorf("ossemu: write upload: %w", err)
+		return fmt.Errorf("ossemu/disk: write upload: %w", err)
 	}
 	if err := os.Rename(tmp, filepath.Join(dir, uploadFile)); err != nil {
-		return fmt.Errorf("ossemu: write upload: %w", err)
+		return fmt.Errorf("ossemu/disk: write upload: %w", err)
 	}
 	return syncDir(dir)
 }
@@ -101,11 +101,11 @@ func readUpload(dir string) (*Upload, error) {
 		return nil, ErrNoSuchUpload
 	}
 	if err != nil {
-		return nil, fmt.Errorf("ossemu: read upload: %w", err)
+		return nil, fmt.Errorf("ossemu/disk: read upload: %w", err)
 	}
 	var u Upload
 	if err := json.Unmarshal(js, &u); err != nil {
-		return nil, fmt.Errorf("ossemu: decode upload: %w", err)
+		return nil, fmt.Errorf("ossemu/disk: decode upload: %w", err)
 	}
 	return &u, nil
 }
@@ -153,7 +153,7 @@ func (s *Store) CommitPart(p *Pending, bucket, id string, n int, now time.Time) 
 		if errors.Is(err, fs.ErrNotExist) {
 			return Part{}, ErrNoSuchUpload
 		}
-		return Part{}, fmt.Errorf("ossemu: rename part: %w", err)
+		return Part{}, fmt.Errorf("ossemu/disk: rename part: %w", err)
 	}
 	if err := syncDir(dir); err != nil {
 		return Part{}, err
@@ -176,7 +176,7 @@ func parts(dir string) ([]Part, error) {
 		return nil, ErrNoSuchUpload
 	}
 	if err != nil {
-		return nil, fmt.Errorf("ossemu: list parts: %w", err)
+		return nil, fmt.Errorf("ossemu/disk: list parts: %w", err)
 	}
 	var out []Part
 	for _, e := range entries {
@@ -199,53 +199,6 @@ func parts(dir string) ([]Part, error) {
 	return out, nil
 }
 
-// Claim is an upload taken out of sight by ClaimUpload: its parts are read,
-// then it is either removed (completed, aborted) or released.
-type Claim struct {
-	s          *Store
-	bucket, id string
-	dir        string
-}
-
-// ClaimUpload renames the directory of upload id to a temp name: from then
-// on the upload is invisible to every other request. Exactly one of several
-// concurrent claims succeeds; the others get ErrNoSuchUpload.
-func (s *Store) ClaimUpload(bucket, id string) (*Claim, error) {
-	if !validUploadID(id) {
-		return nil, ErrNoSuchUpload
-	}
-	claimed := filepath.Join(s.uploadsPath(bucket), TmpPrefix+id)
-	if err := os.Rename(s.uploadPath(bucket, id), claimed); err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, ErrNoSuchUpload
-		}
-		return nil, fmt.Errorf("ossemu: claim upload: %w", err)
-	}
-	return &Claim{s: s, bucket: bucket, id: id, dir: claimed}, nil
-}
-
-// Parts lists the claimed upload's parts by number.
-func (c *Claim) Parts() ([]Part, error) { return parts(c.dir) }
-
-// Release gives the upload back (a refused completion).
-func (c *Claim) Release() error {
-	if err := os.Rename(c.dir, c.s.uploadPath(c.bucket, c.id)); err != nil {
-		return fmt.Errorf("ossemu: release upload: %w", err)
-	}
-	return nil
-}
-
-// Remove deletes the claimed upload and its parts.
-func (c *Claim) Remove() error {
-	if err := os.RemoveAll(c.dir); err != nil {
-		return fmt.Errorf("ossemu: remove upload: %w", err)
-	}
-	return nil
-}
-
-// Open opens the part's file; its body is the part's bytes.
-func (p Part) Open() (*Object, error) { return openObjectFile(p.path) }
-
 // ListUploads returns the uploads of bucket whose key has prefix, sorted by
 // key, then upload id, the order OSS lists them in (alibabacloud-oss-go-sdk-v2
 // oss/client_integration_object_multipart_test.go TestListMultipartUploads
@@ -253,7 +206,7 @@ func (p Part) Open() (*Object, error) { return openObjectFile(p.path) }
 func (s *Store) ListUploads(bucket, prefix string) ([]*Upload, error) {
 	entries, err := os.ReadDir(s.uploadsPath(bucket))
 	if err != nil {
-		return nil, fmt.Errorf("ossemu: list uploads: %w", err)
+		return nil, fmt.Errorf("ossemu/disk: list uploads: %w", err)
 	}
 	var out []*Upload
 	for _, e := range entries {
@@ -289,7 +242,7 @@ func removeUploadTemps(dir string) error {
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return fmt.Errorf("ossemu: read uploads: %w", err)
+		return fmt.Errorf("ossemu/disk: read uploads: %w", err)
 	}
 	for _, e := range entries {
 		if e.IsDir() {
