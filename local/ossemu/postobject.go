@@ -81,13 +81,13 @@ func (s *Server) checkForm(f *form, bucket string) (*policy, *disk.Meta, error) 
 	if err != nil {
 		return nil, nil, err
 	}
-	if pol.Expiration.Sub(date) > maxV4Validity {
+	if !date.IsZero() && pol.Expiration.Sub(date) > maxV4Validity { // V4 only: a V1 form has no x-oss-date
 		return nil, nil, errPolicyDocument("the expiration is more than 7 days after x-oss-date.")
 	}
 	if !s.cfg.Now().Before(pol.Expiration) {
 		return nil, nil, errAccessDenied("", msgPolicyExpired)
 	}
-	if err := pol.check(f, bucket); err != nil {
+	if err := pol.check(f, bucket, date.IsZero()); err != nil {
 		return nil, nil, err
 	}
 	key := f.get("key")
