@@ -10,7 +10,7 @@ FUZZTIME ?= 60s
 NODE_PROJECTS := testdata/oracle deploy clients bench/node-alt
 NODE_STAMPS := $(addsuffix /node_modules/.installed,$(NODE_PROJECTS))
 
-.PHONY: all build package test test-go test-js check bench fuzz soak run deploy deploy-tools smoke clean deps deps-system
+.PHONY: all build package test test-go test-js check bench fuzz soak run deploy deploy-tools smoke clean deps deps-system conformance
 
 all: build
 
@@ -85,6 +85,13 @@ soak: deps
 ## A run that ends in "context deadline exceeded" without writing a failing input is Go 1.26's fuzz
 ## coordinator racing its own -fuzztime deadline (golang/go#75804, fixed in Go 1.27), not a finding:
 ## it is reported and the next target runs. A failing input (testdata/fuzz/...) always fails.
+# The official Go SDKs' own object-level test suites against `go run ./local
+# -oss-only`, V1 and V4; updates the table in local/ossemu/CONFORMANCE.md. On
+# demand (about 3 minutes): ALI_OSS_SRC=<checkout of ali-oss v6.23.0> adds
+# ali-oss's tests.
+conformance:
+	bash local/ossemu/conformance/run.sh
+
 fuzz:
 	@set -e; out=$$(mktemp); trap 'rm -f $$out' EXIT; \
 	for pkg in $$($(GO) list ./...); do \

@@ -16,12 +16,14 @@ import (
 	"time"
 
 	"github.com/aliyun/aliyun-oss-go-sdk/oss"
+
+	"github.com/ossgate/ossgate/local/ossemu/disk"
 )
 
 // tempFiles lists the temp files in the test bucket's directory.
 func tempFiles(t *testing.T, dir string) []string {
 	t.Helper()
-	m, err := filepath.Glob(filepath.Join(dir, testBucket, tmpPrefix+"*"))
+	m, err := filepath.Glob(filepath.Join(dir, testBucket, disk.TmpPrefix+"*"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,8 +167,8 @@ func TestDisconnectMidFile(t *testing.T) {
 	if tmp := tempFiles(t, f.dir); len(tmp) != 0 {
 		t.Errorf("temp files after disconnect: %v", tmp)
 	}
-	if _, err := f.srv.store.open(testBucket, key); err != errNotFound {
-		t.Errorf("open after disconnect: got %v, want errNotFound", err)
+	if _, err := f.srv.store.Open(testBucket, key); err != disk.ErrNotFound {
+		t.Errorf("open after disconnect: got %v, want disk.ErrNotFound", err)
 	}
 }
 
@@ -179,7 +181,7 @@ func TestRestartCleansTemp(t *testing.T) {
 	if err := b.PutObject("kept.txt", strings.NewReader("kept")); err != nil {
 		t.Fatal(err)
 	}
-	crash := filepath.Join(f.dir, testBucket, tmpPrefix+"crashed")
+	crash := filepath.Join(f.dir, testBucket, disk.TmpPrefix+"crashed")
 	if err := os.WriteFile(crash, []byte("half an object"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -191,17 +193,8 @@ func TestRestartCleansTemp(t *testing.T) {
 	if tmp := tempFiles(t, f.dir); len(tmp) != 0 {
 		t.Errorf("temp files after restart: got %v, want none", tmp)
 	}
-	objs, err := srv.store.list(testBucket, "")
+	objs, err := srv.store.List(testBucket, "")
 	if err != nil || len(objs) != 1 || objs[0].Key != "kept.txt" {
 		t.Errorf("objects after restart: got %+v (%v), want kept.txt", objs, err)
-	}
-}
-
-// TestRemoveTempsToleratesVanishing: a restart over a data directory that
-// the previous server is still cleaning is not an error (it once failed
-// with "remove temp file: no such file or directory").
-func TestRemoveTempsToleratesVanishing(t *testing.T) {
-	if err := removeTemps(filepath.Join(t.TempDir(), "gone")); err != nil {
-		t.Errorf("missing dir: got %v, want nil", err)
 	}
 }

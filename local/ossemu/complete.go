@@ -2,14 +2,16 @@ package ossemu
 
 import (
 	"crypto/md5"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/xml"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
+
+	"github.com/ossgate/ossgate/local/ossemu/disk"
 )
 
 // maxCompleteBody bounds a CompleteMultipartUpload body (10,000 parts).
@@ -47,28 +49,33 @@ func (s *Server) completeMultipart(q *request) error {
 		return err
 	}
 	id := q.r.URL.Query().Get("uploadId")
-	u, err := s.store.upload(q.bucket, q.key, id)
+	u, err := s.store.Upload(q.bucket, q.key, id)
 	if err != nil {
-		return uploadError(err)
+		return uploadError(err, ecNoSuchUpload)
 	}
 	all := strings.EqualFold(q.r.Header.Get("x-oss-complete-all"), "yes")
 	var listed []completePart
-	if !all {
-		if listed, err = readCompleteBody(q.r); err != nil {
-			return err
+	if all {
+		// x-oss-complete-all takes every part; a part list besides it is
+		// refused (alibabacloud-oss-go-sdk-v2's multipart integration test
+		// pins this answer).
+		if n, _ := q.r.Body.Read(make([]byte, 1)); n > 0 {
+			return errorf(http.StatusBadRequest, "InvalidArgument", ecCompleteAllWithBody, "Should not speficy both complete all header and http body.")
 		}
+	} else if listed, err = readCompleteBody(q.r); err != nil {
+		return err
 	}
-	claimed, err := s.store.claimUpload(q.bucket, id)
+	claim, err := s.store.ClaimUpload(q.bucket, id)
 	if err != nil {
-		return uploadError(err)
+		return uploadError(err, ecNoSuchUpload)
 	}
 	done := false
 	defer func() {
 		if !done {
-			_ = s.store.unclaimUpload(q.bucket, id, claimed)
+			_ = claim.Release()
 		}
 	}()
-	chosen, err := choosePartsIn(claimed, listed, all)
+	chosen, err := chooseParts(claim, listed, all)
 	if err != nil {
 		return err
 	}
@@ -76,14 +83,22 @@ func (s *Server) completeMultipart(q *request) error {
 	if err != nil {
 		return err
 	}
-	defer p.abort()
+	defer p.Abort()
 	meta := u.Meta
 	meta.Key, meta.Type, meta.ETag = q.key, "Multipart", multipartETag(chosen)
+	if acl := q.r.Header.Get("x-oss-object-acl"); acl != "" { // the CompleteMultipartUpload page: the object's ACL
+		if meta.ACL, err = parseACL(acl); err != nil {
+			return err
+		}
+	}
+	if u.Sequential { // the InitiateMultipartUpload page: parts in order, the object's MD5 known
+		meta.ContentMD5 = base64.StdEncoding.EncodeToString(p.MD5())
+	}
 	if err := s.commit(q, p, &meta, "ObjectCreated:CompleteMultipartUpload", u.Forbid || forbidOverwrite(q.r.Header.Get("x-oss-forbid-overwrite"))); err != nil {
 		return err
 	}
 	done = true
-	if err := removeAll(claimed); err != nil {
+	if err := claim.Remove(); err != nil {
 		s.log.Warn("ossemu: remove completed upload", "err", err, "uploadId", id)
 	}
 	return writeXML(q, completeResult{
@@ -93,11 +108,12 @@ func (s *Server) completeMultipart(q *request) error {
 }
 
 // readCompleteBody decodes the part list: MalformedXML when it is not the
-// CompleteMultipartUpload document or lists no part, InvalidPartOrder when
-// the part numbers are not strictly ascending.
+// CompleteMultipartUpload document, InvalidPartOrder when the part numbers
+// are not strictly ascending. An empty list completes an empty object, as
+// OSS does.
 func readCompleteBody(r *http.Request) ([]completePart, error) {
 	var doc completeBody
-	if err := xml.NewDecoder(io.LimitReader(r.Body, maxCompleteBody)).Decode(&doc); err != nil || len(doc.Parts) == 0 {
+	if err := xml.NewDecoder(io.LimitReader(r.Body, maxCompleteBody)).Decode(&doc); err != nil {
 		return nil, errMalformedXML()
 	}
 	for i, p := range doc.Parts {
@@ -111,18 +127,17 @@ func readCompleteBody(r *http.Request) ([]completePart, error) {
 	return doc.Parts, nil
 }
 
-// choosePartsIn returns the parts of the upload directory dir to
-// concatenate: every part when all is set, else the listed ones, each of
+// chooseParts returns the parts of the claimed upload to concatenate: every part when all is set, else the listed ones, each of
 // which must exist with the listed ETag; every chosen part but the last must
 // be at least minPartSize.
-func choosePartsIn(dir string, listed []completePart, all bool) ([]part, error) {
-	have, err := parts(dir)
+func chooseParts(claim *disk.Claim, listed []completePart, all bool) ([]disk.Part, error) {
+	have, err := claim.Parts()
 	if err != nil {
-		return nil, uploadError(err)
+		return nil, uploadError(err, ecNoSuchUpload)
 	}
 	chosen := have
 	if !all {
-		byNum := map[int]part{}
+		byNum := map[int]disk.Part{}
 		for _, p := range have {
 			byNum[p.Number] = p
 		}
@@ -135,10 +150,7 @@ func choosePartsIn(dir string, listed []completePart, all bool) ([]part, error) 
 			chosen = append(chosen, p)
 		}
 	}
-	if len(chosen) == 0 {
-		return nil, errorf(http.StatusBadRequest, "InvalidPart", "", msgInvalidPart)
-	}
-	for _, p := range chosen[:len(chosen)-1] {
+	for _, p := range chosen[:max(len(chosen)-1, 0)] {
 		if p.Size < minPartSize {
 			return nil, errorf(http.StatusBadRequest, "EntityTooSmall", "", msgPartTooSmall)
 		}
@@ -147,51 +159,47 @@ func choosePartsIn(dir string, listed []completePart, all bool) ([]part, error) 
 }
 
 // concat streams the chosen parts into a new pending object of bucket.
-func (s *Server) concat(bucket string, chosen []part) (*pending, error) {
+func (s *Server) concat(bucket string, chosen []disk.Part) (*disk.Pending, error) {
 	var total int64
 	for _, p := range chosen {
 		total += p.Size
 	}
-	p, err := s.store.create(bucket, total)
+	p, err := s.store.Create(bucket, total)
 	if err != nil {
 		return nil, err
 	}
-	p.md5 = nil // the ETag is not the body's MD5
 	for _, pt := range chosen {
 		if err := copyPart(p, pt); err != nil {
-			p.abort()
+			p.Abort()
 			return nil, err
 		}
 	}
 	return p, nil
 }
 
-func copyPart(dst io.Writer, pt part) error {
-	o, err := openObjectFile(pt.path)
+func copyPart(dst io.Writer, pt disk.Part) error {
+	o, err := pt.Open()
 	if err != nil {
 		return err
 	}
 	defer o.Close()
-	if _, err := io.Copy(dst, o.Body(0, o.meta.Size)); err != nil {
+	if _, err := io.Copy(dst, o.Body(0, o.Meta.Size)); err != nil {
 		return fmt.Errorf("ossemu: concatenate part %d: %w", pt.Number, err)
 	}
 	return nil
 }
 
 // multipartETag is OSS's ETag of a multipart object: the upper-case hex MD5
-// of the concatenated binary MD5s of its parts, "-", the number of parts.
-func multipartETag(chosen []part) string {
+// of the concatenated upper-case hex MD5s of its parts (their ETags as
+// text, not S3's binary digests), "-", the number of parts. The Go SDK v3's
+// tests pin "2351E662233817A7AE974D8C5B0876DD-5" for its sample
+// BingWallpaper-2015-11-07.jpg uploaded in 100 KiB parts (aliyun-oss-go-sdk
+// oss/download_test.go, oss/multicopy_test.go), which is this and not the
+// binary form.
+func multipartETag(chosen []disk.Part) string {
 	h := md5.New()
 	for _, p := range chosen {
-		sum, _ := hex.DecodeString(p.ETag)
-		h.Write(sum)
+		h.Write([]byte(strings.ToUpper(p.ETag)))
 	}
 	return strings.ToUpper(hex.EncodeToString(h.Sum(nil))) + "-" + strconv.Itoa(len(chosen))
-}
-
-func removeAll(dir string) error {
-	if err := os.RemoveAll(dir); err != nil {
-		return fmt.Errorf("ossemu: remove: %w", err)
-	}
-	return nil
 }

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/ossgate/ossgate/local/ossemu/disk"
 )
 
 // errNotModified is the 304 answer of a GET or HEAD whose If-None-Match or
@@ -12,8 +14,11 @@ func errNotModified() *Error {
 	return &Error{Status: http.StatusNotModified, Code: "NotModified"}
 }
 
-func errPrecondition() *Error {
-	return errorf(http.StatusPreconditionFailed, "PreconditionFailed", "", msgPrecondition)
+// errPrecondition is the 412 of a failed If-Match or If-Unmodified-Since;
+// OSS names the condition after its message ("… did not hold. (condition:
+// If-Unmodified-Since)", asserted by ali-oss 6.23.0 test/node/object.test.js).
+func errPrecondition(condition string) *Error {
+	return errorf(http.StatusPreconditionFailed, "PreconditionFailed", "", "%s (condition: %s)", msgPrecondition, condition)
 }
 
 // preconditions are the four conditional headers of a GET or HEAD (or, with
@@ -26,11 +31,13 @@ func errPrecondition() *Error {
 // If-Modified-Since); OSS documents no order, so this is unconfirmed. An
 // unparseable time is ignored, as HTTP says.
 type preconditions struct {
+	prefix                                                   string
 	ifMatch, ifNoneMatch, ifModifiedSince, ifUnmodifiedSince string
 }
 
 func requestPreconditions(h http.Header, prefix string) preconditions {
 	return preconditions{
+		prefix:            prefix,
 		ifMatch:           h.Get(prefix + "If-Match"),
 		ifNoneMatch:       h.Get(prefix + "If-None-Match"),
 		ifModifiedSince:   h.Get(prefix + "If-Modified-Since"),
@@ -38,28 +45,30 @@ func requestPreconditions(h http.Header, prefix string) preconditions {
 	}
 }
 
-// check evaluates p against m; notModified is the error the "unchanged"
-// conditions yield (304 for a GET, 412 for a copy).
-func (p preconditions) check(m *objectMeta, notModified *Error) *Error {
+// check evaluates p against m: the "changed" conditions fail with 412, the
+// "unchanged" ones with 304, for a GET and for a copy alike (the CopyObject
+// page of the OSS API reference: x-oss-copy-source-if-none-match and
+// -if-modified-since answer 304 Not Modified).
+func (p preconditions) check(m *disk.Meta) *Error {
 	modified := m.LastModified.Truncate(time.Second)
 	switch {
 	case p.ifMatch != "":
 		if !etagListMatches(p.ifMatch, m.ETag) {
-			return errPrecondition()
+			return errPrecondition(p.prefix + "If-Match")
 		}
 	case p.ifUnmodifiedSince != "":
 		if t, err := http.ParseTime(p.ifUnmodifiedSince); err == nil && modified.After(t) {
-			return errPrecondition()
+			return errPrecondition(p.prefix + "If-Unmodified-Since")
 		}
 	}
 	switch {
 	case p.ifNoneMatch != "":
 		if etagListMatches(p.ifNoneMatch, m.ETag) {
-			return notModified
+			return errNotModified()
 		}
 	case p.ifModifiedSince != "":
 		if t, err := http.ParseTime(p.ifModifiedSince); err == nil && !modified.After(t) {
-			return notModified
+			return errNotModified()
 		}
 	}
 	return nil

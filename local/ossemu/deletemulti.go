@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/xml"
 	"io"
-	"net/url"
 )
 
 // maxDeleteKeys and maxDeleteBody bound one DeleteMultipleObjects request.
@@ -33,10 +32,15 @@ type deletedObject struct {
 }
 
 // deleteMultiple serves DeleteMultipleObjects (POST /?delete): the body is
-// <Delete><Quiet/><Object><Key/></Object>...</Delete>, at most 1000 keys
-// (URL-encoded when the request says encoding-type=url), with a Content-MD5
+// <Delete><Quiet/><Object><Key/></Object>...</Delete>, at most 1000 raw keys,
+// with a Content-MD5
 // that must match (missing or wrong: InvalidDigest). Missing keys count as
-// deleted, as for DeleteObject. The answer lists every key unless Quiet.
+// deleted, as for DeleteObject. The answer lists every key unless Quiet;
+// encoding-type=url encodes the keys of the answer only (the
+// DeleteMultipleObjects page of the OSS API reference: "encoding-type …
+// specifies the encoding of the Key in the response"; both Go SDKs send it
+// with raw keys and decode the answer, aliyun-oss-go-sdk oss/bucket.go
+// DeleteObjects, alibabacloud-oss-go-sdk-v2 oss/api_op_object.go).
 func (s *Server) deleteMultiple(q *request) error {
 	if err := s.authenticate(q); err != nil {
 		return err
@@ -50,22 +54,17 @@ func (s *Server) deleteMultiple(q *request) error {
 		return errInvalidDigest()
 	}
 	var req deleteRequest
-	if err := xml.Unmarshal(body, &req); err != nil || len(req.Objects) == 0 || len(req.Objects) > maxDeleteKeys {
+	if err := xml.Unmarshal(controlRefsToStandIns(body), &req); err != nil || len(req.Objects) == 0 || len(req.Objects) > maxDeleteKeys {
 		return errMalformedXML()
 	}
 	res := deleteResult{EncodingType: encodingType(q)}
 	for _, o := range req.Objects {
-		key := o.Key
-		if res.EncodingType == "url" {
-			if key, err = url.QueryUnescape(o.Key); err != nil {
-				return errInvalidArgument("The key %q is not URL-encoded correctly.", o.Key)
-			}
-		}
-		if err := s.store.remove(q.bucket, key); err != nil {
+		key := keyFromStandIns(o.Key)
+		if err := s.store.Remove(q.bucket, key); err != nil {
 			return err
 		}
 		if !req.Quiet {
-			res.Deleted = append(res.Deleted, deletedObject{Key: o.Key})
+			res.Deleted = append(res.Deleted, deletedObject{Key: encodeKey(q, key)})
 		}
 	}
 	return writeXML(q, res)

@@ -26,7 +26,8 @@ func errorf(status int, code, ec, format string, args ...any) *Error {
 	return &Error{Status: status, Code: code, EC: ec, Message: fmt.Sprintf(format, args...)}
 }
 
-// Messages OSS sends, verbatim where /work/shared/oss-v4-notes.md records them.
+// Messages OSS sends, verbatim where the OSS API reference (PostObject,
+// error-centre pages) or the official SDKs' tests quote them.
 const (
 	msgMalformedPOST   = "The body of your POST request is not well-formed multipart/form-data."
 	msgSignature       = "The request signature we calculated does not match the signature you provided. Check your key and signing method."
@@ -71,6 +72,16 @@ const (
 	ecURLNotYetValid  = "0002-00000235" // V4 URL used more than 15 min before its x-oss-date
 	ecHeaderSkewed    = "0002-00000504" // header-signed request time more than 15 min off
 	ecBadTime         = "0002-00000505" // Date / x-oss-date not parseable
+
+	// The ECs below are pinned by alibabacloud-oss-go-sdk-v2 1.6.1's
+	// integration tests (oss/client_integration_object_basic_test.go,
+	// …_multipart_test.go, …_acl_test.go), which assert them against OSS.
+	ecNoSuchBucket         = "0015-00000101"
+	ecNoSuchKey            = "0026-00000001"
+	ecNoSuchUpload         = "0042-00000002" // AbortMultipartUpload, CompleteMultipartUpload, ListParts
+	ecNoSuchUploadPart     = "0042-00000104" // UploadPart
+	ecNoSuchUploadPartCopy = "0042-00000311" // UploadPartCopy
+	ecCompleteAllWithBody  = "0042-00000216" // x-oss-complete-all together with a part list
 )
 
 func errMalformed() *Error {
@@ -114,7 +125,11 @@ func errTooLarge() *Error {
 }
 
 func errNoSuchKey() *Error {
-	return errorf(http.StatusNotFound, "NoSuchKey", "", msgNoSuchKey)
+	return errorf(http.StatusNotFound, "NoSuchKey", ecNoSuchKey, msgNoSuchKey)
+}
+
+func errNoSuchBucket() *Error {
+	return errorf(http.StatusNotFound, "NoSuchBucket", ecNoSuchBucket, msgNoSuchBucket)
 }
 
 func errInvalidObjectName() *Error {
@@ -145,6 +160,11 @@ func writeError(w http.ResponseWriter, r *http.Request, e *Error) {
 		Code: e.Code, Message: e.Message, RequestID: h.Get("x-oss-request-id"), HostID: r.Host, EC: e.EC,
 	})
 	out := append([]byte(xml.Header), body...)
+	if e.Status == http.StatusNotModified { // a 304 has no body (RFC 9110 15.4.5)
+		h.Del("Content-Type")
+		w.WriteHeader(e.Status)
+		return
+	}
 	if r.Method == http.MethodHead {
 		h.Set("x-oss-err", base64.StdEncoding.EncodeToString(out))
 		w.WriteHeader(e.Status)

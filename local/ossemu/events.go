@@ -7,6 +7,8 @@ import (
 	"net"
 	"strings"
 	"time"
+
+	"github.com/ossgate/ossgate/local/ossemu/disk"
 )
 
 // ownerID is the fake account id the emulator reports as bucket owner and
@@ -68,7 +70,7 @@ type EventObjectMeta struct {
 // emit delivers event name for the object m (which replaced an object of
 // prevSize bytes) to every matching trigger of q's bucket, each in its own
 // goroutine. Delivery errors are logged; retrying is the deliverer's job.
-func (s *Server) emit(q *request, name string, m *objectMeta, prevSize int64) {
+func (s *Server) emit(q *request, name string, m *disk.Meta, prevSize int64) {
 	s.mu.RLock()
 	triggers := append([]Trigger(nil), s.triggers[q.bucket]...)
 	s.mu.RUnlock()
@@ -114,7 +116,7 @@ func (t Trigger) matches(event, key string) bool {
 	return false
 }
 
-func (s *Server) eventRecord(q *request, name string, m *objectMeta, prevSize int64, rule int) EventRecord {
+func (s *Server) eventRecord(q *request, name string, m *disk.Meta, prevSize int64, rule int) EventRecord {
 	ip, _, err := net.SplitHostPort(q.r.RemoteAddr)
 	if err != nil {
 		ip = q.r.RemoteAddr

@@ -59,8 +59,9 @@ func stsForm(key string, now time.Time, fields ...[2]string) goForm {
 		Date: now.Add(-time.Minute), Expiration: now.Add(30 * time.Minute), Fields: fields}
 }
 
-// TestV4KnownAnswer checks the signing chain against vector A of
-// /work/shared/oss-v4-notes.md (also reproduced by ali-oss 6.23.0).
+// TestV4KnownAnswer checks the signing chain against a published V4
+// POST-policy vector that ali-oss 6.23.0 reproduces (lib/common/signUtils.js,
+// getSignatureV4).
 func TestV4KnownAnswer(t *testing.T) {
 	const pol = "eyJjb25kaXRpb25zIjpbeyJidWNrZXQiOiJleGFtcGxlLWJ1Y2tldCJ9LHsieC1vc3Mtc2lnbmF0dXJlLXZlcnNpb24iOiJPU1M0LUhNQUMtU0hBMjU2In0seyJ4LW9zcy1jcmVkZW50aWFsIjoiYWNjZXNzX2tleV9pZC8yMDI0MDcxMy91cy13ZXN0LTEvb3NzL2FsaXl1bl92NF9yZXF1ZXN0In0seyJ4LW9zcy1kYXRlIjoiMjAyNDA3MTNUMTMzNDE0WiJ9LFsiZXEiLCIka2V5Iiwib2JqZWN0L3ByZXNpZ25fcG9zdF9vYmplY3QucG5nIl0sWyJlcSIsIiR4LW9zcy1vYmplY3QtYWNsIiwicHJpdmF0ZSJdLFsiY29udGVudC1sZW5ndGgtcmFuZ2UiLDEsMTA0ODU3NjAwXV0sImV4cGlyYXRpb24iOiIyMDI0LTA3LTEzVDE0OjM0OjE0WiJ9"
 	const want = "43fb9eb04136cdaaab110bfb33c4c7daba4beebdad63889e7f3a460242596d04"

@@ -8,6 +8,8 @@ import (
 	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/ossgate/ossgate/local/ossemu/disk"
 )
 
 // FuzzMultipartBodies feeds arbitrary bodies, correctly signed, to the XML
@@ -38,8 +40,8 @@ func FuzzMultipartBodies(f *testing.F) {
 	if rec := send(http.MethodPut, "src.bin", "", []byte("0123456789"), nil); rec.Code != http.StatusOK {
 		f.Fatalf("put: %d %s", rec.Code, rec.Body)
 	}
-	u := &upload{Key: "mp.bin", Initiated: now}
-	if err := srv.store.createUpload(testBucket, u); err != nil {
+	u := &disk.Upload{Key: "mp.bin", Initiated: now}
+	if err := srv.store.CreateUpload(testBucket, u); err != nil {
 		f.Fatal(err)
 	}
 	if rec := send(http.MethodPut, "mp.bin", "partNumber=1&uploadId="+u.ID, []byte("part"), nil); rec.Code != http.StatusOK {

@@ -1,24 +1,28 @@
 package ossemu
 
 import (
+	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
+	"github.com/ossgate/ossgate/local/ossemu/disk"
 	"github.com/ossgate/ossgate/local/ossemu/imgproc"
 )
 
 // openObject authenticates q's header signature and opens its object; an
 // absent object is NoSuchKey. The caller closes the object.
-func (s *Server) openObject(q *request) (*object, error) {
+func (s *Server) openObject(q *request) (*disk.Object, error) {
 	if err := s.authenticate(q); err != nil {
 		return nil, err
 	}
-	o, err := s.store.open(q.bucket, q.key)
-	if errors.Is(err, errNotFound) {
+	o, err := s.store.Open(q.bucket, q.key)
+	if errors.Is(err, disk.ErrNotFound) {
 		return nil, errNoSuchKey()
 	}
 	return o, err
@@ -35,9 +39,9 @@ func (s *Server) getObject(q *request) error {
 		return err
 	}
 	defer o.Close()
-	m := o.meta
+	m := o.Meta
 	h := q.w.Header()
-	if e := requestPreconditions(q.r.Header, "").check(&m, errNotModified()); e != nil {
+	if e := requestPreconditions(q.r.Header, "").check(&m); e != nil {
 		if e.Status != http.StatusNotModified {
 			return e
 		}
@@ -49,7 +53,15 @@ func (s *Server) getObject(q *request) error {
 	if process := q.r.URL.Query().Get("x-oss-process"); process != "" && q.r.Method == http.MethodGet {
 		return s.processImage(q, o, process)
 	}
+	if q.r.Method == http.MethodHead && q.r.URL.Query().Has("objectMeta") {
+		objectMetaHeaders(h, &m)
+		q.w.WriteHeader(http.StatusOK)
+		return nil
+	}
 	objectHeaders(h, &m)
+	if q.r.Method == http.MethodGet {
+		applyOverrides(h, q.r.URL.Query())
+	}
 	start, n, status := int64(0), m.Size, http.StatusOK
 	if rg := q.r.Header.Get("Range"); rg != "" {
 		a, b, ok := parseRange(rg, m.Size)
@@ -77,8 +89,8 @@ func (s *Server) getObject(q *request) error {
 // processImage answers a GET with x-oss-process: the object processed by
 // imgproc (resize only) in its own format; a Range is ignored, as the
 // result is a new image.
-func (s *Server) processImage(q *request, o *object, process string) error {
-	out, ctype, err := imgproc.Process(process, o.Body(0, o.meta.Size))
+func (s *Server) processImage(q *request, o *disk.Object, process string) error {
+	out, ctype, err := imgproc.Process(process, o.Body(0, o.Meta.Size))
 	var ie *imgproc.Error
 	if errors.As(err, &ie) {
 		return errorf(ie.Status, ie.Code, "", "%s", ie.Message)
@@ -88,7 +100,7 @@ func (s *Server) processImage(q *request, o *object, process string) error {
 	h := q.w.Header()
 	h.Set("Content-Type", ctype)
 	h.Set("Content-Length", strconv.Itoa(len(out)))
-	h.Set("Last-Modified", o.meta.LastModified.UTC().Format(http.TimeFormat))
+	h.Set("Last-Modified", o.Meta.LastModified.UTC().Format(http.TimeFormat))
 	q.w.WriteHeader(http.StatusOK)
 	if _, err := q.w.Write(out); err != nil {
 		s.log.Debug("ossemu: write processed image", "err", err, "requestId", q.id)
@@ -130,9 +142,14 @@ func parseRange(v string, size int64) (first, last int64, ok bool) {
 }
 
 // objectHeaders sets the headers GET and HEAD return for m.
-func objectHeaders(h http.Header, m *objectMeta) {
+func objectHeaders(h http.Header, m *disk.Meta) {
 	h.Set("Content-Type", m.ContentType)
 	h.Set("ETag", `"`+m.ETag+`"`)
+	if sum, err := hex.DecodeString(m.ETag); err == nil && m.Type == "" { // a simple upload's ETag is its MD5
+		h.Set("Content-MD5", base64.StdEncoding.EncodeToString(sum))
+	} else if m.ContentMD5 != "" {
+		h.Set("Content-MD5", m.ContentMD5)
+	}
 	h.Set("Last-Modified", m.LastModified.UTC().Format(http.TimeFormat))
 	h.Set("Accept-Ranges", "bytes")
 	h.Set("x-oss-object-type", firstNonEmpty(m.Type, "Normal"))
@@ -147,4 +164,40 @@ func objectHeaders(h http.Header, m *objectMeta) {
 	if len(m.Tags) > 0 {
 		h.Set("x-oss-tagging-count", strconv.Itoa(len(m.Tags)))
 	}
+	sseHeaders(h, m)
+	if m.Type == "Appendable" { // the AppendObject page: HEAD answers where the next append goes
+		h.Set("x-oss-next-append-position", strconv.FormatInt(m.Size, 10))
+	}
+}
+
+// responseOverrides are the GetObject parameters that replace a header of
+// the answer, and the header each replaces (the GetObject page of the OSS
+// API reference): what a presigned download URL uses to name the file
+// (response-content-disposition) or set its caching.
+var responseOverrides = map[string]string{
+	"response-content-type":        "Content-Type",
+	"response-content-language":    "Content-Language",
+	"response-expires":             "Expires",
+	"response-cache-control":       "Cache-Control",
+	"response-content-disposition": "Content-Disposition",
+	"response-content-encoding":    "Content-Encoding",
+}
+
+// applyOverrides sets the headers the request's response-* parameters name.
+func applyOverrides(h http.Header, q url.Values) {
+	for param, header := range responseOverrides {
+		if q.Has(param) {
+			h.Set(header, q.Get(param))
+		}
+	}
+}
+
+// objectMetaHeaders answers GetObjectMeta (HEAD ?objectMeta): only the
+// ETag, size, last-modified time and CRC, not the user metadata or the
+// stored headers (the GetObjectMeta page of the OSS API reference).
+func objectMetaHeaders(h http.Header, m *disk.Meta) {
+	h.Set("ETag", `"`+m.ETag+`"`)
+	h.Set("Content-Length", strconv.FormatInt(m.Size, 10))
+	h.Set("Last-Modified", m.LastModified.UTC().Format(http.TimeFormat))
+	h.Set("x-oss-hash-crc64ecma", strconv.FormatUint(m.CRC64, 10))
 }

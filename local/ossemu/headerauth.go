@@ -16,6 +16,8 @@ import (
 //   - "Authorization: OSS <ak>:<signature>" (V1 header, the Go SDK v3 and
 //     ali-oss default);
 //   - "Authorization: OSS4-HMAC-SHA256 Credential=..." (V4 header);
+//   - "Authorization: OSS2 AccessKeyId:..." and ?x-oss-signature-version=OSS2
+//     (V2, sigv2.go);
 //   - ?OSSAccessKeyId=&Expires=&Signature= (V1 presigned URL, queryauth.go);
 //   - ?x-oss-signature-version=OSS4-HMAC-SHA256&x-oss-credential=... (V4
 //     presigned URL, queryauth.go).
@@ -29,6 +31,8 @@ func (s *Server) authenticate(q *request) error {
 		return s.authHeader(q, auth)
 	case query.Has("OSSAccessKeyId") || query.Has("Signature"):
 		return s.authQueryV1(q, query)
+	case query.Get("x-oss-signature-version") == "OSS2":
+		return s.authQueryV2(q, query)
 	case query.Has("x-oss-signature-version") || query.Has("x-oss-signature"):
 		return s.authQueryV4(q, query)
 	}
@@ -63,6 +67,8 @@ func (s *Server) authHeader(q *request, auth string) error {
 			return errSignature()
 		}
 		return nil
+	case strings.HasPrefix(auth, "OSS2 "):
+		return s.authHeaderV2(q, auth)
 	case strings.HasPrefix(auth, v4Algorithm+" "):
 		a, ok := parseV4Auth(auth)
 		if !ok {

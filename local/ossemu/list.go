@@ -5,6 +5,8 @@ import (
 	"encoding/xml"
 	"net/url"
 	"strings"
+
+	"github.com/ossgate/ossgate/local/ossemu/disk"
 )
 
 // listObjects serves ListObjects: ListObjectsV2 (GET /?list-type=2) and,
@@ -36,7 +38,7 @@ func (s *Server) listObjects(q *request) error {
 		}
 	}
 	prefix, delim := v.Get("prefix"), v.Get("delimiter")
-	objs, err := s.store.list(q.bucket, prefix)
+	objs, err := s.store.List(q.bucket, prefix)
 	if err != nil {
 		return err
 	}
@@ -54,9 +56,11 @@ func (s *Server) listObjects(q *request) error {
 			res.NextMarker = last
 		}
 	}
+	enc := keyToStandIns // writeXML turns control characters into references
 	if v.Get("encoding-type") == "url" {
-		res.urlEncode()
+		res.EncodingType, enc = "url", url.QueryEscape
 	}
+	res.encodeKeys(enc)
 	return writeXML(q, res)
 }
 
@@ -64,7 +68,7 @@ func ptrInt(n int) *int { return &n }
 
 // fill pages objs (sorted, under res.Prefix) after marker into res and
 // returns the last key or common prefix it put there.
-func fill(res *listResult, objs []objectMeta, marker, delim string, maxKeys int, owner bool) string {
+func fill(res *listResult, objs []disk.Meta, marker, delim string, maxKeys int, owner bool) string {
 	last, n := "", 0
 	for _, o := range objs {
 		if o.Key <= marker || (delim != "" && strings.HasSuffix(marker, delim) && strings.HasPrefix(o.Key, marker)) {
@@ -138,18 +142,17 @@ type commonPrefix struct {
 	Prefix string `xml:"Prefix"`
 }
 
-func (r *listResult) urlEncode() {
-	r.EncodingType = "url"
-	r.Prefix, r.Delimiter, r.StartAfter = url.QueryEscape(r.Prefix), url.QueryEscape(r.Delimiter), url.QueryEscape(r.StartAfter)
-	r.NextMarker = url.QueryEscape(r.NextMarker)
+func (r *listResult) encodeKeys(enc func(string) string) {
+	r.Prefix, r.Delimiter, r.StartAfter = enc(r.Prefix), enc(r.Delimiter), enc(r.StartAfter)
+	r.NextMarker = enc(r.NextMarker)
 	if r.Marker != nil {
-		m := url.QueryEscape(*r.Marker)
+		m := enc(*r.Marker)
 		r.Marker = &m
 	}
 	for i := range r.Contents {
-		r.Contents[i].Key = url.QueryEscape(r.Contents[i].Key)
+		r.Contents[i].Key = enc(r.Contents[i].Key)
 	}
 	for i := range r.CommonPrefixes {
-		r.CommonPrefixes[i].Prefix = url.QueryEscape(r.CommonPrefixes[i].Prefix)
+		r.CommonPrefixes[i].Prefix = enc(r.CommonPrefixes[i].Prefix)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/xml"
 	"strconv"
 	"strings"
+
+	"github.com/ossgate/ossgate/local/ossemu/disk"
 )
 
 // boundedInt reads the integer parameter name of q: def when absent, else it
@@ -30,6 +32,7 @@ type listPartsResult struct {
 	NextPartNumberMarker int          `xml:"NextPartNumberMarker"`
 	MaxParts             int          `xml:"MaxParts"`
 	IsTruncated          bool         `xml:"IsTruncated"`
+	StorageClass         string       `xml:"StorageClass"`
 	Parts                []listedPart `xml:"Part"`
 }
 
@@ -48,8 +51,8 @@ func (s *Server) listParts(q *request) error {
 		return err
 	}
 	id := q.r.URL.Query().Get("uploadId")
-	if _, err := s.store.upload(q.bucket, q.key, id); err != nil {
-		return uploadError(err)
+	if _, err := s.store.Upload(q.bucket, q.key, id); err != nil {
+		return uploadError(err, ecNoSuchUpload)
 	}
 	maxParts, err := boundedInt(q, "max-parts", 1000, 1, 1000)
 	if err != nil {
@@ -59,11 +62,11 @@ func (s *Server) listParts(q *request) error {
 	if err != nil {
 		return err
 	}
-	have, err := parts(s.store.uploadPath(q.bucket, id))
+	have, err := s.store.Parts(q.bucket, id)
 	if err != nil {
-		return uploadError(err)
+		return uploadError(err, ecNoSuchUpload)
 	}
-	res := listPartsResult{EncodingType: encodingType(q), Bucket: q.bucket, Key: encodeKey(q, q.key), UploadID: id, PartNumberMarker: marker, MaxParts: maxParts}
+	res := listPartsResult{EncodingType: encodingType(q), Bucket: q.bucket, Key: encodeKey(q, q.key), UploadID: id, PartNumberMarker: marker, MaxParts: maxParts, StorageClass: "Standard"}
 	for _, p := range have {
 		if p.Number <= marker {
 			continue
@@ -116,7 +119,7 @@ func (s *Server) listUploads(q *request) error {
 	}
 	prefix, delim := v.Get("prefix"), v.Get("delimiter")
 	keyMarker, idMarker := v.Get("key-marker"), v.Get("upload-id-marker")
-	all, err := s.store.listUploads(q.bucket, prefix)
+	all, err := s.store.ListUploads(q.bucket, prefix)
 	if err != nil {
 		return err
 	}
@@ -146,7 +149,7 @@ func (s *Server) listUploads(q *request) error {
 
 // afterMarker drops the uploads up to the marker: keys before keyMarker,
 // and keyMarker's own uploads up to idMarker (all of them without one).
-func afterMarker(all []*upload, keyMarker, idMarker string) []*upload {
+func afterMarker(all []*disk.Upload, keyMarker, idMarker string) []*disk.Upload {
 	if keyMarker == "" {
 		return all
 	}

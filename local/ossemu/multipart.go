@@ -6,22 +6,31 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
-	"io/fs"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ossgate/ossgate/local/ossemu/disk"
 )
 
-func errNoSuchUploadAnswer() *Error {
-	return errorf(http.StatusNotFound, "NoSuchUpload", "", msgNoSuchUpload)
+// OSS's multipart limits: part numbers 1 to 10000, every part but the last
+// at least 100 KB (the InvalidPart page cited in CONFORMANCE.md).
+const (
+	maxPartNum  = 10000
+	minPartSize = 100 << 10
+)
+
+// errNoSuchUploadAnswer is NoSuchUpload with the EC of the operation.
+func errNoSuchUploadAnswer(ec string) *Error {
+	return errorf(http.StatusNotFound, "NoSuchUpload", ec, msgNoSuchUpload)
 }
 
-// uploadError maps the store's errNoSuchUpload to the NoSuchUpload answer.
-func uploadError(err error) error {
-	if errors.Is(err, errNoSuchUpload) {
-		return errNoSuchUploadAnswer()
+// uploadError maps the store's disk.ErrNoSuchUpload to the NoSuchUpload answer.
+func uploadError(err error, ec string) error {
+	if errors.Is(err, disk.ErrNoSuchUpload) {
+		return errNoSuchUploadAnswer(ec)
 	}
 	return err
 }
@@ -31,7 +40,7 @@ func encodeKey(q *request, key string) string {
 	if q.r.URL.Query().Get("encoding-type") == "url" {
 		return url.QueryEscape(key)
 	}
-	return key
+	return keyToStandIns(key) // writeXML turns control characters into references
 }
 
 func encodingType(q *request) string {
@@ -67,14 +76,15 @@ func (s *Server) initiateMultipart(q *request) error {
 	if meta.Tags, err = parseTagging(q.r.Header.Get("x-oss-tagging")); err != nil {
 		return err
 	}
-	u := &upload{Key: q.key, Initiated: s.cfg.Now().UTC(), Meta: *meta, Forbid: forbidOverwrite(q.r.Header.Get("x-oss-forbid-overwrite"))}
+	u := &disk.Upload{Key: q.key, Initiated: s.cfg.Now().UTC(), Meta: *meta, Forbid: forbidOverwrite(q.r.Header.Get("x-oss-forbid-overwrite")),
+		Sequential: q.r.URL.Query().Has("sequential")}
 	if u.Forbid {
-		if o, err := s.store.open(q.bucket, q.key); err == nil {
+		if o, err := s.store.Open(q.bucket, q.key); err == nil {
 			o.Close()
 			return errFileExists()
 		}
 	}
-	if err := s.store.createUpload(q.bucket, u); err != nil {
+	if err := s.store.CreateUpload(q.bucket, u); err != nil {
 		return err
 	}
 	return writeXML(q, initiateResult{Bucket: q.bucket, Key: encodeKey(q, q.key), UploadID: u.ID, EncodingType: encodingType(q)})
@@ -102,10 +112,15 @@ func (s *Server) uploadPart(q *request) error {
 		return err
 	}
 	id := q.r.URL.Query().Get("uploadId")
-	if _, err := s.store.upload(q.bucket, q.key, id); err != nil {
-		return uploadError(err)
+	copying := q.r.Header.Get("x-oss-copy-source") != ""
+	ec := ecNoSuchUploadPart
+	if copying {
+		ec = ecNoSuchUploadPartCopy
 	}
-	if q.r.Header.Get("x-oss-copy-source") != "" {
+	if _, err := s.store.Upload(q.bucket, q.key, id); err != nil {
+		return uploadError(err, ec)
+	}
+	if copying {
 		return s.uploadPartCopy(q, id, n)
 	}
 	size := q.r.ContentLength
@@ -115,17 +130,17 @@ func (s *Server) uploadPart(q *request) error {
 	if size > s.cfg.MaxObjectSize {
 		return errTooLarge()
 	}
-	p, err := s.createPart(q.bucket, id, size)
+	p, err := s.createPart(q.bucket, id, size, ecNoSuchUploadPart)
 	if err != nil {
 		return err
 	}
-	defer p.abort()
+	defer p.Abort()
 	if err := readBody(q, p, size); err != nil {
 		return err
 	}
-	pt, err := s.store.commitPart(p, q.bucket, id, n, s.cfg.Now().UTC().Truncate(time.Second))
+	pt, err := s.store.CommitPart(p, q.bucket, id, n, s.cfg.Now().UTC().Truncate(time.Second))
 	if err != nil {
-		return uploadError(err)
+		return uploadError(err, ecNoSuchUploadPart)
 	}
 	h := q.w.Header()
 	h.Set("ETag", `"`+pt.ETag+`"`)
@@ -138,12 +153,12 @@ func (s *Server) uploadPart(q *request) error {
 }
 
 // createPart starts a part of at most limit bytes in upload id's directory.
-func (s *Server) createPart(bucket, id string, limit int64) (*pending, error) {
-	p, err := createIn(s.store.uploadPath(bucket, id), limit)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, errNoSuchUploadAnswer()
+func (s *Server) createPart(bucket, id string, limit int64, ec string) (*disk.Pending, error) {
+	p, err := s.store.CreatePart(bucket, id, limit)
+	if err != nil {
+		return nil, uploadError(err, ec)
 	}
-	return p, err
+	return p, nil
 }
 
 type copyPartResult struct {
@@ -161,26 +176,26 @@ func (s *Server) uploadPartCopy(q *request, id string, n int) error {
 		return err
 	}
 	defer o.Close()
-	start, size := int64(0), o.meta.Size
+	start, size := int64(0), o.Meta.Size
 	if rg := q.r.Header.Get("x-oss-copy-source-range"); rg != "" {
-		a, b, ok := parseRange(rg, o.meta.Size)
+		a, b, ok := parseRange(rg, o.Meta.Size)
 		if !ok {
 			return errorf(http.StatusRequestedRangeNotSatisfiable, "InvalidRange", "", msgRangeNotSatisfy)
 		}
 		start, size = a, b-a+1
 	}
-	p, err := s.createPart(q.bucket, id, size)
+	p, err := s.createPart(q.bucket, id, size, ecNoSuchUploadPartCopy)
 	if err != nil {
 		return err
 	}
-	defer p.abort()
+	defer p.Abort()
 	if _, err := io.Copy(p, o.Body(start, size)); err != nil {
 		return err
 	}
 	now := s.cfg.Now().UTC().Truncate(time.Second)
-	pt, err := s.store.commitPart(p, q.bucket, id, n, now)
+	pt, err := s.store.CommitPart(p, q.bucket, id, n, now)
 	if err != nil {
-		return uploadError(err)
+		return uploadError(err, ecNoSuchUploadPartCopy)
 	}
 	q.w.Header().Set("ETag", `"`+pt.ETag+`"`)
 	return writeXML(q, copyPartResult{LastModified: now.Format(isoMillis), ETag: `"` + pt.ETag + `"`})
@@ -193,14 +208,14 @@ func (s *Server) abortMultipart(q *request) error {
 		return err
 	}
 	id := q.r.URL.Query().Get("uploadId")
-	if _, err := s.store.upload(q.bucket, q.key, id); err != nil {
-		return uploadError(err)
+	if _, err := s.store.Upload(q.bucket, q.key, id); err != nil {
+		return uploadError(err, ecNoSuchUpload)
 	}
-	claimed, err := s.store.claimUpload(q.bucket, id)
+	claim, err := s.store.ClaimUpload(q.bucket, id)
 	if err != nil {
-		return uploadError(err)
+		return uploadError(err, ecNoSuchUpload)
 	}
-	if err := removeAll(claimed); err != nil {
+	if err := claim.Remove(); err != nil {
 		return err
 	}
 	q.w.WriteHeader(http.StatusNoContent)

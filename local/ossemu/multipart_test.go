@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/aliyun/aliyun-oss-go-sdk/oss"
+
+	"github.com/ossgate/ossgate/local/ossemu/disk"
 )
 
 // signedRaw returns the start of a V1-signed HTTP/1.1 request for a raw
@@ -73,7 +75,7 @@ func tempsUnder(t *testing.T, dir string) []string {
 	t.Helper()
 	var out []string
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err == nil && strings.HasPrefix(d.Name(), tmpPrefix) {
+		if err == nil && strings.HasPrefix(d.Name(), disk.TmpPrefix) {
 			out = append(out, path)
 		}
 		return err
@@ -281,8 +283,8 @@ func TestRestartCleansUploads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	uploads := filepath.Join(f.dir, testBucket, uploadsDir)
-	for _, p := range []string{filepath.Join(uploads, imur.UploadID, tmpPrefix+"part"), filepath.Join(uploads, tmpPrefix+"0123", "part-00001")} {
+	uploads := filepath.Join(f.dir, testBucket, disk.UploadsDir)
+	for _, p := range []string{filepath.Join(uploads, imur.UploadID, disk.TmpPrefix+"part"), filepath.Join(uploads, disk.TmpPrefix+"0123", "part-00001")} {
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -298,7 +300,7 @@ func TestRestartCleansUploads(t *testing.T) {
 	if tmp := tempsUnder(t, f.dir); len(tmp) != 0 {
 		t.Errorf("temp files after restart: %v", tmp)
 	}
-	if ups, err := srv.store.listUploads(testBucket, ""); err != nil || len(ups) != 1 || ups[0].ID != imur.UploadID {
+	if ups, err := srv.store.ListUploads(testBucket, ""); err != nil || len(ups) != 1 || ups[0].ID != imur.UploadID {
 		t.Errorf("uploads after restart: %+v (%v), want the live one", ups, err)
 	}
 }

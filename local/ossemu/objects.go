@@ -14,12 +14,15 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/ossgate/ossgate/local/ossemu/disk"
 )
 
 func validUTF8(s string) bool { return utf8.ValidString(s) }
 
-// putObject serves PutObject: the body (Content-Length required, at most
-// MaxObjectSize) becomes the object, with Content-Type, x-oss-meta-*, the
+// putObject serves PutObject: the body (at most MaxObjectSize; with
+// Content-Length, or chunked, Transfer-Encoding: chunked, as OSS accepts it
+// and as aliyun-oss-go-sdk sends an empty body) becomes the object, with Content-Type, x-oss-meta-*, the
 // stored standard headers and x-oss-tagging from the request headers.
 func (s *Server) putObject(q *request) error {
 	if err := s.authenticate(q); err != nil {
@@ -29,11 +32,12 @@ func (s *Server) putObject(q *request) error {
 		return err
 	}
 	n := q.r.ContentLength
-	if n < 0 {
-		return errorf(http.StatusLengthRequired, "MissingContentLength", "", msgMissingLength)
-	}
 	if n > s.cfg.MaxObjectSize {
 		return errTooLarge()
+	}
+	limit := n
+	if n < 0 { // chunked: up to the size limit
+		limit = s.cfg.MaxObjectSize
 	}
 	meta, err := headerMeta(q.r.Header, q.key)
 	if err != nil {
@@ -42,11 +46,11 @@ func (s *Server) putObject(q *request) error {
 	if meta.Tags, err = parseTagging(q.r.Header.Get("x-oss-tagging")); err != nil {
 		return err
 	}
-	p, err := s.store.create(q.bucket, n)
+	p, err := s.store.Create(q.bucket, limit)
 	if err != nil {
 		return err
 	}
-	defer p.abort()
+	defer p.Abort()
 	if err := readBody(q, p, n); err != nil {
 		return err
 	}
@@ -57,15 +61,20 @@ func (s *Server) putObject(q *request) error {
 	return nil
 }
 
-// readBody streams q's body of size bytes into p and checks it against the
-// request's Content-MD5, if any: a short body is InvalidArgument, a
+// readBody streams q's body of size bytes (-1: chunked, any size up to p's
+// limit) into p and checks it against the request's Content-MD5, if any: a
+// short body is InvalidArgument, one past the limit EntityTooLarge, a
 // mismatch InvalidDigest.
-func readBody(q *request, p *pending, size int64) error {
-	if _, err := io.Copy(p, q.r.Body); err != nil || p.n != size {
+func readBody(q *request, p *disk.Pending, size int64) error {
+	_, err := io.Copy(p, q.r.Body)
+	if errors.Is(err, disk.ErrLimit) {
+		return errTooLarge()
+	}
+	if err != nil || (size >= 0 && p.Size() != size) {
 		return errInvalidArgument("The request body is shorter than its Content-Length.")
 	}
 	if want := q.r.Header.Get("Content-MD5"); want != "" {
-		if b, err := base64.StdEncoding.DecodeString(want); err != nil || !bytes.Equal(b, p.md5.Sum(nil)) {
+		if b, err := base64.StdEncoding.DecodeString(want); err != nil || !bytes.Equal(b, p.MD5()) {
 			return errInvalidDigest()
 		}
 	}
@@ -74,10 +83,10 @@ func readBody(q *request, p *pending, size int64) error {
 
 // commit makes p the object described by meta, honouring
 // forbid (x-oss-forbid-overwrite), sets the ETag and CRC headers and emits the event.
-func (s *Server) commit(q *request, p *pending, meta *objectMeta, event string, forbid bool) error {
+func (s *Server) commit(q *request, p *disk.Pending, meta *disk.Meta, event string, forbid bool) error {
 	meta.LastModified = s.cfg.Now().UTC().Truncate(time.Second)
-	prev, err := p.commit(s.store, q.bucket, meta, forbid)
-	if errors.Is(err, errExists) {
+	prev, err := p.Commit(s.store, q.bucket, meta, forbid)
+	if errors.Is(err, disk.ErrExists) {
 		return errFileExists()
 	}
 	if err != nil {
@@ -88,13 +97,14 @@ func (s *Server) commit(q *request, p *pending, meta *objectMeta, event string, 
 	if sum, err := hex.DecodeString(meta.ETag); err == nil {
 		q.w.Header().Set("Content-MD5", base64.StdEncoding.EncodeToString(sum))
 	}
+	sseHeaders(q.w.Header(), meta)
 	s.emit(q, event, meta, prev)
 	return nil
 }
 
 // headerMeta builds object metadata from request headers.
-func headerMeta(h http.Header, key string) (*objectMeta, error) {
-	m := &objectMeta{Key: key, UserMeta: map[string]string{}, Headers: map[string]string{}}
+func headerMeta(h http.Header, key string) (*disk.Meta, error) {
+	m := &disk.Meta{Key: key, UserMeta: map[string]string{}, Headers: map[string]string{}}
 	m.ContentType = firstNonEmpty(h.Get("Content-Type"), guessType(key))
 	size := 0
 	for k := range h {
@@ -111,6 +121,14 @@ func headerMeta(h http.Header, key string) (*objectMeta, error) {
 			m.Headers[name] = v
 		}
 	}
+	acl, err := parseACL(h.Get("x-oss-object-acl"))
+	if err != nil {
+		return nil, err
+	}
+	m.ACL = acl
+	if err := sseMeta(h, m); err != nil {
+		return nil, err
+	}
 	return m, nil
 }
 
@@ -119,7 +137,7 @@ func (s *Server) deleteObject(q *request) error {
 	if err := s.authenticate(q); err != nil {
 		return err
 	}
-	if err := s.store.remove(q.bucket, q.key); err != nil {
+	if err := s.store.Remove(q.bucket, q.key); err != nil {
 		return err
 	}
 	q.w.WriteHeader(http.StatusNoContent)
@@ -142,16 +160,16 @@ func (s *Server) copyObject(q *request) error {
 		return err
 	}
 	defer o.Close()
-	meta, err := copyMeta(q.r.Header, o.meta, q.key)
+	meta, err := copyMeta(q.r.Header, o.Meta, q.key)
 	if err != nil {
 		return err
 	}
-	p, err := s.store.create(q.bucket, o.meta.Size)
+	p, err := s.store.Create(q.bucket, o.Meta.Size)
 	if err != nil {
 		return err
 	}
-	defer p.abort()
-	if _, err := io.Copy(p, o.Body(0, o.meta.Size)); err != nil {
+	defer p.Abort()
+	if _, err := io.Copy(p, o.Body(0, o.Meta.Size)); err != nil {
 		return err
 	}
 	if err := s.commit(q, p, meta, "ObjectCreated:CopyObject", forbidOverwrite(q.r.Header.Get("x-oss-forbid-overwrite"))); err != nil {
@@ -164,31 +182,31 @@ func (s *Server) copyObject(q *request) error {
 // the key URL-encoded) and checks its x-oss-copy-source-if-match,
 // -if-none-match, -if-modified-since and -if-unmodified-since conditions:
 // any that fails is 412 PreconditionFailed.
-func (s *Server) openCopySource(q *request) (*object, error) {
+func (s *Server) openCopySource(q *request) (*disk.Object, error) {
 	src, err := url.QueryUnescape(q.r.Header.Get("x-oss-copy-source"))
 	if err != nil {
 		return nil, errInvalidArgument("x-oss-copy-source is not URL-encoded correctly.")
 	}
 	srcBucket, srcKey, _ := strings.Cut(strings.TrimPrefix(src, "/"), "/")
 	if !s.knownBucket(srcBucket) {
-		return nil, errorf(http.StatusNotFound, "NoSuchBucket", "", msgNoSuchBucket)
+		return nil, errNoSuchBucket()
 	}
-	o, err := s.store.open(srcBucket, srcKey)
-	if errors.Is(err, errNotFound) {
+	o, err := s.store.Open(srcBucket, srcKey)
+	if errors.Is(err, disk.ErrNotFound) {
 		return nil, errNoSuchKey()
 	}
 	if err != nil {
 		return nil, err
 	}
-	if e := requestPreconditions(q.r.Header, "x-oss-copy-source-").check(&o.meta, errPrecondition()); e != nil {
+	if e := requestPreconditions(q.r.Header, "x-oss-copy-source-").check(&o.Meta); e != nil {
 		o.Close()
 		return nil, e
 	}
 	return o, nil
 }
 
-func copyMeta(h http.Header, src objectMeta, key string) (*objectMeta, error) {
-	m := &objectMeta{Key: key, ContentType: src.ContentType, UserMeta: src.UserMeta, Headers: src.Headers, Tags: src.Tags}
+func copyMeta(h http.Header, src disk.Meta, key string) (*disk.Meta, error) {
+	m := &disk.Meta{Key: key, ContentType: src.ContentType, UserMeta: src.UserMeta, Headers: src.Headers, Tags: src.Tags}
 	if strings.EqualFold(h.Get("x-oss-metadata-directive"), "REPLACE") {
 		r, err := headerMeta(h, key)
 		if err != nil {
@@ -202,6 +220,14 @@ func copyMeta(h http.Header, src objectMeta, key string) (*objectMeta, error) {
 			return nil, err
 		}
 		m.Tags = tags
+	}
+	acl, err := parseACL(h.Get("x-oss-object-acl")) // the copy's own, not the source's
+	if err != nil {
+		return nil, err
+	}
+	m.ACL = acl
+	if err := sseMeta(h, m); err != nil { // likewise
+		return nil, err
 	}
 	return m, nil
 }

@@ -128,13 +128,13 @@ func TestOracleFormsAccepted(t *testing.T) {
 			} else if len(rb) != 0 {
 				t.Errorf("body: got %q, want empty", rb)
 			}
-			o, err := f.srv.store.open(testBucket, spec.Key)
+			o, err := f.srv.store.Open(testBucket, spec.Key)
 			if err != nil {
 				t.Fatalf("stored object: %v", err)
 			}
 			defer o.Close()
-			if o.meta.ContentType != "image/png" || o.meta.Size != int64(len(pngData)) {
-				t.Errorf("stored: got type %q size %d, want image/png %d", o.meta.ContentType, o.meta.Size, len(pngData))
+			if o.Meta.ContentType != "image/png" || o.Meta.Size != int64(len(pngData)) {
+				t.Errorf("stored: got type %q size %d, want image/png %d", o.Meta.ContentType, o.Meta.Size, len(pngData))
 			}
 		})
 	}
@@ -233,7 +233,7 @@ func TestOracleFormsRejected(t *testing.T) {
 			}
 		})
 	}
-	objs, err := f.srv.store.list(testBucket, "")
+	objs, err := f.srv.store.List(testBucket, "")
 	if err != nil || len(objs) != 0 {
 		t.Errorf("after rejected uploads: got %d objects (%v), want none", len(objs), err)
 	}

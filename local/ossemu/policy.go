@@ -167,7 +167,7 @@ func quoteCondition(items ...any) string {
 // check checks every condition of p against the form fields and the bucket,
 // then that every field is covered by a condition. Failures are AccessDenied
 // with OSS's "Invalid according to Policy: ..." messages.
-func (p *policy) check(f *form, bucket string) error {
+func (p *policy) check(f *form, bucket string, v1 bool) error {
 	for _, c := range p.Conditions {
 		if c.Op == "content-length-range" {
 			continue // checked against the file size once it is read
@@ -181,7 +181,7 @@ func (p *policy) check(f *form, bucket string) error {
 		}
 	}
 	for _, fl := range f.fields {
-		if exemptField(fl.Lower) {
+		if exemptField(fl.Lower, v1) {
 			continue
 		}
 		if !slices.ContainsFunc(p.Conditions, func(c condition) bool { return c.Field == fl.Lower }) {
@@ -206,8 +206,14 @@ func (c condition) holds(v string) bool {
 }
 
 // exemptField reports the form fields a policy need not cover: the file, the
-// policy itself and the signature.
-func exemptField(lower string) bool {
+// policy itself and the signature; in a V1 form also OSSAccessKeyId,
+// Signature and x-oss-security-token (the V1 signature fields; whether OSS
+// requires the token in a V1 policy is unconfirmed, and the emulator does
+// not).
+func exemptField(lower string, v1 bool) bool {
+	if v1 && (lower == "ossaccesskeyid" || lower == "signature" || lower == "x-oss-security-token") {
+		return true
+	}
 	return lower == "file" || lower == "policy" || lower == "x-oss-signature"
 }
 

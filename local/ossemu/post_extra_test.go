@@ -57,7 +57,7 @@ func TestPostObjectBehaviours(t *testing.T) {
 		if resp.StatusCode != http.StatusNoContent {
 			t.Fatalf("status: got %d, want 204", resp.StatusCode)
 		}
-		if _, err := f.srv.store.open(testBucket, "r/vhost.png"); err != nil {
+		if _, err := f.srv.store.Open(testBucket, "r/vhost.png"); err != nil {
 			t.Errorf("stored: %v", err)
 		}
 	})
@@ -80,13 +80,13 @@ func TestPostObjectBehaviours(t *testing.T) {
 				if resp, body := post(t, stsForm(key, now, c.fields...), p); resp.StatusCode != http.StatusNoContent {
 					t.Fatalf("got %d %s, want 204", resp.StatusCode, body)
 				}
-				o, err := f.srv.store.open(testBucket, key)
+				o, err := f.srv.store.Open(testBucket, key)
 				if err != nil {
 					t.Fatal(err)
 				}
 				defer o.Close()
-				if o.meta.ContentType != c.want {
-					t.Errorf("content type: got %q, want %q", o.meta.ContentType, c.want)
+				if o.Meta.ContentType != c.want {
+					t.Errorf("content type: got %q, want %q", o.Meta.ContentType, c.want)
 				}
 			})
 		}

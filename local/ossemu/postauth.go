@@ -1,20 +1,26 @@
 package ossemu
 
-import "time"
+import (
+	"crypto/hmac"
+	"crypto/sha1"
+	"encoding/base64"
+	"time"
+)
 
 // postAuth checks the V4 signature fields of a PostObject form, in this
 // order: signature version, credential scope (shape, date == x-oss-date's
 // date, region == the server's), x-oss-date (at most 15 minutes ahead of
 // now, at most 7 days old), the AccessKey (known, not expired, the exact STS
-// token), then the signature over the policy field. It returns the x-oss-date.
+// token), then the signature over the policy field. It returns the x-oss-date
+// (zero for a V1 form, OSSAccessKeyId and Signature, which has none).
 func (s *Server) postAuth(f *form) (time.Time, error) {
 	if !f.has("policy") {
 		return time.Time{}, errAccessDenied("", msgAccessDenied)
 	}
+	if !f.has("x-oss-signature-version") && (f.has("OSSAccessKeyId") || f.has("Signature")) {
+		return time.Time{}, s.postAuthV1(f)
+	}
 	if v := f.get("x-oss-signature-version"); v != v4Algorithm {
-		if f.has("OSSAccessKeyId") || f.has("Signature") {
-			return time.Time{}, errInvalidArgument("V1 POST signatures are not supported by this endpoint; use %s.", v4Algorithm)
-		}
 		return time.Time{}, errInvalidArgument("Invalid x-oss-signature-version: %q, expected %s.", v, v4Algorithm)
 	}
 	scope, ok := parseV4Credential(f.get("x-oss-credential"))
@@ -47,4 +53,22 @@ func (s *Server) postAuth(f *form) (time.Time, error) {
 		return time.Time{}, errSignature()
 	}
 	return date, nil
+}
+
+// postAuthV1 checks the V1 signature of a PostObject form (the PostObject
+// page of the OSS API reference; ali-oss lib/object.js signPostObjectPolicy
+// and aliyun-oss-go-sdk's samples sign this way): OSSAccessKeyId (known,
+// with the exact x-oss-security-token for STS keys) and Signature =
+// base64(HMAC-SHA1(secret, policy field)).
+func (s *Server) postAuthV1(f *form) error {
+	c, err := s.credentialFor(f.get("OSSAccessKeyId"), f.get("x-oss-security-token"))
+	if err != nil {
+		return err
+	}
+	m := hmac.New(sha1.New, []byte(c.AccessKeySecret))
+	m.Write([]byte(f.get("policy")))
+	if !signatureEqual(base64.StdEncoding.EncodeToString(m.Sum(nil)), f.get("Signature")) {
+		return errSignature()
+	}
+	return nil
 }

@@ -7,6 +7,8 @@ import (
 	"mime/multipart"
 	"net/http"
 	"strings"
+
+	"github.com/ossgate/ossgate/local/ossemu/disk"
 )
 
 // Bounds on the non-file part of a PostObject form. OSS documents no exact
@@ -110,7 +112,7 @@ func (f *form) end() error {
 // EntityTooLarge, anything else (truncated, malformed) MalformedPOSTRequest.
 func bodyError(err error) error {
 	var mb *http.MaxBytesError
-	if errors.As(err, &mb) || errors.Is(err, errLimit) {
+	if errors.As(err, &mb) || errors.Is(err, disk.ErrLimit) {
 		return errTooLarge()
 	}
 	return errMalformed()

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"path"
 	"strings"
+
+	"github.com/ossgate/ossgate/local/ossemu/disk"
 )
 
 // formOverhead bounds the non-file bytes of a PostObject body (fields,
@@ -27,18 +29,18 @@ func (s *Server) postObject(q *request) error {
 	if err != nil {
 		return fileNotLast(f, err)
 	}
-	p, err := s.store.create(q.bucket, pol.maxSize(s.cfg.MaxObjectSize))
+	p, err := s.store.Create(q.bucket, pol.maxSize(s.cfg.MaxObjectSize))
 	if err != nil {
 		return err
 	}
-	defer p.abort()
+	defer p.Abort()
 	if _, err := io.Copy(p, f.file); err != nil {
 		return bodyError(err)
 	}
 	if err := f.end(); err != nil {
 		return err
 	}
-	if err := pol.sizeCheck(p.n); err != nil {
+	if err := pol.sizeCheck(p.Size()); err != nil {
 		return err
 	}
 	if err := s.commit(q, p, meta, "ObjectCreated:PostObject", forbidOverwrite(f.get("x-oss-forbid-overwrite"))); err != nil {
@@ -70,7 +72,7 @@ func fileNotLast(f *form, err error) error {
 // the signature fields, the policy, its expiry and conditions, the key and
 // the metadata. It returns the policy (for the size checks) and the object
 // metadata to store.
-func (s *Server) checkForm(f *form, bucket string) (*policy, *objectMeta, error) {
+func (s *Server) checkForm(f *form, bucket string) (*policy, *disk.Meta, error) {
 	date, err := s.postAuth(f)
 	if err != nil {
 		return nil, nil, err
@@ -79,13 +81,13 @@ func (s *Server) checkForm(f *form, bucket string) (*policy, *objectMeta, error)
 	if err != nil {
 		return nil, nil, err
 	}
-	if pol.Expiration.Sub(date) > maxV4Validity {
+	if !date.IsZero() && pol.Expiration.Sub(date) > maxV4Validity { // V4 only: a V1 form has no x-oss-date
 		return nil, nil, errPolicyDocument("the expiration is more than 7 days after x-oss-date.")
 	}
 	if !s.cfg.Now().Before(pol.Expiration) {
 		return nil, nil, errAccessDenied("", msgPolicyExpired)
 	}
-	if err := pol.check(f, bucket); err != nil {
+	if err := pol.check(f, bucket, date.IsZero()); err != nil {
 		return nil, nil, err
 	}
 	key := f.get("key")
@@ -112,8 +114,8 @@ func checkKey(key string) error {
 // (Content-Type field, else x-oss-content-type, else the file part's type,
 // else guessed from the key's extension), x-oss-meta-* (8 KB in total) and
 // the standard headers OSS stores.
-func formMeta(f *form, key string) (*objectMeta, error) {
-	m := &objectMeta{Key: key, UserMeta: map[string]string{}, Headers: map[string]string{}}
+func formMeta(f *form, key string) (*disk.Meta, error) {
+	m := &disk.Meta{Key: key, UserMeta: map[string]string{}, Headers: map[string]string{}}
 	m.ContentType = firstNonEmpty(f.get("Content-Type"), f.get("x-oss-content-type"), f.file.Header.Get("Content-Type"))
 	if m.ContentType == "" {
 		m.ContentType = guessType(key)
@@ -133,6 +135,11 @@ func formMeta(f *form, key string) (*objectMeta, error) {
 			m.Headers[h] = v
 		}
 	}
+	acl, err := parseACL(f.get("x-oss-object-acl"))
+	if err != nil {
+		return nil, err
+	}
+	m.ACL = acl
 	return m, nil
 }
 
@@ -159,7 +166,7 @@ func firstNonEmpty(v ...string) string {
 // postResponse answers a successful PostObject: a 303 to
 // success_action_redirect, else success_action_status 200 or 204 with an
 // empty body or 201 with <PostResponse>; any other value is 204.
-func postResponse(q *request, f *form, m *objectMeta) {
+func postResponse(q *request, f *form, m *disk.Meta) {
 	etag := `"` + m.ETag + `"`
 	q.w.Header().Set("ETag", etag)
 	if redir := f.get("success_action_redirect"); redir != "" {

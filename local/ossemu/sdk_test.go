@@ -251,24 +251,58 @@ func TestSDKAuthRejected(t *testing.T) {
 	})
 }
 
-// TestPutChunked checks that a PUT without Content-Length is 411.
+// TestPutChunked: OSS accepts PutObject with Transfer-Encoding: chunked
+// and no Content-Length (ali-oss 6.23.0 test/node/object.test.js "should use
+// chunked encoding"; aliyun-oss-go-sdk sends an empty body that way), up to
+// the object size limit.
 func TestPutChunked(t *testing.T) {
-	f := newFixture(t, time.Now(), nil)
-	req, err := http.NewRequest(http.MethodPut, f.http.URL+"/"+testBucket+"/chunked.txt", io.NopCloser(strings.NewReader("abc")))
+	f := newFixture(t, time.Now(), func(c *Config) { c.MaxObjectSize = 4 })
+	for _, c := range []struct {
+		body       string
+		wantStatus int
+	}{
+		{"abc", http.StatusOK},
+		{"", http.StatusOK},
+		{"abcde", http.StatusBadRequest},
+	} {
+		resp, body := putChunked(t, f, "chunked.txt", c.body)
+		if resp.StatusCode != c.wantStatus {
+			t.Errorf("%q: got %d %s, want %d", c.body, resp.StatusCode, body, c.wantStatus)
+		}
+		if c.wantStatus != http.StatusOK {
+			if e := ossError(t, body); e.Code != "EntityTooLarge" {
+				t.Errorf("%q: got %s, want EntityTooLarge", c.body, e.Code)
+			}
+			continue
+		}
+		o, err := f.srv.store.Open(testBucket, "chunked.txt")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(o.Body(0, o.Meta.Size))
+		o.Close()
+		if string(got) != c.body {
+			t.Errorf("stored: got %q, want %q", got, c.body)
+		}
+	}
+}
+
+// putChunked sends a V1-signed chunked PutObject of body.
+func putChunked(t *testing.T, f *fixture, key, body string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPut, f.http.URL+"/"+testBucket+"/"+key, io.NopCloser(strings.NewReader(body)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	req.ContentLength = -1
 	req.Header.Set("Date", time.Now().UTC().Format(http.TimeFormat))
-	q := &request{r: req, bucket: testBucket, key: "chunked.txt"}
+	q := &request{r: req, bucket: testBucket, key: key}
 	req.Header.Set("Authorization", "OSS "+testAK+":"+signV1(testSecret, q, req.Header.Get("Date")))
 	resp, err := f.http.Client().Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	if e := ossError(t, body); resp.StatusCode != http.StatusLengthRequired || e.Code != "MissingContentLength" {
-		t.Errorf("got %d %s, want 411 MissingContentLength", resp.StatusCode, e.Code)
-	}
+	b, _ := io.ReadAll(resp.Body)
+	return resp, b
 }

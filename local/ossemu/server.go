@@ -23,6 +23,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/ossgate/ossgate/local/ossemu/disk"
 )
 
 // Credential is an AccessKey pair the server accepts. A non-empty
@@ -63,7 +65,7 @@ const DefaultMaxObjectSize = 5 << 30
 // buckets. Its methods are safe for concurrent use.
 type Server struct {
 	cfg   Config
-	store *store
+	store *disk.Store
 	log   *slog.Logger
 
 	mu       sync.RWMutex
@@ -74,6 +76,8 @@ type Server struct {
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 	pending atomic.Int64
+
+	appendMu sync.Mutex // serialises AppendObject
 
 	requests counter
 }
@@ -98,7 +102,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	st, err := openStore(cfg.DataDir, cfg.Buckets)
+	st, err := disk.New(cfg.DataDir, cfg.Buckets)
 	if err != nil {
 		return nil, err
 	}
@@ -154,12 +158,30 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	bucket, key, ok := s.address(r)
 	if !ok {
 		s.requests.add("Other")
-		writeError(w, r, errorf(http.StatusNotFound, "NoSuchBucket", "", msgNoSuchBucket))
+		writeError(w, r, errNoSuchBucket())
 		return
 	}
-	s.requests.add(operation(r, key))
+	bits, err := trafficLimit(r)
+	if err != nil {
+		s.requests.add("Other")
+		writeError(w, r, err.(*Error))
+		return
+	}
+	if bits > 0 {
+		w = throttle(w, r, bits)
+	}
 	req := &request{w: w, r: r, bucket: bucket, key: key, id: id}
-	if err := s.route(req); err != nil {
+	if p := unsupported(r.Method, key, r.URL.Query()); p != "" {
+		s.requests.add("Other")
+		err = errUnsupported("?" + p)
+	} else if h := unsupportedHeader(r.Header); h != "" {
+		s.requests.add("Other")
+		err = errUnsupported(h)
+	} else {
+		s.requests.add(operation(r, key))
+		err = s.route(req)
+	}
+	if err != nil {
 		var e *Error
 		if !errors.As(err, &e) {
 			s.log.Error("ossemu: internal error", "err", err, "requestId", id)
@@ -185,6 +207,8 @@ func (s *Server) route(q *request) error {
 	switch {
 	case v.Has("tagging"):
 		return s.tagging(q)
+	case v.Has("acl"):
+		return s.objectACL(q)
 	case isMultipart(v):
 		return s.routeMultipart(q, v)
 	case m == http.MethodPut && q.r.Header.Get("x-oss-copy-source") != "":
@@ -195,6 +219,8 @@ func (s *Server) route(q *request) error {
 		return s.getObject(q)
 	case m == http.MethodDelete:
 		return s.deleteObject(q)
+	case m == http.MethodPost && v.Has("append"):
+		return s.appendObject(q)
 	case m == http.MethodPost:
 		return errorf(http.StatusNotImplemented, "NotImplemented", "", msgNotImplemented)
 	}
@@ -209,7 +235,7 @@ func writeXML(q *request, v any) error {
 	}
 	q.w.Header().Set("Content-Type", "application/xml")
 	q.w.WriteHeader(http.StatusOK)
-	_, _ = q.w.Write(append([]byte(xml.Header), body...))
+	_, _ = q.w.Write(append([]byte(xml.Header), standInsToControlRefs(body)...))
 	return nil
 }
 

@@ -106,6 +106,8 @@ func operation(r *http.Request, key string) string {
 		return "Multipart" + m
 	case m == http.MethodPut && r.Header.Get("x-oss-copy-source") != "":
 		return "CopyObject"
+	case m == http.MethodPost && q.Has("append"):
+		return "AppendObject"
 	}
 	if op, ok := map[string]string{http.MethodGet: "GetObject", http.MethodHead: "HeadObject",
 		http.MethodPut: "PutObject", http.MethodDelete: "DeleteObject"}[m]; ok {

@@ -7,6 +7,10 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/ossgate/ossgate/local/ossemu/disk"
 )
 
 // Tag limits OSS documents for object tagging.
@@ -29,8 +33,8 @@ func (s *Server) tagging(q *request) error {
 	switch q.r.Method {
 	case http.MethodGet:
 		t := taggingDoc{}
-		for _, k := range slices.Sorted(maps.Keys(o.meta.Tags)) {
-			t.Tags = append(t.Tags, tag{Key: k, Value: o.meta.Tags[k]})
+		for _, k := range slices.Sorted(maps.Keys(o.Meta.Tags)) {
+			t.Tags = append(t.Tags, tag{Key: k, Value: o.Meta.Tags[k]})
 		}
 		return writeXML(q, t)
 	case http.MethodPut, http.MethodDelete:
@@ -40,7 +44,9 @@ func (s *Server) tagging(q *request) error {
 				return err
 			}
 		}
-		if err := s.retag(q.bucket, o, tags); err != nil {
+		meta := o.Meta
+		meta.Tags = tags
+		if err := s.rewrite(q.bucket, o, meta); err != nil {
 			return err
 		}
 		status := http.StatusOK
@@ -53,18 +59,18 @@ func (s *Server) tagging(q *request) error {
 	return errorf(http.StatusMethodNotAllowed, "MethodNotAllowed", "", msgMethodNotAllow)
 }
 
-func (s *Server) retag(bucket string, o *object, tags map[string]string) error {
-	meta := o.meta
-	meta.Tags = tags
-	p, err := s.store.create(bucket, meta.Size)
+// rewrite replaces o's metadata by meta (a tag or ACL change): the object
+// file is written anew, atomically, with the same body.
+func (s *Server) rewrite(bucket string, o *disk.Object, meta disk.Meta) error {
+	p, err := s.store.Create(bucket, meta.Size)
 	if err != nil {
 		return err
 	}
-	defer p.abort()
+	defer p.Abort()
 	if _, err := io.Copy(p, o.Body(0, meta.Size)); err != nil {
 		return err
 	}
-	_, err = p.commit(s.store, bucket, &meta, false)
+	_, err = p.Commit(s.store, bucket, &meta, false)
 	return err
 }
 
@@ -116,6 +122,22 @@ func checkTags(tags map[string]string, n int) error {
 		if k == "" || len(k) > maxTagKeyLen || len(v) > maxTagValueLen {
 			return errInvalidArgument("Object tag key or value is too long or empty.")
 		}
+		if !validTagText(k) || !validTagText(v) {
+			return errInvalidArgument("Object tag key or value contains a character that is not allowed.")
+		}
 	}
 	return nil
+}
+
+// validTagText reports whether s holds only what a tag key or value may:
+// letters, digits, spaces and + - = . _ : / (the "Object tagging" page of
+// the OSS user guide; aliyun-oss-go-sdk's TestPutObjectTagging expects a
+// key or value with "&" refused).
+func validTagText(s string) bool {
+	for _, r := range s {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune(" +-=._:/", r) {
+			return false
+		}
+	}
+	return true
 }

@@ -80,6 +80,15 @@ func (s *Server) checkV4Header(q *request, a v4Auth, secret string) error {
 // names the query parameter left out of the canonical query (x-oss-signature
 // for a presigned URL).
 func checkV4Signature(q *request, a v4Auth, secret, date, skipParam string) error {
+	for _, name := range a.additional {
+		if name != "" && !hasHeader(q.r, name) {
+			// OSS refuses a request that lacks a header its signature names
+			// with 400, before comparing signatures
+			// (alibabacloud-oss-go-sdk-v2 oss/client_integration_presign_test.go
+			// TestPresignExtra expects 400 of OSS); the code is unconfirmed.
+			return errInvalidArgument("The request lacks the header %q named in x-oss-additional-headers.", name)
+		}
+	}
 	scope := a.scope.Day + "/" + a.scope.Region + "/" + v4Product + "/" + v4Terminator
 	sts := v4Algorithm + "\n" + date + "\n" + scope + "\n" + sha256Hex(canonicalRequest(q, a.additional, skipParam))
 	if !signatureEqual(v4Signature(secret, a.scope.Day, a.scope.Region, sts), a.signature) {
@@ -135,6 +144,18 @@ func canonicalRequest(q *request, additional []string, skipParam string) string 
 // headerValue is the value of the lower-case header name as a V4 signer
 // saw it: Host from the request line, Content-Length from the request's
 // length when the header map lacks it.
+// hasHeader reports whether r carries the header name (host and a known
+// content-length always).
+func hasHeader(r *http.Request, name string) bool {
+	switch name {
+	case "host":
+		return r.Host != ""
+	case "content-length":
+		return r.ContentLength >= 0 || r.Header.Get(name) != ""
+	}
+	return len(r.Header.Values(name)) > 0
+}
+
 func headerValue(r *http.Request, name string) string {
 	switch {
 	case name == "host":

@@ -1,4 +1,4 @@
-package ossemu
+package disk
 
 import (
 	"crypto/rand"
@@ -23,26 +23,26 @@ import (
 // which makes the upload invisible at once; New removes such leftovers.
 
 const (
-	uploadsDir  = ".uploads"
-	uploadFile  = "upload"
-	maxPartNum  = 10000
-	minPartSize = 100 << 10 // every part but the last: 100 KB
+	// UploadsDir is the directory of a bucket's multipart uploads.
+	UploadsDir = ".uploads"
+	uploadFile = "upload"
 )
 
-// errNoSuchUpload reports an unknown, aborted or completed upload.
-var errNoSuchUpload = errors.New("ossemu: no such upload")
+// ErrNoSuchUpload reports an unknown, aborted or completed upload.
+var ErrNoSuchUpload = errors.New("ossemu/disk: no such upload")
 
-// upload is one multipart upload in progress.
-type upload struct {
-	Key       string     `json:"key"`
-	ID        string     `json:"id"`
-	Initiated time.Time  `json:"initiated"`
-	Meta      objectMeta `json:"meta"`   // the object's metadata (no size, ETag or CRC yet)
-	Forbid    bool       `json:"forbid"` // x-oss-forbid-overwrite at initiation
+// Upload is one multipart upload in progress.
+type Upload struct {
+	Key        string    `json:"key"`
+	ID         string    `json:"id"`
+	Initiated  time.Time `json:"initiated"`
+	Meta       Meta      `json:"meta"`                 // the object's metadata (no size, ETag or CRC yet)
+	Forbid     bool      `json:"forbid"`               // x-oss-forbid-overwrite at initiation
+	Sequential bool      `json:"sequential,omitempty"` // ?sequential at initiation: the object gets a Content-MD5
 }
 
-// part is the metadata of one uploaded part.
-type part struct {
+// Part is the metadata of one uploaded part.
+type Part struct {
 	Number       int
 	Size         int64
 	ETag         string // upper-case hex MD5, no quotes
@@ -51,9 +51,9 @@ type part struct {
 	path         string
 }
 
-func (s *store) uploadsPath(bucket string) string { return filepath.Join(s.dir, bucket, uploadsDir) }
+func (s *Store) uploadsPath(bucket string) string { return filepath.Join(s.dir, bucket, UploadsDir) }
 
-func (s *store) uploadPath(bucket, id string) string {
+func (s *Store) uploadPath(bucket, id string) string {
 	return filepath.Join(s.uploadsPath(bucket), id)
 }
 
@@ -73,52 +73,52 @@ func validUploadID(id string) bool {
 	return err == nil && strings.ToUpper(id) == id
 }
 
-// createUpload records a new upload of u.Key and fills u.ID.
-func (s *store) createUpload(bucket string, u *upload) error {
+// CreateUpload records a new upload of u.Key and fills u.ID.
+func (s *Store) CreateUpload(bucket string, u *Upload) error {
 	u.ID = newUploadID()
 	dir := s.uploadPath(bucket, u.ID)
 	if err := os.Mkdir(dir, 0o755); err != nil {
-		return fmt.Errorf("ossemu: create upload: %w", err)
+		return fmt.Errorf("ossemu/disk: create upload: %w", err)
 	}
 	js, err := json.Marshal(u)
 	if err != nil {
-		return fmt.Errorf("ossemu: encode upload: %w", err)
+		return fmt.Errorf("ossemu/disk: encode upload: %w", err)
 	}
-	tmp := filepath.Join(dir, tmpPrefix+uploadFile)
+	tmp := filepath.Join(dir, TmpPrefix+uploadFile)
 	if err := os.WriteFile(tmp, js, 0o644); err != nil {
-		return fmt.Errorf("ossemu: write upload: %w", err)
+		return fmt.Errorf("ossemu/disk: write upload: %w", err)
 	}
 	if err := os.Rename(tmp, filepath.Join(dir, uploadFile)); err != nil {
-		return fmt.Errorf("ossemu: write upload: %w", err)
+		return fmt.Errorf("ossemu/disk: write upload: %w", err)
 	}
 	return syncDir(dir)
 }
 
 // readUpload reads the upload record in dir.
-func readUpload(dir string) (*upload, error) {
+func readUpload(dir string) (*Upload, error) {
 	js, err := os.ReadFile(filepath.Join(dir, uploadFile))
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, errNoSuchUpload
+		return nil, ErrNoSuchUpload
 	}
 	if err != nil {
-		return nil, fmt.Errorf("ossemu: read upload: %w", err)
+		return nil, fmt.Errorf("ossemu/disk: read upload: %w", err)
 	}
-	var u upload
+	var u Upload
 	if err := json.Unmarshal(js, &u); err != nil {
-		return nil, fmt.Errorf("ossemu: decode upload: %w", err)
+		return nil, fmt.Errorf("ossemu/disk: decode upload: %w", err)
 	}
 	return &u, nil
 }
 
-// upload returns the upload id of key in bucket, errNoSuchUpload if there is
+// Upload returns the upload id of key in bucket, ErrNoSuchUpload if there is
 // none (or it belongs to another key).
-func (s *store) upload(bucket, key, id string) (*upload, error) {
+func (s *Store) Upload(bucket, key, id string) (*Upload, error) {
 	if !validUploadID(id) {
-		return nil, errNoSuchUpload
+		return nil, ErrNoSuchUpload
 	}
 	u, err := readUpload(s.uploadPath(bucket, id))
 	if err == nil && u.Key != key {
-		return nil, errNoSuchUpload
+		return nil, ErrNoSuchUpload
 	}
 	return u, err
 }
@@ -126,38 +126,59 @@ func (s *store) upload(bucket, key, id string) (*upload, error) {
 // partPath is the file of part n in the upload directory dir.
 func partPath(dir string, n int) string { return filepath.Join(dir, fmt.Sprintf("part-%05d", n)) }
 
-// commitPart makes p part n of upload id, replacing an earlier part n. It
-// fails with errNoSuchUpload when the upload was completed or aborted
+// CreatePart starts a part of at most limit bytes in upload id's directory;
+// ErrNoSuchUpload when the upload is gone.
+func (s *Store) CreatePart(bucket, id string, limit int64) (*Pending, error) {
+	if !validUploadID(id) {
+		return nil, ErrNoSuchUpload
+	}
+	p, err := createIn(s.uploadPath(bucket, id), limit)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, ErrNoSuchUpload
+	}
+	return p, err
+}
+
+// CommitPart makes p part n of upload id, replacing an earlier part n. It
+// fails with ErrNoSuchUpload when the upload was completed or aborted
 // meanwhile.
-func (s *store) commitPart(p *pending, bucket, id string, n int, now time.Time) (part, error) {
-	defer p.abort()
-	meta := objectMeta{Size: p.n, ETag: p.etag(), CRC64: p.crc.Sum64(), LastModified: now}
+func (s *Store) CommitPart(p *Pending, bucket, id string, n int, now time.Time) (Part, error) {
+	defer p.Abort()
+	meta := Meta{Size: p.n, ETag: p.ETag(), CRC64: p.crc.Sum64(), LastModified: now}
 	if err := p.finish(&meta); err != nil {
-		return part{}, err
+		return Part{}, err
 	}
 	dir := s.uploadPath(bucket, id)
 	if err := os.Rename(p.f.Name(), partPath(dir, n)); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return part{}, errNoSuchUpload
+			return Part{}, ErrNoSuchUpload
 		}
-		return part{}, fmt.Errorf("ossemu: rename part: %w", err)
+		return Part{}, fmt.Errorf("ossemu/disk: rename part: %w", err)
 	}
 	if err := syncDir(dir); err != nil {
-		return part{}, err
+		return Part{}, err
 	}
-	return part{Number: n, Size: meta.Size, ETag: meta.ETag, CRC64: meta.CRC64, LastModified: now}, nil
+	return Part{Number: n, Size: meta.Size, ETag: meta.ETag, CRC64: meta.CRC64, LastModified: now}, nil
+}
+
+// Parts lists the parts of upload id by number.
+func (s *Store) Parts(bucket, id string) ([]Part, error) {
+	if !validUploadID(id) {
+		return nil, ErrNoSuchUpload
+	}
+	return parts(s.uploadPath(bucket, id))
 }
 
 // parts lists the parts in the upload directory dir by number.
-func parts(dir string) ([]part, error) {
+func parts(dir string) ([]Part, error) {
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, errNoSuchUpload
+		return nil, ErrNoSuchUpload
 	}
 	if err != nil {
-		return nil, fmt.Errorf("ossemu: list parts: %w", err)
+		return nil, fmt.Errorf("ossemu/disk: list parts: %w", err)
 	}
-	var out []part
+	var out []Part
 	for _, e := range entries {
 		var n int
 		if _, err := fmt.Sscanf(e.Name(), "part-%05d", &n); err != nil || e.Name() != fmt.Sprintf("part-%05d", n) {
@@ -165,58 +186,35 @@ func parts(dir string) ([]part, error) {
 		}
 		path := filepath.Join(dir, e.Name())
 		o, err := openObjectFile(path)
-		if errors.Is(err, errNotFound) {
+		if errors.Is(err, ErrNotFound) {
 			continue
 		}
 		if err != nil {
 			return nil, err
 		}
 		o.Close()
-		out = append(out, part{Number: n, Size: o.meta.Size, ETag: o.meta.ETag, CRC64: o.meta.CRC64, LastModified: o.meta.LastModified, path: path})
+		out = append(out, Part{Number: n, Size: o.Meta.Size, ETag: o.Meta.ETag, CRC64: o.Meta.CRC64, LastModified: o.Meta.LastModified, path: path})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Number < out[j].Number })
 	return out, nil
 }
 
-// claimUpload renames the directory of upload id to a temp name and returns
-// it: from then on the upload is invisible to every other request. Exactly
-// one of several concurrent claims succeeds; the others get errNoSuchUpload.
-func (s *store) claimUpload(bucket, id string) (string, error) {
-	if !validUploadID(id) {
-		return "", errNoSuchUpload
-	}
-	claimed := filepath.Join(s.uploadsPath(bucket), tmpPrefix+id)
-	if err := os.Rename(s.uploadPath(bucket, id), claimed); err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return "", errNoSuchUpload
-		}
-		return "", fmt.Errorf("ossemu: claim upload: %w", err)
-	}
-	return claimed, nil
-}
-
-// unclaimUpload gives a claimed upload back (a refused completion).
-func (s *store) unclaimUpload(bucket, id, claimed string) error {
-	if err := os.Rename(claimed, s.uploadPath(bucket, id)); err != nil {
-		return fmt.Errorf("ossemu: release upload: %w", err)
-	}
-	return nil
-}
-
-// listUploads returns the uploads of bucket whose key has prefix, sorted by
-// key, then initiation time, then id.
-func (s *store) listUploads(bucket, prefix string) ([]*upload, error) {
+// ListUploads returns the uploads of bucket whose key has prefix, sorted by
+// key, then upload id, the order OSS lists them in (alibabacloud-oss-go-sdk-v2
+// oss/client_integration_object_multipart_test.go TestListMultipartUploads
+// expects it of OSS).
+func (s *Store) ListUploads(bucket, prefix string) ([]*Upload, error) {
 	entries, err := os.ReadDir(s.uploadsPath(bucket))
 	if err != nil {
-		return nil, fmt.Errorf("ossemu: list uploads: %w", err)
+		return nil, fmt.Errorf("ossemu/disk: list uploads: %w", err)
 	}
-	var out []*upload
+	var out []*Upload
 	for _, e := range entries {
 		if !validUploadID(e.Name()) {
 			continue
 		}
 		u, err := readUpload(filepath.Join(s.uploadsPath(bucket), e.Name()))
-		if errors.Is(err, errNoSuchUpload) {
+		if errors.Is(err, ErrNoSuchUpload) {
 			continue // completed or aborted meanwhile
 		}
 		if err != nil {
@@ -231,9 +229,6 @@ func (s *store) listUploads(bucket, prefix string) ([]*upload, error) {
 		if a.Key != b.Key {
 			return a.Key < b.Key
 		}
-		if !a.Initiated.Equal(b.Initiated) {
-			return a.Initiated.Before(b.Initiated)
-		}
 		return a.ID < b.ID
 	})
 	return out, nil
@@ -247,7 +242,7 @@ func removeUploadTemps(dir string) error {
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return fmt.Errorf("ossemu: read uploads: %w", err)
+		return fmt.Errorf("ossemu/disk: read uploads: %w", err)
 	}
 	for _, e := range entries {
 		if e.IsDir() {
