@@ -73,4 +73,7 @@ type CompleteResponse struct {
 	ObjectURL string `json:"objectUrl"`
 	Size      int64  `json:"size"`
 	ETag      string `json:"etag"`
+	// Record is the upload's checked record when OSS's upload callback
+	// answered it; absent otherwise (GET /uploads/{id} then tells).
+	Record *Record `json:"record,omitempty"`
 }

@@ -182,6 +182,9 @@ func (h *Handler) multipartComplete(w http.ResponseWriter, r *http.Request, e *e
 	if err != nil {
 		return h.completedAlready(w, mp, req, user, err)
 	}
+	if cc, ok := mp.(callbackCompleter); ok && h.o.Config.Callback.On() {
+		return h.completeWithCallback(w, cc, mp, req, user, parts)
+	}
 	etag, err := mp.Complete(req.Key, req.UploadID, parts, true)
 	if err != nil {
 		return h.completedAlready(w, mp, req, user, err)
