@@ -51,6 +51,10 @@ func (s *Server) completeMultipart(q *request) error {
 	if err != nil {
 		return uploadError(err)
 	}
+	cb, err := headerCallback(q.r.Header)
+	if err != nil {
+		return err
+	}
 	all := strings.EqualFold(q.r.Header.Get("x-oss-complete-all"), "yes")
 	var listed []completePart
 	if !all {
@@ -85,6 +89,9 @@ func (s *Server) completeMultipart(q *request) error {
 	done = true
 	if err := removeAll(claimed); err != nil {
 		s.log.Warn("ossemu: remove completed upload", "err", err, "uploadId", id)
+	}
+	if cb != nil {
+		return s.runCallback(q, cb, &meta, "CompleteMultipartUpload")
 	}
 	return writeXML(q, completeResult{
 		EncodingType: encodingType(q), Location: objectURL(q, q.key), Bucket: q.bucket,

@@ -27,6 +27,10 @@ func (s *Server) postObject(q *request) error {
 	if err != nil {
 		return fileNotLast(f, err)
 	}
+	cb, err := formCallback(f)
+	if err != nil {
+		return err
+	}
 	p, err := s.store.create(q.bucket, pol.maxSize(s.cfg.MaxObjectSize))
 	if err != nil {
 		return err
@@ -43,6 +47,9 @@ func (s *Server) postObject(q *request) error {
 	}
 	if err := s.commit(q, p, meta, "ObjectCreated:PostObject", forbidOverwrite(f.get("x-oss-forbid-overwrite"))); err != nil {
 		return err
+	}
+	if cb != nil {
+		return s.runCallback(q, cb, meta, "PostObject")
 	}
 	postResponse(q, f, meta)
 	return nil

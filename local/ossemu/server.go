@@ -54,6 +54,12 @@ type Config struct {
 	CORSOrigins     []string
 	Now             func() time.Time
 	Logger          *slog.Logger
+	// CallbackTimeout bounds an upload callback (default
+	// DefaultCallbackTimeout); CallbackKeyURL is the public-key URL its
+	// signatures name (default: CallbackKeyPath on the address the upload
+	// came in on). See callback.go.
+	CallbackTimeout time.Duration
+	CallbackKeyURL  string
 }
 
 // DefaultMaxObjectSize is the OSS limit for one PutObject or PostObject.
@@ -76,6 +82,7 @@ type Server struct {
 	pending atomic.Int64
 
 	requests counter
+	cb       callbackSigner
 }
 
 // New checks cfg, creates the bucket directories under cfg.DataDir, removes
@@ -149,6 +156,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Date", s.cfg.Now().UTC().Format(http.TimeFormat))
 	if s.cors(w, r) {
 		s.requests.add("Other")
+		return
+	}
+	if r.URL.Path == CallbackKeyPath && r.Method == http.MethodGet {
+		s.servePublicKey(w, r)
 		return
 	}
 	bucket, key, ok := s.address(r)
