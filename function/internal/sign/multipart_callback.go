@@ -28,7 +28,7 @@ func (h *Handler) completeWithCallback(w http.ResponseWriter, cc callbackComplet
 	}
 	answer, err := cc.CompleteCallback(req.Key, req.UploadID, parts, true, encodeCallback(h.o.Config.Callback.URL),
 		callbackVar(user, profile))
-	res := wire.CompleteResponse{Key: req.Key, ObjectURL: h.publicURL(req.Key), Size: req.Size}
+	res := wire.CompleteResponse{Key: req.Key, ObjectURL: h.publicURL(req.Key), Size: req.Size, RecordID: records.ID(h.o.Config.OSS.Bucket, req.Key)}
 	switch {
 	case errors.Is(err, ossclient.ErrCallbackFailed):
 		head, herr := mp.Head(req.Key)

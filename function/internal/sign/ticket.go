@@ -146,6 +146,6 @@ func (in ticketInput) ticket(c signer.Credentials) (wire.Ticket, error) {
 	}
 	return wire.Ticket{
 		URL: in.oss.UploadURL, Key: key, Fields: form, ExpiresAt: p.Expiration,
-		MaxSize: in.file.Size, ObjectURL: objectURL(in.oss.PublicBaseURL, key, ""),
+		MaxSize: in.file.Size, ObjectURL: objectURL(in.oss.PublicBaseURL, key, ""), RecordID: records.ID(in.oss.Bucket, key),
 	}, nil
 }
