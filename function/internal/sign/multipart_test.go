@@ -83,7 +83,7 @@ func TestMultipartUploadEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(wire.CompleteResponse{Key: u.Key, ObjectURL: u.ObjectURL, Size: size, ETag: strings.Trim(h.ETag, `"`), RecordID: records.ID("test-bucket", u.Key)}, done); diff != "" {
+	if diff := cmp.Diff(wire.CompleteResponse{Key: u.Key, ObjectURL: u.ObjectURL, Size: size, ETag: strings.Trim(h.ETag, `"`), RecordID: records.ID("mp-bucket", u.Key)}, done); diff != "" {
 		t.Errorf("complete (-want +got):\n%s", diff)
 	}
 	if !strings.HasSuffix(done.ETag, "-4") {
