@@ -22,6 +22,7 @@ type Ticket struct {
 	Fields    map[string]string `json:"fields"`
 	MaxSize   int64             `json:"maxSize"`
 	ObjectURL string            `json:"objectUrl"`
+	RecordID  string            `json:"recordId"`
 }
 
 // Record is one record of a GET /uploads answer: the fields tests check.

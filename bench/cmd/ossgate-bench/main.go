@@ -64,7 +64,7 @@ func run(out, report string, phases []string, load bench.Load, cold, events int,
 		Command: "make bench (go run ./bench/cmd/ossgate-bench " + strings.Join(os.Args[1:], " ") + ")"}
 	r := &bench.Runner{Root: root, Work: work, Fixture: fx, Load: load, ColdRuns: cold, Events: events, Log: os.Stderr, Results: res}
 	steps := map[string]func(context.Context) error{"percall": r.PerCall, "loopback": r.Loopback, "fc": r.FC, "cold": r.Cold, "record": r.Record, "ossrss": r.OSSRSS,
-		"records": r.Records, "multipart": r.Multipart, "reconcile": r.Reconcile}
+		"records": r.Records, "multipart": r.Multipart, "reconcile": r.Reconcile, "callback": r.Callback}
 	for _, p := range phases {
 		step, ok := steps[p]
 		if !ok {
