@@ -93,8 +93,7 @@ type cbEnv struct {
 	st                 *stack.Stack
 	signCount, cbCount *countingProxy // client → sign; OSS → sign (callbacks)
 	ossCount           *countingProxy // client → OSS
-	links              []*shaper.Proxy
-	signURL            string // the client's (shaped) sign URL
+	signURL            string         // the client's (shaped) sign URL
 	closers            []func()
 }
 

@@ -14,8 +14,8 @@ import (
 	"github.com/ossgate/ossgate/function/config"
 	"github.com/ossgate/ossgate/function/internal/invocation"
 	"github.com/ossgate/ossgate/function/internal/ossclient"
-	"github.com/ossgate/ossgate/function/internal/upload"
 	"github.com/ossgate/ossgate/function/internal/records"
+	"github.com/ossgate/ossgate/function/internal/upload"
 	"github.com/ossgate/ossgate/function/wire"
 )
 
