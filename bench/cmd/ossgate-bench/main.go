@@ -21,7 +21,7 @@ import (
 func main() {
 	out := flag.String("out", "bench/results.json", "results file")
 	report := flag.String("report", bench.ReportPath, "report written from the results (empty: none)")
-	phases := flag.String("phases", "percall,loopback,fc,cold,record,ossrss,records,multipart,reconcile", "phases to run, comma-separated")
+	phases := flag.String("phases", "percall,loopback,fc,cold,record,ossrss,records,multipart,reconcile,callback", "phases to run, comma-separated")
 	workers := flag.Int("workers", 8, "vegeta workers (and connections) per attack")
 	duration := flag.Duration("duration", 5*time.Second, "duration of each attack")
 	cold := flag.Int("cold", 7, "cold starts measured (median reported)")
