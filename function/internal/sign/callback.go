@@ -96,11 +96,12 @@ func decodeCallback(body []byte) (callbackBody, error) {
 }
 
 // callbackRefused is the answer to a callback whose signature does not
-// hold: 403. A key that could not be fetched is another matter: 503, so
-// that the upload falls back to its event.
+// hold: 403. A key that could not be fetched is another matter: an
+// internal error (OSS then answers the upload 203 CallbackFailed and the
+// upload falls back to its event).
 func callbackRefused(err error) error {
 	if errors.Is(err, errNoSignature) || errors.Is(err, errKeyHost) || errors.Is(err, errBadSig) {
 		return &Error{Code: wire.CodeForbidden, Message: "the callback is not signed by OSS", Err: err}
 	}
-	return &Error{Code: wire.CodeStoreUnavailable, Message: "OSS's public key could not be fetched; try again", Err: err}
+	return fmt.Errorf("sign: callback: %w", err)
 }
