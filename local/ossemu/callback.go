@@ -77,6 +77,10 @@ func (s *Server) servePublicKey(w http.ResponseWriter, _ *http.Request) {
 	_, _ = w.Write(p)
 }
 
+// storedMeta is a stored object's metadata as the upload handlers hold it
+// (the one name this file uses for that type).
+type storedMeta = objectMeta
+
 // callbackSpec is a decoded callback parameter and its custom variables.
 type callbackSpec struct {
 	URLs     []string
@@ -193,7 +197,7 @@ var callbackVarRE = regexp.MustCompile(`\$\{([A-Za-z0-9_.:-]+)\}`)
 // body fills the callback body's ${...} variables for the object m of
 // bucket: URL-encoded values for a form body, JSON values for a JSON one
 // (sizes as numbers, the rest as strings); an unknown variable is empty.
-func (c *callbackSpec) body(q *request, m *objectMeta, operation string) []byte {
+func (c *callbackSpec) body(q *request, m *storedMeta, operation string) []byte {
 	sys := map[string]string{
 		"bucket": q.bucket, "object": m.Key, "etag": m.ETag, "size": strconv.FormatInt(m.Size, 10),
 		"mimeType": m.ContentType, "crc64": strconv.FormatUint(m.CRC64, 10), "operation": operation,
@@ -242,7 +246,7 @@ func hexMD5(etag string) (string, error) {
 // runCallback makes the callback of the object m, stored by q, and answers
 // the upload: 200 with the callback's JSON answer, or 203 CallbackFailed
 // (the object stays stored).
-func (s *Server) runCallback(q *request, c *callbackSpec, m *objectMeta, operation string) error {
+func (s *Server) runCallback(q *request, c *callbackSpec, m *storedMeta, operation string) error {
 	body := c.body(q, m, operation)
 	var last error
 	for _, u := range c.URLs {
