@@ -71,7 +71,7 @@ check:
 	$(GO) run $(STATICCHECK) ./...
 
 ## bench: every measurement (per call, loopback per core vs the Node alternative, FC emulator, cold
-## start, RSS, record events/s, 256 MiB uploads over a shaped mobile link); writes bench/results.json
+## start, RSS, record events/s, 256 MiB uploads over a shaped mobile link, upload-to-record by callback and by event); writes bench/results.json
 ## and bench/RESULTS.md. ~15 min on 2 cores.
 bench: deps-system bench/node-alt/node_modules/.installed
 	OSSGATE_BADINPUTS_MD=$(CURDIR)/bench/bad-inputs.md $(GO) test -count=1 -run '^TestBadInputs$$' ./local/e2e/

@@ -18,6 +18,7 @@ type countingProxy struct {
 	URL    string
 	target atomic.Pointer[url.URL]
 	bytes  atomic.Int64
+	reqs   atomic.Int64
 	srv    *http.Server
 }
 
@@ -34,6 +35,7 @@ func startCountingProxy() (*countingProxy, error) {
 		pr.Out.Host = pr.In.Host
 	}, ErrorLog: log.New(io.Discard, "", 0)} // a killed client's requests end in errors, by design
 	p.srv = &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p.reqs.Add(1)
 		if r.Method == http.MethodPut || r.Method == http.MethodPost {
 			r.Body = &countingBody{ReadCloser: r.Body, n: &p.bytes}
 		}
@@ -51,6 +53,9 @@ func (p *countingProxy) setTarget(origin string) error {
 	}
 	return err
 }
+
+// Requests is the number of requests received so far.
+func (p *countingProxy) Requests() int64 { return p.reqs.Load() }
 
 // Bytes is the body bytes received so far.
 func (p *countingProxy) Bytes() int64 { return p.bytes.Load() }

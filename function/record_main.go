@@ -38,7 +38,15 @@ func newRecordHandler(cfg config.Config, oss ossclient.Opener, logger *slog.Logg
 	if err != nil {
 		return nil, st, err
 	}
-	h, err := record.NewHandler(cfg, record.Options{
+	h, err := recordHandlerOf(cfg, oss, st, logger)
+	return h, st, err
+}
+
+// recordHandlerOf returns the record handler of cfg over st: the record
+// function's, and the sign function's for the uploads OSS calls it back
+// about.
+func recordHandlerOf(cfg config.Config, oss ossclient.Opener, st stores, logger *slog.Logger) (*record.Handler, error) {
+	return record.NewHandler(cfg, record.Options{
 		// Every invocation gets its own client, signed with its credentials.
 		Open: func(ctx context.Context) (record.Objects, records.Store, error) {
 			objs, err := oss.Objects(ctx)
@@ -49,5 +57,4 @@ func newRecordHandler(cfg config.Config, oss ossclient.Opener, logger *slog.Logg
 		},
 		Logger: logger,
 	})
-	return h, st, err
 }

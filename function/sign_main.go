@@ -12,6 +12,7 @@ import (
 	"github.com/ossgate/ossgate/function/internal/creds"
 	"github.com/ossgate/ossgate/function/internal/fcadapter"
 	"github.com/ossgate/ossgate/function/internal/ossclient"
+	"github.com/ossgate/ossgate/function/internal/record"
 	"github.com/ossgate/ossgate/function/internal/records"
 	"github.com/ossgate/ossgate/function/internal/sign"
 )
@@ -28,14 +29,20 @@ func runSign(cfg config.Config, logger *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("sign: %w", err)
 	}
-	h, err := sign.New(sign.Options{
-		Config: cfg, Auth: v, Fallback: creds.DefaultChain{}, Logger: logger, Open: signOpener{stores: st, oss: oss},
-	})
+	o := sign.Options{Config: cfg, Auth: v, Fallback: creds.DefaultChain{}, Logger: logger, Open: signOpener{stores: st, oss: oss}}
+	if cfg.Callback.On() {
+		rh, err := recordHandlerOf(cfg, oss, st, logger)
+		if err != nil {
+			return fmt.Errorf("sign: %w", err)
+		}
+		o.Recorder = callbackRecorder{rh}
+	}
+	h, err := sign.New(o)
 	if err != nil {
 		return err
 	}
 	logger.Info("sign: started", "bucket", cfg.OSS.Bucket, "region", cfg.OSS.Region, "uploadURL", cfg.OSS.UploadURL,
-		"anonymous", cfg.Auth.AllowAnonymous, "hs256", len(cfg.Auth.Secret) > 0, "jwks", cfg.Auth.JWKSURL != "", "records", st.describe(cfg))
+		"callback", cfg.Callback.URL, "anonymous", cfg.Auth.AllowAnonymous, "hs256", len(cfg.Auth.Secret) > 0, "jwks", cfg.Auth.JWKSURL != "", "records", st.describe(cfg))
 	fc.Start(fcadapter.Wrap(h))
 	return nil
 }
@@ -66,3 +73,11 @@ type signOSS struct {
 }
 
 func (s signOSS) Delete(key string) error { return s.stores.DeleteObject(s.ctx, key) }
+
+// callbackRecorder records, for POST /callback, with the record function's
+// code.
+type callbackRecorder struct{ h *record.Handler }
+
+func (c callbackRecorder) Record(ctx context.Context, bucket, key, etag string) (records.Record, error) {
+	return c.h.RecordObject(ctx, bucket, key, etag, record.EventCallback)
+}

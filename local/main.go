@@ -68,6 +68,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&c.Bucket, "bucket", "ossgate-local", "bucket name")
 	fs.StringVar(&c.Region, "region", "cn-hangzhou", "region")
 	fs.IntVar(&c.SignInstances, "sign-instances", 2, "sign function instances")
+	fs.BoolVar(&c.Callback, "callback", true, "tickets ask the local OSS to call the sign function back, so an upload's answer carries its checked record (OSSGATE_CALLBACK_URL)")
 	fs.BoolVar(&c.Anonymous, "anonymous", true, "let the sign function sign for anyone (OSSGATE_ALLOW_ANONYMOUS)")
 	fs.StringVar(&o.logLevel, "log-level", "info", "function and emulator log level: debug, info, warn, error")
 	fs.DurationVar(&c.SweepEvery, "sweep-every", time.Hour, "invoke the sweep function this often, as its timer trigger does (0 = never)")

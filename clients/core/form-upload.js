@@ -4,6 +4,7 @@
 import { OssCodes, ServerCodes } from './codes.js';
 import { errorFromResponse, toOssgateError } from './errors.js';
 import { runPool } from './pool.js';
+import { attachRecord, recordFromAnswer } from './record-wait.js';
 import { isRetryable, withRetry } from './retry.js';
 import { emitProgress, emitState, retryOpts, tokenOf } from './run.js';
 import { isStaleTicket, requestTickets, ticketExpired } from './tickets.js';
@@ -93,9 +94,10 @@ export async function uploadOne(run, index, signed) {
   let result;
   try {
     if (signed.error) throw signed.error;
-    const ticket = await postWithFreshTicket(run, index, signed.ticket);
+    const { ticket, res } = await postWithFreshTicket(run, index, signed.ticket);
     result = { index, file, ok: true, key: ticket.key, objectUrl: ticket.objectUrl, url: ticket.url };
     emitProgress(run, index, file.size, file.size, true);
+    await attachRecord(run, result, recordFromAnswer(res.status, res.body), ticket.recordId);
     emitState(run, index, 'done', { result });
   } catch (e) {
     const error = toOssgateError(e);
@@ -108,7 +110,7 @@ export async function uploadOne(run, index, signed) {
 /**
  * postWithFreshTicket posts the file with ticket, first replacing a ticket
  * that is about to expire, and once replacing one OSS refused as stale. It
- * resolves with the ticket that worked.
+ * resolves with the ticket that worked and OSS's answer.
  */
 async function postWithFreshTicket(run, index, ticket) {
   const { cfg } = run;
@@ -119,14 +121,15 @@ async function postWithFreshTicket(run, index, ticket) {
     return (await sign(run, [index]))[0];
   };
   if (ticketExpired(ticket, cfg.now(), cfg.expiryMarginMs)) ticket = await refresh();
+  let res;
   try {
-    await post(run, index, ticket);
+    res = await post(run, index, ticket);
   } catch (e) {
     if (refreshed || !isStaleTicket(e)) throw e;
     ticket = await refresh();
-    await post(run, index, ticket);
+    res = await post(run, index, ticket);
   }
-  return ticket;
+  return { ticket, res };
 }
 
 /**

@@ -3,7 +3,7 @@
 //
 //   POST   {base}          {profile, file:{name,type,size}}  → {upload:{key, uploadId, partSize, partCount, objectUrl, expiresAt, parts}}
 //   POST   {base}/parts    {key, uploadId, size, parts?:[n]} → {parts} (with parts) or {done, parts} (without: how a client resumes)
-//   POST   {base}/complete {key, uploadId, size}             → {key, objectUrl, size, etag}
+//   POST   {base}/complete {key, uploadId, size}             → {key, objectUrl, size, etag, recordId, record?}
 //   DELETE {base}          {key, uploadId}                   → aborts
 //
 // where a part is {number, url, size, headers, expiresAt} and base is

@@ -143,6 +143,8 @@ async function multipartFlow(ctx, up) {
     objectUrl: completed.objectUrl || state.objectUrl,
     size: completed.size === undefined ? state.schedule.size : completed.size,
     etag: completed.etag || '',
+    record: completed.record || null,
+    recordId: completed.recordId || '',
     uploadId: state.uploadId,
     partCount: state.schedule.partCount,
     partSize: state.partSize,

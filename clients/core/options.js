@@ -4,6 +4,7 @@
 // (./uploader.js), kept apart.
 import { multipartUrlFor } from './multipart-api.js';
 import { MultipartDefaults } from './multipart.js';
+import { RecordDefaults } from './record-wait.js';
 import { listUrlFor, quotaUrlFor } from './records.js';
 import { RetryDefaults, sleep } from './retry.js';
 
@@ -11,6 +12,7 @@ import { RetryDefaults, sleep } from './retry.js';
 export const UploaderDefaults = Object.freeze({
   ...RetryDefaults,
   ...MultipartDefaults,
+  ...RecordDefaults,
   concurrency: 3, // uploads in flight at once
   expiryMarginMs: 1000, // a ticket or part URL this close to expiresAt is fetched anew before use
   multipartThreshold: undefined, // bytes: files at least this large go multipart without asking /sign first
@@ -38,6 +40,11 @@ export const UploaderDefaults = Object.freeze({
  * @property {string} [multipartUnsupported] why the transport cannot send parts (set by the platform
  *   adapters that cannot): files then go by form POST only, and one the sign function wants in parts
  *   fails with MultipartUnsupported
+ * @property {boolean} [waitForRecord] results carry the upload's checked record, from the upload's answer
+ *   (OSS's upload callback) or else asked of GET /uploads/{id} (true)
+ * @property {number} [recordWaitMs] how long GET /uploads/{id} is asked (60000)
+ * @property {number} [recordPollMs] first delay between those asks, doubling (250)
+ * @property {number} [recordPollMaxMs] cap of that delay (4000)
  * @property {() => number} [now] for tests: epoch milliseconds
  * @property {() => number} [random] for tests: a number in [0, 1)
  * @property {(ms: number, signal?: object) => Promise<void>} [sleep] for tests

@@ -27,6 +27,7 @@ import { multipartApi } from './multipart-api.js';
 import { runMultipart } from './multipart.js';
 import { resolveOptions } from './options.js';
 import { createLimiter, runPool } from './pool.js';
+import { attachRecord } from './record-wait.js';
 import { deleteRecord, getQuota, listRecords } from './records.js';
 import { safeStorage, storageKeyFor, validEntry } from './resume.js';
 import { withRetry } from './retry.js';
@@ -59,7 +60,12 @@ export { UploaderDefaults } from './options.js';
  * never rejects, with one result per file, in order: {index, file, ok: true,
  * key, objectUrl, url} (multipart results add etag, size and multipart:
  * {uploadId, partCount, partSize, resumed}) or {index, file, ok: false, error:
- * OssgateError}. onProgress({index, file, loaded, total, percent}) reports
+ * OssgateError}. With waitForRecord (the default), an ok result also carries
+ * record, the upload's checked record ({id, status: "ok" | "quarantined",
+ * size, detectedType, …}): from the upload's own answer when OSS's upload
+ * callback answered (recordVia "answer"), else asked of GET /uploads/{id}
+ * with back-off (recordVia "poll"); recordError when it could not be had.
+ * onProgress({index, file, loaded, total, percent}) reports
  * bytes sent (percent stays below 100 until OSS accepted the file, then is
  * 100; multipart events add partsDone and partCount); onState({index, file,
  * state, error, result, multipart, part}) reports "signing", "uploading",
@@ -252,6 +258,7 @@ async function uploadMultipartOne(run, index, route) {
       multipart: { uploadId: r.uploadId, partCount: r.partCount, partSize: r.partSize, resumed: r.resumed },
     };
     emitProgress(run, index, file.size, file.size, true, { partsDone: r.partCount, partCount: r.partCount });
+    await attachRecord(run, result, r.record, r.recordId);
     emitState(run, index, 'done', { result });
   } catch (e) {
     const error = toOssgateError(e);

@@ -113,6 +113,14 @@ export interface UploaderOptions {
   now?: () => number;
   /** For tests: a number in [0, 1). */
   random?: () => number;
+  /** Results carry the upload's checked record (default true). */
+  waitForRecord?: boolean;
+  /** How long GET /uploads/{id} is asked for a record the upload's answer lacked (ms, default 60000). */
+  recordWaitMs?: number;
+  /** First delay between those asks, doubling (ms, default 250). */
+  recordPollMs?: number;
+  /** Cap of that delay (ms, default 4000). */
+  recordPollMaxMs?: number;
   /** For tests: waits ms, rejecting early when signal aborts. */
   sleep?: (ms: number, signal?: AbortSignalLike) => Promise<void>;
 }
@@ -187,6 +195,12 @@ export interface UploadSuccess {
   etag?: string;
   size?: number;
   multipart?: { uploadId: string; partCount: number; partSize: number; resumed: boolean };
+  /** The upload's checked record (status "ok" or "quarantined"), with waitForRecord (the default). */
+  record?: UploadRecord;
+  /** Where record came from: the upload's own answer (OSS's upload callback) or GET /uploads/{id}. */
+  recordVia?: 'answer' | 'poll';
+  /** Why record could not be had (the upload itself succeeded). */
+  recordError?: OssgateError;
 }
 
 export interface UploadFailure {

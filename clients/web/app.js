@@ -56,7 +56,8 @@ async function start(files) {
   refreshPending();
   refreshQuota();
   const keys = results.filter((r) => r.ok).map((r) => r.key);
-  if (keys.length) await waitForRecords(keys);
+  if (keys.length && results.every((r) => !r.ok || r.record)) await refreshRecords();
+  else if (keys.length) await waitForRecords(keys);
 }
 
 const STATE_TEXT = { signing: 'Getting a ticket…', uploading: 'Uploading…', retrying: 'Retrying…', done: 'Uploaded', failed: 'Failed' };
@@ -127,6 +128,13 @@ function addRow(file, cancel) {
       if (s.state === 'done') {
         status.textContent = 'Uploaded as ';
         status.append(el('code', 'key', s.result.key)); // the bucket is private: no link
+        const rec = s.result.record; // the checked record, with the upload's answer or asked for right after
+        if (rec) {
+          status.append(' · ', el('span', 'badge ' + (rec.status === 'ok' ? 'ok' : 'warn'), rec.status));
+          status.title = rec.status === 'ok' ? `checked: ${rec.detectedType || rec.contentType}` : rec.reason || '';
+        } else if (s.result.recordError) {
+          status.append(' · not recorded yet');
+        }
       }
       if (s.state === 'failed') {
         error.textContent = '';

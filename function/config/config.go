@@ -43,8 +43,11 @@ type Config struct {
 	Auth Auth
 	// CORSOrigins is the browser origin allowlist; "*" allows any origin.
 	CORSOrigins []string
-	// QuarantineMode is the record function's.
+	// QuarantineMode is the record function's, and the sign function's,
+	// which records uploads OSS calls it back about.
 	QuarantineMode QuarantineMode
+	// Callback is the sign function's: OSS's upload callback.
+	Callback Callback
 	// RecordsDB is where the sign and record functions keep records; zero:
 	// in the bucket.
 	RecordsDB RecordsDB
@@ -134,7 +137,7 @@ func Vars() []string {
 	return []string{VarFunction, VarLogLevel, VarBucket, VarRegion, VarEndpoint, VarInternalEndpoint,
 		VarPublicBaseURL, VarUploadPrefix, VarRecordsPrefix, VarQuarantinePrefix, VarQuarantineMode,
 		VarProfiles, VarJWTSecret, VarJWKSURL, VarJWTIssuer, VarJWTAudience, VarAllowAnonymous, VarCORSOrigins,
-		VarJWTMaxTTL, VarRecordsDSN, VarSweepAge}
+		VarJWTMaxTTL, VarRecordsDSN, VarSweepAge, VarCallbackURL, VarCallbackKeyHost}
 }
 
 // Empty is the binary's no-op HTTP function, the benchmarks' baseline; it
@@ -243,10 +246,16 @@ func (l *loader) sign(c *Config) {
 	c.Auth = l.auth()
 	c.CORSOrigins = l.origins()
 	l.sweepAge(c)
+	l.quarantineMode(c)
+	l.callback(c)
 }
 
 func (l *loader) record(c *Config) {
 	c.RecordsDB = l.recordsDB()
+	l.quarantineMode(c)
+}
+
+func (l *loader) quarantineMode(c *Config) {
 	c.QuarantineMode = QuarantineMode(l.get(VarQuarantineMode, string(QuarantineMove)))
 	if c.QuarantineMode != QuarantineMove && c.QuarantineMode != QuarantineTag {
 		l.fail("%s: want move or tag, got %q", VarQuarantineMode, c.QuarantineMode)

@@ -2,8 +2,10 @@ package config
 
 import (
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -183,7 +185,7 @@ func TestVarsListsEveryName(t *testing.T) {
 		}
 		seen[v] = true
 	}
-	if got, want := len(seen), 21; got != want {
+	if got, want := len(seen), 23; got != want {
 		t.Errorf("Vars: got %d names, want %d", got, want)
 	}
 }
@@ -196,5 +198,42 @@ func TestErrorIsOneLine(t *testing.T) {
 	var ce *Error
 	if !errors.As(err, &ce) || len(ce.Problems) != 2 {
 		t.Errorf("got %#v, want *Error with 2 problems", err)
+	}
+}
+
+func TestCallbackVariables(t *testing.T) {
+	base := map[string]string{VarBucket: "b-1", VarRegion: "cn-hangzhou", VarAllowAnonymous: "true"}
+	tests := []struct {
+		name     string
+		env      map[string]string
+		wantURL  string
+		wantKeys []string
+		wantErr  string
+	}{
+		{"none", nil, "", []string{OSSPublicKeyHost}, ""},
+		{"custom domain", map[string]string{VarCallbackURL: "https://up.example.com/"}, "https://up.example.com/callback", []string{OSSPublicKeyHost}, ""},
+		{"local key host", map[string]string{VarCallbackKeyHost: "127.0.0.1:9090"}, "", []string{OSSPublicKeyHost, "127.0.0.1:9090"}, ""},
+		{"public key host refused", map[string]string{VarCallbackKeyHost: "keys.example.com"}, "", nil, VarCallbackKeyHost},
+		{"key host with a path refused", map[string]string{VarCallbackKeyHost: "127.0.0.1/x"}, "", nil, VarCallbackKeyHost},
+		{"relative URL refused", map[string]string{VarCallbackURL: "up.example.com"}, "", nil, VarCallbackURL},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := maps.Clone(base)
+			maps.Copy(env, tt.env)
+			c, err := Load(Sign, func(k string) string { return env[k] })
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("Load: got %v, want an error naming %s", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Callback.URL != tt.wantURL || !slices.Equal(c.Callback.KeyHosts, tt.wantKeys) {
+				t.Errorf("got %q %v, want %q %v", c.Callback.URL, c.Callback.KeyHosts, tt.wantURL, tt.wantKeys)
+			}
+		})
 	}
 }

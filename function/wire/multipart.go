@@ -73,4 +73,9 @@ type CompleteResponse struct {
 	ObjectURL string `json:"objectUrl"`
 	Size      int64  `json:"size"`
 	ETag      string `json:"etag"`
+	// RecordID is the id of the upload's record (GET /uploads/{id}).
+	RecordID string `json:"recordId"`
+	// Record is the upload's checked record when OSS's upload callback
+	// answered it; absent otherwise (GET /uploads/{id} then tells).
+	Record *Record `json:"record,omitempty"`
 }

@@ -35,4 +35,8 @@ type Ticket struct {
 	// size to exactly the declared one, so it equals it.
 	MaxSize   int64  `json:"maxSize"`
 	ObjectURL string `json:"objectUrl"`
+	// RecordID is the id the upload's record will have (GET
+	// /uploads/{id}), so that a client whose upload answer did not carry
+	// the record can ask for it.
+	RecordID string `json:"recordId"`
 }

@@ -22,6 +22,7 @@ type Ticket struct {
 	Fields    map[string]string `json:"fields"`
 	MaxSize   int64             `json:"maxSize"`
 	ObjectURL string            `json:"objectUrl"`
+	RecordID  string            `json:"recordId"`
 }
 
 // Record is one record of a GET /uploads answer: the fields tests check.
@@ -107,6 +108,16 @@ func AskTicket(c *http.Client, signURL, authz, profile, name, ctype string, size
 // every field of the ticket, then the file part (typed ctype). Any answer
 // but a 2xx is an error quoting the body.
 func PostForm(c *http.Client, tk Ticket, ctype string, data []byte) error {
+	status, b, err := PostFormAnswer(c, tk, ctype, data)
+	if err == nil && status/100 != 2 {
+		err = fmt.Errorf("PostObject %s: got %d %.300s, want 2xx", tk.Key, status, b)
+	}
+	return err
+}
+
+// PostFormAnswer posts as PostForm does and returns OSS's answer: its
+// status and body.
+func PostFormAnswer(c *http.Client, tk Ticket, ctype string, data []byte) (int, []byte, error) {
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	for k, v := range tk.Fields {
@@ -118,14 +129,11 @@ func PostForm(c *http.Client, tk Ticket, ctype string, data []byte) error {
 	_ = mw.Close()
 	resp, err := c.Post(tk.URL, mw.FormDataContentType(), &body)
 	if err != nil {
-		return err
+		return 0, nil, err
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		b, _ := io.ReadAll(resp.Body)
-		return fmt.Errorf("PostObject %s: got %d %.300s, want 2xx", tk.Key, resp.StatusCode, b)
-	}
-	return nil
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, b, err
 }
 
 // PutAsTicket puts data at tk.Key with the SDK (a PutObject, which fires its

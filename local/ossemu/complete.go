@@ -53,6 +53,10 @@ func (s *Server) completeMultipart(q *request) error {
 	if err != nil {
 		return uploadError(err, ecNoSuchUpload)
 	}
+	cb, err := headerCallback(q.r.Header)
+	if err != nil {
+		return err
+	}
 	all := strings.EqualFold(q.r.Header.Get("x-oss-complete-all"), "yes")
 	var listed []completePart
 	if all {
@@ -100,6 +104,9 @@ func (s *Server) completeMultipart(q *request) error {
 	done = true
 	if err := claim.Remove(); err != nil {
 		s.log.Warn("ossemu: remove completed upload", "err", err, "uploadId", id)
+	}
+	if cb != nil {
+		return s.runCallback(q, cb, &meta, "CompleteMultipartUpload")
 	}
 	return writeXML(q, completeResult{
 		EncodingType: encodingType(q), Location: objectURL(q, q.key), Bucket: q.bucket,

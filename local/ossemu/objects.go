@@ -46,6 +46,10 @@ func (s *Server) putObject(q *request) error {
 	if meta.Tags, err = parseTagging(q.r.Header.Get("x-oss-tagging")); err != nil {
 		return err
 	}
+	cb, err := headerCallback(q.r.Header)
+	if err != nil {
+		return err
+	}
 	p, err := s.store.Create(q.bucket, limit)
 	if err != nil {
 		return err
@@ -56,6 +60,9 @@ func (s *Server) putObject(q *request) error {
 	}
 	if err := s.commit(q, p, meta, "ObjectCreated:PutObject", forbidOverwrite(q.r.Header.Get("x-oss-forbid-overwrite"))); err != nil {
 		return err
+	}
+	if cb != nil {
+		return s.runCallback(q, cb, meta, "PutObject")
 	}
 	q.w.WriteHeader(http.StatusOK)
 	return nil

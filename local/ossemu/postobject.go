@@ -29,6 +29,10 @@ func (s *Server) postObject(q *request) error {
 	if err != nil {
 		return fileNotLast(f, err)
 	}
+	cb, err := formCallback(f)
+	if err != nil {
+		return err
+	}
 	p, err := s.store.Create(q.bucket, pol.maxSize(s.cfg.MaxObjectSize))
 	if err != nil {
 		return err
@@ -45,6 +49,9 @@ func (s *Server) postObject(q *request) error {
 	}
 	if err := s.commit(q, p, meta, "ObjectCreated:PostObject", forbidOverwrite(f.get("x-oss-forbid-overwrite"))); err != nil {
 		return err
+	}
+	if cb != nil {
+		return s.runCallback(q, cb, meta, "PostObject")
 	}
 	postResponse(q, f, meta)
 	return nil

@@ -56,6 +56,12 @@ type Config struct {
 	CORSOrigins     []string
 	Now             func() time.Time
 	Logger          *slog.Logger
+	// CallbackTimeout bounds an upload callback (default
+	// DefaultCallbackTimeout); CallbackKeyURL is the public-key URL its
+	// signatures name (default: CallbackKeyPath on the address the upload
+	// came in on). See callback.go.
+	CallbackTimeout time.Duration
+	CallbackKeyURL  string
 }
 
 // DefaultMaxObjectSize is the OSS limit for one PutObject or PostObject.
@@ -80,6 +86,7 @@ type Server struct {
 	appendMu sync.Mutex // serialises AppendObject
 
 	requests counter
+	cb       callbackSigner
 }
 
 // New checks cfg, creates the bucket directories under cfg.DataDir, removes
@@ -155,6 +162,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.requests.add("Other")
 		return
 	}
+	if r.URL.Path == CallbackKeyPath && r.Method == http.MethodGet {
+		s.servePublicKey(w, r)
+		return
+	}
 	bucket, key, ok := s.address(r)
 	if !ok {
 		s.requests.add("Other")
@@ -174,9 +185,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if p := unsupported(r.Method, key, r.URL.Query()); p != "" {
 		s.requests.add("Other")
 		err = errUnsupported("?" + p)
-	} else if h := unsupportedHeader(r.Header); h != "" {
-		s.requests.add("Other")
-		err = errUnsupported(h)
 	} else {
 		s.requests.add(operation(r, key))
 		err = s.route(req)

@@ -86,18 +86,6 @@ func unsupported(method, key string, v url.Values) string {
 	return ""
 }
 
-// unsupportedHeader returns a request header that asks for functionality
-// the emulator does not implement, or "": x-oss-callback (PutObject,
-// CompleteMultipartUpload and PostObject callbacks) would be answered 200
-// without the callback OSS makes, which a client reads as the callback's
-// success.
-func unsupportedHeader(h http.Header) string {
-	if h.Get("x-oss-callback") != "" {
-		return "x-oss-callback"
-	}
-	return ""
-}
-
 // errUnsupported is OSS's answer to a request for functionality it does not
 // implement: 501 NotImplemented.
 func errUnsupported(what string) *Error {

@@ -16,6 +16,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ossgate/ossgate/internal/shaper"
@@ -47,6 +48,12 @@ type Config struct {
 	// replace Events', and its destination, the sweep (maintenance)
 	// function ossgate-sweep, receives FC's destination payloads.
 	RecordAsync *fcemu.FC3Async
+
+	// Callback makes tickets ask the local OSS to call the sign function
+	// back (OSSGATE_CALLBACK_URL: the sign front; OSSGATE_CALLBACK_KEY_HOST:
+	// the local OSS, which serves its callback key), so an upload's answer
+	// carries its record; off, the OSS trigger alone records.
+	Callback bool
 
 	Anonymous bool   // OSSGATE_ALLOW_ANONYMOUS=true: the sign function signs for anyone
 	JWTSecret string // OSSGATE_JWT_SECRET (at least 32 bytes) when set
@@ -244,6 +251,9 @@ func (s *Stack) env(cfg Config) []string {
 	}
 	if cfg.JWTSecret != "" {
 		env = append(env, "OSSGATE_JWT_SECRET="+cfg.JWTSecret)
+	}
+	if cfg.Callback {
+		env = append(env, "OSSGATE_CALLBACK_URL="+s.SignURL, "OSSGATE_CALLBACK_KEY_HOST="+strings.TrimPrefix(s.OSSURL, "http://"))
 	}
 	return env
 }

@@ -29,6 +29,7 @@ const TagStatus = "ossgate-status"
 type outcome struct {
 	status, detail, reason string
 	err                    error
+	rec                    *records.Record // the record written (ok or quarantined)
 }
 
 // process records one event record. Every step is idempotent, so a
@@ -72,7 +73,7 @@ func (h *Handler) process(ctx context.Context, s *session, r EventRecord) outcom
 			return outcome{status: statusError, err: err}
 		}
 	}
-	return outcome{status: rec.Status, detail: rec.ID, reason: rec.Reason}
+	return outcome{status: rec.Status, detail: rec.ID, reason: rec.Reason, rec: &rec}
 }
 
 // superseded is the outcome of an event whose object a newer write

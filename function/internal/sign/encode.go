@@ -40,6 +40,8 @@ func appendResponse(b []byte, res wire.SignResponse) []byte {
 		b = strconv.AppendInt(b, u.MaxSize, 10)
 		b = append(b, `,"objectUrl":`...)
 		b = appendString(b, u.ObjectURL)
+		b = append(b, `,"recordId":`...)
+		b = appendString(b, u.RecordID)
 		b = append(b, '}')
 	}
 	return append(b, "]}"...)

@@ -53,6 +53,12 @@ type Options struct {
 	NewID func() (string, error)
 	// Logger receives one JSON line per request; nil discards.
 	Logger *slog.Logger
+	// Recorder records the uploads OSS calls POST /callback about; nil
+	// leaves that route out.
+	Recorder Recorder
+	// KeyClient fetches OSS's callback public keys; nil means a client
+	// with a short timeout that follows no redirect.
+	KeyClient *http.Client
 }
 
 // Handler is the sign function's http.Handler. It is safe for concurrent use.
@@ -61,6 +67,7 @@ type Handler struct {
 	layout upload.Layout
 	routes map[string]route
 	fixed  map[string]*fixedConditions // by profile name
+	keys   *keyCache                   // OSS's callback public keys
 }
 
 // route is one path: the methods it serves besides OPTIONS, and how.
@@ -88,11 +95,15 @@ func New(o Options) (*Handler, error) {
 	}
 	h := &Handler{o: o, layout: upload.Layout{Prefixes: o.Config.Prefixes}, fixed: make(map[string]*fixedConditions, len(o.Config.Profiles))}
 	for name, p := range o.Config.Profiles {
-		h.fixed[name] = newFixedConditions(o.Config.OSS.Bucket, p)
+		h.fixed[name] = newFixedConditions(o.Config.OSS.Bucket, p, o.Config.Callback.URL)
 	}
 	h.routes = map[string]route{
 		"/sign":    {http.MethodPost: h.sign},
 		"/healthz": {http.MethodGet: h.healthz},
+	}
+	if o.Recorder != nil {
+		h.keys = newKeyCache(o.Config.Callback.KeyHosts, o.KeyClient)
+		h.routes[config.CallbackPath] = route{http.MethodPost: h.callback}
 	}
 	if o.Open != nil {
 		h.routes["/uploads"] = route{http.MethodGet: h.uploads}

@@ -182,11 +182,14 @@ func (h *Handler) multipartComplete(w http.ResponseWriter, r *http.Request, e *e
 	if err != nil {
 		return h.completedAlready(w, mp, req, user, err)
 	}
+	if cc, ok := mp.(callbackCompleter); ok && h.o.Config.Callback.On() {
+		return h.completeWithCallback(w, cc, mp, req, user, parts)
+	}
 	etag, err := mp.Complete(req.Key, req.UploadID, parts, true)
 	if err != nil {
 		return h.completedAlready(w, mp, req, user, err)
 	}
-	writeJSON(w, http.StatusOK, wire.CompleteResponse{Key: req.Key, ObjectURL: h.publicURL(req.Key), Size: req.Size, ETag: records.NormalizeETag(etag)})
+	writeJSON(w, http.StatusOK, wire.CompleteResponse{Key: req.Key, ObjectURL: h.publicURL(req.Key), Size: req.Size, ETag: records.NormalizeETag(etag), RecordID: records.ID(h.o.Config.OSS.Bucket, req.Key)})
 	return nil
 }
 
@@ -208,7 +211,7 @@ func (h *Handler) completedAlready(w http.ResponseWriter, mp OSS, req wire.Compl
 	case head.Meta[upload.MetaUploader] != user || head.Size != req.Size:
 		return ossError(err)
 	}
-	writeJSON(w, http.StatusOK, wire.CompleteResponse{Key: req.Key, ObjectURL: h.publicURL(req.Key), Size: head.Size, ETag: records.NormalizeETag(head.ETag)})
+	writeJSON(w, http.StatusOK, wire.CompleteResponse{Key: req.Key, ObjectURL: h.publicURL(req.Key), Size: head.Size, ETag: records.NormalizeETag(head.ETag), RecordID: records.ID(h.o.Config.OSS.Bucket, req.Key)})
 	return nil
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/ossgate/ossgate/function/config"
 	"github.com/ossgate/ossgate/function/internal/invocation"
 	"github.com/ossgate/ossgate/function/internal/ossclient"
+	"github.com/ossgate/ossgate/function/internal/records"
 	"github.com/ossgate/ossgate/function/internal/upload"
 	"github.com/ossgate/ossgate/function/wire"
 )
@@ -82,7 +83,7 @@ func TestMultipartUploadEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(wire.CompleteResponse{Key: u.Key, ObjectURL: u.ObjectURL, Size: size, ETag: strings.Trim(h.ETag, `"`)}, done); diff != "" {
+	if diff := cmp.Diff(wire.CompleteResponse{Key: u.Key, ObjectURL: u.ObjectURL, Size: size, ETag: strings.Trim(h.ETag, `"`), RecordID: records.ID("mp-bucket", u.Key)}, done); diff != "" {
 		t.Errorf("complete (-want +got):\n%s", diff)
 	}
 	if !strings.HasSuffix(done.ETag, "-4") {

@@ -86,10 +86,14 @@ type fixedConditions struct {
 	// forbidOverwrite makes a ticket single-use: OSS stores its key once
 	// and answers any later post of it 409 FileAlreadyExists.
 	forbidOverwrite signer.Condition
+	// callback pins the callback field (OSS calls the sign function back);
+	// nil when no callback is configured.
+	callback *signer.Condition
 }
 
-// newFixedConditions returns the fixed conditions of profile p's tickets.
-func newFixedConditions(bucket string, p config.Profile) *fixedConditions {
+// newFixedConditions returns the fixed conditions of profile p's tickets;
+// callbackURL is where OSS calls back, "" for no callback.
+func newFixedConditions(bucket string, p config.Profile, callbackURL string) *fixedConditions {
 	f := &fixedConditions{
 		bucket:      signer.Bucket(bucket),
 		status:      signer.Eq("success_action_status", strconv.Itoa(p.SuccessActionStatus)),
@@ -100,18 +104,23 @@ func newFixedConditions(bucket string, p config.Profile) *fixedConditions {
 	for _, t := range p.Types {
 		f.contentType[t] = signer.Eq("Content-Type", t)
 	}
+	if callbackURL != "" {
+		c := signer.Eq("callback", encodeCallback(callbackURL))
+		f.callback = &c
+	}
 	return f
 }
 
 // policy returns the policy pinning bucket, key, type, the exact size,
 // success status, the uploader, profile and file name metadata, that the
 // key is written once (x-oss-forbid-overwrite) and how OSS serves it
-// (Content-Disposition: the profile's disposition with the file name).
+// (Content-Disposition: the profile's disposition with the file name), and,
+// when one is configured, the callback to the sign function.
 func (in ticketInput) policy(key string) signer.Policy {
 	f, m := in.fixed, pin(in.user, in.profile, in.file)
 	return signer.Policy{
 		Expiration: in.now.Add(in.profile.Expiry),
-		Conditions: []signer.Condition{
+		Conditions: append([]signer.Condition{
 			f.bucket,
 			signer.Eq("key", key),
 			f.contentType[in.file.Type],
@@ -122,7 +131,7 @@ func (in ticketInput) policy(key string) signer.Policy {
 			signer.Eq(upload.MetaFilename, m.filename),
 			f.forbidOverwrite,
 			signer.Eq("Content-Disposition", m.disposition),
-		},
+		}, callbackConditions(f.callback, m.uploader, m.profile)...),
 	}
 }
 
@@ -137,6 +146,6 @@ func (in ticketInput) ticket(c signer.Credentials) (wire.Ticket, error) {
 	}
 	return wire.Ticket{
 		URL: in.oss.UploadURL, Key: key, Fields: form, ExpiresAt: p.Expiration,
-		MaxSize: in.file.Size, ObjectURL: objectURL(in.oss.PublicBaseURL, key, ""),
+		MaxSize: in.file.Size, ObjectURL: objectURL(in.oss.PublicBaseURL, key, ""), RecordID: records.ID(in.oss.Bucket, key),
 	}, nil
 }
