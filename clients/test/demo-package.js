@@ -27,13 +27,22 @@ function upToDate() {
   });
 }
 
-/** ensureDemoPackage resolves once dist/package holds the sources' browser entry, running `npm run build` if it does not. */
-export async function ensureDemoPackage() {
-  if (upToDate()) return;
-  await new Promise((resolve, reject) => {
+function build() {
+  return new Promise((resolve, reject) => {
     execFile('npm', ['run', 'build', '--silent'], { cwd: clientsDir, timeout: 120_000 }, (err, _stdout, stderr) =>
       err ? reject(new Error(`npm run build: ${err.message}\n${stderr}`)) : resolve(),
     );
   });
+}
+
+/**
+ * ensureDemoPackage resolves once dist/package holds the sources' browser
+ * entry, running `npm run build` if it does not. A failed build is tried
+ * once more: package.test.js's `npm pack` may be rewriting dist/miniprogram
+ * (its prepack) while this build packs it.
+ */
+export async function ensureDemoPackage() {
+  if (upToDate()) return;
+  await build().catch(build);
   if (!upToDate()) throw new Error(`npm run build: ${packageDir} still differs from the sources`);
 }
