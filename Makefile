@@ -10,7 +10,7 @@ FUZZTIME ?= 60s
 NODE_PROJECTS := testdata/oracle deploy clients bench/node-alt
 NODE_STAMPS := $(addsuffix /node_modules/.installed,$(NODE_PROJECTS))
 
-.PHONY: all build package test test-go test-js check bench fuzz soak run deploy deploy-tools smoke clean deps deps-system conformance
+.PHONY: all build clients-package package test test-go test-js check bench fuzz soak run deploy deploy-tools smoke clean deps deps-system conformance
 
 all: build
 
@@ -24,6 +24,14 @@ $(BIN): $(shell find function signer -name '*.go' -not -name '*_test.go') go.mod
 $(CODE_DIR)/bootstrap: bootstrap
 	@mkdir -p $(CODE_DIR)
 	install -m 0755 bootstrap $@
+
+## clients-package: the npm package of clients/ as `npm pack` ships it, unpacked into
+## clients/dist/package, where the demo page imports its browser entry from.
+CLIENTS_PKG := clients/dist/.package-built
+clients-package: $(CLIENTS_PKG)
+$(CLIENTS_PKG): clients/package.json $(shell find clients/core clients/web clients/miniprogram clients/types clients/scripts -type f 2>/dev/null) clients/README.md clients/MULTIPART.md
+	cd clients && npm run build --silent
+	@touch $@
 
 ## package: the zip `s deploy` uploads (executable bits kept), for console uploads too.
 package: build
@@ -60,7 +68,7 @@ test: deps test-go test-js
 test-go:
 	OSSGATE_REQUIRE_ORACLE=1 OSSGATE_REQUIRE_DB=1 $(GO) test -race -count=1 ./...
 
-test-js: build
+test-js: build $(CLIENTS_PKG)
 	OSSGATE_REQUIRE_BROWSER=1 node --test clients/test/*.test.js
 
 ## check: formatting, vet and staticcheck.
@@ -106,7 +114,7 @@ fuzz:
 	done
 
 ## run: the whole stack on localhost (sign function, local OSS, record function).
-run: build
+run: build $(CLIENTS_PKG)
 	$(GO) run ./local
 
 ## deploy: build, check the configuration, `s deploy` with the pinned CLI, print the endpoint.

@@ -90,11 +90,11 @@ func newMaintenance(cfg config.Config, oss ossclient.Opener, logger *slog.Logger
 
 // letters opens the dead letters with the invocation's credentials.
 func (m *maintenance) letters(ctx context.Context) (deadletter.Store, error) {
-	b, err := m.oss.Bucket(ctx)
+	objs, err := m.oss.Objects(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return deadletter.OSSStore{Bucket: b}, nil
+	return deadletter.OSSStore{Objects: objs}, nil
 }
 
 // retryLetters runs one retry pass over the dead letters and logs it. A
@@ -119,7 +119,7 @@ func (m *maintenance) retryLetters(ctx context.Context) error {
 
 // reconcile runs one audit of the upload prefix and logs it.
 func (m *maintenance) reconcile(ctx context.Context, req reconcile.Request) (reconcile.Stats, error) {
-	b, err := m.oss.Bucket(ctx)
+	objs, err := m.oss.Objects(ctx)
 	if err != nil {
 		return reconcile.Stats{}, fmt.Errorf("reconcile: %w", err)
 	}
@@ -127,7 +127,7 @@ func (m *maintenance) reconcile(ctx context.Context, req reconcile.Request) (rec
 	if err != nil {
 		return reconcile.Stats{}, fmt.Errorf("reconcile: %w", err)
 	}
-	s, err := m.rc.Run(ctx, reconcile.OSSObjects{Bucket: b}, store, req)
+	s, err := m.rc.Run(ctx, reconcile.OSSObjects{Objects: objs}, store, req)
 	level := slog.LevelInfo
 	attrs := []slog.Attr{slog.Time("from", req.From), slog.String("startAfter", req.StartAfter), slog.Int("listed", s.Listed),
 		slog.Int("checked", s.Checked), slog.Int("missing", s.Missing), slog.Int("failed", s.Failed), slog.Int("lists", s.Lists),

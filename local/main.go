@@ -64,7 +64,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&c.OSSPort, "oss-port", 9090, fmt.Sprintf("port of the local OSS endpoint (0 = random; %d with -oss-only)", OSSOnlyPort))
 	fs.StringVar(&c.DataDir, "data", filepath.Join("local", "data"), "directory the local OSS endpoint keeps objects in (local/data-oss-only with -oss-only)")
 	fs.StringVar(&c.CodeDir, "code", filepath.Join("build", "code"), "code package holding bootstrap and ossgate (make build)")
-	fs.StringVar(&c.DemoDir, "demo", "clients", "clients directory whose web/ page is served at /")
+	fs.StringVar(&c.DemoDir, "demo", "clients", "clients directory whose web/ page is served at / (and its built package, dist/package, at /demo/pkg/)")
 	fs.StringVar(&c.Bucket, "bucket", "ossgate-local", "bucket name")
 	fs.StringVar(&c.Region, "region", "cn-hangzhou", "region")
 	fs.IntVar(&c.SignInstances, "sign-instances", 2, "sign function instances")

@@ -12,6 +12,7 @@ import { chromium } from 'playwright-core';
 import { startLocal } from './stack.js';
 import { png } from './fixtures.js';
 import { CHROMIUM, CHROMIUM_ARGS as ARGS, chromiumMissing as missing, chromiumSkip as skip } from './chromium.js';
+import { ensureDemoPackage } from './demo-package.js';
 
 // The built-in profiles plus "limited": 2 files a day per user.
 const PROFILES = JSON.stringify({
@@ -30,6 +31,7 @@ describe('demo page in Chromium', { skip, timeout: 240_000 }, () => {
 
   before(async () => {
     assert.ok(!missing, `${CHROMIUM} is missing: make deps-system installs Debian's chromium`);
+    await ensureDemoPackage();
     stack = await startLocal({ env: { OSSGATE_PROFILES: PROFILES } });
     profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ossgate-chromium-'));
     context = await chromium.launchPersistentContext(profileDir, {
@@ -47,12 +49,21 @@ describe('demo page in Chromium', { skip, timeout: 240_000 }, () => {
     // GET /uploads lists a signed-in user's records only: the page takes a token from ?token=.
     await page.goto(`${page.url()}?token=${stack.token('browser-user')}`);
     await page.waitForSelector('#file-input', { state: 'attached' });
+    await page.waitForSelector('html[data-ready="true"]', { state: 'attached' });
   });
 
   after(async () => {
     if (context) await context.close();
     if (stack) await stack.close();
     if (profileDir) fs.rmSync(profileDir, { recursive: true, force: true });
+  });
+
+  test('the page runs the packaged browser entry, not the source tree', async () => {
+    const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname));
+    for (const want of ['/demo/pkg/web/ossgate-web.js', '/demo/pkg/core/uploader.js']) {
+      assert.ok(loaded.includes(want), `${want} not loaded; loaded: ${loaded.join(' ')}`);
+    }
+    assert.deepEqual(loaded.filter((p) => p.startsWith('/demo/core/') || p === '/demo/web/ossgate-web.js'), []);
   });
 
   test('a chosen image reaches 100%, shows a preview and is listed once recorded', async () => {

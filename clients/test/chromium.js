@@ -1,5 +1,6 @@
 // Headless Debian Chromium for the browser tests (playwright-core drives it).
 import fs from 'node:fs';
+import { ensureDemoPackage } from './demo-package.js';
 
 export const CHROMIUM = process.env.OSSGATE_CHROMIUM || '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -35,12 +36,19 @@ export async function watchBar(page, name) {
   }, name);
 }
 
-/** openDemo opens url (the demo page) in context's first tab, collecting uncaught page errors into pageErrors, and resolves with the page once its file input is there. */
+/**
+ * openDemo opens url (the demo page) in context's first tab, collecting
+ * uncaught page errors into pageErrors, and resolves with the page once its
+ * script, with the packaged browser entry it imports, has run (building
+ * that package first when it is missing or out of date).
+ */
 export async function openDemo(context, url, pageErrors) {
+  await ensureDemoPackage();
   const page = context.pages()[0] || (await context.newPage());
   page.setDefaultTimeout(30_000);
   page.on('pageerror', (err) => pageErrors.push(err.message));
   await page.goto(url);
   await page.waitForSelector('#file-input', { state: 'attached' });
+  await page.waitForSelector('html[data-ready="true"]', { state: 'attached' });
   return page;
 }

@@ -350,7 +350,11 @@ function listUploads(state, req, res, requestId) {
 
 const MIME = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
 
-/** serveStatic serves clients/web and clients/core under /demo/ (and redirects / there). */
+/**
+ * serveStatic serves the demo page as the local stack does: clients/web at
+ * /demo/web/ and the unpacked package, clients/dist/package, at /demo/pkg/
+ * (and redirects / there).
+ */
 function serveStatic(res, route) {
   if (route === '/' || route === '/demo/') {
     res.writeHead(302, { Location: '/demo/web/' });
@@ -358,8 +362,9 @@ function serveStatic(res, route) {
   }
   let rel = decodeURIComponent(route.slice('/demo/'.length));
   if (rel.endsWith('/')) rel += 'index.html';
+  if (rel.startsWith('pkg/')) rel = path.join('dist', 'package', rel.slice('pkg/'.length));
   const file = path.resolve(CLIENTS_DIR, rel);
-  const ok = (file.startsWith(path.join(CLIENTS_DIR, 'web') + path.sep) || file.startsWith(path.join(CLIENTS_DIR, 'core') + path.sep)) && fs.existsSync(file) && fs.statSync(file).isFile();
+  const ok = (file.startsWith(path.join(CLIENTS_DIR, 'web') + path.sep) || file.startsWith(path.join(CLIENTS_DIR, 'dist', 'package') + path.sep)) && fs.existsSync(file) && fs.statSync(file).isFile();
   if (!ok) return send(res, 404, 'not found');
   res.writeHead(200, { 'Content-Type': MIME[path.extname(file)] || 'application/octet-stream', 'Cache-Control': 'no-store' });
   res.end(fs.readFileSync(file));

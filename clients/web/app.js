@@ -1,5 +1,7 @@
 // The demo page: choose or drop files, watch them upload, see them recorded.
-import { Codes, ServerCodes, createWebUploader } from './ossgate-web.js';
+// It imports the packaged browser entry (index.html's import map points the
+// name at the unpacked tarball), not the source next to it.
+import { Codes, ServerCodes, createWebUploader } from 'ossgate-upload/web';
 
 const $ = (sel) => document.querySelector(sel);
 const params = new URLSearchParams(location.search);
@@ -304,3 +306,4 @@ function formatSize(n) {
 refreshRecords();
 refreshPending();
 refreshQuota();
+document.documentElement.dataset.ready = 'true'; // the module graph loaded (the tests wait for it)

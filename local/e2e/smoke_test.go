@@ -36,7 +36,7 @@ func TestStackSmoke(t *testing.T) {
 	})
 
 	t.Run("demo page", func(t *testing.T) {
-		for _, path := range []string{"/", "/demo/web/", "/demo/web/app.js", "/demo/core/uploader.js"} {
+		for _, path := range []string{"/", "/demo/web/", "/demo/web/app.js"} {
 			resp, err := http.Get(st.SignURL + path)
 			if err != nil {
 				t.Fatal(err)

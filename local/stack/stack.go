@@ -64,7 +64,7 @@ type Config struct {
 	Env, SignEnv, RecordEnv []string
 
 	CORSOrigins []string // origins ossemu allows besides the demo page's
-	DemoDir     string   // the clients/ directory (web/ and core/); missing = placeholder page
+	DemoDir     string   // the clients/ directory (web/ and dist/package/); missing = placeholder page
 
 	// Link, when set, puts a shaping proxy (internal/shaper) between the
 	// clients and the OSS endpoint: the sign function hands out its address

@@ -15,10 +15,11 @@ import (
 	"github.com/ossgate/ossgate/local/ossemu"
 )
 
-func TestFrontRouting(t *testing.T) {
-	demo := t.TempDir()
-	for _, f := range []string{"web/index.html", "core/uploader.js"} {
-		p := filepath.Join(demo, f)
+// writeFiles writes each of names under dir with the content "file <name>".
+func writeFiles(t *testing.T, dir string, names ...string) {
+	t.Helper()
+	for _, f := range names {
+		p := filepath.Join(dir, f)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -26,6 +27,14 @@ func TestFrontRouting(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+func TestFrontRouting(t *testing.T) {
+	demo := t.TempDir()
+	writeFiles(t, demo, "web/index.html", "core/uploader.js", "dist/package/package.json", "dist/package/web/ossgate-web.js",
+		"dist/miniprogram/index.js")
+	unbuilt := t.TempDir()
+	writeFiles(t, unbuilt, "web/index.html", "core/uploader.js")
 	sign := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, "function "+r.Method+" "+r.URL.Path)
 	})
@@ -36,7 +45,12 @@ func TestFrontRouting(t *testing.T) {
 	}{
 		{"root redirects to the page", demo, "GET", "/", 302, ""},
 		{"page", demo, "GET", "/demo/web/", 200, "file web/index.html"},
-		{"shared core module", demo, "GET", "/demo/core/uploader.js", 200, "file core/uploader.js"},
+		{"packaged browser entry", demo, "GET", "/demo/pkg/web/ossgate-web.js", 200, "file dist/package/web/ossgate-web.js"},
+		{"the package's manifest", demo, "GET", "/demo/pkg/package.json", 200, "file dist/package/package.json"},
+		{"source core is not served", demo, "GET", "/demo/core/uploader.js", 200, "function GET /demo/core/uploader.js"},
+		{"other build output is not served", demo, "GET", "/demo/dist/miniprogram/index.js", 200, "function GET /demo/dist/"},
+		{"package not built", unbuilt, "GET", "/demo/pkg/web/ossgate-web.js", 404, "the clients package is not built"},
+		{"page without the package built", unbuilt, "GET", "/demo/web/", 200, "file web/index.html"},
 		{"sign goes to the function", demo, "POST", "/sign", 200, "function POST /sign"},
 		{"healthz goes to the function", demo, "GET", "/healthz", 200, "function GET /healthz"},
 		{"other demo files are not served", demo, "GET", "/demo/secret", 200, "function GET /demo/secret"},

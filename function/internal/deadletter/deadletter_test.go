@@ -57,7 +57,7 @@ func newFixture(t *testing.T) *fixture {
 	if f.bucket, err = opener.Bucket(f.ctx); err != nil {
 		t.Fatal(err)
 	}
-	f.store = deadletter.OSSStore{Bucket: f.bucket}
+	f.store = deadletter.OSSStore{Objects: ossclient.Objects{Bucket: f.bucket}}
 	logger := slog.New(slog.NewJSONHandler(f.log, nil))
 	h, err := record.NewHandler(cfg, record.Options{
 		Open: func(ctx context.Context) (record.Objects, records.Store, error) {

@@ -1,6 +1,7 @@
 package ossclient
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -29,8 +30,8 @@ type Object struct {
 	Meta map[string]string
 }
 
-// Objects reads, copies, tags and deletes the objects of one bucket (built
-// for one invocation or request: see Opener.Objects).
+// Objects lists, writes, reads, copies, tags and deletes the objects of
+// one bucket (built for one invocation or request: see Opener.Objects).
 type Objects struct {
 	Bucket *oss.Bucket
 }
@@ -122,6 +123,35 @@ func metaOf(h http.Header) map[string]string {
 		}
 	}
 	return meta
+}
+
+// Put writes body to key with Content-Type ctype. The object's ACL is
+// the bucket's: Put is for ossgate's own small objects under a private
+// prefix, not for uploads.
+func (o Objects) Put(ctx context.Context, key, ctype string, body []byte) error {
+	if err := o.Bucket.PutObject(key, bytes.NewReader(body), oss.ContentType(ctype), oss.WithContext(ctx)); err != nil {
+		return fmt.Errorf("ossclient: put %q: %w", key, err)
+	}
+	return nil
+}
+
+// Get returns the whole body of key, which must be at most limit bytes: a
+// larger object is an error, after reading no more than limit+1 bytes. A
+// missing key is an error for which IsNotFound is true.
+func (o Objects) Get(ctx context.Context, key string, limit int64) ([]byte, error) {
+	rc, err := o.Bucket.GetObject(key, oss.WithContext(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("ossclient: get %q: %w", key, err)
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(io.LimitReader(rc, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("ossclient: get %q: %w", key, err)
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("ossclient: get %q: larger than %d bytes", key, limit)
+	}
+	return b, nil
 }
 
 // Copy copies src to dst in the same bucket, metadata included; dst is

@@ -159,7 +159,7 @@ func TestReconcileTenThousand(t *testing.T) {
 	}
 
 	req0 := f.oss.Server.Requests()
-	s, err := f.rc.Run(f.ctx, reconcile.OSSObjects{Bucket: f.bucket}, f.store, reconcile.Request{})
+	s, err := f.rc.Run(f.ctx, reconcile.OSSObjects{Objects: ossclient.Objects{Bucket: f.bucket}}, f.store, reconcile.Request{})
 	reqs := f.oss.Server.Requests().Sub(req0)
 	reqs0 := reqs
 	if err != nil {
@@ -188,7 +188,7 @@ func TestReconcileTenThousand(t *testing.T) {
 	}
 
 	req0 = f.oss.Server.Requests()
-	s, err = f.rc.Run(f.ctx, reconcile.OSSObjects{Bucket: f.bucket}, f.store, reconcile.Request{})
+	s, err = f.rc.Run(f.ctx, reconcile.OSSObjects{Objects: ossclient.Objects{Bucket: f.bucket}}, f.store, reconcile.Request{})
 	reqs = f.oss.Server.Requests().Sub(req0)
 	want.Missing = 0
 	if err != nil || s != want {
@@ -217,7 +217,7 @@ func TestReconcileChecks(t *testing.T) {
 		t.Fatal(err)
 	}
 	hashedNew, _ := f.put(t, "用户 2", 3, testutil.PNGFile("rc", 3), now)
-	objs := reconcile.OSSObjects{Bucket: f.bucket}
+	objs := reconcile.OSSObjects{Objects: ossclient.Objects{Bucket: f.bucket}}
 
 	s, err := f.rc.Run(f.ctx, objs, f.store, reconcile.Request{From: now.Add(time.Hour)})
 	if want := (reconcile.Stats{Listed: 3, Lists: 1}); err != nil || s != want {
@@ -267,11 +267,11 @@ func TestReconcileStopsAndContinues(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(f.ctx)
 	cancel()
-	s, _ := f.rc.Run(ctx, reconcile.OSSObjects{Bucket: f.bucket}, f.store, reconcile.Request{})
+	s, _ := f.rc.Run(ctx, reconcile.OSSObjects{Objects: ossclient.Objects{Bucket: f.bucket}}, f.store, reconcile.Request{})
 	if !s.Stopped || s.Missing != 0 {
 		t.Fatalf("a run past its deadline: %+v, want stopped before anything", s)
 	}
-	s, err := f.rc.Run(f.ctx, reconcile.OSSObjects{Bucket: f.bucket}, f.store, reconcile.Request{StartAfter: f.layout.UploadKey("image", "carol", now, "obj00001", ".png")})
+	s, err := f.rc.Run(f.ctx, reconcile.OSSObjects{Objects: ossclient.Objects{Bucket: f.bucket}}, f.store, reconcile.Request{StartAfter: f.layout.UploadKey("image", "carol", now, "obj00001", ".png")})
 	if want := (reconcile.Stats{Listed: 3, Checked: 3, Missing: 3, Lists: 1, Users: 1}); err != nil || s != want {
 		t.Errorf("continued after the second object: %+v, %v; want %+v", s, err, want)
 	}
