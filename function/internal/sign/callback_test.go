@@ -134,7 +134,7 @@ func TestCallback(t *testing.T) {
 		t.Fatal(err)
 	}
 	good := keyServer(t, ossKey)
-	offHost := keyServer(t, ossKey) // the same key, on a host not allowed
+	offHost := keyServer(t, ossKey)                     // the same key, on a host not allowed
 	noKey := httptest.NewServer(http.NotFoundHandler()) // an allowed host without the key
 	defer noKey.Close()
 	goodURL := good.URL + "/key.pem"
