@@ -15,6 +15,7 @@ import (
 	"github.com/ossgate/ossgate/function/internal/fcadapter"
 	"github.com/ossgate/ossgate/function/internal/ossclient"
 	"github.com/ossgate/ossgate/function/internal/reconcile"
+	"github.com/ossgate/ossgate/function/internal/record"
 	"github.com/ossgate/ossgate/function/internal/sweep"
 	"github.com/ossgate/ossgate/function/internal/upload"
 )
@@ -24,7 +25,8 @@ import (
 // destination too. An FC destination payload is kept as a dead letter; an
 // event {"mode":"reconcile",...} (directly, or as a timer's payload) runs a
 // reconcile; any other event (its hourly timer's) runs a maintenance pass:
-// the multipart sweep, then a retry of every kept dead letter.
+// the multipart sweep, a retry of every kept dead letter, and the timeout
+// rule of the moderation verdicts that did not come in time.
 func runSweep(cfg config.Config, logger *slog.Logger) error {
 	oss := ossclient.FromConfig(cfg.OSS, creds.DefaultChain{})
 	h, err := sweep.New(cfg, sweep.Options{
@@ -59,7 +61,9 @@ func runSweep(cfg config.Config, logger *slog.Logger) error {
 			return err
 		}
 		sweepErr := h.Handle(ctx, payload)
-		return errors.Join(sweepErr, m.retryLetters(ctx))
+		letterErr := m.retryLetters(ctx)
+		_, overdueErr := m.rec.ResolveOverdue(ctx)
+		return errors.Join(sweepErr, letterErr, overdueErr)
 	}))
 	return nil
 }
@@ -72,6 +76,7 @@ type maintenance struct {
 	keeper  *deadletter.Keeper
 	retrier *deadletter.Retrier
 	rc      *reconcile.Reconciler
+	rec     *record.Handler
 	log     *slog.Logger
 }
 
@@ -80,7 +85,7 @@ func newMaintenance(cfg config.Config, oss ossclient.Opener, logger *slog.Logger
 	if err != nil {
 		return nil, fmt.Errorf("sweep: %w", err)
 	}
-	m := &maintenance{oss: oss, stores: st, log: logger}
+	m := &maintenance{oss: oss, stores: st, rec: rec, log: logger}
 	m.keeper = deadletter.NewKeeper(cfg.Prefixes, m.letters, logger)
 	m.retrier = deadletter.NewRetrier(cfg.Prefixes, rec.Handle, logger)
 	m.rc, err = reconcile.New(reconcile.Options{Layout: upload.Layout{Prefixes: cfg.Prefixes}, Bucket: cfg.OSS.Bucket,

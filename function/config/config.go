@@ -134,7 +134,7 @@ func Vars() []string {
 	return []string{VarFunction, VarLogLevel, VarBucket, VarRegion, VarEndpoint, VarInternalEndpoint,
 		VarPublicBaseURL, VarUploadPrefix, VarRecordsPrefix, VarQuarantinePrefix, VarQuarantineMode,
 		VarProfiles, VarJWTSecret, VarJWKSURL, VarJWTIssuer, VarJWTAudience, VarAllowAnonymous, VarCORSOrigins,
-		VarJWTMaxTTL, VarRecordsDSN, VarSweepAge}
+		VarJWTMaxTTL, VarRecordsDSN, VarSweepAge, VarModeration}
 }
 
 // Empty is the binary's no-op HTTP function, the benchmarks' baseline; it
@@ -229,6 +229,7 @@ func (l *loader) common() Config {
 	}
 	l.disjoint(c.Prefixes)
 	c.Profiles = l.profiles()
+	l.moderationDefault(c.Profiles)
 	return c
 }
 

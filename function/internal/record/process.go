@@ -64,8 +64,12 @@ func (h *Handler) process(ctx context.Context, s *session, r EventRecord) outcom
 	} else if err != nil {
 		return outcome{status: statusError, err: err}
 	}
+	h.pendIfModerated(&rec)
 	if err := store.Put(ctx, rec); err != nil {
 		return outcome{status: statusError, err: err}
+	}
+	if rec.Status == records.StatusPending {
+		return h.moderate(ctx, objs, store, rec)
 	}
 	if rec.Status == records.StatusQuarantined {
 		if err := h.quarantine(ctx, objs, rec); err != nil {
