@@ -38,7 +38,12 @@ func newRecordHandler(cfg config.Config, oss ossclient.Opener, logger *slog.Logg
 	if err != nil {
 		return nil, st, err
 	}
+	mods, err := moderators(cfg)
+	if err != nil {
+		return nil, st, err
+	}
 	h, err := record.NewHandler(cfg, record.Options{
+		Moderators: mods,
 		// Every invocation gets its own client, signed with its credentials.
 		Open: func(ctx context.Context) (record.Objects, records.Store, error) {
 			objs, err := oss.Objects(ctx)

@@ -54,6 +54,9 @@ type Config struct {
 	// user's quota for as long (the sign and sweep functions of a
 	// deployment must read the same value).
 	SweepAge time.Duration
+	// ModerationEndpoint is Content Moderation's scheme://host (record and
+	// sweep functions; used by the profiles whose provider is aliyun).
+	ModerationEndpoint string
 }
 
 // OSS says where the bucket is and how it is reached.
@@ -134,7 +137,7 @@ func Vars() []string {
 	return []string{VarFunction, VarLogLevel, VarBucket, VarRegion, VarEndpoint, VarInternalEndpoint,
 		VarPublicBaseURL, VarUploadPrefix, VarRecordsPrefix, VarQuarantinePrefix, VarQuarantineMode,
 		VarProfiles, VarJWTSecret, VarJWKSURL, VarJWTIssuer, VarJWTAudience, VarAllowAnonymous, VarCORSOrigins,
-		VarJWTMaxTTL, VarRecordsDSN, VarSweepAge, VarModeration}
+		VarJWTMaxTTL, VarRecordsDSN, VarSweepAge, VarModeration, VarModerationEndpoint}
 }
 
 // Empty is the binary's no-op HTTP function, the benchmarks' baseline; it
@@ -255,6 +258,7 @@ func (l *loader) record(c *Config) {
 	if c.QuarantineMode != QuarantineMove && c.QuarantineMode != QuarantineTag {
 		l.fail("%s: want move or tag, got %q", VarQuarantineMode, c.QuarantineMode)
 	}
+	l.moderationEndpoint(c)
 }
 
 func (l *loader) auth() Auth {

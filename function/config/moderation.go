@@ -30,8 +30,21 @@ const (
 	DefaultRejectLevel       = "high"
 )
 
-// VarModeration is the provider of the profiles that name none.
-const VarModeration = "OSSGATE_MODERATION"
+// Moderation variables: the provider of the profiles that name none, and
+// the Content Moderation endpoint (record and sweep functions).
+const (
+	VarModeration         = "OSSGATE_MODERATION"
+	VarModerationEndpoint = "OSSGATE_MODERATION_ENDPOINT"
+)
+
+// moderationEndpoint reads OSSGATE_MODERATION_ENDPOINT, the scheme://host
+// of Content Moderation; default the public endpoint of the region,
+// https://green-cip.{region}.aliyuncs.com (the service is in cn-shanghai,
+// cn-beijing, cn-hangzhou, cn-shenzhen and ap-southeast-1; elsewhere name
+// one of them, or its green-cip-vpc endpoint from a VPC).
+func (l *loader) moderationEndpoint(c *Config) {
+	c.ModerationEndpoint = l.endpoint(VarModerationEndpoint, "https://green-cip."+c.OSS.Region+".aliyuncs.com")
+}
 
 // Moderation is a profile's content moderation: with a Provider other
 // than ModerationOff, a record whose bytes pass the type check is pending
