@@ -20,6 +20,7 @@ import (
 
 	"github.com/ossgate/ossgate/internal/shaper"
 	"github.com/ossgate/ossgate/local/fcemu"
+	"github.com/ossgate/ossgate/local/greenemu"
 	"github.com/ossgate/ossgate/local/ossemu"
 )
 
@@ -92,6 +93,10 @@ type Stack struct {
 	Record *fcemu.Emulator // the record function's instances; Record.Drain waits for the trigger queue
 	Sweep  *fcemu.Emulator // the sweep function's instance
 	Link   *shaper.Proxy   // the shaping proxy with Config.Link, else nil
+	// Green is the Content Moderation stand-in at GreenURL, started when a
+	// profile moderates with aliyun (moderation.go); else nil.
+	Green    *greenemu.Server
+	GreenURL string
 
 	closers []func()
 	sts     stsBook // the minted STS credentials (sts.go)
@@ -163,6 +168,11 @@ func (s *Stack) start(ctx context.Context, cfg Config) error {
 	if err := s.startLink(cfg); err != nil {
 		return err
 	}
+	mod, err := s.moderationEnv(cfg)
+	if err != nil {
+		return err
+	}
+	cfg.Env = append(mod, cfg.Env...) // what the caller sets wins
 	// The sweep (maintenance) function first: it may be the record
 	// function's onFailure destination.
 	if err := s.startSweep(cfg); err != nil {
