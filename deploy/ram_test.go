@@ -411,7 +411,8 @@ func checkOpenAPICallers(t *testing.T, prog *program, reached []string) {
 
 // TestPendingMarkerGrants: the record and sweep roles may delete the OSS
 // store's pending markers (a settled verdict deletes its marker) and no
-// other record object.
+// other record object; the sweep role also the webhook events it kept and
+// delivered.
 func TestPendingMarkerGrants(t *testing.T) {
 	docs, values := renderedRAM(t)
 	obj := func(key string) string {
@@ -427,6 +428,10 @@ func TestPendingMarkerGrants(t *testing.T) {
 			if got := p.Allows(Request{Action: "oss:DeleteObject", Resource: obj(key)}); got != want {
 				t.Errorf("%s role: delete %s: got allowed=%v, want %v", role, key, got, want)
 			}
+		}
+		kept := values["recordsPrefix"] + "/_webhooks/evt_0123.json"
+		if got := p.Allows(Request{Action: "oss:DeleteObject", Resource: obj(kept)}); got != (role == "sweep") {
+			t.Errorf("%s role: delete %s: got allowed=%v, want %v", role, kept, got, role == "sweep")
 		}
 		if !p.Allows(Request{Action: "yundun-greenweb:ImageModeration", Resource: "*"}) {
 			t.Errorf("%s role: yundun-greenweb:ImageModeration not allowed", role)

@@ -28,8 +28,13 @@ func runSign(cfg config.Config, logger *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("sign: %w", err)
 	}
+	n, err := newNotifier(cfg, oss, logger)
+	if err != nil {
+		return fmt.Errorf("sign: %w", err)
+	}
 	h, err := sign.New(sign.Options{
 		Config: cfg, Auth: v, Fallback: creds.DefaultChain{}, Logger: logger, Open: signOpener{stores: st, oss: oss},
+		Notify: n.hook(n.change),
 	})
 	if err != nil {
 		return err

@@ -57,6 +57,8 @@ type Config struct {
 	// ModerationEndpoint is Content Moderation's scheme://host (record and
 	// sweep functions; used by the profiles whose provider is aliyun).
 	ModerationEndpoint string
+	// Webhook is the app's webhooks (every function).
+	Webhook Webhook
 }
 
 // OSS says where the bucket is and how it is reached.
@@ -137,7 +139,8 @@ func Vars() []string {
 	return []string{VarFunction, VarLogLevel, VarBucket, VarRegion, VarEndpoint, VarInternalEndpoint,
 		VarPublicBaseURL, VarUploadPrefix, VarRecordsPrefix, VarQuarantinePrefix, VarQuarantineMode,
 		VarProfiles, VarJWTSecret, VarJWKSURL, VarJWTIssuer, VarJWTAudience, VarAllowAnonymous, VarCORSOrigins,
-		VarJWTMaxTTL, VarRecordsDSN, VarSweepAge, VarModeration, VarModerationEndpoint}
+		VarJWTMaxTTL, VarRecordsDSN, VarSweepAge, VarModeration, VarModerationEndpoint,
+		VarWebhookURL, VarWebhookSecret, VarModerationWebhookURL}
 }
 
 // Empty is the binary's no-op HTTP function, the benchmarks' baseline; it
@@ -233,6 +236,7 @@ func (l *loader) common() Config {
 	l.disjoint(c.Prefixes)
 	c.Profiles = l.profiles()
 	l.moderationDefault(c.Profiles)
+	l.webhook(&c)
 	return c
 }
 

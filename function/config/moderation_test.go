@@ -70,3 +70,32 @@ func TestModerationErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestWebhookConfig(t *testing.T) {
+	hook := `{"a": {"types": ["image/png"], "maxSize": 100, "moderation": {"provider": "webhook"}}}`
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string // a part of the error, "" for none
+	}{
+		{"none", nil, ""},
+		{"url and secret", map[string]string{VarWebhookURL: "https://app.example.com/hooks", VarWebhookSecret: "0123456789abcdef"}, ""},
+		{"url without secret", map[string]string{VarWebhookURL: "https://app.example.com/hooks"}, VarWebhookSecret},
+		{"short secret", map[string]string{VarWebhookURL: "https://app.example.com/hooks", VarWebhookSecret: "short"}, VarWebhookSecret},
+		{"relative url", map[string]string{VarWebhookURL: "/hooks", VarWebhookSecret: "0123456789abcdef"}, VarWebhookURL},
+		{"webhook provider without its url", map[string]string{VarProfiles: hook, VarWebhookSecret: "0123456789abcdef"}, VarModerationWebhookURL},
+		{"webhook provider", map[string]string{VarProfiles: hook, VarWebhookSecret: "0123456789abcdef",
+			VarModerationWebhookURL: "http://127.0.0.1:9/moderate"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Load(Record, env(tt.env))
+			if tt.want == "" && err != nil || tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)) {
+				t.Fatalf("Load: got %v, want an error naming %q", err, tt.want)
+			}
+			if err == nil && c.Webhook.URL != tt.env[VarWebhookURL] {
+				t.Errorf("Webhook.URL = %q", c.Webhook.URL)
+			}
+		})
+	}
+}

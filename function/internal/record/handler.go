@@ -32,6 +32,11 @@ type Options struct {
 	// (config.ModerationAliyun, ...); every provider a profile uses must
 	// be there.
 	Moderators map[string]moderation.Provider
+	// Notify, when set, tells the app of a record's change (package
+	// webhook); it is called with the stored record once it is final (not
+	// pending), also again for a duplicate event, and an error fails the
+	// event so that FC delivers it again: at least once.
+	Notify func(ctx context.Context, r records.Record) error
 }
 
 // Handler records the objects of OSS trigger events.

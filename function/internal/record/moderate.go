@@ -46,6 +46,9 @@ func (h *Handler) moderate(ctx context.Context, objs Objects, store records.Stor
 			return outcome{status: statusError, err: err}
 		}
 	}
+	if err := h.notify(ctx, stored); err != nil {
+		return outcome{status: statusError, err: err}
+	}
 	return outcome{status: stored.Status, detail: stored.ID, reason: stored.Reason}
 }
 

@@ -47,12 +47,27 @@ func (f *fakeProvider) Check(_ context.Context, r records.Record, m config.Moder
 type modEnv struct {
 	*env
 	p *fakeProvider
+
+	mu        sync.Mutex
+	notified  []string // status of each notified record, by key: "key status"
+	notifyErr error    // what Notify answers
+}
+
+func (e *modEnv) notify(_ context.Context, r records.Record) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.notifyErr != nil {
+		return e.notifyErr
+	}
+	e.notified = append(e.notified, r.Key+" "+r.Status)
+	return nil
 }
 
 func newModEnv(t *testing.T, mode, onTimeout string) *modEnv {
 	t.Helper()
 	vars := map[string]string{
 		config.VarBucket: bucket, config.VarRegion: "cn-hangzhou", config.VarQuarantineMode: mode,
+		config.VarModerationWebhookURL: "http://127.0.0.1:9/moderate", config.VarWebhookSecret: "0123456789abcdef",
 		config.VarProfiles: `{"avatar":{"types":["image/png"],"maxSize":1048576},
 			"mod":{"types":["image/png"],"maxSize":1048576,"moderation":{"provider":"webhook","timeout":"10m","onTimeout":"` + onTimeout + `"}}}`,
 	}
@@ -66,6 +81,7 @@ func newModEnv(t *testing.T, mode, onTimeout string) *modEnv {
 		Open:       func(context.Context) (record.Objects, records.Store, error) { return e.objs, e.store, nil },
 		Now:        func() time.Time { return e.now },
 		Moderators: map[string]moderation.Provider{config.ModerationWebhook: e.p},
+		Notify:     e.notify,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -208,5 +224,28 @@ func TestNewHandlerNeedsItsModerators(t *testing.T) {
 	open := func(context.Context) (record.Objects, records.Store, error) { return nil, nil, nil }
 	if _, err := record.NewHandler(cfg, record.Options{Open: open}); err == nil || !strings.Contains(err.Error(), "aliyun") {
 		t.Errorf("NewHandler without the aliyun provider: got %v, want an error naming it", err)
+	}
+}
+
+// TestNotify: the app is told of every final record, once per event
+// delivery, the pending one not; a failed notification fails the event,
+// and its redelivery tells the app, also once the object is quarantined
+// (a duplicate).
+func TestNotify(t *testing.T) {
+	e := newModEnv(t, "move", config.OnTimeoutReject)
+	clean, risky, later := e.uploadMod(t, "clean.png"), e.uploadMod(t, "risky.png"), e.uploadMod(t, "later.png")
+	plain := e.upload(key("a.png"), "image/png", pngBytes(t))
+	text := e.upload(key("t.png"), "image/png", textBytes())
+	e.notifyErr = errors.New("receiver down")
+	if err := e.handle(t, clean, risky, later, plain, text); err == nil {
+		t.Fatal("Handle with the receiver down: got nil, want an error (so FC retries)")
+	}
+	e.notifyErr = nil
+	if err := e.handle(t, clean, risky, later, plain, text); err != nil {
+		t.Fatalf("redelivery: %v", err)
+	}
+	want := []string{clean.key + " ok", risky.key + " rejected", plain.key + " ok", text.key + " quarantined"}
+	if d := cmp.Diff(want, e.notified); d != "" {
+		t.Errorf("notified (-want +got):\n%s", d)
 	}
 }

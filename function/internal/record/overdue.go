@@ -90,8 +90,11 @@ func (h *Handler) resolve(ctx context.Context, objs Objects, store records.Store
 	}
 	if settled.Status == records.StatusRejected {
 		st.Rejected++
-		return h.quarantine(ctx, objs, settled)
+		if err := h.quarantine(ctx, objs, settled); err != nil {
+			return err
+		}
+	} else {
+		st.Accepted++
 	}
-	st.Accepted++
-	return nil
+	return h.notify(ctx, settled)
 }

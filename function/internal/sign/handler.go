@@ -25,6 +25,7 @@ import (
 	"github.com/ossgate/ossgate/function/internal/auth"
 	"github.com/ossgate/ossgate/function/internal/creds"
 	"github.com/ossgate/ossgate/function/internal/invocation"
+	"github.com/ossgate/ossgate/function/internal/records"
 	"github.com/ossgate/ossgate/function/internal/upload"
 	"github.com/ossgate/ossgate/function/wire"
 )
@@ -53,6 +54,9 @@ type Options struct {
 	NewID func() (string, error)
 	// Logger receives one JSON line per request; nil discards.
 	Logger *slog.Logger
+	// Notify, when set, tells the app of a record its owner deleted
+	// (package webhook); an error is logged, the delete stands.
+	Notify func(ctx context.Context, r records.Record) error
 }
 
 // Handler is the sign function's http.Handler. It is safe for concurrent use.
