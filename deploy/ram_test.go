@@ -127,8 +127,10 @@ func codeActions(t *testing.T, reached []string) []string {
 // written private (x-oss-object-acl). The sweep role lists multipart uploads
 // under the upload prefix and aborts them.
 var where = map[string]map[string][]string{
-	"sign": {
-		"oss:PutObject":            {config.VarUploadPrefix, config.VarRecordsPrefix},
+	"sign": { // and WeChat's verdicts, applied as the record function applies them (quarantine)
+		"oss:PutObject":            {config.VarUploadPrefix, config.VarRecordsPrefix, config.VarQuarantinePrefix},
+		"oss:PutObjectAcl":         {config.VarQuarantinePrefix},
+		"oss:PutObjectTagging":     {config.VarUploadPrefix},
 		"oss:GetObject":            {config.VarUploadPrefix, config.VarRecordsPrefix},
 		"oss:DeleteObject":         {config.VarUploadPrefix, config.VarRecordsPrefix},
 		"oss:ListObjects":          {"list:" + config.VarRecordsPrefix},

@@ -2,20 +2,23 @@ package main
 
 import (
 	"context"
-	"log/slog"
 
 	"github.com/ossgate/ossgate/function/config"
 	"github.com/ossgate/ossgate/function/internal/creds"
 	"github.com/ossgate/ossgate/function/internal/moderation"
 	"github.com/ossgate/ossgate/function/internal/moderation/aliyun"
 	modwebhook "github.com/ossgate/ossgate/function/internal/moderation/webhook"
+	"github.com/ossgate/ossgate/function/internal/ossclient"
 	hook "github.com/ossgate/ossgate/function/internal/webhook"
 	"github.com/ossgate/ossgate/signer"
 )
 
 // moderators returns the moderation providers the profiles of cfg use.
-func moderators(cfg config.Config, _ *slog.Logger) (map[string]moderation.Provider, error) {
+func moderators(cfg config.Config, oss ossclient.Opener) (map[string]moderation.Provider, error) {
 	out := map[string]moderation.Provider{}
+	if cfg.Moderates(config.ModerationWeChat) {
+		out[config.ModerationWeChat] = wechatProvider(cfg, oss)
+	}
 	if cfg.Moderates(config.ModerationWebhook) {
 		s, err := hook.NewSender(cfg.Webhook.ModerationURL, cfg.Webhook.Secret, nil, nil)
 		if err != nil {

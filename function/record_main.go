@@ -44,7 +44,7 @@ func newRecordHandler(cfg config.Config, oss ossclient.Opener, logger *slog.Logg
 	if err != nil {
 		return nil, st, err
 	}
-	mods, err := moderators(cfg, logger)
+	mods, err := moderators(cfg, oss)
 	if err != nil {
 		return nil, st, err
 	}

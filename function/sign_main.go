@@ -41,7 +41,11 @@ func runSign(cfg config.Config, logger *slog.Logger) error {
 	}
 	logger.Info("sign: started", "bucket", cfg.OSS.Bucket, "region", cfg.OSS.Region, "uploadURL", cfg.OSS.UploadURL,
 		"anonymous", cfg.Auth.AllowAnonymous, "hs256", len(cfg.Auth.Secret) > 0, "jwks", cfg.Auth.JWKSURL != "", "records", st.describe(cfg))
-	fc.Start(fcadapter.Wrap(h))
+	front, err := withPush(cfg, h, oss, st, n, logger)
+	if err != nil {
+		return fmt.Errorf("sign: %w", err)
+	}
+	fc.Start(fcadapter.Wrap(front))
 	return nil
 }
 

@@ -59,6 +59,8 @@ type Config struct {
 	ModerationEndpoint string
 	// Webhook is the app's webhooks (every function).
 	Webhook Webhook
+	// WeChat is the wechat moderation provider's (wechat.go).
+	WeChat WeChat
 }
 
 // OSS says where the bucket is and how it is reached.
@@ -140,7 +142,8 @@ func Vars() []string {
 		VarPublicBaseURL, VarUploadPrefix, VarRecordsPrefix, VarQuarantinePrefix, VarQuarantineMode,
 		VarProfiles, VarJWTSecret, VarJWKSURL, VarJWTIssuer, VarJWTAudience, VarAllowAnonymous, VarCORSOrigins,
 		VarJWTMaxTTL, VarRecordsDSN, VarSweepAge, VarModeration, VarModerationEndpoint,
-		VarWebhookURL, VarWebhookSecret, VarModerationWebhookURL}
+		VarWebhookURL, VarWebhookSecret, VarModerationWebhookURL, VarWeChatAppID, VarWeChatAppSecret, VarWeChatToken,
+		VarWeChatAESKey, VarWeChatAPI, VarWeChatCheckNames}
 }
 
 // Empty is the binary's no-op HTTP function, the benchmarks' baseline; it
@@ -166,10 +169,13 @@ func Load(fn Function, getenv func(string) string) (Config, error) {
 	c := l.common()
 	if fn == Sign {
 		l.sign(&c)
+		l.wechat(fn, &c)
 	} else if fn == Record {
 		l.record(&c)
+		l.wechat(fn, &c)
 	} else if fn == Sweep {
 		l.sweep(&c)
+		l.wechat(fn, &c)
 	} else {
 		l.fail("unknown function %q: want %s, %s, %s or %s (the first argument, or %s)", fn, Sign, Record, Sweep, Empty, VarFunction)
 	}

@@ -183,7 +183,7 @@ func TestVarsListsEveryName(t *testing.T) {
 		}
 		seen[v] = true
 	}
-	if got, want := len(seen), 26; got != want {
+	if got, want := len(seen), 32; got != want {
 		t.Errorf("Vars: got %d names, want %d", got, want)
 	}
 }

@@ -31,7 +31,8 @@ func TestModeration(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := Load(Record, env(map[string]string{VarProfiles: profiles, VarModeration: tt.deflt}))
+			c, err := Load(Record, env(map[string]string{VarProfiles: profiles, VarModeration: tt.deflt,
+				VarWeChatAppID: "wx0123456789abcdef", VarWeChatAppSecret: "secret"}))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -5,12 +5,15 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"strings"
+	"time"
 
 	"github.com/aliyun/aliyun-oss-go-sdk/oss"
 
 	"github.com/ossgate/ossgate/function/config"
 	"github.com/ossgate/ossgate/local/greenemu"
+	"github.com/ossgate/ossgate/local/wxemu"
 )
 
 // moderationEnv starts the moderation stand-ins the profiles of the
@@ -25,19 +28,52 @@ func (s *Stack) moderationEnv(cfg Config) ([]string, error) {
 		k, v, _ := strings.Cut(kv, "=")
 		vars[k] = v
 	}
-	c, err := config.Load(config.Record, func(k string) string { return vars[k] })
-	if err != nil {
-		return nil, nil // the record function reports it
-	}
+	used := providers(vars)
 	var out []string
-	if c.Moderates(config.ModerationAliyun) {
+	if used[config.ModerationAliyun] {
 		url, err := s.startGreen(cfg)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, config.VarModerationEndpoint+"="+url)
 	}
+	if used[config.ModerationWeChat] {
+		wx, err := s.startWeChat(cfg)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, wx...)
+	}
 	return out, nil
+}
+
+// providers returns the moderation providers the profiles of vars use
+// (OSSGATE_PROFILES, else the built-in set; OSSGATE_MODERATION for those
+// that name none). Bad profiles use none: the functions report them.
+func providers(vars map[string]string) map[string]bool {
+	text := vars[config.VarProfiles]
+	if text == "" {
+		text = config.DefaultProfiles
+	} else if !strings.HasPrefix(strings.TrimSpace(text), "{") {
+		b, err := os.ReadFile(text)
+		if err != nil {
+			return nil
+		}
+		text = string(b)
+	}
+	ps, err := config.ParseProfiles([]byte(text))
+	if err != nil {
+		return nil
+	}
+	out := map[string]bool{}
+	for _, p := range ps {
+		name := p.Moderation.Provider
+		if name == "" {
+			name = vars[config.VarModeration]
+		}
+		out[name] = true
+	}
+	return out
 }
 
 // startGreen serves a greenemu and returns its URL.
@@ -84,4 +120,32 @@ func (s *Stack) credential(ak string) (string, string, bool) {
 	defer s.sts.mu.Unlock()
 	c, ok := s.sts.minted[ak]
 	return c.AccessKeySecret, c.SecurityToken, ok
+}
+
+// WeChat test credentials of the local stand-in (not secrets: they open
+// nothing but it).
+const (
+	WeChatAppID  = "wx00000000ossgate"
+	WeChatSecret = "local-appsecret-0123456789"
+	WeChatToken  = "local-push-token"
+	WeChatAESKey = "bG9jYWwtZW5jb2RpbmctYWVzLWtleS0wMTIzNDU2Nzg"
+)
+
+// startWeChat serves a wxemu that pushes verdicts to the sign function's
+// message-push endpoint in safe mode, and returns the variables of every
+// function (AppID, AppSecret, Token, EncodingAESKey, the API URL).
+func (s *Stack) startWeChat(cfg Config) ([]string, error) {
+	s.WeChat = wxemu.New(wxemu.Config{AppID: WeChatAppID, Secret: WeChatSecret, Token: WeChatToken, AESKey: WeChatAESKey,
+		PushURL: s.SignURL + "/wechat/push", Delay: 50 * time.Millisecond, Logger: cfg.Logger})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("stack: wxemu: %w", err)
+	}
+	s.serve(ln, s.WeChat)
+	s.WeChatURL = "http://" + ln.Addr().String()
+	return []string{
+		config.VarWeChatAppID + "=" + WeChatAppID, config.VarWeChatAppSecret + "=" + WeChatSecret,
+		config.VarWeChatToken + "=" + WeChatToken, config.VarWeChatAESKey + "=" + WeChatAESKey,
+		config.VarWeChatAPI + "=" + s.WeChatURL,
+	}, nil
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/ossgate/ossgate/local/fcemu"
 	"github.com/ossgate/ossgate/local/greenemu"
 	"github.com/ossgate/ossgate/local/ossemu"
+	"github.com/ossgate/ossgate/local/wxemu"
 )
 
 // UploadPrefix is the functions' OSSGATE_UPLOAD_PREFIX in every stack: the
@@ -97,6 +98,10 @@ type Stack struct {
 	// profile moderates with aliyun (moderation.go); else nil.
 	Green    *greenemu.Server
 	GreenURL string
+	// WeChat is the WeChat stand-in at WeChatURL, started when a profile
+	// moderates with wechat; it pushes verdicts to the sign function.
+	WeChat    *wxemu.Server
+	WeChatURL string
 
 	closers []func()
 	sts     stsBook // the minted STS credentials (sts.go)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/ossgate/ossgate/function/config"
+	"github.com/ossgate/ossgate/function/internal/moderation"
 	"github.com/ossgate/ossgate/function/internal/records"
 )
 
@@ -66,4 +67,33 @@ func (h *Handler) settle(ctx context.Context, store records.Store, r records.Rec
 		return records.Record{}, fmt.Errorf("record: settle: %w", err)
 	}
 	return settled, nil
+}
+
+// ApplyVerdict settles user's record id with a verdict that came later
+// (WeChat's push): as a verdict in the same invocation does, it quarantines
+// a rejected upload and tells the app. A record that is not pending any
+// more (settled, deleted) is left as it is, without error; one not stored
+// is an error wrapping records.ErrNotFound.
+func (h *Handler) ApplyVerdict(ctx context.Context, user, id string, res moderation.Result) (records.Record, error) {
+	objs, store, err := h.o.Open(ctx)
+	if err != nil {
+		return records.Record{}, fmt.Errorf("record: verdict: %w", err)
+	}
+	r, err := store.Get(ctx, user, id)
+	if err != nil {
+		return records.Record{}, fmt.Errorf("record: verdict: %w", err)
+	}
+	if r.Status != records.StatusPending {
+		return r, nil
+	}
+	settled, err := h.settle(ctx, store, r, res.Verdict(h.o.Now()))
+	if err != nil {
+		return records.Record{}, err
+	}
+	if settled.Status == records.StatusRejected {
+		if err := h.quarantine(ctx, objs, settled); err != nil {
+			return settled, err
+		}
+	}
+	return settled, h.notify(ctx, settled)
 }
