@@ -40,7 +40,7 @@ func TestCheck(t *testing.T) {
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				body, _ := io.ReadAll(r.Body)
 				if err := hook.Verify(secret, r.Header.Get(hook.Header), body, time.Now(), time.Minute); err != nil {
-					http.Error(w, err.Error(), 401)
+					http.Error(w, err.Error(), http.StatusUnauthorized)
 					return
 				}
 				_ = json.NewDecoder(bytes.NewReader(body)).Decode(&got)
