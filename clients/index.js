@@ -22,6 +22,7 @@ export {
   StaleCredentialCodes,
   listUrlFor,
   quotaUrlFor,
+  verdictOf,
   baseName,
   partSchedule,
   multipartUrlFor,

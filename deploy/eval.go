@@ -101,7 +101,8 @@ func wildcardMatch(pattern, s string) bool {
 
 // Lint returns every breach of ossgate's wildcard rule in a permission
 // policy: no action may hold a wildcard at all (no "*", no "oss:*", no
-// "oss:Get*"); no resource may be a bare "*"; in a resource ARN
+// "oss:Get*"); no resource may be a bare "*" (but in a statement of the
+// actions of services that authorize by operation only, operationLevel); in a resource ARN
 // acs:service:region:account:relative, the region may be "*" (OSS ARNs are
 // region-less), but the service, the account and the first segment of the
 // relative part (the bucket, or "functions") must be literal, and a `*`
@@ -116,12 +117,34 @@ func Lint(p Policy) []string {
 			}
 		}
 		for _, res := range s.Resource {
+			if res == "*" && operationLevelOnly(s.Action) {
+				continue
+			}
 			if msg := lintResource(res); msg != "" {
 				out = append(out, fmt.Sprintf("statement %d: resource %q: %s", i, res, msg))
 			}
 		}
 	}
 	return out
+}
+
+// operationLevel are the services that authorize by operation only, with
+// no resource ARN: a policy grants their actions on Resource "*". Content
+// Moderation (RAM code yundun-greenweb) is one: "the supported
+// authorization granularity is OPERATION", every action on "all resources"
+// (help.aliyun.com/zh/document_detail/2528739).
+var operationLevel = map[string]bool{"yundun-greenweb": true}
+
+// operationLevelOnly reports whether every action of acts is of an
+// operationLevel service.
+func operationLevelOnly(acts []string) bool {
+	for _, a := range acts {
+		service, _, _ := strings.Cut(a, ":")
+		if !operationLevel[service] {
+			return false
+		}
+	}
+	return len(acts) > 0
 }
 
 func lintResource(res string) string {

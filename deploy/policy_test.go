@@ -125,6 +125,8 @@ func TestLint(t *testing.T) {
 		{"service action", "oss:*", "acs:oss:*:123:b/u/*", true},
 		{"action pattern", "oss:Get*", "acs:oss:*:123:b/u/*", true},
 		{"bare resource", "oss:GetObject", "*", true},
+		{"operation-level service", "yundun-greenweb:ImageModeration", "*", false},
+		{"operation-level service, pattern", "yundun-greenweb:Image*", "*", true},
 		{"any bucket", "oss:GetObject", "acs:oss:*:123:*", true},
 		{"bucket pattern", "oss:GetObject", "acs:oss:*:123:b*/u/*", true},
 		{"any account", "oss:GetObject", "acs:oss:*:*:b/u/*", true},

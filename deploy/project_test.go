@@ -95,6 +95,7 @@ func loaderReads(fn config.Function) []string {
 		config.VarJWTIssuer: "https://issuer.example", config.VarJWTAudience: "app",
 		config.VarAllowAnonymous: "true", config.VarCORSOrigins: "https://www.example.com",
 		config.VarPublicBaseURL: "https://cdn.example.com", config.VarQuarantineMode: "tag",
+		config.VarModeration: config.ModerationWeChat, // what the wechat provider reads too
 	}
 	seen := map[string]bool{config.VarFunction: true}
 	for _, env := range []map[string]string{{}, full} {

@@ -64,6 +64,18 @@ const (
 // sign role's oss:PutObject.
 const signPresignPart = modulePath + "/function/internal/sign.presignPart"
 
+// openAPIActions maps the module's functions that call an Alibaba Cloud
+// OpenAPI through the generic client (the action is a value the caller
+// passes, so the analysis names the caller) to the RAM actions they need.
+// A reachable call of the client from a function missing here fails the
+// test.
+var openAPIActions = map[string][]string{
+	"(*" + modulePath + "/function/internal/moderation/aliyun.Provider).Check": {"yundun-greenweb:ImageModeration"},
+}
+
+// openAPIClient matches the generic OpenAPI client's request methods.
+var openAPIClient = regexp.MustCompile(`^\(\*github\.com/alibabacloud-go/darabonba-openapi/v2/client\.Client\)\.(CallApi|Do\w*Request)\w*$`)
+
 var sdkMethod = regexp.MustCompile(`^\(\*?` + regexp.QuoteMeta(ossPkg) + `\.(Bucket|Client)\)\.(\w+)$`)
 
 // codeActions returns the RAM actions the code reachable from entry needs.
@@ -79,6 +91,9 @@ func codeActions(t *testing.T, reached []string) []string {
 		}
 		if name == signerPresign {
 			set["oss:GetObject"] = true
+		}
+		for _, a := range openAPIActions[name] {
+			set[a] = true
 		}
 		m := sdkMethod.FindStringSubmatch(name)
 		if m == nil {
@@ -112,7 +127,7 @@ func codeActions(t *testing.T, reached []string) []string {
 // written private (x-oss-object-acl). The sweep role lists multipart uploads
 // under the upload prefix and aborts them.
 var where = map[string]map[string][]string{
-	"sign": { // and, for POST /callback, the record function's work on one upload
+	"sign": { // and, for POST /callback and WeChat's verdicts, the record function's work on one upload
 		"oss:PutObject":            {config.VarUploadPrefix, config.VarRecordsPrefix, config.VarQuarantinePrefix},
 		"oss:PutObjectAcl":         {config.VarQuarantinePrefix},
 		"oss:PutObjectTagging":     {config.VarUploadPrefix},
@@ -211,6 +226,7 @@ func TestRolesGrantWhatTheCodeCalls(t *testing.T) {
 	for fn, entry := range map[string]string{"sign": "runSign", "record": "runRecord", "sweep": "runSweep"} {
 		t.Run(fn, func(t *testing.T) {
 			reached := prog.reach(t, modulePath+"/function", entry)
+			checkOpenAPICallers(t, prog, reached)
 			if fn == "sign" && !contains(reached, signerSign) {
 				t.Fatal("runSign reaches no signer.Sign: the analysis or the wiring is broken")
 			}
@@ -228,6 +244,9 @@ func TestRolesGrantWhatTheCodeCalls(t *testing.T) {
 			for _, a := range acts {
 				if a == "fc:InvokeFunction" {
 					continue // TestDeadLetterGrants
+				}
+				if !strings.HasPrefix(a, "oss:") {
+					continue // an operation-level service: Resource "*" (Lint)
 				}
 				places, ok := where[fn][a]
 				if !ok {
@@ -373,5 +392,54 @@ func TestDeadLetterGrants(t *testing.T) {
 		if got := sw.Allows(Request{Action: "oss:DeleteObject", Resource: obj(key)}); got != want {
 			t.Errorf("sweep role: delete %s: got allowed=%v, want %v", key, got, want)
 		}
+	}
+}
+
+// checkOpenAPICallers fails the test when a reached function calls the
+// generic OpenAPI client but is not in openAPIActions.
+func checkOpenAPICallers(t *testing.T, prog *program, reached []string) {
+	t.Helper()
+	for caller, callees := range prog.edges {
+		if !contains(reached, caller.FullName()) {
+			continue
+		}
+		for _, c := range callees {
+			if openAPIClient.MatchString(c.FullName()) && openAPIActions[caller.FullName()] == nil {
+				t.Errorf("%s calls %s, which openAPIActions does not map to RAM actions", caller.FullName(), c.FullName())
+			}
+		}
+	}
+}
+
+// TestPendingMarkerGrants: the record and sweep roles may delete the OSS
+// store's pending markers (a settled verdict deletes its marker) and no
+// other record object; the sweep role also the webhook events it kept and
+// delivered.
+func TestPendingMarkerGrants(t *testing.T) {
+	docs, values := renderedRAM(t)
+	obj := func(key string) string {
+		return "acs:oss:" + values["region"] + ":" + fakeAccount + ":" + values["bucket"] + "/" + key
+	}
+	for _, role := range []string{"record", "sweep"} {
+		p := docs[role+"-policy.json"]
+		for key, want := range map[string]bool{
+			values["recordsPrefix"] + "/_pending/0000000000000000001.0123.alice": true,
+			values["recordsPrefix"] + "/alice/r/0123.json":                       false,
+			values["recordsPrefix"] + "/alice/g/0123.json":                       false,
+		} {
+			if got := p.Allows(Request{Action: "oss:DeleteObject", Resource: obj(key)}); got != want {
+				t.Errorf("%s role: delete %s: got allowed=%v, want %v", role, key, got, want)
+			}
+		}
+		kept := values["recordsPrefix"] + "/_webhooks/evt_0123.json"
+		if got := p.Allows(Request{Action: "oss:DeleteObject", Resource: obj(kept)}); got != (role == "sweep") {
+			t.Errorf("%s role: delete %s: got allowed=%v, want %v", role, kept, got, role == "sweep")
+		}
+		if !p.Allows(Request{Action: "yundun-greenweb:ImageModeration", Resource: "*"}) {
+			t.Errorf("%s role: yundun-greenweb:ImageModeration not allowed", role)
+		}
+	}
+	if docs["sign-policy.json"].Allows(Request{Action: "yundun-greenweb:ImageModeration", Resource: "*"}) {
+		t.Error("sign role: yundun-greenweb:ImageModeration allowed, want denied (it moderates nothing)")
 	}
 }

@@ -19,7 +19,11 @@ import (
 // trigger events until the runtime stops it.
 func runRecord(cfg config.Config, logger *slog.Logger) error {
 	oss := ossclient.FromConfig(cfg.OSS, creds.DefaultChain{})
-	h, st, err := newRecordHandler(cfg, oss, logger)
+	n, err := newNotifier(cfg, oss, logger)
+	if err != nil {
+		return fmt.Errorf("record: %w", err)
+	}
+	h, st, err := newRecordHandler(cfg, oss, logger, n.hook(n.outcome))
 	if err != nil {
 		return fmt.Errorf("record: %w", err)
 	}
@@ -33,20 +37,29 @@ func runRecord(cfg config.Config, logger *slog.Logger) error {
 // newRecordHandler returns the record function's handler of cfg and its
 // stores: the record function's, and the maintenance's for the events the
 // record function gave up on and the uploads no event reported.
-func newRecordHandler(cfg config.Config, oss ossclient.Opener, logger *slog.Logger) (*record.Handler, stores, error) {
+// notify tells the app of record changes (nil: it is not told).
+func newRecordHandler(cfg config.Config, oss ossclient.Opener, logger *slog.Logger,
+	notify func(context.Context, records.Record) error) (*record.Handler, stores, error) {
 	st, err := newStores(cfg, oss, logger)
 	if err != nil {
 		return nil, st, err
 	}
-	h, err := recordHandlerOf(cfg, oss, st, logger)
+	h, err := recordHandlerOf(cfg, oss, st, logger, notify)
 	return h, st, err
 }
 
 // recordHandlerOf returns the record handler of cfg over st: the record
 // function's, and the sign function's for the uploads OSS calls it back
-// about.
-func recordHandlerOf(cfg config.Config, oss ossclient.Opener, st stores, logger *slog.Logger) (*record.Handler, error) {
+// about. notify tells the app of record changes (nil: it is not told).
+func recordHandlerOf(cfg config.Config, oss ossclient.Opener, st stores, logger *slog.Logger,
+	notify func(context.Context, records.Record) error) (*record.Handler, error) {
+	mods, err := moderators(cfg, oss)
+	if err != nil {
+		return nil, err
+	}
 	return record.NewHandler(cfg, record.Options{
+		Moderators: mods,
+		Notify:     notify,
 		// Every invocation gets its own client, signed with its credentials.
 		Open: func(ctx context.Context) (record.Objects, records.Store, error) {
 			objs, err := oss.Objects(ctx)

@@ -29,9 +29,16 @@ func runSign(cfg config.Config, logger *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("sign: %w", err)
 	}
-	o := sign.Options{Config: cfg, Auth: v, Fallback: creds.DefaultChain{}, Logger: logger, Open: signOpener{stores: st, oss: oss}}
+	n, err := newNotifier(cfg, oss, logger)
+	if err != nil {
+		return fmt.Errorf("sign: %w", err)
+	}
+	o := sign.Options{Config: cfg, Auth: v, Fallback: creds.DefaultChain{}, Logger: logger, Open: signOpener{stores: st, oss: oss},
+		Notify: n.hook(n.change)}
 	if cfg.Callback.On() {
-		rh, err := recordHandlerOf(cfg, oss, st, logger)
+		// The callback records as the record function does; the app is told
+		// of the outcome, or the event is kept for the maintenance.
+		rh, err := recordHandlerOf(cfg, oss, st, logger, n.hook(n.outcomeOrKeep))
 		if err != nil {
 			return fmt.Errorf("sign: %w", err)
 		}
@@ -43,7 +50,11 @@ func runSign(cfg config.Config, logger *slog.Logger) error {
 	}
 	logger.Info("sign: started", "bucket", cfg.OSS.Bucket, "region", cfg.OSS.Region, "uploadURL", cfg.OSS.UploadURL,
 		"callback", cfg.Callback.URL, "anonymous", cfg.Auth.AllowAnonymous, "hs256", len(cfg.Auth.Secret) > 0, "jwks", cfg.Auth.JWKSURL != "", "records", st.describe(cfg))
-	fc.Start(fcadapter.Wrap(h))
+	front, err := withPush(cfg, h, oss, st, n, logger)
+	if err != nil {
+		return fmt.Errorf("sign: %w", err)
+	}
+	fc.Start(fcadapter.Wrap(front))
 	return nil
 }
 

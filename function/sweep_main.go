@@ -15,6 +15,7 @@ import (
 	"github.com/ossgate/ossgate/function/internal/fcadapter"
 	"github.com/ossgate/ossgate/function/internal/ossclient"
 	"github.com/ossgate/ossgate/function/internal/reconcile"
+	"github.com/ossgate/ossgate/function/internal/record"
 	"github.com/ossgate/ossgate/function/internal/sweep"
 	"github.com/ossgate/ossgate/function/internal/upload"
 )
@@ -24,7 +25,9 @@ import (
 // destination too. An FC destination payload is kept as a dead letter; an
 // event {"mode":"reconcile",...} (directly, or as a timer's payload) runs a
 // reconcile; any other event (its hourly timer's) runs a maintenance pass:
-// the multipart sweep, then a retry of every kept dead letter.
+// the multipart sweep, a retry of every kept dead letter, the timeout rule
+// of the moderation verdicts that did not come in time, and a retry of the
+// app's webhook events kept after a failed delivery.
 func runSweep(cfg config.Config, logger *slog.Logger) error {
 	oss := ossclient.FromConfig(cfg.OSS, creds.DefaultChain{})
 	h, err := sweep.New(cfg, sweep.Options{
@@ -59,7 +62,9 @@ func runSweep(cfg config.Config, logger *slog.Logger) error {
 			return err
 		}
 		sweepErr := h.Handle(ctx, payload)
-		return errors.Join(sweepErr, m.retryLetters(ctx))
+		letterErr := m.retryLetters(ctx)
+		_, overdueErr := m.rec.ResolveOverdue(ctx)
+		return errors.Join(sweepErr, letterErr, overdueErr, m.notifier.retryKept(ctx))
 	}))
 	return nil
 }
@@ -67,20 +72,26 @@ func runSweep(cfg config.Config, logger *slog.Logger) error {
 // maintenance is the record function's work the maintenance function
 // does: keeping and retrying the events it gave up on, and reconciling.
 type maintenance struct {
-	oss     ossclient.Opener
-	stores  stores
-	keeper  *deadletter.Keeper
-	retrier *deadletter.Retrier
-	rc      *reconcile.Reconciler
-	log     *slog.Logger
+	oss      ossclient.Opener
+	stores   stores
+	keeper   *deadletter.Keeper
+	retrier  *deadletter.Retrier
+	rc       *reconcile.Reconciler
+	rec      *record.Handler
+	notifier *notifier
+	log      *slog.Logger
 }
 
 func newMaintenance(cfg config.Config, oss ossclient.Opener, logger *slog.Logger) (*maintenance, error) {
-	rec, st, err := newRecordHandler(cfg, oss, logger)
+	n, err := newNotifier(cfg, oss, logger)
 	if err != nil {
 		return nil, fmt.Errorf("sweep: %w", err)
 	}
-	m := &maintenance{oss: oss, stores: st, log: logger}
+	rec, st, err := newRecordHandler(cfg, oss, logger, n.hook(n.outcomeOrKeep))
+	if err != nil {
+		return nil, fmt.Errorf("sweep: %w", err)
+	}
+	m := &maintenance{oss: oss, stores: st, rec: rec, notifier: n, log: logger}
 	m.keeper = deadletter.NewKeeper(cfg.Prefixes, m.letters, logger)
 	m.retrier = deadletter.NewRetrier(cfg.Prefixes, rec.Handle, logger)
 	m.rc, err = reconcile.New(reconcile.Options{Layout: upload.Layout{Prefixes: cfg.Prefixes}, Bucket: cfg.OSS.Bucket,

@@ -6,7 +6,7 @@ export { ServerCodes, OssCodes } from './codes.js';
 export { Codes, OssgateError, errorFromResponse, networkError, abortError, xmlText } from './errors.js';
 export { createAbort, backoffDelay, isRetryable } from './retry.js';
 export { ticketExpired, isStaleTicket, StaleCredentialCodes } from './tickets.js';
-export { listUrlFor, quotaUrlFor } from './records.js';
+export { listUrlFor, quotaUrlFor, verdictOf } from './records.js';
 export { mimeFromName, baseName } from './mime.js';
 export { partSchedule, multipartUrlFor, MAX_PARTS } from './multipart.js';
 export { STORAGE_PREFIX, storageKeyFor } from './resume.js';

@@ -28,7 +28,7 @@ import { runMultipart } from './multipart.js';
 import { resolveOptions } from './options.js';
 import { createLimiter, runPool } from './pool.js';
 import { attachRecord } from './record-wait.js';
-import { deleteRecord, getQuota, listRecords } from './records.js';
+import { awaitVerdict, deleteRecord, getQuota, getRecord, listRecords } from './records.js';
 import { safeStorage, storageKeyFor, validEntry } from './resume.js';
 import { withRetry } from './retry.js';
 import { emitProgress, emitState, retryOpts, tokenOf } from './run.js';
@@ -115,6 +115,15 @@ export function createUploader(options) {
       const token = await tokenOf(cfg);
       const req = { transport: cfg.transport, listUrl: cfg.listUrl, token, cursor: o.cursor, limit: o.limit, signal: o.signal };
       return withRetry(() => listRecords(req), retryOpts(oneCall(o), []));
+    },
+    async get(id, opts) {
+      const o = opts || {};
+      const req = { transport: cfg.transport, listUrl: cfg.listUrl, token: await tokenOf(cfg), id, signal: o.signal };
+      return withRetry(() => getRecord(req), retryOpts(oneCall(o), []));
+    },
+    awaitVerdict(id, opts) {
+      const o = opts || {};
+      return awaitVerdict({ ...o, get: () => this.get(id, { signal: o.signal }) });
     },
     async remove(id, opts) {
       const o = opts || {};

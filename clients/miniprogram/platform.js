@@ -55,6 +55,8 @@ export function createPlatformUploader(d, options) {
     uploadFile: (file, opts) => up.uploadFile(platformFile(file), opts),
     list: (opts) => up.list(opts),
     remove: (id, opts) => up.remove(id, opts),
+    get: (id, opts) => up.get(id, opts),
+    awaitVerdict: (id, opts) => up.awaitVerdict(id, opts),
     quota: (profile, opts) => up.quota(profile, opts),
     pending: () => up.pending(),
     discard: (idOrEntry, opts) => up.discard(idOrEntry, opts),

@@ -223,8 +223,12 @@ export interface UploadRecord {
   uploader?: string;
   downloadUrl?: string;
   thumbnailUrl?: string;
+  /** Set when the profile moderates: status is 'pending' until the verdict, then 'ok' or 'rejected'. */
+  moderation?: { provider: string; traceId?: string; labels?: { label: string; confidence?: number }[]; decidedAt?: string; by?: string };
   [key: string]: unknown;
 }
+
+
 
 export interface PendingUpload {
   id: string;
@@ -254,6 +258,10 @@ export interface Uploader {
   uploadFile(file: UploadFileInput, opts?: UploadCallOptions): Promise<UploadSuccess>;
   list(opts?: { cursor?: string; limit?: number; signal?: AbortSignalLike }): Promise<{ records: UploadRecord[]; next: string }>;
   remove(id: string, opts?: { signal?: AbortSignalLike }): Promise<UploadRecord>;
+  /** GET /uploads/{id}. */
+  get(id: string, opts?: { signal?: AbortSignalLike }): Promise<UploadRecord>;
+  /** Polls GET /uploads/{id} until the record is no longer pending (or timeoutMs passes). */
+  awaitVerdict(id: string, opts?: { onChange?: (r: UploadRecord) => void; intervalMs?: number; timeoutMs?: number; signal?: AbortSignalLike }): Promise<UploadRecord>;
   quota(profile: string, opts?: { signal?: AbortSignalLike }): Promise<Quota>;
   pending(): Promise<PendingUpload[]>;
   discard(idOrEntry: string | PendingUpload, opts?: { signal?: AbortSignalLike }): Promise<void>;
@@ -341,6 +349,8 @@ export declare function isStaleTicket(err: OssgateError | null | undefined): boo
 export declare const StaleCredentialCodes: readonly string[];
 export declare function listUrlFor(signUrl: string): string;
 export declare function quotaUrlFor(signUrl: string): string;
+/** What to show of a record's moderation: 'checking…' while pending, then the verdict. */
+export declare function verdictOf(record: UploadRecord): { state: string; text: string };
 export declare function multipartUrlFor(signUrl: string): string;
 export declare function mimeFromName(name: string): string;
 export declare function baseName(path: string): string;

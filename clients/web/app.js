@@ -1,7 +1,7 @@
 // The demo page: choose or drop files, watch them upload, see them recorded.
 // It imports the packaged browser entry (index.html's import map points the
 // name at the unpacked tarball), not the source next to it.
-import { Codes, ServerCodes, createWebUploader } from 'ossgate-upload/web';
+import { Codes, ServerCodes, createWebUploader, verdictOf } from 'ossgate-upload/web';
 
 const $ = (sel) => document.querySelector(sel);
 const params = new URLSearchParams(location.search);
@@ -198,7 +198,10 @@ async function refreshRecords() {
     const page = await uploader.list({ limit: 50 });
     const tbody = $('#records');
     tbody.textContent = '';
-    for (const r of page.records) tbody.append(recordRow(r));
+    for (const r of page.records) {
+      tbody.append(recordRow(r));
+      if (r.status === 'pending') watchVerdict(r.id);
+    }
     status.textContent = page.records.length ? `${page.records.length} recorded upload${page.records.length === 1 ? '' : 's'}.` : 'Nothing recorded yet.';
     return page.records;
   } catch (err) {
@@ -207,6 +210,32 @@ async function refreshRecords() {
         ? 'Uploads are listed per signed-in user: open this page with ?token=<JWT> to see yours.'
         : `Could not list uploads: ${err.code} ${err.message}`;
     return null;
+  }
+}
+
+/** watching holds the ids of the pending records whose verdict is awaited. */
+const watching = new Set();
+
+/**
+ * watchVerdict polls GET /uploads/{id} of a pending record (moderation) and
+ * replaces its row with each answer, until the verdict: 'checking…', then
+ * ok (with its download link) or rejected.
+ */
+async function watchVerdict(id) {
+  if (watching.has(id)) return;
+  watching.add(id);
+  try {
+    await uploader.awaitVerdict(id, {
+      intervalMs: 500,
+      onChange: (r) => {
+        const row = document.querySelector(`#records tr[data-id="${id}"]`);
+        if (row) row.replaceWith(recordRow(r));
+      },
+    });
+  } catch (err) {
+    $('#records-status').textContent = `Could not follow the check of an upload: ${err.code} ${err.message}`;
+  } finally {
+    watching.delete(id);
   }
 }
 
@@ -231,7 +260,9 @@ function recordRow(r) {
   }
   const name = el('td', 'rec-name', r.originalName || r.key.split('/').pop());
   name.title = r.key;
-  const badge = el('span', 'badge ' + (r.status === 'ok' ? 'ok' : 'warn'), r.status);
+  const v = verdictOf(r);
+  const badge = el('span', 'badge ' + (r.status === 'ok' ? 'ok' : v.state === 'checking' ? 'checking' : 'warn'), v.text);
+  badge.dataset.state = v.state;
   if (r.reason) badge.title = r.reason;
   const statusCell = el('td');
   statusCell.append(badge);

@@ -12,7 +12,7 @@ import { createUploader } from '../core/uploader.js';
 import { abortError, networkError } from '../core/errors.js';
 import { onAbort } from '../core/retry.js';
 
-export { Codes, OssCodes, OssgateError, ServerCodes, mimeFromName } from '../core/index.js';
+export { Codes, OssCodes, OssgateError, ServerCodes, mimeFromName, verdictOf } from '../core/index.js';
 
 /**
  * createWebUploader is createUploader (../core/uploader.js) over fetch,
@@ -32,6 +32,8 @@ export function createWebUploader(options) {
     uploadFile: (file, opts) => up.uploadFile(webFile(file), opts),
     list: (opts) => up.list(opts),
     remove: (id, opts) => up.remove(id, opts),
+    get: (id, opts) => up.get(id, opts),
+    awaitVerdict: (id, opts) => up.awaitVerdict(id, opts),
     quota: (profile, opts) => up.quota(profile, opts),
     pending: () => up.pending(),
     discard: (idOrEntry, opts) => up.discard(idOrEntry, opts),

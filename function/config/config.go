@@ -57,6 +57,13 @@ type Config struct {
 	// user's quota for as long (the sign and sweep functions of a
 	// deployment must read the same value).
 	SweepAge time.Duration
+	// ModerationEndpoint is Content Moderation's scheme://host (record and
+	// sweep functions; used by the profiles whose provider is aliyun).
+	ModerationEndpoint string
+	// Webhook is the app's webhooks (every function).
+	Webhook Webhook
+	// WeChat is the wechat moderation provider's (wechat.go).
+	WeChat WeChat
 }
 
 // OSS says where the bucket is and how it is reached.
@@ -137,7 +144,9 @@ func Vars() []string {
 	return []string{VarFunction, VarLogLevel, VarBucket, VarRegion, VarEndpoint, VarInternalEndpoint,
 		VarPublicBaseURL, VarUploadPrefix, VarRecordsPrefix, VarQuarantinePrefix, VarQuarantineMode,
 		VarProfiles, VarJWTSecret, VarJWKSURL, VarJWTIssuer, VarJWTAudience, VarAllowAnonymous, VarCORSOrigins,
-		VarJWTMaxTTL, VarRecordsDSN, VarSweepAge, VarCallbackURL, VarCallbackKeyHost}
+		VarJWTMaxTTL, VarRecordsDSN, VarSweepAge, VarCallbackURL, VarCallbackKeyHost, VarModeration, VarModerationEndpoint,
+		VarWebhookURL, VarWebhookSecret, VarModerationWebhookURL, VarWeChatAppID, VarWeChatAppSecret, VarWeChatToken,
+		VarWeChatAESKey, VarWeChatAPI, VarWeChatCheckNames}
 }
 
 // Empty is the binary's no-op HTTP function, the benchmarks' baseline; it
@@ -160,10 +169,13 @@ func Load(fn Function, getenv func(string) string) (Config, error) {
 	c := l.common()
 	if fn == Sign {
 		l.sign(&c)
+		l.wechat(fn, &c)
 	} else if fn == Record {
 		l.record(&c)
+		l.wechat(fn, &c)
 	} else if fn == Sweep {
 		l.sweep(&c)
+		l.wechat(fn, &c)
 	} else {
 		l.fail("unknown function %q: want %s, %s, %s or %s (the first argument, or %s)", fn, Sign, Record, Sweep, Empty, VarFunction)
 	}
@@ -229,6 +241,8 @@ func (l *loader) common() Config {
 	}
 	l.disjoint(c.Prefixes)
 	c.Profiles = l.profiles()
+	l.moderationDefault(c.Profiles)
+	l.webhook(&c)
 	return c
 }
 
@@ -260,6 +274,7 @@ func (l *loader) quarantineMode(c *Config) {
 	if c.QuarantineMode != QuarantineMove && c.QuarantineMode != QuarantineTag {
 		l.fail("%s: want move or tag, got %q", VarQuarantineMode, c.QuarantineMode)
 	}
+	l.moderationEndpoint(c)
 }
 
 func (l *loader) auth() Auth {

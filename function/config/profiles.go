@@ -48,6 +48,8 @@ type Profile struct {
 	// Multipart, when not nil, lets the profile's files go by multipart
 	// upload (see Multipart); maxSize may then reach MaxParts × PartSize.
 	Multipart *Multipart `json:"-"`
+	// Moderation is the profile's content moderation (moderation.go).
+	Moderation Moderation `json:"-"`
 }
 
 // Allows reports whether the profile allows the MIME type t.
@@ -69,6 +71,9 @@ type profileJSON struct {
 
 	// Multipart is {"partSize", "threshold"}, or absent for form uploads only.
 	Multipart *multipartJSON `json:"multipart"`
+	// Moderation is {"provider", "service", "rejectLevel", "timeout",
+	// "onTimeout"}, or absent for OSSGATE_MODERATION's provider.
+	Moderation *moderationJSON `json:"moderation"`
 }
 
 // DefaultProfiles is the built-in profile set used when OSSGATE_PROFILES is
@@ -135,6 +140,7 @@ func buildProfile(name string, pj profileJSON) (Profile, error) {
 	var problems []string
 	bad := func(format string, a ...any) { problems = append(problems, fmt.Sprintf(format, a...)) }
 	p.Multipart = buildMultipart(pj.Multipart, bad)
+	p.Moderation = buildModeration(pj.Moderation, bad)
 	if !ValidProfileName(name) {
 		bad("name must match %s", ProfileNamePattern)
 	}

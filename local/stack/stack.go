@@ -21,7 +21,9 @@ import (
 
 	"github.com/ossgate/ossgate/internal/shaper"
 	"github.com/ossgate/ossgate/local/fcemu"
+	"github.com/ossgate/ossgate/local/greenemu"
 	"github.com/ossgate/ossgate/local/ossemu"
+	"github.com/ossgate/ossgate/local/wxemu"
 )
 
 // UploadPrefix is the functions' OSSGATE_UPLOAD_PREFIX in every stack: the
@@ -99,6 +101,14 @@ type Stack struct {
 	Record *fcemu.Emulator // the record function's instances; Record.Drain waits for the trigger queue
 	Sweep  *fcemu.Emulator // the sweep function's instance
 	Link   *shaper.Proxy   // the shaping proxy with Config.Link, else nil
+	// Green is the Content Moderation stand-in at GreenURL, started when a
+	// profile moderates with aliyun (moderation.go); else nil.
+	Green    *greenemu.Server
+	GreenURL string
+	// WeChat is the WeChat stand-in at WeChatURL, started when a profile
+	// moderates with wechat; it pushes verdicts to the sign function.
+	WeChat    *wxemu.Server
+	WeChatURL string
 
 	closers []func()
 	sts     stsBook // the minted STS credentials (sts.go)
@@ -170,6 +180,11 @@ func (s *Stack) start(ctx context.Context, cfg Config) error {
 	if err := s.startLink(cfg); err != nil {
 		return err
 	}
+	mod, err := s.moderationEnv(cfg)
+	if err != nil {
+		return err
+	}
+	cfg.Env = append(mod, cfg.Env...) // what the caller sets wins
 	// The sweep (maintenance) function first: it may be the record
 	// function's onFailure destination.
 	if err := s.startSweep(cfg); err != nil {

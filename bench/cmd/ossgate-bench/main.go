@@ -21,7 +21,7 @@ import (
 func main() {
 	out := flag.String("out", "bench/results.json", "results file")
 	report := flag.String("report", bench.ReportPath, "report written from the results (empty: none)")
-	phases := flag.String("phases", "percall,loopback,fc,cold,record,ossrss,records,multipart,reconcile,callback", "phases to run, comma-separated")
+	phases := flag.String("phases", "percall,loopback,fc,cold,record,ossrss,records,multipart,reconcile,callback,moderation", "phases to run, comma-separated")
 	workers := flag.Int("workers", 8, "vegeta workers (and connections) per attack")
 	duration := flag.Duration("duration", 5*time.Second, "duration of each attack")
 	cold := flag.Int("cold", 7, "cold starts measured (median reported)")
@@ -64,7 +64,7 @@ func run(out, report string, phases []string, load bench.Load, cold, events int,
 		Command: "make bench (go run ./bench/cmd/ossgate-bench " + strings.Join(os.Args[1:], " ") + ")"}
 	r := &bench.Runner{Root: root, Work: work, Fixture: fx, Load: load, ColdRuns: cold, Events: events, Log: os.Stderr, Results: res}
 	steps := map[string]func(context.Context) error{"percall": r.PerCall, "loopback": r.Loopback, "fc": r.FC, "cold": r.Cold, "record": r.Record, "ossrss": r.OSSRSS,
-		"records": r.Records, "multipart": r.Multipart, "reconcile": r.Reconcile, "callback": r.Callback}
+		"records": r.Records, "multipart": r.Multipart, "reconcile": r.Reconcile, "callback": r.Callback, "moderation": r.Moderation}
 	for _, p := range phases {
 		step, ok := steps[p]
 		if !ok {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/ossgate/ossgate/function/config"
 	"github.com/ossgate/ossgate/function/internal/invocation"
+	"github.com/ossgate/ossgate/function/internal/moderation"
 	"github.com/ossgate/ossgate/function/internal/records"
 	"github.com/ossgate/ossgate/function/internal/upload"
 )
@@ -27,6 +28,15 @@ type Options struct {
 	Open   func(ctx context.Context) (Objects, records.Store, error)
 	Now    func() time.Time // default time.Now
 	Logger *slog.Logger     // default slog.Default()
+	// Moderators are the moderation providers by name
+	// (config.ModerationAliyun, ...); every provider a profile uses must
+	// be there.
+	Moderators map[string]moderation.Provider
+	// Notify, when set, tells the app of a record's change (package
+	// webhook); it is called with the stored record once it is final (not
+	// pending), also again for a duplicate event, and an error fails the
+	// event so that FC delivers it again: at least once.
+	Notify func(ctx context.Context, r records.Record) error
 }
 
 // Handler records the objects of OSS trigger events.
@@ -47,6 +57,11 @@ func NewHandler(cfg config.Config, o Options) (*Handler, error) {
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
+	}
+	for name, p := range cfg.Profiles {
+		if m := p.Moderation; m.On() && o.Moderators[m.Provider] == nil {
+			return nil, fmt.Errorf("record: profile %s moderates with %s, which is not set up", name, m.Provider)
+		}
 	}
 	return &Handler{cfg: cfg, layout: upload.Layout{Prefixes: cfg.Prefixes}, o: o}, nil
 }

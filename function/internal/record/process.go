@@ -65,15 +65,46 @@ func (h *Handler) process(ctx context.Context, s *session, r EventRecord) outcom
 	} else if err != nil {
 		return outcome{status: statusError, err: err}
 	}
+	h.pendIfModerated(&rec)
 	if err := store.Put(ctx, rec); err != nil {
 		return outcome{status: statusError, err: err}
+	}
+	if rec.Status == records.StatusPending {
+		return h.moderate(ctx, objs, store, rec)
 	}
 	if rec.Status == records.StatusQuarantined {
 		if err := h.quarantine(ctx, objs, rec); err != nil {
 			return outcome{status: statusError, err: err}
 		}
 	}
+	if err := h.notifyStored(ctx, store, rec); err != nil {
+		return outcome{status: statusError, err: err}
+	}
 	return outcome{status: rec.Status, detail: rec.ID, reason: rec.Reason, rec: &rec}
+}
+
+// notifyStored tells the app of the stored record of rec (which a
+// first write may have made differ from rec), when it is final.
+func (h *Handler) notifyStored(ctx context.Context, store records.Store, rec records.Record) error {
+	if h.o.Notify == nil {
+		return nil
+	}
+	stored, err := store.Get(ctx, rec.Uploader, rec.ID)
+	if err != nil {
+		return fmt.Errorf("record: notify: %w", err)
+	}
+	return h.notify(ctx, stored)
+}
+
+// notify tells the app of r unless it is pending.
+func (h *Handler) notify(ctx context.Context, r records.Record) error {
+	if h.o.Notify == nil || r.Status == records.StatusPending {
+		return nil
+	}
+	if err := h.o.Notify(ctx, r); err != nil {
+		return fmt.Errorf("record: notify %s: %w", r.ID, err)
+	}
+	return nil
 }
 
 // superseded is the outcome of an event whose object a newer write
@@ -146,8 +177,12 @@ func (h *Handler) settled(ctx context.Context, store records.Store, r EventRecor
 			continue
 		}
 		id := records.ID(r.OSS.Bucket.Name, k)
-		_, err := store.Get(ctx, user, id)
+		stored, err := store.Get(ctx, user, id)
 		if err == nil {
+			// An earlier attempt may have failed to tell the app.
+			if err := h.notify(ctx, stored); err != nil {
+				return outcome{status: statusError, err: err}
+			}
 			return outcome{status: statusDuplicate, detail: id}
 		}
 		if !errors.Is(err, records.ErrNotFound) {

@@ -20,6 +20,12 @@ const (
 	StatusOK          = "ok"
 	StatusQuarantined = "quarantined"
 	StatusDeleted     = "deleted" // deleted by its owner (DELETE /uploads/{id}); kept, with DeletedAt
+	// StatusPending is a record whose bytes passed the type check and
+	// whose profile moderates: it waits for a verdict (see Verdict).
+	StatusPending = "pending"
+	// StatusRejected is a record moderation rejected; its object is
+	// quarantined as a StatusQuarantined one's is.
+	StatusRejected = "rejected"
 )
 
 // Record describes one completed upload. Its ID is derived from bucket and
@@ -35,13 +41,16 @@ type Record struct {
 	Uploader      string    `json:"uploader"`     // the upload's upload.MetaUploader
 	Profile       string    `json:"profile"`      // its upload.MetaProfile
 	OriginalName  string    `json:"originalName"` // its upload.MetaFilename, unescaped
-	Status        string    `json:"status"`       // StatusOK, StatusQuarantined or StatusDeleted
+	Status        string    `json:"status"`       // one of the Status constants
 	Reason        string    `json:"reason,omitempty"`
 	QuarantineKey string    `json:"quarantineKey,omitempty"`
 	Event         string    `json:"event"` // e.g. ObjectCreated:PostObject
 	UploadedAt    time.Time `json:"uploadedAt"`
 	RecordedAt    time.Time `json:"recordedAt"`
 	DeletedAt     time.Time `json:"deletedAt,omitzero"` // set with StatusDeleted
+	// Moderation is set when the upload's profile moderates: which
+	// provider was asked and, once it is settled, its verdict.
+	Moderation *Moderation `json:"moderation,omitempty"`
 }
 
 // Page is one page of a user's records, newest first. Next is the cursor of
@@ -53,10 +62,10 @@ type Page struct {
 
 // OwnerDeletesObject reports whether its owner's delete of r (DELETE
 // /uploads/{id}) deletes the upload's object too, or marks the record only:
-// a quarantined upload's object, moved under the quarantine prefix or tagged
+// a quarantined or rejected upload's object, moved under the quarantine prefix or tagged
 // in place, is kept for operators in either quarantine mode.
 func (r Record) OwnerDeletesObject() bool {
-	return r.Status != StatusQuarantined && r.QuarantineKey == ""
+	return r.Status != StatusQuarantined && r.Status != StatusRejected && r.QuarantineKey == ""
 }
 
 // ErrNotFound is wrapped by Get and Delete errors for a record that is not

@@ -48,6 +48,19 @@ type Store interface {
 	// expired: the ticket it stood for was never handed out. No such
 	// claim is not an error. The rate the admission used is kept.
 	Release(ctx context.Context, user, profile, key string) error
+	// Settle applies v (Verdict.Apply) to user's record id if it is
+	// StatusPending, and returns the result; the change is a compare and
+	// swap, so of concurrent Settles of one record exactly one succeeds.
+	// A record that is not stored (or not user's) is an error wrapping
+	// ErrNotFound; one that is not pending, settled or deleted, one
+	// wrapping ErrNotPending. v must be valid (Status StatusOK or
+	// StatusRejected, By set, At set).
+	Settle(ctx context.Context, user, id string, v Verdict) (Record, error)
+	// Pending returns the StatusPending records of every user uploaded
+	// before before, oldest first (ListTime, then ID), at most n (at least
+	// 1); when after is not nil, only those after it in that order (the
+	// PositionOf the last record of the previous call).
+	Pending(ctx context.Context, before time.Time, after *Position, n int) ([]Record, error)
 }
 
 // Driver is what a record store implements: storage only. NewStore wraps
@@ -55,7 +68,8 @@ type Store interface {
 // decodes cursors and makes pages, and makes every quota decision, so that
 // a driver has none of these to get right or to forget. Its methods are
 // Store's, with these differences: Put gets a record with an ID, and Delete
-// a time in UTC; Select replaces List; Admit is handed the decision.
+// a time in UTC; Select replaces List; Admit is handed the decision; Settle
+// a checked verdict.
 type Driver interface {
 	Put(ctx context.Context, r Record) error
 	Get(ctx context.Context, user, id string) (Record, error)
@@ -72,6 +86,9 @@ type Driver interface {
 	Admit(ctx context.Context, req AdmitRequest, decide func(Usage) Decision) (Decision, error)
 	Usage(ctx context.Context, req AdmitRequest) (Usage, error)
 	Release(ctx context.Context, user, profile, key string) error
+	// Settle gets a checked verdict whose At is in UTC.
+	Settle(ctx context.Context, user, id string, v Verdict) (Record, error)
+	Pending(ctx context.Context, before time.Time, after *Position, n int) ([]Record, error)
 }
 
 // ErrBusy is wrapped by a Driver's Admit error when concurrent admissions
@@ -145,4 +162,19 @@ func (c checked) Usage(ctx context.Context, req AdmitRequest) (Usage, error) {
 
 func (c checked) Release(ctx context.Context, user, profile, key string) error {
 	return c.d.Release(ctx, user, profile, key)
+}
+
+func (c checked) Settle(ctx context.Context, user, id string, v Verdict) (Record, error) {
+	if err := v.check(); err != nil {
+		return Record{}, fmt.Errorf("records: settle %s: %w", id, err)
+	}
+	v.At = v.At.UTC()
+	return c.d.Settle(ctx, user, id, v)
+}
+
+func (c checked) Pending(ctx context.Context, before time.Time, after *Position, n int) ([]Record, error) {
+	if n < 1 {
+		return nil, fmt.Errorf("records: pending: limit %d, want at least 1", n)
+	}
+	return c.d.Pending(ctx, before, after, n)
 }

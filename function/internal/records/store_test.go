@@ -15,6 +15,7 @@ type spy struct {
 	puts    []Record
 	selects []selectCall
 	deletes []time.Time
+	settles []Verdict
 	rs      []Record // what Select answers
 	busy    bool     // Admit answers ErrBusy
 	usage   Usage    // what Admit counts
@@ -54,6 +55,13 @@ func (s *spy) Admit(_ context.Context, _ AdmitRequest, decide func(Usage) Decisi
 func (s *spy) Usage(context.Context, AdmitRequest) (Usage, error) { return s.usage, nil }
 
 func (s *spy) Release(context.Context, string, string, string) error { return nil }
+
+func (s *spy) Settle(_ context.Context, _, _ string, v Verdict) (Record, error) {
+	s.settles = append(s.settles, v)
+	return Record{}, nil
+}
+
+func (s *spy) Pending(context.Context, time.Time, *Position, int) ([]Record, error) { return nil, nil }
 
 // TestStoreChecksBeforeTheDriver: what the Store refuses never reaches the
 // driver.

@@ -25,6 +25,7 @@ import (
 	"github.com/ossgate/ossgate/function/internal/auth"
 	"github.com/ossgate/ossgate/function/internal/creds"
 	"github.com/ossgate/ossgate/function/internal/invocation"
+	"github.com/ossgate/ossgate/function/internal/records"
 	"github.com/ossgate/ossgate/function/internal/upload"
 	"github.com/ossgate/ossgate/function/wire"
 )
@@ -59,6 +60,9 @@ type Options struct {
 	// KeyClient fetches OSS's callback public keys; nil means a client
 	// with a short timeout that follows no redirect.
 	KeyClient *http.Client
+	// Notify, when set, tells the app of a record its owner deleted
+	// (package webhook); an error is logged, the delete stands.
+	Notify func(ctx context.Context, r records.Record) error
 }
 
 // Handler is the sign function's http.Handler. It is safe for concurrent use.

@@ -112,6 +112,11 @@ func (h *Handler) deleteUpload(w http.ResponseWriter, r *http.Request, e *entry)
 	if err != nil {
 		return recordError(err)
 	}
+	if h.o.Notify != nil {
+		if err := h.o.Notify(r.Context(), rec); err != nil {
+			h.o.Logger.Warn("sign: the app was not told of a delete", "requestId", e.requestID, "id", rec.ID, "error", err.Error())
+		}
+	}
 	writeJSON(w, http.StatusOK, wire.UploadView{Record: rec})
 	return nil
 }

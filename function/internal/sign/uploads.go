@@ -98,9 +98,10 @@ func listQuery(r *http.Request) (records.Query, error) {
 		return q, errorf(wire.CodeInvalidFilter, "profile must be a profile name (%s)", config.ProfileNamePattern)
 	}
 	switch q.Status {
-	case "", records.StatusOK, records.StatusQuarantined, records.StatusDeleted:
+	case "", records.StatusOK, records.StatusPending, records.StatusRejected, records.StatusQuarantined, records.StatusDeleted:
 	default:
-		return q, errorf(wire.CodeInvalidFilter, "status must be %s, %s or %s", records.StatusOK, records.StatusQuarantined, records.StatusDeleted)
+		return q, errorf(wire.CodeInvalidFilter, "status must be %s, %s, %s, %s or %s", records.StatusOK, records.StatusPending,
+			records.StatusRejected, records.StatusQuarantined, records.StatusDeleted)
 	}
 	if s := v.Get("since"); s != "" {
 		t, err := time.Parse(time.RFC3339Nano, s)

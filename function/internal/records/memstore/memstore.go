@@ -114,3 +114,30 @@ func (m *driver) Usage(_ context.Context, req records.AdmitRequest) (records.Usa
 	defer m.mu.Unlock()
 	return m.held[req.User].Usage(m.mine(req.User), req), nil
 }
+
+// Settle implements records.Driver.
+func (m *driver) Settle(_ context.Context, user, id string, v records.Verdict) (records.Record, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r, ok := m.byID[id]
+	switch {
+	case !ok || r.Uploader != user:
+		return records.Record{}, fmt.Errorf("memstore: settle %s: %w", id, records.ErrNotFound)
+	case r.Status != records.StatusPending:
+		return records.Record{}, fmt.Errorf("memstore: settle %s (%s): %w", id, r.Status, records.ErrNotPending)
+	}
+	r = v.Apply(r)
+	m.byID[id] = r
+	return r, nil
+}
+
+// Pending implements records.Driver.
+func (m *driver) Pending(_ context.Context, before time.Time, after *records.Position, n int) ([]records.Record, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	rs := make([]records.Record, 0, len(m.byID))
+	for _, r := range m.byID {
+		rs = append(rs, r)
+	}
+	return records.SelectPending(rs, before, after, n), nil
+}

@@ -5,8 +5,11 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ossgate/ossgate/function/internal/records"
 )
 
 var testKeys = Keys{Prefix: "rec"}
@@ -98,6 +101,27 @@ func TestUserSegment(t *testing.T) {
 		seen[seg] = u
 		if seg == "_ids" || url.PathEscape(seg) != seg || strings.Contains(seg, "/") {
 			t.Errorf("UserSegment(%q) = %q: want one segment that needs no escaping, not _ids", u, seg)
+		}
+	}
+}
+
+// TestPendingKeysRoundTrip: a marker key names the record's position and
+// its user, whatever bytes the user id holds; other keys name nothing.
+func TestPendingKeysRoundTrip(t *testing.T) {
+	k := Keys{Prefix: "records"}
+	at := time.Date(2026, 11, 25, 13, 0, 0, 0, time.UTC)
+	for _, user := range []string{"", "_", "alice", "o6_bmjrPTlm6_2sgVt7hMZOPfL2M", "a.b/c d\x00é", "_41"} {
+		r := records.Record{ID: "0123456789abcdef0123456789abcdef", Uploader: user, UploadedAt: at}
+		pos, got, ok := k.PendingOf(k.Pending(r))
+		if !ok || got != user || pos != records.PositionOf(r) {
+			t.Errorf("PendingOf(Pending(user %q)) = %v, %q, %v; want %v, %q, true", user, pos, got, ok, records.PositionOf(r), user)
+		}
+	}
+	for _, key := range []string{"records/_pending/1.x.alice", "records/_pending/0000000000000000001..alice",
+		"records/_pending/0000000000000000001.x._4", "records/_pending/0000000000000000001.x._4g",
+		"records/_pending/0000000000000000001.x._41", "records/alice/r/x.json"} {
+		if _, _, ok := k.PendingOf(key); ok {
+			t.Errorf("PendingOf(%q): ok, want not a marker", key)
 		}
 	}
 }

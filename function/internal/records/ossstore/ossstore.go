@@ -4,6 +4,7 @@
 //
 //	{records}/{user}/r/{id}.json     a record, as the record function wrote it
 //	{records}/{user}/g/{revGen}.json a generation of the user's index
+//	{records}/_pending/{ns}.{id}.{user} a marker of a pending record (pending.go)
 //
 // Put is one conditional PUT (x-oss-forbid-overwrite) of the record at a
 // key derived from its ID: it is both the claim and the record, so a
@@ -64,12 +65,19 @@ func New(bucket *oss.Bucket, prefix string) records.Store {
 	return records.NewStore(&store{bucket: bucket, keys: Keys{Prefix: prefix}})
 }
 
-// Put implements records.Driver with one conditional PUT. It assumes an
-// unversioned bucket, where OSS honours x-oss-forbid-overwrite.
+// Put implements records.Driver with one conditional PUT (after the
+// marker of a pending record, see Keys.Pending). It assumes an unversioned
+// bucket, where OSS honours x-oss-forbid-overwrite.
 func (s *store) Put(ctx context.Context, r records.Record) error {
 	body, err := json.Marshal(r)
 	if err != nil {
 		return fmt.Errorf("ossstore: put %s: %w", r.ID, err)
+	}
+	if r.Status == records.StatusPending {
+		err := s.bucket.PutObject(s.keys.Pending(r), bytes.NewReader([]byte(r.ID)), oss.WithContext(ctx))
+		if err != nil {
+			return fmt.Errorf("ossstore: put %s: pending marker: %w", r.ID, err)
+		}
 	}
 	if _, err := s.create(ctx, s.keys.Record(r.Uploader, r.ID), body); err != nil {
 		return fmt.Errorf("ossstore: put %s: %w", r.ID, err)

@@ -51,6 +51,11 @@ var migrations = [][]string{
 			PRIMARY KEY (user_hash, profile)
 		){opts}`,
 	},
+	{
+		// The maintenance function lists the records still waiting for
+		// a moderation verdict, oldest first, across users.
+		`CREATE INDEX {p}records_status ON {p}records (status, uploaded_ns, id)`,
+	},
 }
 
 // migrate brings the schema to the newest version: under the dialect's

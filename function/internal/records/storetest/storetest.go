@@ -16,7 +16,7 @@ import (
 
 // Run runs the suite against stores made by newStore; each subtest gets a
 // fresh, empty store. It covers Put's exactly-once, Get and Delete of the
-// owner's records only, the listing order, filters and pages, and the
+// owner's records only, the verdicts of pending records (Settle, Pending), the listing order, filters and pages, and the
 // quota: counting, periods, the rate, and concurrent admissions.
 func Run(t *testing.T, newStore func(t *testing.T) records.Store) {
 	t.Helper()
@@ -39,6 +39,10 @@ func Run(t *testing.T, newStore func(t *testing.T) records.Store) {
 		{"Delete", testDelete},
 		{"ConcurrentDeletesOfOneRecord", testConcurrentDeletes},
 		{"ListFilters", testListFilters},
+		{"Settle", testSettle},
+		{"SettleDeleted", testSettleDeleted},
+		{"ConcurrentSettlesOfOneRecord", testConcurrentSettles},
+		{"Pending", testPending},
 		{"ListFilteredPages", testListFilteredPages},
 		{"QuotaFiles", testQuotaFiles},
 		{"QuotaBytes", testQuotaBytes},
