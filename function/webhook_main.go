@@ -75,9 +75,9 @@ func (n *notifier) deliverOrKeep(ctx context.Context, ev webhook.Event) error {
 	if err == nil {
 		return nil
 	}
-	b, berr := n.oss.Bucket(ctx)
+	objs, berr := n.oss.Objects(ctx)
 	if berr == nil {
-		berr = webhook.Outbox{Bucket: b, Prefix: n.prefix}.Keep(ctx, ev)
+		berr = webhook.Outbox{Objects: objs, Prefix: n.prefix}.Keep(ctx, ev)
 	}
 	if berr != nil {
 		return fmt.Errorf("%w; and keeping it failed: %w", err, berr)
@@ -91,11 +91,11 @@ func (n *notifier) retryKept(ctx context.Context) error {
 	if n.sender == nil {
 		return nil
 	}
-	b, err := n.oss.Bucket(ctx)
+	objs, err := n.oss.Objects(ctx)
 	if err != nil {
 		return fmt.Errorf("webhook: %w", err)
 	}
-	st, err := webhook.Outbox{Bucket: b, Prefix: n.prefix}.Retry(ctx, n.sender.Deliver)
+	st, err := webhook.Outbox{Objects: objs, Prefix: n.prefix}.Retry(ctx, n.sender.Deliver)
 	level := slog.LevelInfo
 	if err != nil {
 		level = slog.LevelWarn

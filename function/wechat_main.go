@@ -32,8 +32,8 @@ type traces struct {
 }
 
 func (t traces) open(ctx context.Context) (wechat.OSSTraces, error) {
-	b, err := t.oss.Bucket(ctx)
-	return wechat.OSSTraces{Bucket: b, Prefix: t.prefix}, err
+	objs, err := t.oss.Objects(ctx)
+	return wechat.OSSTraces{Objects: objs, Prefix: t.prefix}, err
 }
 
 func (t traces) Put(ctx context.Context, id string, ref wechat.Ref) error {

@@ -81,7 +81,7 @@ func TestParseProfilesPositions(t *testing.T) {
   },
   "doc": {"types": ["text/x-nope"], "maxSize": 1}
 }`, []string{
-			`line 2, column 53: profile "photo": unknown field "maxFile" (known: types, minSize, maxSize, expiry, successActionStatus, maxFiles, disposition, rejectPolyglots, quota, rate, multipart)`,
+			`line 2, column 53: profile "photo": unknown field "maxFile" (known: types, minSize, maxSize, expiry, successActionStatus, maxFiles, disposition, rejectPolyglots, quota, rate, multipart, moderation)`,
 			`line 6, column 41: profile "clip": quota: unknown field "byte" (known: files, bytes, per)`,
 			`line 5, column 21: profile "clip": maxSize: want an integer, got string`,
 			`line 8, column 3: profile "doc": unknown MIME type "text/x-nope"`,

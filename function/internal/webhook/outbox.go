@@ -1,17 +1,14 @@
 package webhook
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 
-	"github.com/aliyun/aliyun-oss-go-sdk/oss"
-
 	"github.com/ossgate/ossgate/function/config"
+	"github.com/ossgate/ossgate/function/internal/ossclient"
 )
 
 // OutboxDir is the folder, under the records prefix, of the events whose
@@ -26,8 +23,8 @@ func OutboxPrefix(p config.Prefixes) string { return p.Records + "/" + OutboxDir
 // Outbox keeps events in a bucket, one object per event ID (keeping one
 // twice keeps it once).
 type Outbox struct {
-	Bucket *oss.Bucket
-	Prefix string // OutboxPrefix
+	Objects ossclient.Objects
+	Prefix  string // OutboxPrefix
 }
 
 // Keep stores ev.
@@ -36,7 +33,7 @@ func (o Outbox) Keep(ctx context.Context, ev Event) error {
 	if err != nil {
 		return fmt.Errorf("webhook: keep %s: %w", ev.ID, err)
 	}
-	if err := o.Bucket.PutObject(o.Prefix+ev.ID+".json", bytes.NewReader(body), oss.ContentType("application/json"), oss.WithContext(ctx)); err != nil {
+	if err := o.Objects.Put(ctx, o.Prefix+ev.ID+".json", "application/json", body); err != nil {
 		return fmt.Errorf("webhook: keep %s: %w", ev.ID, err)
 	}
 	return nil
@@ -49,12 +46,16 @@ type RetryStats struct{ Listed, Delivered, Kept int }
 // ones (at most 1,000 a pass; the next pass continues).
 func (o Outbox) Retry(ctx context.Context, deliver func(context.Context, Event) error) (RetryStats, error) {
 	var st RetryStats
-	res, err := o.Bucket.ListObjectsV2(oss.Prefix(o.Prefix), oss.MaxKeys(1000), oss.WithContext(ctx))
+	var page []ossclient.Listed
+	err := o.Objects.List(ctx, o.Prefix, "", func(p []ossclient.Listed) bool {
+		page = p
+		return false // one page a pass
+	})
 	if err != nil {
 		return st, fmt.Errorf("webhook: outbox: %w", err)
 	}
 	var errs []error
-	for _, obj := range res.Objects {
+	for _, obj := range page {
 		if !strings.HasSuffix(obj.Key, ".json") {
 			continue
 		}
@@ -64,7 +65,7 @@ func (o Outbox) Retry(ctx context.Context, deliver func(context.Context, Event) 
 			err = deliver(ctx, ev)
 		}
 		if err == nil {
-			err = o.Bucket.DeleteObject(obj.Key, oss.WithContext(ctx))
+			err = o.Objects.Delete(ctx, obj.Key)
 		}
 		if err != nil {
 			st.Kept++
@@ -77,12 +78,7 @@ func (o Outbox) Retry(ctx context.Context, deliver func(context.Context, Event) 
 }
 
 func (o Outbox) read(ctx context.Context, key string) (Event, error) {
-	rc, err := o.Bucket.GetObject(key, oss.WithContext(ctx))
-	if err != nil {
-		return Event{}, fmt.Errorf("webhook: outbox %s: %w", key, err)
-	}
-	defer rc.Close()
-	b, err := io.ReadAll(io.LimitReader(rc, 1<<20))
+	b, err := o.Objects.Get(ctx, key, 1<<20)
 	if err != nil {
 		return Event{}, fmt.Errorf("webhook: outbox %s: %w", key, err)
 	}

@@ -1,14 +1,10 @@
 package wechat
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-
-	"github.com/aliyun/aliyun-oss-go-sdk/oss"
 
 	"github.com/ossgate/ossgate/function/config"
 	"github.com/ossgate/ossgate/function/internal/ossclient"
@@ -36,8 +32,8 @@ const TracesDir = "_wxtrace"
 
 // OSSTraces keeps one object per trace_id, {records}/_wxtrace/{trace_id}.json.
 type OSSTraces struct {
-	Bucket *oss.Bucket
-	Prefix string // TracesPrefix
+	Objects ossclient.Objects
+	Prefix  string // TracesPrefix
 }
 
 // TracesPrefix is the key prefix of the trace objects.
@@ -62,7 +58,7 @@ func (t OSSTraces) Put(ctx context.Context, traceID string, ref Ref) error {
 		return fmt.Errorf("wechat: trace_id %q", traceID)
 	}
 	b, _ := json.Marshal(ref)
-	if err := t.Bucket.PutObject(t.Prefix+traceID+".json", bytes.NewReader(b), oss.WithContext(ctx)); err != nil {
+	if err := t.Objects.Put(ctx, t.Prefix+traceID+".json", "application/json", b); err != nil {
 		return fmt.Errorf("wechat: keep trace %s: %w", traceID, err)
 	}
 	return nil
@@ -73,15 +69,10 @@ func (t OSSTraces) Get(ctx context.Context, traceID string) (Ref, error) {
 	if !validTrace(traceID) {
 		return Ref{}, fmt.Errorf("%w: %q", ErrUnknownTrace, traceID)
 	}
-	rc, err := t.Bucket.GetObject(t.Prefix+traceID+".json", oss.WithContext(ctx))
+	b, err := t.Objects.Get(ctx, t.Prefix+traceID+".json", 4096)
 	if ossclient.IsNotFound(err) {
 		return Ref{}, fmt.Errorf("%w: %s", ErrUnknownTrace, traceID)
 	}
-	if err != nil {
-		return Ref{}, fmt.Errorf("wechat: trace %s: %w", traceID, err)
-	}
-	defer rc.Close()
-	b, err := io.ReadAll(io.LimitReader(rc, 4096))
 	var ref Ref
 	if err == nil {
 		err = json.Unmarshal(b, &ref)
