@@ -139,11 +139,12 @@ func TestAliOSSVectors(t *testing.T) {
 	}
 }
 
-// TestSampleFromNotes reproduces vector A of shared/oss-v4-notes.md (from a
-// third-party SDK's tests, reproduced by ali-oss 6.23.0) through the step
-// functions; its policy was not written by this package (no milliseconds in
+// TestSampleFromThirdPartySDK reproduces the V4 POST vector of the Elixir
+// package alibaba_cloud_kit's test of AlibabaCloudKit.OSS.Object
+// presign_post_object/5 (date 2024-07-13T13:34:14Z, region us-west-1; ali-oss
+// 6.23.0 computes the same signature) through the step functions; its policy was not written by this package (no milliseconds in
 // the expiration), so only what it says is compared with what Sign writes.
-func TestSampleFromNotes(t *testing.T) {
+func TestSampleFromThirdPartySDK(t *testing.T) {
 	const (
 		policy = "eyJjb25kaXRpb25zIjpbeyJidWNrZXQiOiJleGFtcGxlLWJ1Y2tldCJ9LHsieC1vc3Mtc2lnbmF0dXJlLXZlcnNpb24iOiJPU1M0LUhNQUMtU0hBMjU2In0seyJ4LW9zcy1jcmVkZW50aWFsIjoiYWNjZXNzX2tleV9pZC8yMDI0MDcxMy91cy13ZXN0LTEvb3NzL2FsaXl1bl92NF9yZXF1ZXN0In0seyJ4LW9zcy1kYXRlIjoiMjAyNDA3MTNUMTMzNDE0WiJ9LFsiZXEiLCIka2V5Iiwib2JqZWN0L3ByZXNpZ25fcG9zdF9vYmplY3QucG5nIl0sWyJlcSIsIiR4LW9zcy1vYmplY3QtYWNsIiwicHJpdmF0ZSJdLFsiY29udGVudC1sZW5ndGgtcmFuZ2UiLDEsMTA0ODU3NjAwXV0sImV4cGlyYXRpb24iOiIyMDI0LTA3LTEzVDE0OjM0OjE0WiJ9"
 		want   = "43fb9eb04136cdaaab110bfb33c4c7daba4beebdad63889e7f3a460242596d04"
