@@ -10,6 +10,7 @@ import (
 	"github.com/ossgate/ossgate/function/config"
 	"github.com/ossgate/ossgate/function/internal/creds"
 	"github.com/ossgate/ossgate/function/internal/fcadapter"
+	"github.com/ossgate/ossgate/function/internal/moderation"
 	"github.com/ossgate/ossgate/function/internal/ossclient"
 	"github.com/ossgate/ossgate/function/internal/record"
 	"github.com/ossgate/ossgate/function/internal/records"
@@ -44,22 +45,27 @@ func newRecordHandler(cfg config.Config, oss ossclient.Opener, logger *slog.Logg
 	if err != nil {
 		return nil, st, err
 	}
-	h, err := recordHandlerOf(cfg, oss, st, logger, notify)
+	h, err := recordHandlerOf(cfg, oss, st, logger, notify, false)
 	return h, st, err
 }
 
 // recordHandlerOf returns the record handler of cfg over st: the record
 // function's, and the sign function's for the uploads OSS calls it back
-// about. notify tells the app of record changes (nil: it is not told).
+// about, which leaves moderation to the record function (deferModeration).
+// notify tells the app of record changes (nil: it is not told).
 func recordHandlerOf(cfg config.Config, oss ossclient.Opener, st stores, logger *slog.Logger,
-	notify func(context.Context, records.Record) error) (*record.Handler, error) {
-	mods, err := moderators(cfg, oss)
-	if err != nil {
-		return nil, err
+	notify func(context.Context, records.Record) error, deferModeration bool) (*record.Handler, error) {
+	var mods map[string]moderation.Provider
+	if !deferModeration {
+		var err error
+		if mods, err = moderators(cfg, oss); err != nil {
+			return nil, err
+		}
 	}
 	return record.NewHandler(cfg, record.Options{
-		Moderators: mods,
-		Notify:     notify,
+		Moderators:      mods,
+		DeferModeration: deferModeration,
+		Notify:          notify,
 		// Every invocation gets its own client, signed with its credentials.
 		Open: func(ctx context.Context) (record.Objects, records.Store, error) {
 			objs, err := oss.Objects(ctx)

@@ -36,9 +36,10 @@ func runSign(cfg config.Config, logger *slog.Logger) error {
 	o := sign.Options{Config: cfg, Auth: v, Fallback: creds.DefaultChain{}, Logger: logger, Open: signOpener{stores: st, oss: oss},
 		Notify: n.hook(n.change)}
 	if cfg.Callback.On() {
-		// The callback records as the record function does; the app is told
-		// of the outcome, or the event is kept for the maintenance.
-		rh, err := recordHandlerOf(cfg, oss, st, logger, n.hook(n.outcomeOrKeep))
+		// The callback records as the record function does, but leaves a
+		// moderation to it; the app is told of the outcome, or the event is
+		// kept for the maintenance.
+		rh, err := recordHandlerOf(cfg, oss, st, logger, n.hook(n.outcomeOrKeep), true)
 		if err != nil {
 			return fmt.Errorf("sign: %w", err)
 		}

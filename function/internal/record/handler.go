@@ -37,6 +37,13 @@ type Options struct {
 	// pending), also again for a duplicate event, and an error fails the
 	// event so that FC delivers it again: at least once.
 	Notify func(ctx context.Context, r records.Record) error
+	// DeferModeration leaves moderation to the record function: a record
+	// that needs a verdict is stored pending and returned, and no provider
+	// is asked (Moderators may then be empty). The sign function's upload
+	// callback records this way, so that an upload is moderated once, by
+	// the record function, whichever of the callback and the event came
+	// first.
+	DeferModeration bool
 }
 
 // Handler records the objects of OSS trigger events.
@@ -59,7 +66,7 @@ func NewHandler(cfg config.Config, o Options) (*Handler, error) {
 		o.Logger = slog.Default()
 	}
 	for name, p := range cfg.Profiles {
-		if m := p.Moderation; m.On() && o.Moderators[m.Provider] == nil {
+		if m := p.Moderation; m.On() && !o.DeferModeration && o.Moderators[m.Provider] == nil {
 			return nil, fmt.Errorf("record: profile %s moderates with %s, which is not set up", name, m.Provider)
 		}
 	}

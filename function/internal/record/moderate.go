@@ -50,7 +50,18 @@ func (h *Handler) moderate(ctx context.Context, objs Objects, store records.Stor
 	if err := h.notify(ctx, stored); err != nil {
 		return outcome{status: statusError, err: err}
 	}
-	return outcome{status: stored.Status, detail: stored.ID, reason: stored.Reason}
+	return outcome{status: stored.Status, detail: stored.ID, reason: stored.Reason, rec: &stored}
+}
+
+// storedOutcome is the outcome of rec, just stored pending, when the
+// moderation is left to the record function: the stored record, which is
+// rec, or the one an event stored first (pending, or settled already).
+func (h *Handler) storedOutcome(ctx context.Context, store records.Store, rec records.Record) outcome {
+	stored, err := store.Get(ctx, rec.Uploader, rec.ID)
+	if err != nil {
+		return outcome{status: statusError, err: fmt.Errorf("record: stored record: %w", err)}
+	}
+	return outcome{status: stored.Status, detail: stored.ID, reason: stored.Reason, rec: &stored}
 }
 
 // settle applies v to the pending record r and returns the stored record:

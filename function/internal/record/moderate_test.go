@@ -46,7 +46,8 @@ func (f *fakeProvider) Check(_ context.Context, r records.Record, m config.Moder
 // provider (timeout 10m, then onTimeout); "avatar" does not moderate.
 type modEnv struct {
 	*env
-	p *fakeProvider
+	p   *fakeProvider
+	cfg config.Config
 
 	mu        sync.Mutex
 	notified  []string // status of each notified record, by key: "key status"
@@ -76,7 +77,7 @@ func newModEnv(t *testing.T, mode, onTimeout string) *modEnv {
 		t.Fatal(err)
 	}
 	e := &modEnv{env: &env{objs: newFakeObjects(), store: memstore.New(), logs: nil, now: time.Date(2026, 11, 25, 13, 0, 0, 0, time.UTC)},
-		p: &fakeProvider{}}
+		p: &fakeProvider{}, cfg: cfg}
 	e.h, err = record.NewHandler(cfg, record.Options{
 		Open:       func(context.Context) (record.Objects, records.Store, error) { return e.objs, e.store, nil },
 		Now:        func() time.Time { return e.now },

@@ -70,6 +70,9 @@ func (h *Handler) process(ctx context.Context, s *session, r EventRecord) outcom
 		return outcome{status: statusError, err: err}
 	}
 	if rec.Status == records.StatusPending {
+		if h.o.DeferModeration {
+			return h.storedOutcome(ctx, store, rec)
+		}
 		return h.moderate(ctx, objs, store, rec)
 	}
 	if rec.Status == records.StatusQuarantined {
