@@ -38,6 +38,9 @@ func (s *Server) getObject(q *request) error {
 	if err != nil {
 		return err
 	}
+	if o, err = s.followSymlink(q.bucket, o); err != nil {
+		return err
+	}
 	defer o.Close()
 	m := o.Meta
 	h := q.w.Header()

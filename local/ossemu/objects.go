@@ -198,6 +198,9 @@ func (s *Server) openCopySource(q *request) (*disk.Object, error) {
 	if err != nil {
 		return nil, err
 	}
+	if o, err = s.followSymlink(srcBucket, o); err != nil {
+		return nil, err
+	}
 	if e := requestPreconditions(q.r.Header, "x-oss-copy-source-").check(&o.Meta); e != nil {
 		o.Close()
 		return nil, e

@@ -209,6 +209,8 @@ func (s *Server) route(q *request) error {
 		return s.tagging(q)
 	case v.Has("acl"):
 		return s.objectACL(q)
+	case v.Has("symlink"):
+		return s.symlink(q)
 	case isMultipart(v):
 		return s.routeMultipart(q, v)
 	case m == http.MethodPut && q.r.Header.Get("x-oss-copy-source") != "":

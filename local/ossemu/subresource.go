@@ -44,9 +44,9 @@ var responseParams = []string{
 
 // objectParams are the parameters each method on a key understands.
 var objectParams = map[string][]string{
-	http.MethodGet:    concat(responseParams, "x-oss-process", "tagging", "acl", "uploadId", "max-parts", "part-number-marker", "encoding-type"),
+	http.MethodGet:    concat(responseParams, "x-oss-process", "tagging", "acl", "symlink", "uploadId", "max-parts", "part-number-marker", "encoding-type"),
 	http.MethodHead:   concat(responseParams, "objectMeta"),
-	http.MethodPut:    concat(responseParams, "tagging", "acl", "partNumber", "uploadId"), // response-* signed into a PUT URL change nothing
+	http.MethodPut:    concat(responseParams, "tagging", "acl", "symlink", "partNumber", "uploadId"), // response-* signed into a PUT URL change nothing
 	http.MethodPost:   {"uploads", "uploadId", "encoding-type", "sequential", "append", "position"},
 	http.MethodDelete: {"tagging", "uploadId"},
 }
