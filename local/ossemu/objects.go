@@ -126,10 +126,30 @@ func headerMeta(h http.Header, key string) (*disk.Meta, error) {
 		return nil, err
 	}
 	m.ACL = acl
+	if m.StorageClass, err = storageClass(h.Get("x-oss-storage-class")); err != nil {
+		return nil, err
+	}
 	if err := sseMeta(h, m); err != nil {
 		return nil, err
 	}
 	return m, nil
+}
+
+// storageClass reads an x-oss-storage-class value (the PutObject page of the
+// OSS API reference): Standard and IA (Infrequent Access, read like
+// Standard) are stored and answered; the archive classes, whose objects must
+// be restored before a read, are not emulated and are refused, as OSS
+// refuses what it does not implement; anything else is InvalidArgument.
+func storageClass(v string) (string, error) {
+	switch v {
+	case "", "Standard":
+		return "", nil
+	case "IA":
+		return v, nil
+	case "Archive", "ColdArchive", "DeepColdArchive":
+		return "", errUnsupported("the " + v + " storage class")
+	}
+	return "", errInvalidArgument("Invalid storage class: %s", v)
 }
 
 // deleteObject serves DeleteObject: 204 whether or not the key existed.
@@ -229,6 +249,9 @@ func copyMeta(h http.Header, src disk.Meta, key string) (*disk.Meta, error) {
 		return nil, err
 	}
 	m.ACL = acl
+	if m.StorageClass, err = storageClass(h.Get("x-oss-storage-class")); err != nil { // likewise
+		return nil, err
+	}
 	if err := sseMeta(h, m); err != nil { // likewise
 		return nil, err
 	}

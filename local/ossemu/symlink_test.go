@@ -77,6 +77,12 @@ func TestSymlink(t *testing.T) {
 			if types[link] != "Symlink" || types[target] != "Normal" {
 				t.Errorf("listed types: got %v", types)
 			}
+			if err := b.PutSymlink("dir/link-to-link", link); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := b.GetObjectDetailedMeta("dir/link-to-link"); serviceCode(err) != "InvalidTargetType" {
+				t.Errorf("HEAD of a link to a link: got %v, want InvalidTargetType", err)
+			}
 			if _, err := b.GetSymlink(target); serviceCode(err) != "NotSymlink" {
 				t.Errorf("GetSymlink of a normal object: got %v, want NotSymlink", err)
 			}

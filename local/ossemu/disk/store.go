@@ -53,6 +53,7 @@ type Meta struct {
 	SSEData       string            `json:"sseData,omitempty"` // x-oss-server-side-data-encryption
 	SSEKeyID      string            `json:"sseKeyId,omitempty"`
 	ContentMD5    string            `json:"contentMd5,omitempty"`    // base64 MD5 of a multipart object uploaded with ?sequential
+	StorageClass  string            `json:"storageClass,omitempty"`  // x-oss-storage-class; "" is Standard
 	SymlinkTarget string            `json:"symlinkTarget,omitempty"` // the key a Type "Symlink" object points to
 	LastModified  time.Time         `json:"lastModified"`
 }
