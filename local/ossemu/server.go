@@ -223,6 +223,8 @@ func (s *Server) route(q *request) error {
 		return s.deleteObject(q)
 	case m == http.MethodPost && v.Has("append"):
 		return s.appendObject(q)
+	case m == http.MethodPost && v.Has("x-oss-process"):
+		return s.processSave(q)
 	case m == http.MethodPost && v.Has("restore"):
 		return s.restoreObject(q)
 	case m == http.MethodPost:

@@ -49,7 +49,7 @@ var objectParams = map[string][]string{
 	http.MethodGet:    concat(responseParams, "x-oss-process", "tagging", "acl", "symlink", "uploadId", "max-parts", "part-number-marker", "encoding-type"),
 	http.MethodHead:   concat(responseParams, "objectMeta"),
 	http.MethodPut:    concat(responseParams, "tagging", "acl", "symlink", "partNumber", "uploadId"), // response-* signed into a PUT URL change nothing
-	http.MethodPost:   {"uploads", "uploadId", "encoding-type", "sequential", "append", "position", "restore"},
+	http.MethodPost:   {"uploads", "uploadId", "encoding-type", "sequential", "append", "position", "restore", "x-oss-process"},
 	http.MethodDelete: {"tagging", "uploadId"},
 }
 
