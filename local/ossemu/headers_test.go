@@ -279,3 +279,34 @@ func TestPresignedPutWithResponseParams(t *testing.T) {
 		t.Errorf("object after the PUT: exists %v (%v)", ok, err)
 	}
 }
+
+// TestPutObjectRefusesConditions: OSS answers a PutObject with an HTTP
+// conditional header 501 NotImplemented ("A header you provided implies
+// functionality that is not implemented", quoted from OSS in
+// github.com/tobi/walgit/issues/67 for If-None-Match and If-Match;
+// aliyun-oss-go-sdk's TestPutObjectNegative expects a refusal of
+// If-Modified-Since) and stores nothing; x-oss-forbid-overwrite is OSS's
+// write condition.
+func TestPutObjectRefusesConditions(t *testing.T) {
+	f := newFixture(t, time.Now(), nil)
+	b := sdkBucket(t, f, testAK, testSecret, "")
+	past := time.Now().Add(-time.Hour)
+	for _, c := range []struct {
+		name string
+		opt  oss.Option
+	}{
+		{"if-modified-since", oss.IfModifiedSince(past)},
+		{"if-unmodified-since", oss.IfUnmodifiedSince(past)},
+		{"if-match", oss.IfMatch(`"abc"`)},
+		{"if-none-match", oss.IfNoneMatch("*")},
+	} {
+		key := "cond/" + c.name
+		err := b.PutObject(key, strings.NewReader("data"), c.opt)
+		if se, ok := err.(oss.ServiceError); !ok || se.StatusCode != http.StatusNotImplemented || se.Code != "NotImplemented" {
+			t.Errorf("%s: got %v, want 501 NotImplemented", c.name, err)
+		}
+		if ok, _ := b.IsObjectExist(key); ok {
+			t.Errorf("%s: the object was stored", c.name)
+		}
+	}
+}

@@ -28,6 +28,9 @@ func (s *Server) putObject(q *request) error {
 	if err := s.authenticate(q); err != nil {
 		return err
 	}
+	if h := conditionalHeader(q.r.Header); h != "" {
+		return errUnsupported("the " + h + " condition on PutObject")
+	}
 	if err := checkKey(q.key); err != nil {
 		return err
 	}
@@ -59,6 +62,22 @@ func (s *Server) putObject(q *request) error {
 	}
 	q.w.WriteHeader(http.StatusOK)
 	return nil
+}
+
+// conditionalHeader returns the first HTTP conditional header of h, or "".
+// OSS conditions reads and copies, not writes (x-oss-forbid-overwrite is its
+// write condition): a PutObject carrying one is refused, 501 NotImplemented
+// "A header you provided implies functionality that is not implemented", as
+// a report of OSS's answer to If-None-Match / If-Match on PutObject
+// (github.com/tobi/walgit/issues/67) quotes it, and as aliyun-oss-go-sdk's
+// TestPutObjectNegative expects for If-Modified-Since.
+func conditionalHeader(h http.Header) string {
+	for _, name := range []string{"If-Match", "If-None-Match", "If-Modified-Since", "If-Unmodified-Since"} {
+		if h.Get(name) != "" {
+			return name
+		}
+	}
+	return ""
 }
 
 // readBody streams q's body of size bytes (-1: chunked, any size up to p's
