@@ -71,6 +71,8 @@ type Server struct {
 	mu       sync.RWMutex
 	creds    map[string]Credential
 	triggers map[string][]Trigger
+	// corsRules are the buckets' own CORS rules (PutBucketCors), cors.go
+	corsRules map[string][]corsRule
 
 	ctx     context.Context
 	cancel  context.CancelFunc
@@ -109,7 +111,7 @@ func New(cfg Config) (*Server, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Server{
 		cfg: cfg, store: st, log: cfg.Logger,
-		creds: map[string]Credential{}, triggers: map[string][]Trigger{},
+		creds: map[string]Credential{}, triggers: map[string][]Trigger{}, corsRules: map[string][]corsRule{},
 		ctx: ctx, cancel: cancel,
 	}, nil
 }
@@ -151,11 +153,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("x-oss-request-id", id)
 	w.Header().Set("Server", "AliyunOSS")
 	w.Header().Set("Date", s.cfg.Now().UTC().Format(http.TimeFormat))
-	if s.cors(w, r) {
+	bucket, key, ok := s.address(r)
+	if s.cors(w, r, bucket) {
 		s.requests.add("Other")
 		return
 	}
-	bucket, key, ok := s.address(r)
 	if !ok {
 		s.requests.add("Other")
 		writeError(w, r, errNoSuchBucket())
@@ -250,6 +252,8 @@ func writeXML(q *request, v any) error {
 func (s *Server) routeBucket(q *request) error {
 	m, v := q.r.Method, q.r.URL.Query()
 	switch {
+	case v.Has("cors"):
+		return s.bucketCORS(q)
 	case m == http.MethodPost && v.Has("delete"):
 		return s.deleteMultiple(q)
 	case m == http.MethodPost && q.r.URL.RawQuery == "":

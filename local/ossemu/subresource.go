@@ -56,8 +56,10 @@ var objectParams = map[string][]string{
 // bucketParams are the parameters each method on the bucket understands.
 var bucketParams = map[string][]string{
 	http.MethodGet: {"prefix", "delimiter", "marker", "max-keys", "list-type", "continuation-token",
-		"start-after", "fetch-owner", "encoding-type", "uploads", "key-marker", "upload-id-marker", "max-uploads"},
-	http.MethodPost: {"delete", "encoding-type"},
+		"start-after", "fetch-owner", "encoding-type", "uploads", "key-marker", "upload-id-marker", "max-uploads", "cors"},
+	http.MethodPost:   {"delete", "encoding-type"},
+	http.MethodPut:    {"cors"},
+	http.MethodDelete: {"cors"},
 }
 
 func concat(a []string, b ...string) []string { return append(slices.Clone(a), b...) }
