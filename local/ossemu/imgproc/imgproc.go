@@ -1,8 +1,9 @@
 // Package imgproc applies OSS image processing (x-oss-process=image/...) to
 // an object's bytes, for the local OSS endpoint. It emulates the resize
 // action (the parameters and limits of Alibaba's "Resize images"
-// documentation) and the format action ("Convert image formats": jpg, png,
-// webp, gif) on JPEG, PNG, GIF and WebP images; any other action is refused
+// documentation), the format action ("Convert image formats": jpg, png,
+// webp, gif) and text watermarks ("Add watermarks", watermark.go) on JPEG,
+// PNG, GIF and WebP images; any other action is refused
 // as not emulated rather than answered wrongly.
 package imgproc
 
@@ -74,9 +75,15 @@ func Process(process string, src io.Reader) ([]byte, string, error) {
 				return nil, "", err
 			}
 			steps = append(steps, func(p *picture) *picture { return p.as(f) })
+		case "watermark":
+			w, err := parseWatermark(params)
+			if err != nil {
+				return nil, "", err
+			}
+			steps = append(steps, w.apply)
 		default:
 			return nil, "", &Error{Status: 501, Code: "NotImplemented",
-				Message: fmt.Sprintf("ossemu emulates the resize and format image actions, not %q", name)}
+				Message: fmt.Sprintf("ossemu emulates the resize, format and text watermark image actions, not %q", name)}
 		}
 	}
 	data, err := io.ReadAll(io.LimitReader(src, MaxSourceBytes+1))
