@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/ossgate/ossgate/local/ossemu/disk"
@@ -15,7 +16,8 @@ import (
 // processSave serves the process-and-save request of the OSS
 // image-processing guide ("Save processed images", sys/saveas):
 // POST /key?x-oss-process with the body
-// "x-oss-process=<actions>|sys/saveas,o_<object>,b_<bucket>", the object and
+// "x-oss-process=<actions>|sys/saveas,o_<object>,b_<bucket>" (as is or
+// percent-encoded), the object and
 // bucket names URL-safe base64 (padding optional). The source is processed
 // by imgproc as a GET with x-oss-process would be, and the result stored as
 // the object o in bucket b (default: the source's bucket). The answer is
@@ -30,8 +32,14 @@ func (s *Server) processSave(q *request) error {
 	if err != nil {
 		return errInvalidArgument("The request body could not be read.")
 	}
-	// not form-decoded: both SDKs send the process as is, "+" of base64 included
+	// aliyun-oss-go-sdk sends the process as is, ali-oss percent-encodes it
+	// (querystring.stringify); percent-decoding reads both, and keeps a "+"
+	// (of standard base64 text) a "+", where form decoding would make it a
+	// space
 	process, ok := strings.CutPrefix(string(body), "x-oss-process=")
+	if p, err := url.PathUnescape(process); err == nil {
+		process = p
+	}
 	if !ok || process == "" {
 		return errInvalidArgument("The body must be x-oss-process=<process>|sys/saveas,o_<object>.")
 	}

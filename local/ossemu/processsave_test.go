@@ -7,6 +7,9 @@ import (
 	"image"
 	_ "image/gif"
 	_ "image/jpeg"
+	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -87,5 +90,26 @@ func TestImageFormat(t *testing.T) {
 	}
 	if _, err := b.GetObject("f/src.png", oss.Process("image/format,xyz")); serviceCode(err) != "InvalidArgument" {
 		t.Errorf("image/format,xyz: got %v, want InvalidArgument", err)
+	}
+}
+
+// TestProcessSavePercentEncoded: ali-oss sends the process-and-save body
+// percent-encoded (lib/common/image/processObjectSave.js,
+// querystring.stringify: "|" as %7C, "+" of base64 text as %2B); the
+// result is the same as for the raw body.
+func TestProcessSavePercentEncoded(t *testing.T) {
+	f := newFixture(t, time.Now(), nil)
+	b := sdkBucket(t, f, testAK, testSecret, "")
+	if err := b.PutObject("p/src.png", bytes.NewReader(pngOf(t, 400, 200))); err != nil {
+		t.Fatal(err)
+	}
+	process := "image/resize,w_100|sys/saveas,o_" + base64.URLEncoding.EncodeToString([]byte("p/enc.png"))
+	body := "x-oss-process=" + url.QueryEscape(process)
+	resp, out := signedDo(t, f, http.MethodPost, "p/src.png", "x-oss-process", body, nil)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(out), `"object":"p/enc.png"`) {
+		t.Fatalf("percent-encoded process-and-save: got %d %s", resp.StatusCode, out)
+	}
+	if ok, err := b.IsObjectExist("p/enc.png"); err != nil || !ok {
+		t.Errorf("saved object: %v %v", ok, err)
 	}
 }
