@@ -12,8 +12,9 @@
 #      but one are left alone (the archive bucket: the local OSS answers
 #      NoSuchBucket for it, as OSS would); the copy tests' source bucket
 #      becomes the emulator's second bucket, OSSEMU_BUCKET2.
-#   3. bucket creation and deletion are no-ops (alioss/hooks.js, loaded by
-#      mocha before the tests; the bucket is fresh for each file).
+#   3. bucket creation and deletion are no-ops, and names under .localhost
+#      resolve to 127.0.0.1 (alioss/hooks.js, loaded by mocha before the
+#      tests; the buckets are fresh for each file).
 set -euo pipefail
 src=$1 dir=$2
 here=$(cd "$(dirname "$0")" && pwd)
