@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ossgate/ossgate/local/ossemu"
@@ -29,7 +30,9 @@ type ossOnlyInfo struct {
 }
 
 // serveOSSOnly starts ossemu on 127.0.0.1:-oss-port (0 = a free port) with
-// the -bucket, -region and -data of o and a fresh long-term AccessKey pair,
+// the -bucket, -region and -data of o and a fresh long-term AccessKey pair
+// (-bucket may name several buckets, comma-separated, for tests that copy
+// between buckets; the line names the first),
 // prints exactly one line, the JSON of ossOnlyInfo, on stdout, logs to
 // logger, and serves until ctx ends (SIGINT, SIGTERM, -max-life,
 // -until-stdin-closes).
@@ -38,15 +41,16 @@ func serveOSSOnly(ctx context.Context, o options, logger *slog.Logger, stdout io
 	if err != nil {
 		return err
 	}
+	buckets := strings.Split(o.cfg.Bucket, ",")
 	srv, err := ossemu.New(ossemu.Config{
-		DataDir: dataDir, Region: o.cfg.Region, Buckets: []string{o.cfg.Bucket},
+		DataDir: dataDir, Region: o.cfg.Region, Buckets: buckets,
 		Logger: logger,
 	})
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
-	info := ossOnlyInfo{Bucket: o.cfg.Bucket, Region: o.cfg.Region, AccessKeyID: "LTAI" + randomHex(12), AccessKeySecret: randomHex(15)}
+	info := ossOnlyInfo{Bucket: buckets[0], Region: o.cfg.Region, AccessKeyID: "LTAI" + randomHex(12), AccessKeySecret: randomHex(15)}
 	srv.AddCredential(ossemu.Credential{AccessKeyID: info.AccessKeyID, AccessKeySecret: info.AccessKeySecret})
 	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(o.cfg.OSSPort)))
 	if err != nil {

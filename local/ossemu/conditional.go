@@ -16,7 +16,9 @@ func errNotModified() *Error {
 
 // errPrecondition is the 412 of a failed If-Match or If-Unmodified-Since;
 // OSS names the condition after its message ("… did not hold. (condition:
-// If-Unmodified-Since)", asserted by ali-oss 6.23.0 test/node/object.test.js).
+// If-Unmodified-Since)", asserted by ali-oss 6.23.0 test/node/object.test.js,
+// which asserts the same unprefixed name for a copy's
+// x-oss-copy-source-if-match).
 func errPrecondition(condition string) *Error {
 	return errorf(http.StatusPreconditionFailed, "PreconditionFailed", "", "%s (condition: %s)", msgPrecondition, condition)
 }
@@ -31,13 +33,11 @@ func errPrecondition(condition string) *Error {
 // If-Modified-Since); OSS documents no order, so this is unconfirmed. An
 // unparseable time is ignored, as HTTP says.
 type preconditions struct {
-	prefix                                                   string
 	ifMatch, ifNoneMatch, ifModifiedSince, ifUnmodifiedSince string
 }
 
 func requestPreconditions(h http.Header, prefix string) preconditions {
 	return preconditions{
-		prefix:            prefix,
 		ifMatch:           h.Get(prefix + "If-Match"),
 		ifNoneMatch:       h.Get(prefix + "If-None-Match"),
 		ifModifiedSince:   h.Get(prefix + "If-Modified-Since"),
@@ -54,11 +54,11 @@ func (p preconditions) check(m *disk.Meta) *Error {
 	switch {
 	case p.ifMatch != "":
 		if !etagListMatches(p.ifMatch, m.ETag) {
-			return errPrecondition(p.prefix + "If-Match")
+			return errPrecondition("If-Match")
 		}
 	case p.ifUnmodifiedSince != "":
 		if t, err := http.ParseTime(p.ifUnmodifiedSince); err == nil && modified.After(t) {
-			return errPrecondition(p.prefix + "If-Unmodified-Since")
+			return errPrecondition("If-Unmodified-Since")
 		}
 	}
 	switch {

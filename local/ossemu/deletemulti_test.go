@@ -1,6 +1,8 @@
 package ossemu
 
 import (
+	"crypto/md5"
+	"encoding/base64"
 	"io"
 	"net/http"
 	"strings"
@@ -83,5 +85,28 @@ func TestControlCharacterKeys(t *testing.T) {
 	}
 	if ok, err := b.IsObjectExist(key); err != nil || ok {
 		t.Errorf("after DeleteObjects: exists %v (%v)", ok, err)
+	}
+}
+
+// TestDeleteMultipleRawControlCharacters: ali-oss writes a key's control
+// characters raw in the DeleteMultipleObjects document (its deleteMulti
+// escapes only & < > " '), and OSS deletes those keys (ali-oss 6.23.0's
+// "should encode variant object keys"); the emulator reads them as the
+// referenced form.
+func TestDeleteMultipleRawControlCharacters(t *testing.T) {
+	f := newFixture(t, time.Now(), nil)
+	b := sdkBucket(t, f, testAK, testSecret, "")
+	const key = "ctl/raw\x01\x07b"
+	if err := b.PutObject(key, strings.NewReader("x")); err != nil {
+		t.Fatal(err)
+	}
+	doc := "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Delete><Quiet>false</Quiet><Object><Key>" + key + "</Key></Object></Delete>"
+	sum := md5.Sum([]byte(doc))
+	resp, body := signedDo(t, f, http.MethodPost, "", "delete", doc, http.Header{"Content-Md5": {base64.StdEncoding.EncodeToString(sum[:])}})
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("DeleteMultipleObjects with raw control characters: got %d %s", resp.StatusCode, body)
+	}
+	if ok, err := b.IsObjectExist(key); err != nil || ok {
+		t.Errorf("after DeleteMultipleObjects: exists %v (%v)", ok, err)
 	}
 }

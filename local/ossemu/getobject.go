@@ -38,6 +38,9 @@ func (s *Server) getObject(q *request) error {
 	if err != nil {
 		return err
 	}
+	if o, err = s.followSymlink(q.bucket, o); err != nil {
+		return err
+	}
 	defer o.Close()
 	m := o.Meta
 	h := q.w.Header()
@@ -153,7 +156,7 @@ func objectHeaders(h http.Header, m *disk.Meta) {
 	h.Set("Last-Modified", m.LastModified.UTC().Format(http.TimeFormat))
 	h.Set("Accept-Ranges", "bytes")
 	h.Set("x-oss-object-type", firstNonEmpty(m.Type, "Normal"))
-	h.Set("x-oss-storage-class", "Standard")
+	h.Set("x-oss-storage-class", firstNonEmpty(m.StorageClass, "Standard"))
 	h.Set("x-oss-hash-crc64ecma", strconv.FormatUint(m.CRC64, 10))
 	for k, v := range m.UserMeta {
 		h.Set(k, v)

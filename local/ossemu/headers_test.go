@@ -141,7 +141,8 @@ func TestListPartsAndUploadsOrder(t *testing.T) {
 // -if-match and -if-unmodified-since 412 PreconditionFailed whose message
 // names the condition (the CopyObject page of the OSS API reference; the
 // "(condition: …)" suffix as ali-oss 6.23.0 test/node/object.test.js
-// asserts it for GetObject); nothing is copied either way.
+// asserts it for GetObject and for copy(), where the condition is named
+// without its x-oss-copy-source- prefix); nothing is copied either way.
 func TestCopyConditions(t *testing.T) {
 	f := newFixture(t, time.Now(), nil)
 	b := sdkBucket(t, f, testAK, testSecret, "")
@@ -164,9 +165,9 @@ func TestCopyConditions(t *testing.T) {
 		{"if-none-match", oss.CopySourceIfNoneMatch(etag), http.StatusNotModified, ""},
 		{"if-modified-since", oss.CopySourceIfModifiedSince(future), http.StatusNotModified, ""},
 		{"if-match", oss.CopySourceIfMatch(`"0000"`), http.StatusPreconditionFailed,
-			"At least one of the pre-conditions you specified did not hold. (condition: x-oss-copy-source-If-Match)"},
+			"At least one of the pre-conditions you specified did not hold. (condition: If-Match)"},
 		{"if-unmodified-since", oss.CopySourceIfUnmodifiedSince(past), http.StatusPreconditionFailed,
-			"At least one of the pre-conditions you specified did not hold. (condition: x-oss-copy-source-If-Unmodified-Since)"},
+			"At least one of the pre-conditions you specified did not hold. (condition: If-Unmodified-Since)"},
 	} {
 		_, err := b.CopyObject("c/src", "c/dst-"+c.name, c.opt)
 		var se oss.ServiceError
@@ -267,5 +268,36 @@ func TestPresignedPutWithResponseParams(t *testing.T) {
 	}
 	if ok, err := b.IsObjectExist("r/a.txt"); err != nil || !ok {
 		t.Errorf("object after the PUT: exists %v (%v)", ok, err)
+	}
+}
+
+// TestPutObjectRefusesConditions: OSS answers a PutObject with an HTTP
+// conditional header 501 NotImplemented ("A header you provided implies
+// functionality that is not implemented", quoted from OSS in
+// github.com/tobi/walgit/issues/67 for If-None-Match and If-Match;
+// aliyun-oss-go-sdk's TestPutObjectNegative expects a refusal of
+// If-Modified-Since) and stores nothing; x-oss-forbid-overwrite is OSS's
+// write condition.
+func TestPutObjectRefusesConditions(t *testing.T) {
+	f := newFixture(t, time.Now(), nil)
+	b := sdkBucket(t, f, testAK, testSecret, "")
+	past := time.Now().Add(-time.Hour)
+	for _, c := range []struct {
+		name string
+		opt  oss.Option
+	}{
+		{"if-modified-since", oss.IfModifiedSince(past)},
+		{"if-unmodified-since", oss.IfUnmodifiedSince(past)},
+		{"if-match", oss.IfMatch(`"abc"`)},
+		{"if-none-match", oss.IfNoneMatch("*")},
+	} {
+		key := "cond/" + c.name
+		err := b.PutObject(key, strings.NewReader("data"), c.opt)
+		if se, ok := err.(oss.ServiceError); !ok || se.StatusCode != http.StatusNotImplemented || se.Code != "NotImplemented" {
+			t.Errorf("%s: got %v, want 501 NotImplemented", c.name, err)
+		}
+		if ok, _ := b.IsObjectExist(key); ok {
+			t.Errorf("%s: the object was stored", c.name)
+		}
 	}
 }

@@ -95,7 +95,7 @@ func fill(res *listResult, objs []disk.Meta, marker, delim string, maxKeys int, 
 		}
 		c := listEntry{
 			Key: o.Key, LastModified: o.LastModified.UTC().Format(isoMillis), ETag: `"` + o.ETag + `"`,
-			Type: firstNonEmpty(o.Type, "Normal"), Size: o.Size, StorageClass: "Standard",
+			Type: firstNonEmpty(o.Type, "Normal"), Size: o.Size, StorageClass: firstNonEmpty(o.StorageClass, "Standard"),
 		}
 		if owner {
 			c.Owner = &listOwner{ID: ownerID, DisplayName: ownerID}

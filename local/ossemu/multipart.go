@@ -87,6 +87,7 @@ func (s *Server) initiateMultipart(q *request) error {
 	if err := s.store.CreateUpload(q.bucket, u); err != nil {
 		return err
 	}
+	sseHeaders(q.w.Header(), meta) // the InitiateMultipartUpload page: the encryption is answered
 	return writeXML(q, initiateResult{Bucket: q.bucket, Key: encodeKey(q, q.key), UploadID: u.ID, EncodingType: encodingType(q)})
 }
 

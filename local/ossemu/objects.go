@@ -28,6 +28,9 @@ func (s *Server) putObject(q *request) error {
 	if err := s.authenticate(q); err != nil {
 		return err
 	}
+	if h := conditionalHeader(q.r.Header); h != "" {
+		return errUnsupported("the " + h + " condition on PutObject")
+	}
 	if err := checkKey(q.key); err != nil {
 		return err
 	}
@@ -66,6 +69,22 @@ func (s *Server) putObject(q *request) error {
 	}
 	q.w.WriteHeader(http.StatusOK)
 	return nil
+}
+
+// conditionalHeader returns the first HTTP conditional header of h, or "".
+// OSS conditions reads and copies, not writes (x-oss-forbid-overwrite is its
+// write condition): a PutObject carrying one is refused, 501 NotImplemented
+// "A header you provided implies functionality that is not implemented", as
+// a report of OSS's answer to If-None-Match / If-Match on PutObject
+// (github.com/tobi/walgit/issues/67) quotes it, and as aliyun-oss-go-sdk's
+// TestPutObjectNegative expects for If-Modified-Since.
+func conditionalHeader(h http.Header) string {
+	for _, name := range []string{"If-Match", "If-None-Match", "If-Modified-Since", "If-Unmodified-Since"} {
+		if h.Get(name) != "" {
+			return name
+		}
+	}
+	return ""
 }
 
 // readBody streams q's body of size bytes (-1: chunked, any size up to p's
@@ -133,10 +152,30 @@ func headerMeta(h http.Header, key string) (*disk.Meta, error) {
 		return nil, err
 	}
 	m.ACL = acl
+	if m.StorageClass, err = storageClass(h.Get("x-oss-storage-class")); err != nil {
+		return nil, err
+	}
 	if err := sseMeta(h, m); err != nil {
 		return nil, err
 	}
 	return m, nil
+}
+
+// storageClass reads an x-oss-storage-class value (the PutObject page of the
+// OSS API reference): Standard and IA (Infrequent Access, read like
+// Standard) are stored and answered; the archive classes, whose objects must
+// be restored before a read, are not emulated and are refused, as OSS
+// refuses what it does not implement; anything else is InvalidArgument.
+func storageClass(v string) (string, error) {
+	switch v {
+	case "", "Standard":
+		return "", nil
+	case "IA":
+		return v, nil
+	case "Archive", "ColdArchive", "DeepColdArchive":
+		return "", errUnsupported("the " + v + " storage class")
+	}
+	return "", errInvalidArgument("Invalid storage class: %s", v)
 }
 
 // deleteObject serves DeleteObject: 204 whether or not the key existed.
@@ -205,6 +244,9 @@ func (s *Server) openCopySource(q *request) (*disk.Object, error) {
 	if err != nil {
 		return nil, err
 	}
+	if o, err = s.followSymlink(srcBucket, o); err != nil {
+		return nil, err
+	}
 	if e := requestPreconditions(q.r.Header, "x-oss-copy-source-").check(&o.Meta); e != nil {
 		o.Close()
 		return nil, e
@@ -233,6 +275,9 @@ func copyMeta(h http.Header, src disk.Meta, key string) (*disk.Meta, error) {
 		return nil, err
 	}
 	m.ACL = acl
+	if m.StorageClass, err = storageClass(h.Get("x-oss-storage-class")); err != nil { // likewise
+		return nil, err
+	}
 	if err := sseMeta(h, m); err != nil { // likewise
 		return nil, err
 	}

@@ -15,15 +15,22 @@ import (
 // base64(HMAC-SHA1(AccessKeySecret, policy))) is accepted; a wrong
 // signature is SignatureDoesNotMatch, a field the policy does not cover
 // "Extra input fields", a past expiration "Policy expired.", all before
-// anything is stored.
+// anything is stored. The key field needs no condition in a V1 form:
+// ali-oss 6.23.0's "should get signature for postObject" posts a key under
+// a policy that names only the bucket, and expects 204.
 func TestPostObjectV1(t *testing.T) {
 	now := time.Now().UTC()
 	f := newFixture(t, now, nil)
+	keyCondition := true
 	form := func(key string, expiration time.Time, secret string, extra ...[2]string) (*http.Response, []byte) {
 		t.Helper()
+		conds := []any{map[string]string{"bucket": testBucket}}
+		if keyCondition {
+			conds = append(conds, []string{"eq", "$key", key})
+		}
 		pol, err := json.Marshal(map[string]any{
 			"expiration": expiration.Format("2006-01-02T15:04:05.000Z"),
-			"conditions": []any{map[string]string{"bucket": testBucket}, []string{"eq", "$key", key}},
+			"conditions": conds,
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -62,5 +69,12 @@ func TestPostObjectV1(t *testing.T) {
 		if _, err := f.srv.store.Open(testBucket, c.key); err == nil {
 			t.Errorf("%s: the object was stored", c.name)
 		}
+	}
+	keyCondition = false
+	if resp, body := form("v1/no-key-condition.txt", now.Add(time.Hour), testSecret); resp.StatusCode != http.StatusNoContent {
+		t.Errorf("V1 form whose policy names only the bucket: got %d %s, want 204", resp.StatusCode, body)
+	}
+	if resp, body := form("v1/d", now.Add(time.Hour), testSecret, [2]string{"x-oss-meta-a", "1"}); ossError(t, body).Code != "AccessDenied" {
+		t.Errorf("V1 form with an uncovered x-oss-meta-a: got %d %s, want AccessDenied", resp.StatusCode, body)
 	}
 }

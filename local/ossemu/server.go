@@ -77,6 +77,8 @@ type Server struct {
 	mu       sync.RWMutex
 	creds    map[string]Credential
 	triggers map[string][]Trigger
+	// corsRules are the buckets' own CORS rules (PutBucketCors), cors.go
+	corsRules map[string][]corsRule
 
 	ctx     context.Context
 	cancel  context.CancelFunc
@@ -116,7 +118,7 @@ func New(cfg Config) (*Server, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Server{
 		cfg: cfg, store: st, log: cfg.Logger,
-		creds: map[string]Credential{}, triggers: map[string][]Trigger{},
+		creds: map[string]Credential{}, triggers: map[string][]Trigger{}, corsRules: map[string][]corsRule{},
 		ctx: ctx, cancel: cancel,
 	}, nil
 }
@@ -158,7 +160,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("x-oss-request-id", id)
 	w.Header().Set("Server", "AliyunOSS")
 	w.Header().Set("Date", s.cfg.Now().UTC().Format(http.TimeFormat))
-	if s.cors(w, r) {
+	bucket, key, ok := s.address(r)
+	if s.cors(w, r, bucket) {
 		s.requests.add("Other")
 		return
 	}
@@ -166,7 +169,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.servePublicKey(w, r)
 		return
 	}
-	bucket, key, ok := s.address(r)
 	if !ok {
 		s.requests.add("Other")
 		writeError(w, r, errNoSuchBucket())
@@ -217,6 +219,8 @@ func (s *Server) route(q *request) error {
 		return s.tagging(q)
 	case v.Has("acl"):
 		return s.objectACL(q)
+	case v.Has("symlink"):
+		return s.symlink(q)
 	case isMultipart(v):
 		return s.routeMultipart(q, v)
 	case m == http.MethodPut && q.r.Header.Get("x-oss-copy-source") != "":
@@ -229,6 +233,10 @@ func (s *Server) route(q *request) error {
 		return s.deleteObject(q)
 	case m == http.MethodPost && v.Has("append"):
 		return s.appendObject(q)
+	case m == http.MethodPost && v.Has("x-oss-process"):
+		return s.processSave(q)
+	case m == http.MethodPost && v.Has("restore"):
+		return s.restoreObject(q)
 	case m == http.MethodPost:
 		return errorf(http.StatusNotImplemented, "NotImplemented", "", msgNotImplemented)
 	}
@@ -252,6 +260,8 @@ func writeXML(q *request, v any) error {
 func (s *Server) routeBucket(q *request) error {
 	m, v := q.r.Method, q.r.URL.Query()
 	switch {
+	case v.Has("cors"):
+		return s.bucketCORS(q)
 	case m == http.MethodPost && v.Has("delete"):
 		return s.deleteMultiple(q)
 	case m == http.MethodPost && q.r.URL.RawQuery == "":

@@ -102,6 +102,8 @@ func operation(r *http.Request, key string) string {
 		return "ListObjects"
 	case q.Has("tagging"):
 		return m + "ObjectTagging"
+	case q.Has("symlink"):
+		return m + "Symlink"
 	case isMultipart(q):
 		return "Multipart" + m
 	case m == http.MethodPut && r.Header.Get("x-oss-copy-source") != "":

@@ -22,7 +22,9 @@ import (
 // a HEAD of an object ignores parameters that are no OSS sub-resource (not
 // in signedParams), as OSS ignores them (aliyun-oss-go-sdk's
 // TestQueryStringAuthV4 expects a HEAD with "abc" and "|abc" to reach the
-// object): it answers headers only.
+// object): it answers headers only. So does a GET of the bucket, a listing
+// (ali-oss 6.23.0's "should encode variant object keys" lists with a
+// "prefixz" parameter and expects every key).
 
 // authParams carry a presigned URL's signature (V1: OSSAccessKeyId,
 // Expires, Signature, security-token; V2 and V4: the x-oss-* ones) or a
@@ -44,18 +46,20 @@ var responseParams = []string{
 
 // objectParams are the parameters each method on a key understands.
 var objectParams = map[string][]string{
-	http.MethodGet:    concat(responseParams, "x-oss-process", "tagging", "acl", "uploadId", "max-parts", "part-number-marker", "encoding-type"),
+	http.MethodGet:    concat(responseParams, "x-oss-process", "tagging", "acl", "symlink", "uploadId", "max-parts", "part-number-marker", "encoding-type"),
 	http.MethodHead:   concat(responseParams, "objectMeta"),
-	http.MethodPut:    concat(responseParams, "tagging", "acl", "partNumber", "uploadId"), // response-* signed into a PUT URL change nothing
-	http.MethodPost:   {"uploads", "uploadId", "encoding-type", "sequential", "append", "position"},
+	http.MethodPut:    concat(responseParams, "tagging", "acl", "symlink", "partNumber", "uploadId"), // response-* signed into a PUT URL change nothing
+	http.MethodPost:   {"uploads", "uploadId", "encoding-type", "sequential", "append", "position", "restore", "x-oss-process"},
 	http.MethodDelete: {"tagging", "uploadId"},
 }
 
 // bucketParams are the parameters each method on the bucket understands.
 var bucketParams = map[string][]string{
 	http.MethodGet: {"prefix", "delimiter", "marker", "max-keys", "list-type", "continuation-token",
-		"start-after", "fetch-owner", "encoding-type", "uploads", "key-marker", "upload-id-marker", "max-uploads"},
-	http.MethodPost: {"delete", "encoding-type"},
+		"start-after", "fetch-owner", "encoding-type", "uploads", "key-marker", "upload-id-marker", "max-uploads", "cors"},
+	http.MethodPost:   {"delete", "encoding-type"},
+	http.MethodPut:    {"cors"},
+	http.MethodDelete: {"cors"},
 }
 
 func concat(a []string, b ...string) []string { return append(slices.Clone(a), b...) }
@@ -75,6 +79,9 @@ func unsupported(method, key string, v url.Values) string {
 	for _, name := range names {
 		if method == http.MethodHead && key != "" && !slices.Contains(signedParams, name) {
 			continue // not an OSS sub-resource: OSS ignores it, and a HEAD returns no data
+		}
+		if method == http.MethodGet && key == "" && !slices.Contains(signedParams, name) {
+			continue // likewise for a listing, which returns no object data
 		}
 		if name == "versionId" && key != "" && v.Get(name) == "null" && method != http.MethodPut && method != http.MethodPost {
 			continue // the null version: the object itself in a bucket without versioning

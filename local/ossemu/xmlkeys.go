@@ -27,8 +27,18 @@ var controlRef = regexp.MustCompile(`&#(x0*[0-9A-Fa-f]{1,2}|0*[0-9]{1,2});`)
 func isXMLControl(r rune) bool { return r > 0 && r < 0x20 && r != '\t' && r != '\n' && r != '\r' }
 
 // controlRefsToStandIns replaces the request document's references to
-// control characters with their stand-ins, so encoding/xml decodes it.
+// control characters, and the raw control characters themselves, with their
+// stand-ins, so encoding/xml decodes it. ali-oss writes them raw
+// (lib/common/object/deleteMulti.js escapes only & < > " '), and its
+// "should encode variant object keys" test deletes such keys from OSS with
+// DeleteMultipleObjects.
 func controlRefsToStandIns(doc []byte) []byte {
+	doc = bytes.Map(func(r rune) rune {
+		if isXMLControl(r) {
+			return ctlBase + r
+		}
+		return r
+	}, doc)
 	return controlRef.ReplaceAllFunc(doc, func(ref []byte) []byte {
 		s := string(ref[2 : len(ref)-1])
 		base := 10

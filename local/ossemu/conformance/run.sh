@@ -9,9 +9,13 @@
 # adapt.sh applies the adaptation, documented line by line there. Nothing of
 # the SDKs is copied into this repository.
 #
-# ali-oss's tests are not in its npm package; they would run from a checkout
-# of its tagged source (v6.23.0) named by ALI_OSS_SRC. Their adaptation is
-# not written yet, and the table says the suite was not run.
+# ali-oss's tests are not in its npm package; they run from a checkout of its
+# tagged source (v6.23.0) named by ALI_OSS_SRC (e.g. `git archive v6.23.0` of
+# its repository, extracted): adapt-alioss.sh copies and adapts
+# test/node/object.test.js and multipart.test.js, their dependencies come
+# from the checkout's own package-lock.json (npm ci), mocha and the test
+# tools from its devDependencies' ranges, into the temp directory. Without
+# ALI_OSS_SRC the table says the suite was skipped.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -25,6 +29,7 @@ v3mod=github.com/aliyun/aliyun-oss-go-sdk
 v2ver=$(cd "$root" && go list -m -f '{{.Version}}' "$v2mod")
 v3ver=$(cd "$root" && go list -m -f '{{.Version}}' "$v3mod")
 bucket=ossemu-conformance
+bucket2=ossemu-conformance-2 # the second bucket (ali-oss's copy tests)
 region=cn-hangzhou
 
 fetch() { # module@version → a writable copy of its source in $work/$2
@@ -36,7 +41,7 @@ fetch() { # module@version → a writable copy of its source in $work/$2
 
 start_emulator() { # starts -oss-only on a fresh data dir; sets endpoint, ak, sk
 	rm -rf "$work/data"
-	coproc EMU { "$work/local" -oss-only -oss-port 0 -bucket "$bucket" -region "$region" \
+	coproc EMU { "$work/local" -oss-only -oss-port 0 -bucket "$bucket,$bucket2" -region "$region" \
 		-data "$work/data" -log-level error -until-stdin-closes 2>>"$work/emulator.log"; }
 	emu_pid=$EMU_PID
 	local line
@@ -98,18 +103,42 @@ for sig in v1 v4; do
 done
 
 # ali-oss's tests are in its source repository only (not in the npm package).
-# Their adaptation (bucket names, endpoint, a path-style client) is not
-# written yet: the suite is reported as not run either way.
+alioss_files="object multipart"
 if [ -n "${ALI_OSS_SRC:-}" ]; then
-	alioss="not run: ALI_OSS_SRC is set, but the adaptation of ali-oss's suite is not written yet"
+	alisrc=$(cd "$ALI_OSS_SRC" && pwd)
+	aliver=$(node -p "require('$alisrc/package.json').version")
+	"$here/adapt-alioss.sh" "$alisrc" "$work/alioss"
+	echo "conformance: installing ali-oss $aliver's dependencies (its package-lock.json) and test tools" >&2
+	(cd "$work/alioss" && cp "$alisrc/package-lock.json" . &&
+		npm ci --omit=dev --ignore-scripts --no-audit --no-fund >"$work/npm.log" 2>&1)
+	mkdir -p "$work/alitools"
+	tools=$(node -e "const d = require('$alisrc/package.json').devDependencies;
+		console.log(['mocha', 'should', 'mm', 'sinon', 'stream-equal', 'axios', 'form-data', 'filereader'].map(n => n + '@' + d[n]).join(' '))")
+	(cd "$work/alitools" && echo '{"private": true}' >package.json &&
+		npm install --no-package-lock --ignore-scripts --no-audit --no-fund $tools >>"$work/npm.log" 2>&1)
+	alistart=$(date +%s)
+	for sig in v1 v4; do
+		for f in $alioss_files; do
+			start_emulator # a fresh bucket per test file, as the suite creates one per file
+			echo "conformance: ali-oss $aliver $f.test.js, $sig, on $endpoint" >&2
+			(cd "$work/alioss" && OSSEMU_ENDPOINT="http://$endpoint" OSSEMU_ACCESS_KEY_ID=$ak \
+				OSSEMU_ACCESS_KEY_SECRET=$sk OSSEMU_REGION=$region OSSEMU_BUCKET=$bucket OSSEMU_BUCKET2=$bucket2 \
+				OSSEMU_SIGNATURE_VERSION=$sig OSSEMU_SUITE="ali-oss $aliver" OSSEMU_RESULTS="$results" \
+				OSSEMU_ALIOSS_DIR="$work/alioss" NODE_PATH="$work/alitools/node_modules" \
+				"$work/alitools/node_modules/.bin/mocha" -t 120000 -r should -r "$here/alioss/hooks.js" \
+				--reporter "$here/alioss/reporter.js" "test/node/$f.test.js" >>"$work/alioss-$sig.log" 2>&1) || true
+			stop_emulator
+		done
+	done
+	alioss="ran test/node/object.test.js and multipart.test.js of its source, each signing and file on a fresh emulator ($(($(date +%s) - alistart)) s)"
 else
-	alioss="skipped: ALI_OSS_SRC is not set (ali-oss's tests are not in its npm package; it would name a checkout of v6.23.0)"
+	alioss="skipped: ALI_OSS_SRC is not set (ali-oss's tests are not in its npm package; it names a checkout of v6.23.0)"
 fi
 echo "conformance: ali-oss 6.23.0 $alioss" >&2
 elapsed=$(($(date +%s) - start))
 
 logs=$(mktemp -d -t ossemu-conformance.XXXXXX)
-cp "$work"/v2-*.log "$work"/v3-*.log "$work"/emulator.log "$logs/" 2>/dev/null || true
+cp "$work"/v2-*.log "$work"/v3-*.log "$work"/alioss-*.log "$work"/emulator.log "$logs/" 2>/dev/null || true
 echo "conformance: the suites' logs are in $logs" >&2
 table=$("$here/table.sh" "$results" "$here/reasons.tsv" "$elapsed" "$alioss")
 if [ -n "$out" ]; then

@@ -19,4 +19,4 @@ echo "| suite | test | signing | reason |"
 echo "|---|---|---|---|"
 awk -F'\t' 'NR==FNR {if ($0 !~ /^#/ && NF>=3) reason[$1 "\t" $2]=$3; next}
 	$4!="pass" {split($1,s," "); k=s[1] "\t" $3; fails[k]=fails[k] (fails[k]?", ":"") $2; if (!(k in seen)) {seen[k]=1; order[n++]=k}}
-	END {for (i=0;i<n;i++) {k=order[i]; split(k,a,"\t"); r=(k in reason)?reason[k]:"not yet explained"; printf "| %s | %s | %s | %s |\n", a[1], a[2], fails[k], r}}' "$reasons" "$results"
+	END {for (i=0;i<n;i++) {k=order[i]; split(k,a,"\t"); r=(k in reason)?reason[k]:"not yet explained"; gsub(/\|/, "\\|", a[2]); printf "| %s | %s | %s | %s |\n", a[1], a[2], fails[k], r}}' "$reasons" "$results"

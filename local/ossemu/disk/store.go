@@ -39,21 +39,23 @@ var crcTable = crc64.MakeTable(crc64.ECMA)
 
 // Meta is everything OSS knows about an object besides its bytes.
 type Meta struct {
-	Key          string            `json:"key"`
-	Size         int64             `json:"size"`
-	ETag         string            `json:"etag"`           // uppercase hex MD5 (multipart: MD5 of the part MD5s, "-<n>"), no quotes
-	Type         string            `json:"type,omitempty"` // x-oss-object-type; "" is Normal
-	CRC64        uint64            `json:"crc64"`
-	ContentType  string            `json:"contentType"`
-	UserMeta     map[string]string `json:"userMeta,omitempty"` // lower-case x-oss-meta-* names
-	Headers      map[string]string `json:"headers,omitempty"`  // Cache-Control, Content-Disposition...
-	Tags         map[string]string `json:"tags,omitempty"`
-	ACL          string            `json:"acl,omitempty"`     // x-oss-object-acl; "" is default
-	SSE          string            `json:"sse,omitempty"`     // x-oss-server-side-encryption, recorded only
-	SSEData      string            `json:"sseData,omitempty"` // x-oss-server-side-data-encryption
-	SSEKeyID     string            `json:"sseKeyId,omitempty"`
-	ContentMD5   string            `json:"contentMd5,omitempty"` // base64 MD5 of a multipart object uploaded with ?sequential
-	LastModified time.Time         `json:"lastModified"`
+	Key           string            `json:"key"`
+	Size          int64             `json:"size"`
+	ETag          string            `json:"etag"`           // uppercase hex MD5 (multipart: MD5 of the part MD5s, "-<n>"), no quotes
+	Type          string            `json:"type,omitempty"` // x-oss-object-type; "" is Normal
+	CRC64         uint64            `json:"crc64"`
+	ContentType   string            `json:"contentType"`
+	UserMeta      map[string]string `json:"userMeta,omitempty"` // lower-case x-oss-meta-* names
+	Headers       map[string]string `json:"headers,omitempty"`  // Cache-Control, Content-Disposition...
+	Tags          map[string]string `json:"tags,omitempty"`
+	ACL           string            `json:"acl,omitempty"`     // x-oss-object-acl; "" is default
+	SSE           string            `json:"sse,omitempty"`     // x-oss-server-side-encryption, recorded only
+	SSEData       string            `json:"sseData,omitempty"` // x-oss-server-side-data-encryption
+	SSEKeyID      string            `json:"sseKeyId,omitempty"`
+	ContentMD5    string            `json:"contentMd5,omitempty"`    // base64 MD5 of a multipart object uploaded with ?sequential
+	StorageClass  string            `json:"storageClass,omitempty"`  // x-oss-storage-class; "" is Standard
+	SymlinkTarget string            `json:"symlinkTarget,omitempty"` // the key a Type "Symlink" object points to
+	LastModified  time.Time         `json:"lastModified"`
 }
 
 // Store keeps the objects and uploads of the configured buckets under one

@@ -1,7 +1,9 @@
 // Package imgproc applies OSS image processing (x-oss-process=image/...) to
 // an object's bytes, for the local OSS endpoint. It emulates the resize
-// action on JPEG, PNG, GIF and WebP images, with the parameters and limits
-// of Alibaba's "Resize images" documentation; any other action is refused
+// action (the parameters and limits of Alibaba's "Resize images"
+// documentation), the format action ("Convert image formats": jpg, png,
+// webp, gif) and text watermarks ("Add watermarks", watermark.go) on JPEG,
+// PNG, GIF and WebP images; any other action is refused
 // as not emulated rather than answered wrongly.
 package imgproc
 
@@ -11,6 +13,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"image/color/palette"
 	"image/gif"
 	"image/jpeg"
 	"image/png"
@@ -56,18 +59,32 @@ func Process(process string, src io.Reader) ([]byte, string, error) {
 	if !ok || kind != "image" || actions == "" {
 		return nil, "", invalid("x-oss-process %q: want image/<action>,<params>", process)
 	}
-	var steps []resize
+	var steps []func(*picture) *picture
 	for _, a := range strings.Split(actions, "/") {
 		name, params, _ := strings.Cut(a, ",")
-		if name != "resize" {
+		switch name {
+		case "resize":
+			r, err := parseResize(params)
+			if err != nil {
+				return nil, "", err
+			}
+			steps = append(steps, func(p *picture) *picture { return p.resize(r) })
+		case "format":
+			f, err := parseFormat(params)
+			if err != nil {
+				return nil, "", err
+			}
+			steps = append(steps, func(p *picture) *picture { return p.as(f) })
+		case "watermark":
+			w, err := parseWatermark(params)
+			if err != nil {
+				return nil, "", err
+			}
+			steps = append(steps, w.apply)
+		default:
 			return nil, "", &Error{Status: 501, Code: "NotImplemented",
-				Message: fmt.Sprintf("ossemu emulates only the resize image action, not %q", name)}
+				Message: fmt.Sprintf("ossemu emulates the resize, format and text watermark image actions, not %q", name)}
 		}
-		r, err := parseResize(params)
-		if err != nil {
-			return nil, "", err
-		}
-		steps = append(steps, r)
 	}
 	data, err := io.ReadAll(io.LimitReader(src, MaxSourceBytes+1))
 	if err != nil {
@@ -80,10 +97,47 @@ func Process(process string, src io.Reader) ([]byte, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	for _, r := range steps {
-		img = img.resize(r)
+	for _, step := range steps {
+		img = step(img)
 	}
 	return img.encode()
+}
+
+// parseFormat parses the parameter of the format action ("Convert image
+// formats" in the OSS image-processing guide: format,jpg / png / webp / gif
+// and others); the emulator writes jpg, png, webp and gif.
+func parseFormat(params string) (string, error) {
+	switch strings.ToLower(params) {
+	case "jpg", "jpeg":
+		return "jpeg", nil
+	case "png", "webp", "gif":
+		return strings.ToLower(params), nil
+	case "bmp", "tiff", "heic", "avif":
+		return "", &Error{Status: 501, Code: "NotImplemented", Message: fmt.Sprintf("ossemu does not write the %s format", params)}
+	}
+	return "", invalid("format %q: want jpg, png, webp, gif, bmp, tiff, heic or avif", params)
+}
+
+// as returns the picture to be written in format f: an animated GIF written
+// in another format keeps its first frame, a still picture written as GIF
+// becomes a one-frame GIF.
+func (p *picture) as(f string) *picture {
+	switch {
+	case f == p.format:
+		return p
+	case p.anim != nil:
+		b := image.Rect(0, 0, p.anim.Config.Width, p.anim.Config.Height)
+		first := image.NewRGBA(b)
+		draw.Draw(first, p.anim.Image[0].Bounds(), p.anim.Image[0], p.anim.Image[0].Bounds().Min, draw.Over)
+		return &picture{format: f, frame: first}
+	case f == "gif":
+		b := p.frame.Bounds()
+		pal := image.NewPaletted(b, palette.Plan9)
+		draw.FloydSteinberg.Draw(pal, b, p.frame, b.Min)
+		return &picture{format: f, anim: &gif.GIF{Image: []*image.Paletted{pal}, Delay: []int{0},
+			Config: image.Config{ColorModel: pal.Palette, Width: b.Dx(), Height: b.Dy()}}}
+	}
+	return &picture{format: f, frame: p.frame}
 }
 
 // resize holds the parameters of one resize action.
