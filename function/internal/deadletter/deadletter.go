@@ -176,7 +176,7 @@ func (r *Retrier) Retry(ctx context.Context, st Store) (Stats, error) {
 	s.Listed = len(keys)
 	var errs []error
 	for _, key := range keys {
-		if nearDeadline(ctx) {
+		if invocation.NearDeadline(ctx, deadlineMargin) {
 			s.Stopped = true
 			break
 		}
@@ -222,12 +222,4 @@ func eventOf(body []byte) (json.RawMessage, Letter) {
 		return json.RawMessage(l.RequestPayload), l
 	}
 	return body, l
-}
-
-func nearDeadline(ctx context.Context) bool {
-	if ctx.Err() != nil {
-		return true
-	}
-	d, ok := ctx.Deadline()
-	return ok && time.Until(d) < deadlineMargin
 }

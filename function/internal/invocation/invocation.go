@@ -6,6 +6,7 @@ package invocation
 
 import (
 	"context"
+	"time"
 
 	"github.com/ossgate/ossgate/signer"
 )
@@ -30,4 +31,15 @@ func NewContext(ctx context.Context, info Info) context.Context {
 func FromContext(ctx context.Context) Info {
 	info, _ := ctx.Value(ctxKey{}).(Info)
 	return info
+}
+
+// NearDeadline reports whether ctx is done or its deadline (the
+// invocation's timeout) is less than margin away: the moment for a
+// long-running maintenance pass to stop starting work it may not finish.
+func NearDeadline(ctx context.Context, margin time.Duration) bool {
+	if ctx.Err() != nil {
+		return true
+	}
+	d, ok := ctx.Deadline()
+	return ok && time.Until(d) < margin
 }

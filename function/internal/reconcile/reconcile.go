@@ -29,6 +29,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ossgate/ossgate/function/internal/invocation"
 	"github.com/ossgate/ossgate/function/internal/records"
 	"github.com/ossgate/ossgate/function/internal/upload"
 )
@@ -111,7 +112,7 @@ func (r *Reconciler) Run(ctx context.Context, objs Objects, store records.Lister
 	err := objs.List(ctx, prefix, req.StartAfter, func(page []Object) bool {
 		s.Lists++
 		for _, o := range page {
-			if nearDeadline(ctx) {
+			if invocation.NearDeadline(ctx, deadlineMargin) {
 				s.Stopped = true
 				return false
 			}
@@ -238,14 +239,6 @@ func (k *known) of(ctx context.Context, user string) (map[string]bool, error) {
 	k.ids[user] = ids
 	k.users++
 	return ids, nil
-}
-
-func nearDeadline(ctx context.Context) bool {
-	if ctx.Err() != nil {
-		return true
-	}
-	d, ok := ctx.Deadline()
-	return ok && time.Until(d) < deadlineMargin
 }
 
 // ParseRequest reads the request of a maintenance event that asks for a

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ossgate/ossgate/function/config"
+	"github.com/ossgate/ossgate/function/internal/invocation"
 	"github.com/ossgate/ossgate/function/internal/ossclient"
 )
 
@@ -115,7 +116,7 @@ func (h *Handler) sweep(ctx context.Context, cutoff time.Time) (Stats, error) {
 	}
 	err = up.Pending(h.prefix, func(page []ossclient.Pending) bool {
 		for _, u := range page {
-			if h.nearDeadline(ctx) {
+			if invocation.NearDeadline(ctx, deadlineMargin) {
 				st.Stopped = true
 				return false
 			}
@@ -139,13 +140,4 @@ func (h *Handler) sweep(ctx context.Context, cutoff time.Time) (Stats, error) {
 		return st, fmt.Errorf("sweep: %w", err)
 	}
 	return st, nil
-}
-
-// nearDeadline reports whether ctx ends within deadlineMargin.
-func (h *Handler) nearDeadline(ctx context.Context) bool {
-	if ctx.Err() != nil {
-		return true
-	}
-	d, ok := ctx.Deadline()
-	return ok && time.Until(d) < deadlineMargin
 }
