@@ -146,7 +146,7 @@ func Vars() []string {
 		VarProfiles, VarJWTSecret, VarJWKSURL, VarJWTIssuer, VarJWTAudience, VarAllowAnonymous, VarCORSOrigins,
 		VarJWTMaxTTL, VarRecordsDSN, VarSweepAge, VarCallbackURL, VarCallbackKeyHost, VarModeration, VarModerationEndpoint,
 		VarWebhookURL, VarWebhookSecret, VarModerationWebhookURL, VarWeChatAppID, VarWeChatAppSecret, VarWeChatToken,
-		VarWeChatAESKey, VarWeChatAPI, VarWeChatCheckNames}
+		VarWeChatAESKey, VarWeChatAPI, VarWeChatCheckNames, VarWeChatOpenIDClaim}
 }
 
 // Empty is the binary's no-op HTTP function, the benchmarks' baseline; it

@@ -185,7 +185,7 @@ func TestVarsListsEveryName(t *testing.T) {
 		}
 		seen[v] = true
 	}
-	if got, want := len(seen), 34; got != want {
+	if got, want := len(seen), 35; got != want {
 		t.Errorf("Vars: got %d names, want %d", got, want)
 	}
 }

@@ -10,13 +10,21 @@ import (
 // AppSecret, the message-push Token and the EncodingAESKey come from the
 // environment at deploy, never from s.yaml.
 const (
-	VarWeChatAppID      = "OSSGATE_WECHAT_APPID"
-	VarWeChatAppSecret  = "OSSGATE_WECHAT_APPSECRET"
-	VarWeChatToken      = "OSSGATE_WECHAT_TOKEN"
-	VarWeChatAESKey     = "OSSGATE_WECHAT_AES_KEY"
-	VarWeChatAPI        = "OSSGATE_WECHAT_API"
-	VarWeChatCheckNames = "OSSGATE_WECHAT_CHECK_NAMES"
+	VarWeChatAppID       = "OSSGATE_WECHAT_APPID"
+	VarWeChatAppSecret   = "OSSGATE_WECHAT_APPSECRET"
+	VarWeChatToken       = "OSSGATE_WECHAT_TOKEN"
+	VarWeChatAESKey      = "OSSGATE_WECHAT_AES_KEY"
+	VarWeChatAPI         = "OSSGATE_WECHAT_API"
+	VarWeChatCheckNames  = "OSSGATE_WECHAT_CHECK_NAMES"
+	VarWeChatOpenIDClaim = "OSSGATE_WECHAT_OPENID_CLAIM"
 )
+
+// DefaultWeChatOpenIDClaim is the token claim that holds the caller's
+// openid by default: the user id itself.
+const DefaultWeChatOpenIDClaim = "sub"
+
+// maxClaimNameLen bounds OSSGATE_WECHAT_OPENID_CLAIM.
+const maxClaimNameLen = 128
 
 // DefaultWeChatAPI is WeChat's server API.
 const DefaultWeChatAPI = "https://api.weixin.qq.com"
@@ -27,6 +35,10 @@ type WeChat struct {
 	API              string // scheme://host of the server API
 	CheckNames       bool   // file names through msgSecCheck
 	Token, AESKey    string // sign function: the message push (AESKey "" takes plaintext pushes)
+	// OpenIDClaim (sign function) names the claim of the caller's token
+	// that holds its openid, pinned on the uploads of profiles on wechat
+	// (the checks name the user by it).
+	OpenIDClaim string
 }
 
 // wechat reads the WeChat variables of fn when a profile uses wechat: the
@@ -50,6 +62,11 @@ func (l *loader) wechat(fn Function, c *Config) {
 		if w.AESKey != "" && len(w.AESKey) != 43 {
 			l.fail("%s: the EncodingAESKey has 43 characters, got %d", VarWeChatAESKey, len(w.AESKey))
 		}
+		w.OpenIDClaim = l.get(VarWeChatOpenIDClaim, DefaultWeChatOpenIDClaim)
+		if !validClaimName(w.OpenIDClaim) {
+			l.fail("%s: want the name of a string claim other than iss, aud, exp, nbf, iat and jti: 1 to %d printable ASCII characters without space, quote or backslash, got %.40q",
+				VarWeChatOpenIDClaim, maxClaimNameLen, w.OpenIDClaim)
+		}
 		c.QuarantineMode = QuarantineMode(l.get(VarQuarantineMode, string(QuarantineMove)))
 		if c.QuarantineMode != QuarantineMove && c.QuarantineMode != QuarantineTag {
 			l.fail("%s: want move or tag, got %q", VarQuarantineMode, c.QuarantineMode)
@@ -72,4 +89,24 @@ func (l *loader) wechat(fn Function, c *Config) {
 		}
 	}
 	c.WeChat = w
+}
+
+// validClaimName reports whether name may name the openid claim: not a
+// registered claim that holds no user's id, and printable ASCII without
+// space, quote or backslash (a namespaced claim such as
+// https://example.com/openid is fine).
+func validClaimName(name string) bool {
+	switch name {
+	case "", "iss", "aud", "exp", "nbf", "iat", "jti":
+		return false
+	}
+	if len(name) > maxClaimNameLen {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; c <= ' ' || c > '~' || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
+
 	"github.com/ossgate/ossgate/function/wire"
 	"github.com/ossgate/ossgate/internal/testutil"
 	"github.com/ossgate/ossgate/local/stack"
@@ -66,21 +68,53 @@ func push(t *testing.T, st *stack.Stack, token, trace, suggest string) int {
 	return res.StatusCode
 }
 
+// wxOpenID is alice's openid, in her tokens' wx_openid claim.
+const wxOpenID = "o6_bmjrPTlm6_2sgVt7hMZOPfL2M"
+
+// wxUpload uploads data as alice, with a token carrying her openid.
+func wxUpload(t *testing.T, st *stack.Stack, name string, data []byte) string {
+	t.Helper()
+	now := time.Now()
+	tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"sub": "alice", "wx_openid": wxOpenID,
+		"iat": now.Unix(), "exp": now.Add(10 * time.Minute).Unix()}).SignedString([]byte(recSecret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tk, err := testutil.AskTicket(recClient, st.SignURL, "Bearer "+tok, "avatar", name, "image/png", len(data))
+	if err == nil {
+		err = testutil.PostForm(recClient, tk, "image/png", data)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tk.Key
+}
+
 // TestModerationWeChat: with avatar on WeChat (the local stand-in:
 // stable token, mediaCheckAsync, the verdict pushed in safe mode to the
 // sign function), a clean PNG is pending, then ok; a PNG with the marker
 // ends rejected and quarantined; both reach the app's webhook; a forged
 // push changes nothing and a verdict for an unknown trace_id is ignored.
+// The checks name alice by her token's openid claim; a token without it
+// gets no ticket.
 func TestModerationWeChat(t *testing.T) {
 	app := &appReceiver{}
-	env := []string{modProfiles("wechat"), "OSSGATE_WEBHOOK_URL=http://" + serveLoopback(t, app) + "/hooks", "OSSGATE_WEBHOOK_SECRET=" + appSecret}
+	env := []string{modProfiles("wechat"), "OSSGATE_WEBHOOK_URL=http://" + serveLoopback(t, app) + "/hooks", "OSSGATE_WEBHOOK_SECRET=" + appSecret,
+		"OSSGATE_WECHAT_OPENID_CLAIM=wx_openid"}
 	st := startStack(t, stack.Config{JWTSecret: recSecret, Env: env})
 	if st.WeChat == nil {
 		t.Fatal("the stack started no WeChat stand-in for a profile on wechat")
 	}
-	clean := recUpload(t, st, "alice", "clean.png", "image/png", recPNG(1))
-	risky := recUpload(t, st, "alice", "risky.png", "image/png", riskyPNG(2))
+	if _, err := testutil.AskTicket(recClient, st.SignURL, recToken("alice"), "avatar", "a.png", "image/png", 10); err == nil ||
+		!strings.Contains(err.Error(), "Unauthenticated") || !strings.Contains(err.Error(), "wx_openid") {
+		t.Errorf("a token without the openid claim: %v, want 401 Unauthenticated naming wx_openid", err)
+	}
+	clean := wxUpload(t, st, "clean.png", recPNG(1))
+	risky := wxUpload(t, st, "risky.png", riskyPNG(2))
 	views := waitStatuses(t, st, map[string]string{clean: "ok", risky: "rejected"}, 20*time.Second)
+	if got := st.WeChat.OpenIDs(wxemu.PathMediaCheckAsync); len(got) != 2 || got[0] != wxOpenID || got[1] != wxOpenID {
+		t.Errorf("mediaCheckAsync openids: got %q, want the claim's %s twice", got, wxOpenID)
+	}
 	c, r := views[clean], views[risky]
 	if c.DownloadURL == "" || c.Moderation == nil || c.Moderation.Provider != "wechat" || c.Moderation.TraceID == "" {
 		t.Errorf("clean PNG: %+v, want ok, downloadable, WeChat's trace_id", c)

@@ -60,6 +60,12 @@ const (
 	LabelRisky = 21000
 )
 
+// The paths of the checks.
+const (
+	PathMediaCheckAsync = "/wxa/media_check_async"
+	PathMsgSecCheck     = "/wxa/msg_sec_check"
+)
+
 // Config configures a Server. AppID, Secret and Token are required.
 type Config struct {
 	AppID, Secret string
@@ -92,6 +98,7 @@ type Server struct {
 	pushes []Push
 	wg     sync.WaitGroup
 	calls  map[string]int
+	openid map[string][]string // by API path, in call order
 }
 
 // New returns a Server of cfg.
@@ -105,7 +112,7 @@ func New(cfg Config) *Server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Server{cfg: cfg, calls: map[string]int{}}
+	return &Server{cfg: cfg, calls: map[string]int{}, openid: map[string][]string{}}
 }
 
 // Pushes returns the verdicts pushed so far.
@@ -120,6 +127,21 @@ func (s *Server) Calls(path string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.calls[path]
+}
+
+// OpenIDs returns the openid of every valid call of an API path
+// (mediaCheckAsync or msgSecCheck), in call order.
+func (s *Server) OpenIDs(path string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.openid[path]...)
+}
+
+// sawOpenID notes the openid of a valid call of path.
+func (s *Server) sawOpenID(path, openid string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.openid[path] = append(s.openid[path], openid)
 }
 
 // Wait waits for the pushes under way.
@@ -162,9 +184,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch r.URL.Path {
-	case "/wxa/media_check_async":
+	case PathMediaCheckAsync:
 		s.mediaCheckAsync(w, body)
-	case "/wxa/msg_sec_check":
+	case PathMsgSecCheck:
 		s.msgSecCheck(w, body)
 	default:
 		writeJSON(w, errAnswer{48001, "api unauthorized"})
@@ -209,6 +231,7 @@ func (s *Server) mediaCheckAsync(w http.ResponseWriter, body []byte) {
 		writeJSON(w, errAnswer{47001, "data format error"})
 		return
 	}
+	s.sawOpenID(PathMediaCheckAsync, in.OpenID)
 	trace := randomHex(16)
 	writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "trace_id": trace})
 	s.wg.Add(1)
@@ -302,6 +325,7 @@ func (s *Server) msgSecCheck(w http.ResponseWriter, body []byte) {
 		writeJSON(w, errAnswer{47001, "data format error"})
 		return
 	}
+	s.sawOpenID(PathMsgSecCheck, in.OpenID)
 	suggest, label := "pass", LabelPass
 	if bytes.Contains([]byte(in.Content), []byte(Marker)) {
 		suggest, label = "risky", LabelRisky

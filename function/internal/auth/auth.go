@@ -5,6 +5,8 @@ package auth
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -50,6 +52,34 @@ type Options struct {
 type Identity struct {
 	User      string // the token's sub, or Anonymous
 	Anonymous bool
+	payload   string // the verified token's claims segment; "" without a token
+}
+
+// Claim returns the verified token's claim name when it is a string of 1 to
+// MaxSubjectLen printable ASCII characters without space (a user id, such
+// as a WeChat openid, that may travel as OSS metadata); "sub" is User. It
+// reports false for a caller without a token and for a claim that is
+// absent or not such a string.
+func (id Identity) Claim(name string) (string, bool) {
+	if name == "sub" {
+		return id.User, !id.Anonymous && id.User != ""
+	}
+	if id.payload == "" {
+		return "", false
+	}
+	b, err := base64.RawURLEncoding.DecodeString(id.payload)
+	if err != nil {
+		return "", false
+	}
+	var claims map[string]json.RawMessage
+	if json.Unmarshal(b, &claims) != nil {
+		return "", false
+	}
+	var v string
+	if raw, ok := claims[name]; !ok || json.Unmarshal(raw, &v) != nil || !validSubject(v) {
+		return "", false
+	}
+	return v, true
 }
 
 // Verifier checks bearer tokens. It is safe for concurrent use.
@@ -135,7 +165,9 @@ func (v *Verifier) Authenticate(ctx context.Context, header string) (Identity, e
 	if claims.Subject == Anonymous {
 		return Identity{}, refuse(ReasonClaims, fmt.Sprintf("sub %q is reserved", Anonymous))
 	}
-	return Identity{User: claims.Subject}, nil
+	_, rest, _ := strings.Cut(token, ".") // a verified token has three segments
+	payload, _, _ := strings.Cut(rest, ".")
+	return Identity{User: claims.Subject, payload: payload}, nil
 }
 
 // checkLifetime requires iat and refuses a token valid for longer than the

@@ -21,6 +21,7 @@ type ObjectInfo struct {
 	Uploader     string // upload.MetaUploader
 	Profile      string // upload.MetaProfile
 	Filename     string // upload.MetaFilename, unescaped (upload.UnescapeFilename)
+	OpenID       string // upload.MetaOpenID, "" when absent
 }
 
 // ErrNotFound is wrapped by Objects errors for a missing object (or the
@@ -77,7 +78,7 @@ func (o OSSObjects) Read(ctx context.Context, key, etag string, n int64) (Object
 	return ObjectInfo{
 		Key: key, ContentType: obj.ContentType, ETag: obj.ETag, Size: obj.Size, LastModified: obj.LastModified,
 		Uploader: obj.Meta[upload.MetaUploader], Profile: obj.Meta[upload.MetaProfile],
-		Filename: upload.UnescapeFilename(obj.Meta[upload.MetaFilename]),
+		Filename: upload.UnescapeFilename(obj.Meta[upload.MetaFilename]), OpenID: obj.Meta[upload.MetaOpenID],
 	}, head, nil
 }
 

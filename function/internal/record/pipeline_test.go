@@ -42,7 +42,7 @@ func sdkUpload(t *testing.T, b *oss.Bucket, key, ctype string, body []byte) evRe
 	var h http.Header
 	err := b.PutObject(key, bytes.NewReader(body), oss.ContentType(ctype), oss.SetHeader(upload.MetaUploader, "alice"),
 		oss.SetHeader(upload.MetaProfile, "avatar"), oss.SetHeader(upload.MetaFilename, upload.EscapeFilename("me 中.png")),
-		oss.GetResponseHeader(&h))
+		oss.SetHeader(upload.MetaOpenID, "o6_alice"), oss.GetResponseHeader(&h))
 	if err != nil {
 		t.Fatalf("PutObject: %v", err)
 	}
@@ -79,10 +79,10 @@ func TestPipelineOverOSS(t *testing.T) {
 			for _, r := range page.Records {
 				byKey[r.Key] = r
 			}
-			type good3 struct{ Status, OriginalName, ETag string }
+			type good4 struct{ Status, OriginalName, OpenID, ETag string }
 			r := byKey[good.key]
-			if d := cmp.Diff(good3{records.StatusOK, "me 中.png", good.etag}, good3{r.Status, r.OriginalName, r.ETag}); d != "" {
-				t.Errorf("good upload, want ok, its name decoded (-want +got):\n%s", d)
+			if d := cmp.Diff(good4{records.StatusOK, "me 中.png", "o6_alice", good.etag}, good4{r.Status, r.OriginalName, r.OpenID, r.ETag}); d != "" {
+				t.Errorf("good upload, want ok, its name decoded, its openid read (-want +got):\n%s", d)
 			}
 			checkOSSQuarantine(t, b, mode, byKey[bad.key])
 		})

@@ -205,8 +205,8 @@ func (h *Handler) build(r EventRecord, info ObjectInfo, head []byte) records.Rec
 	rec := records.Record{
 		ID: records.ID(r.OSS.Bucket.Name, info.Key), Bucket: r.OSS.Bucket.Name, Key: info.Key,
 		ETag: records.NormalizeETag(info.ETag), Size: info.Size, ContentType: declared, DetectedType: Sniff(head),
-		Uploader: info.Uploader, Profile: info.Profile, OriginalName: info.Filename, Status: records.StatusOK,
-		Event: r.Name, UploadedAt: info.LastModified.UTC(), RecordedAt: h.o.Now().UTC(),
+		Uploader: info.Uploader, Profile: info.Profile, OriginalName: info.Filename, OpenID: info.OpenID,
+		Status: records.StatusOK, Event: r.Name, UploadedAt: info.LastModified.UTC(), RecordedAt: h.o.Now().UTC(),
 	}
 	if reason := h.check(info, declared, head); reason != "" {
 		h.quarantined(&rec, reason)

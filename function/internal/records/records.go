@@ -36,12 +36,13 @@ type Record struct {
 	Key           string    `json:"key"`
 	ETag          string    `json:"etag"`
 	Size          int64     `json:"size"`
-	ContentType   string    `json:"contentType"`  // the signed (declared) type
-	DetectedType  string    `json:"detectedType"` // sniffed from the first bytes
-	Uploader      string    `json:"uploader"`     // the upload's upload.MetaUploader
-	Profile       string    `json:"profile"`      // its upload.MetaProfile
-	OriginalName  string    `json:"originalName"` // its upload.MetaFilename, unescaped
-	Status        string    `json:"status"`       // one of the Status constants
+	ContentType   string    `json:"contentType"`      // the signed (declared) type
+	DetectedType  string    `json:"detectedType"`     // sniffed from the first bytes
+	Uploader      string    `json:"uploader"`         // the upload's upload.MetaUploader
+	Profile       string    `json:"profile"`          // its upload.MetaProfile
+	OriginalName  string    `json:"originalName"`     // its upload.MetaFilename, unescaped
+	OpenID        string    `json:"openid,omitempty"` // its upload.MetaOpenID (wechat moderation), if any
+	Status        string    `json:"status"`           // one of the Status constants
 	Reason        string    `json:"reason,omitempty"`
 	QuarantineKey string    `json:"quarantineKey,omitempty"`
 	Event         string    `json:"event"` // e.g. ObjectCreated:PostObject

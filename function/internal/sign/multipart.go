@@ -64,6 +64,10 @@ func (h *Handler) multipartCreate(w http.ResponseWriter, r *http.Request, e *ent
 	if err != nil {
 		return err
 	}
+	openid, err := h.openID(id, p)
+	if err != nil {
+		return err
+	}
 	c, err := h.credentials(r.Context())
 	if err != nil {
 		return err
@@ -80,7 +84,7 @@ func (h *Handler) multipartCreate(w http.ResponseWriter, r *http.Request, e *ent
 	ext, _ := config.Extension(f.Type) // validated types always have one
 	key := h.layout.UploadKey(p.Name, id.User, now, upload.SizedID(oid, f.Size), ext)
 	e.keys = append(e.keys, key)
-	uploadID, err := h.initiate(r.Context(), mp, id.User, p, f, key, now)
+	uploadID, err := h.initiate(r.Context(), mp, id.User, openid, p, f, key, now)
 	if err != nil {
 		return err
 	}

@@ -41,7 +41,7 @@ type mpFixture struct {
 	oss *testutil.LocalOSS
 }
 
-func newMPFixture(t *testing.T) *mpFixture {
+func newMPFixture(t *testing.T, mods ...func(*config.Config)) *mpFixture {
 	t.Helper()
 	l := testutil.StartLocalOSS(t, "mp-bucket", ossemu.Credential{AccessKeyID: testCreds.AccessKeyID,
 		AccessKeySecret: testCreds.AccessKeySecret, SecurityToken: testCreds.SecurityToken})
@@ -52,6 +52,9 @@ func newMPFixture(t *testing.T) *mpFixture {
 	cfg, err := config.Load(config.Sign, func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, m := range mods {
+		m(&cfg)
 	}
 	f := newFixture(t, func(o *Options) {
 		o.Config = cfg

@@ -50,12 +50,12 @@ func (h *Handler) Admit(ctx context.Context, user string, p config.Profile, clai
 // means a refused call costs no OSS write; an initiation that fails
 // releases the claim again (best effort: a claim left behind lapses with
 // its life).
-func (h *Handler) initiate(ctx context.Context, mp OSS, user string, p config.Profile, f wire.File, key string, now time.Time) (string, error) {
+func (h *Handler) initiate(ctx context.Context, mp OSS, user, openid string, p config.Profile, f wire.File, key string, now time.Time) (string, error) {
 	claim := records.Claim{Key: key, Size: f.Size, Expires: now.Add(h.o.Config.SweepAge + RecordingWindow)}
 	if err := h.Admit(ctx, user, p, []records.Claim{claim}, now); err != nil {
 		return "", err
 	}
-	uploadID, err := mp.Initiate(key, pin(user, p, f).initiation(f.Type))
+	uploadID, err := mp.Initiate(key, pin(user, openid, p, f).initiation(f.Type))
 	if err == nil {
 		return uploadID, nil
 	}

@@ -32,6 +32,10 @@ func (h *Handler) sign(w http.ResponseWriter, r *http.Request, e *entry) error {
 	if err := multipartRequired(p, req.Files); err != nil {
 		return err
 	}
+	openid, err := h.openID(id, p)
+	if err != nil {
+		return err
+	}
 	c, err := h.credentials(r.Context())
 	if err != nil {
 		return err
@@ -44,7 +48,7 @@ func (h *Handler) sign(w http.ResponseWriter, r *http.Request, e *entry) error {
 		if err != nil {
 			return fmt.Errorf("sign: object id: %w", err)
 		}
-		in := ticketInput{oss: &h.o.Config.OSS, layout: h.layout, profile: p, user: id.User, file: f, id: oid, now: now, fixed: h.fixed[p.Name]}
+		in := ticketInput{oss: &h.o.Config.OSS, layout: h.layout, profile: p, user: id.User, openid: openid, file: f, id: oid, now: now, fixed: h.fixed[p.Name]}
 		u, err := in.ticket(c)
 		if err != nil {
 			return fmt.Errorf("sign: %w", err)
@@ -71,6 +75,7 @@ type ticketInput struct {
 	layout  upload.Layout
 	profile config.Profile
 	user    string
+	openid  string // "" unless profile moderates with wechat
 	file    wire.File
 	id      string           // random object id
 	now     time.Time        // UTC, whole seconds
@@ -112,26 +117,31 @@ func newFixedConditions(bucket string, p config.Profile, callbackURL string) *fi
 }
 
 // policy returns the policy pinning bucket, key, type, the exact size,
-// success status, the uploader, profile and file name metadata, that the
-// key is written once (x-oss-forbid-overwrite) and how OSS serves it
-// (Content-Disposition: the profile's disposition with the file name), and,
-// when one is configured, the callback to the sign function.
+// success status, the uploader, profile and file name metadata (and the
+// openid, for a profile on wechat), that the key is written once
+// (x-oss-forbid-overwrite) and how OSS serves it (Content-Disposition: the
+// profile's disposition with the file name), and, when one is configured,
+// the callback to the sign function.
 func (in ticketInput) policy(key string) signer.Policy {
-	f, m := in.fixed, pin(in.user, in.profile, in.file)
+	f, m := in.fixed, pin(in.user, in.openid, in.profile, in.file)
+	c := make([]signer.Condition, 0, 14)
+	c = append(c,
+		f.bucket,
+		signer.Eq("key", key),
+		f.contentType[in.file.Type],
+		signer.ContentLengthRange(in.file.Size, in.file.Size),
+		f.status,
+		signer.Eq(upload.MetaUploader, m.uploader),
+		f.profile,
+		signer.Eq(upload.MetaFilename, m.filename),
+	)
+	if m.openid != "" {
+		c = append(c, signer.Eq(upload.MetaOpenID, m.openid))
+	}
+	c = append(c, f.forbidOverwrite, signer.Eq("Content-Disposition", m.disposition))
 	return signer.Policy{
 		Expiration: in.now.Add(in.profile.Expiry),
-		Conditions: append([]signer.Condition{
-			f.bucket,
-			signer.Eq("key", key),
-			f.contentType[in.file.Type],
-			signer.ContentLengthRange(in.file.Size, in.file.Size),
-			f.status,
-			signer.Eq(upload.MetaUploader, m.uploader),
-			f.profile,
-			signer.Eq(upload.MetaFilename, m.filename),
-			f.forbidOverwrite,
-			signer.Eq("Content-Disposition", m.disposition),
-		}, callbackConditions(f.callback, m.uploader, m.profile)...),
+		Conditions: append(c, callbackConditions(f.callback, m.uploader, m.profile)...),
 	}
 }
 

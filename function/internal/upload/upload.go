@@ -14,6 +14,10 @@ const (
 	MetaUploader = "x-oss-meta-uploader" // the caller's user id, as authenticated
 	MetaProfile  = "x-oss-meta-profile"  // the upload profile's name
 	MetaFilename = "x-oss-meta-filename" // the client's file name, EscapeFilename'd
+	// MetaOpenID is the caller's WeChat openid (the token claim
+	// OSSGATE_WECHAT_OPENID_CLAIM names), pinned only on uploads of
+	// profiles that moderate with wechat.
+	MetaOpenID = "x-oss-meta-openid"
 )
 
 // EscapeFilename returns the form of a client's file name that MetaFilename

@@ -30,12 +30,18 @@ type Provider struct {
 	CheckNames bool
 }
 
-// Check implements moderation.Provider. The uploader's id is the openid
-// (the token's sub). A risky file name rejects at once; otherwise the
-// image check is asked for and the record waits for WeChat's push.
+// Check implements moderation.Provider. The checks name the user by the
+// record's openid (the token claim the sign function pinned on the
+// upload), else, for an upload signed without one, by its uploader. A
+// risky file name rejects at once; otherwise the image check is asked for
+// and the record waits for WeChat's push.
 func (p *Provider) Check(ctx context.Context, r records.Record, _ config.Moderation) (moderation.Result, error) {
+	openid := r.OpenID
+	if openid == "" {
+		openid = r.Uploader
+	}
 	if p.CheckNames && r.OriginalName != "" {
-		res, err := p.Client.MsgSecCheck(ctx, r.OriginalName, r.Uploader, Scene)
+		res, err := p.Client.MsgSecCheck(ctx, r.OriginalName, openid, Scene)
 		if err != nil {
 			return moderation.Result{}, err
 		}
@@ -48,7 +54,7 @@ func (p *Provider) Check(ctx context.Context, r records.Record, _ config.Moderat
 	if err != nil {
 		return moderation.Result{}, fmt.Errorf("wechat: media url: %w", err)
 	}
-	trace, err := p.Client.MediaCheckAsync(ctx, u, r.Uploader, Scene)
+	trace, err := p.Client.MediaCheckAsync(ctx, u, openid, Scene)
 	if err != nil {
 		return moderation.Result{}, err
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -215,8 +216,37 @@ func TestProviderWithStandIn(t *testing.T) {
 	if _, err := mk("wrong", false).Check(t.Context(), r, config.Moderation{}); err == nil || !strings.Contains(err.Error(), "40125") {
 		t.Errorf("Check with a wrong AppSecret: %v, want errcode 40125", err)
 	}
+	if got, want := emu.OpenIDs(wxemu.PathMsgSecCheck), []string{"o_alice", "o_alice"}; !slices.Equal(got, want) {
+		t.Errorf("msgSecCheck openids: got %q, want the uploader's %q", got, want)
+	}
 	if n := emu.Calls("/cgi-bin/stable_token"); n != 3 {
 		t.Errorf("stable_token called %d times, want 3 (one per client; the token is kept)", n)
+	}
+	emu.Wait()
+}
+
+// TestProviderSendsTheOpenID: the checks name the user by the record's
+// openid, not its uploader (the token's sub); a record without one (signed
+// before openids were pinned) by its uploader.
+func TestProviderSendsTheOpenID(t *testing.T) {
+	emu := wxemu.New(wxemu.Config{AppID: appID, Secret: "s3cret", Token: token, PushURL: "http://127.0.0.1:9/none"})
+	srv := httptest.NewServer(emu)
+	defer srv.Close()
+	p := &wechat.Provider{Client: &wechat.Client{API: srv.URL, AppID: appID, Secret: "s3cret"}, Traces: &memTraces{m: map[string]wechat.Ref{}},
+		CheckNames: true, MediaURL: func(context.Context, records.Record) (string, error) { return "http://127.0.0.1:9/img.png", nil }}
+	for _, r := range []records.Record{
+		{ID: "rec1", Uploader: "alice", OpenID: "o6_bmjrPTlm6_2sgVt7hMZOPfL2M", OriginalName: "a.png"},
+		{ID: "rec2", Uploader: "bob", OriginalName: "b.png"},
+	} {
+		if _, err := p.Check(t.Context(), r, config.Moderation{}); err != nil {
+			t.Fatalf("Check %s: %v", r.ID, err)
+		}
+	}
+	want := []string{"o6_bmjrPTlm6_2sgVt7hMZOPfL2M", "bob"}
+	for _, path := range []string{wxemu.PathMsgSecCheck, wxemu.PathMediaCheckAsync} {
+		if got := emu.OpenIDs(path); !slices.Equal(got, want) {
+			t.Errorf("%s openids: got %q, want %q", path, got, want)
+		}
 	}
 	emu.Wait()
 }

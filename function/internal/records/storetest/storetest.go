@@ -63,15 +63,20 @@ var base = time.Date(2026, 11, 25, 13, 0, 0, 0, time.UTC)
 // layout names the sample uploads.
 var layout = upload.Layout{Prefixes: config.Prefixes{Upload: "uploads", Records: "records", Quarantine: "quarantine"}}
 
-// Sample returns a record of user uploaded n seconds after a fixed time.
+// Sample returns a record of user uploaded n seconds after a fixed time;
+// an odd n's carries a WeChat openid, an even n's none.
 func Sample(user string, n int) records.Record {
 	key := layout.UploadKey("avatar", user, base, fmt.Sprintf("obj%03d", n), ".png")
 	etag := fmt.Sprintf("%032X", n+1)
+	var openid string
+	if n%2 == 1 {
+		openid = "o6_bm" + user
+	}
 	return records.Record{
 		ID: records.ID("bucket", key), Bucket: "bucket", Key: key, ETag: etag,
 		Size: int64(100 + n), ContentType: "image/png", DetectedType: "image/png",
-		Uploader: user, Profile: "avatar", OriginalName: "me 1.png", Status: records.StatusOK,
-		Event:      "ObjectCreated:PostObject",
+		Uploader: user, Profile: "avatar", OriginalName: "me 1.png", OpenID: openid,
+		Status: records.StatusOK, Event: "ObjectCreated:PostObject",
 		UploadedAt: base.Add(time.Duration(n) * time.Second), RecordedAt: base.Add(time.Hour),
 	}
 }
