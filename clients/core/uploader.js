@@ -320,3 +320,25 @@ async function discardUpload(run, idOrEntry) {
 }
 
 export { OssgateError };
+
+/**
+ * publicApi is an uploader's API as the platform modules give it: each file
+ * is turned into the core's shape by fileOf (a picker result, a File);
+ * every other call is the core uploader's own.
+ *
+ * @param {ReturnType<typeof createUploader>} up
+ * @param {(file: any) => object} fileOf
+ */
+export function publicApi(up, fileOf) {
+  return {
+    upload: (files, opts) => up.upload(Array.from(files).map(fileOf), opts),
+    uploadFile: (file, opts) => up.uploadFile(fileOf(file), opts),
+    list: (opts) => up.list(opts),
+    remove: (id, opts) => up.remove(id, opts),
+    get: (id, opts) => up.get(id, opts),
+    awaitVerdict: (id, opts) => up.awaitVerdict(id, opts),
+    quota: (profile, opts) => up.quota(profile, opts),
+    pending: () => up.pending(),
+    discard: (idOrEntry, opts) => up.discard(idOrEntry, opts),
+  };
+}

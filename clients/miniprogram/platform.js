@@ -5,7 +5,7 @@
 // shares: {upload, uploadFile, list, remove, quota, pending, discard,
 // capabilities}. The platform modules beside this file hold the dialects and
 // cite the documentation each shape comes from.
-import { createUploader } from '../core/uploader.js';
+import { createUploader, publicApi } from '../core/uploader.js';
 import { abortError, networkError } from '../core/errors.js';
 import { onAbort } from '../core/retry.js';
 import { baseName, mimeFromName } from '../core/mime.js';
@@ -50,18 +50,7 @@ export function createPlatformUploader(d, options) {
     transport: platformTransport(d, o.timeoutMs, o.partTimeoutMs),
     multipartUnsupported: d.multipartUnsupported || undefined,
   });
-  return {
-    upload: (files, opts) => up.upload(Array.from(files).map(platformFile), opts),
-    uploadFile: (file, opts) => up.uploadFile(platformFile(file), opts),
-    list: (opts) => up.list(opts),
-    remove: (id, opts) => up.remove(id, opts),
-    get: (id, opts) => up.get(id, opts),
-    awaitVerdict: (id, opts) => up.awaitVerdict(id, opts),
-    quota: (profile, opts) => up.quota(profile, opts),
-    pending: () => up.pending(),
-    discard: (idOrEntry, opts) => up.discard(idOrEntry, opts),
-    capabilities,
-  };
+  return { ...publicApi(up, platformFile), capabilities };
 }
 
 /**

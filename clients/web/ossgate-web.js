@@ -8,7 +8,7 @@
 //   import { createWebUploader } from './ossgate-web.js';
 //   const uploader = createWebUploader({ signUrl: '/sign', profile: 'image' });
 //   const results = await uploader.upload(input.files, { onProgress: (p) => bar(p.index, p.percent) });
-import { createUploader } from '../core/uploader.js';
+import { createUploader, publicApi } from '../core/uploader.js';
 import { abortError, networkError } from '../core/errors.js';
 import { onAbort } from '../core/retry.js';
 
@@ -27,17 +27,7 @@ export { Codes, OssCodes, OssgateError, ServerCodes, mimeFromName, verdictOf } f
 export function createWebUploader(options) {
   const o = options || {};
   const up = createUploader({ ...o, transport: webTransport(o) });
-  return {
-    upload: (files, opts) => up.upload(Array.from(files).map(webFile), opts),
-    uploadFile: (file, opts) => up.uploadFile(webFile(file), opts),
-    list: (opts) => up.list(opts),
-    remove: (id, opts) => up.remove(id, opts),
-    get: (id, opts) => up.get(id, opts),
-    awaitVerdict: (id, opts) => up.awaitVerdict(id, opts),
-    quota: (profile, opts) => up.quota(profile, opts),
-    pending: () => up.pending(),
-    discard: (idOrEntry, opts) => up.discard(idOrEntry, opts),
-  };
+  return publicApi(up, webFile);
 }
 
 function webFile(f) {
