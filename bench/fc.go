@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"sort"
 	"time"
@@ -19,6 +20,17 @@ import (
 // binary, flags as in `make build`) into dir, from the module at root.
 func BuildCode(ctx context.Context, root, dir string) error {
 	return codepkg.Build(ctx, root, "./function", dir)
+}
+
+// codeDir returns the code directory the phases share, {Work}/code,
+// building the function's code package there the first time a phase
+// needs it.
+func (r *Runner) codeDir(ctx context.Context) (string, error) {
+	code := filepath.Join(r.Work, "code")
+	if _, err := os.Stat(filepath.Join(code, "ossgate")); err == nil {
+		return code, nil
+	}
+	return code, BuildCode(ctx, r.Root, code)
 }
 
 // Function is one function running under the FC runtime emulator, with its

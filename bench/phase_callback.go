@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
 	"path/filepath"
 	"slices"
 	"time"
@@ -57,11 +56,9 @@ type cbResult struct {
 // the client's calls and OSS's callbacks; record: the OSS events) per
 // upload.
 func (r *Runner) Callback(ctx context.Context) error {
-	code := filepath.Join(r.Work, "code")
-	if _, err := os.Stat(filepath.Join(code, "ossgate")); err != nil {
-		if err := BuildCode(ctx, r.Root, code); err != nil {
-			return err
-		}
+	code, err := r.codeDir(ctx)
+	if err != nil {
+		return err
 	}
 	cmd := fmt.Sprintf("go run ./bench/cmd/ossgate-bench -phases callback (link perconn=2MB,total=12MB,latency=40ms on both client links; %d sequential PNG uploads per path, OSS record store)", CallbackUploads)
 	paths := []cbPath{{"callback", "callback path (record in the upload's answer)", true}, {"event", "event-and-poll path (GET /uploads/{id} with back-off)", false}}

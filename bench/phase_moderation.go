@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
-	"os"
 	"path/filepath"
 	"sort"
 	"time"
@@ -41,11 +40,9 @@ type moderationCost struct {
 // requests, the provider API calls and the CPU time of the functions, with
 // moderation off as the baseline.
 func (r *Runner) Moderation(ctx context.Context) error {
-	code := filepath.Join(r.Work, "code")
-	if _, err := os.Stat(filepath.Join(code, "ossgate")); err != nil {
-		if err := BuildCode(ctx, r.Root, code); err != nil {
-			return err
-		}
+	code, err := r.codeDir(ctx)
+	if err != nil {
+		return err
 	}
 	costs := map[string]moderationCost{}
 	for _, p := range []string{"off", "aliyun", "wechat"} {

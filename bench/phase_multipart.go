@@ -101,17 +101,14 @@ func (r *Runner) Multipart(ctx context.Context) error {
 }
 
 func (r *Runner) startMultipartEnv(ctx context.Context) (*mpEnv, error) {
-	code := filepath.Join(r.Work, "code")
-	if _, err := os.Stat(filepath.Join(code, "ossgate")); err != nil {
-		if err := BuildCode(ctx, r.Root, code); err != nil {
-			return nil, err
-		}
+	code, err := r.codeDir(ctx)
+	if err != nil {
+		return nil, err
 	}
 	e := &mpEnv{file: filepath.Join(r.Work, "upload.mp4")}
 	if err := writeMP4(e.file, MultipartSize); err != nil {
 		return nil, err
 	}
-	var err error
 	if e.count, err = startCountingProxy(); err != nil {
 		return nil, err
 	}

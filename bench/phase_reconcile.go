@@ -29,11 +29,9 @@ const ReconcileUploads = 2000
 // per 1,000 objects checked. The requests are counted by the local OSS
 // endpoint itself.
 func (r *Runner) Reconcile(ctx context.Context) error {
-	code := filepath.Join(r.Work, "code")
-	if _, err := os.Stat(filepath.Join(code, "ossgate")); err != nil {
-		if err := BuildCode(ctx, r.Root, code); err != nil {
-			return err
-		}
+	code, err := r.codeDir(ctx)
+	if err != nil {
+		return err
 	}
 	st, err := stack.Start(ctx, stack.Config{CodeDir: code, DataDir: filepath.Join(r.Work, "reconcile"),
 		Anonymous: true, RecordEnv: []string{"OSSGATE_FUNCTION=empty"}})

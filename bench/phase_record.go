@@ -26,11 +26,9 @@ const RecordInstances = 2
 // put to the drained queue, and the per-event cost is the record processes'
 // CPU time and the instance time divided by the count.
 func (r *Runner) Record(ctx context.Context) error {
-	code := filepath.Join(r.Work, "code")
-	if _, err := os.Stat(filepath.Join(code, "ossgate")); err != nil {
-		if err := BuildCode(ctx, r.Root, code); err != nil {
-			return err
-		}
+	code, err := r.codeDir(ctx)
+	if err != nil {
+		return err
 	}
 	st, err := stack.Start(ctx, stack.Config{CodeDir: code, DataDir: filepath.Join(r.Work, "data"),
 		Anonymous: true, RecordInstances: RecordInstances,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
 	"path/filepath"
 	"sort"
 	"time"
@@ -43,11 +42,9 @@ var recordStores = []struct {
 // what the functions really sent: per record, the record function's (the
 // uploads' own PostObject left out); per page, the sign function's.
 func (r *Runner) Records(ctx context.Context) error {
-	code := filepath.Join(r.Work, "code")
-	if _, err := os.Stat(filepath.Join(code, "ossgate")); err != nil {
-		if err := BuildCode(ctx, r.Root, code); err != nil {
-			return err
-		}
+	code, err := r.codeDir(ctx)
+	if err != nil {
+		return err
 	}
 	for _, s := range recordStores {
 		if err := r.recordsOf(ctx, code, s.id, s.label, s.db); err != nil {
