@@ -76,9 +76,9 @@ func (h *Handler) multipartCreate(w http.ResponseWriter, r *http.Request, e *ent
 	if err != nil {
 		return err
 	}
-	oid, err := h.o.NewID()
+	oid, err := h.objectID()
 	if err != nil {
-		return errors.Join(errors.New("sign: object id"), err)
+		return err
 	}
 	now := h.o.Now().UTC().Truncate(time.Second)
 	ext, _ := config.Extension(f.Type) // validated types always have one

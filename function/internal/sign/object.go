@@ -85,3 +85,12 @@ func (m pinned) initiation(ctype string) ossclient.Initiation {
 	}
 	return ossclient.Initiation{ContentType: ctype, ContentDisposition: m.disposition, Meta: meta, ForbidOverwrite: true}
 }
+
+// objectID returns a new random object id for an upload key.
+func (h *Handler) objectID() (string, error) {
+	id, err := h.o.NewID()
+	if err != nil {
+		return "", fmt.Errorf("sign: object id: %w", err)
+	}
+	return id, nil
+}

@@ -44,9 +44,9 @@ func (h *Handler) sign(w http.ResponseWriter, r *http.Request, e *entry) error {
 	res := wire.SignResponse{Uploads: make([]wire.Ticket, 0, len(req.Files))}
 	var claims []records.Claim
 	for _, f := range req.Files {
-		oid, err := h.o.NewID()
+		oid, err := h.objectID()
 		if err != nil {
-			return fmt.Errorf("sign: object id: %w", err)
+			return err
 		}
 		in := ticketInput{oss: &h.o.Config.OSS, layout: h.layout, profile: p, user: id.User, openid: openid, file: f, id: oid, now: now, fixed: h.fixed[p.Name]}
 		u, err := in.ticket(c)
